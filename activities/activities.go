@@ -1,0 +1,43 @@
+// Package activities holds every side effect of the workflows: database writes
+// and emails. Each activity is idempotent, so a retry or a replay repeats nothing.
+package activities
+
+import (
+	"errors"
+	"log/slog"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/store"
+)
+
+// ErrTypeEmailRefused marks an email the relay refused for good: retrying cannot help.
+const ErrTypeEmailRefused = "EmailRefused"
+
+// ErrTypeNotFound marks a record that does not exist: retrying cannot help.
+const ErrTypeNotFound = "NotFound"
+
+// Activities holds the dependencies of every activity. One value is registered
+// on the worker; workflows call its methods through a nil *Activities.
+type Activities struct {
+	Campaigns *store.Campaigns
+	Outbox    *mail.Outbox
+	Logger    *slog.Logger
+}
+
+// deliveryError turns an outbox error into what Temporal should do with it.
+func deliveryError(err error) error {
+	if err != nil && mail.IsPermanent(err) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeEmailRefused, err)
+	}
+	return err
+}
+
+// storeError makes a missing record non-retryable.
+func storeError(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
+	}
+	return err
+}

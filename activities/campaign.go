@@ -1,0 +1,89 @@
+package activities
+
+import (
+	"context"
+	"time"
+
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/territory"
+)
+
+// PhaseChange records that a campaign entered a phase.
+type PhaseChange struct {
+	CampaignID string
+	Phase      string
+	At         time.Time
+}
+
+// RecordCampaignPhase writes the campaign's new phase, read by the API's lists.
+func (a *Activities) RecordCampaignPhase(ctx context.Context, in PhaseChange) error {
+	return storeError(a.Campaigns.RecordPhase(ctx, in.CampaignID, in.Phase, in.At))
+}
+
+// CampaignRef names a campaign and its workflow; activities read the rest from
+// the database, so no personal data rides in workflow histories.
+type CampaignRef struct {
+	CampaignID string
+	WorkflowID string
+}
+
+// CampaignPublishedEmail is the data of the publication notice template.
+type CampaignPublishedEmail struct {
+	CampaignID     string
+	Title          string
+	TerritoryLabel string
+	Year           int
+	PublishedAt    time.Time
+	CloseAt        time.Time
+	BudgetCents    int64
+	ThemeLabels    []string
+	PolicyName     string
+	ReplyTo        string
+	SenderLabel    string
+}
+
+// NotifyCampaignPublished emails the correspondent that the call is published,
+// with the closing date as an .ics attachment. Sent once per campaign.
+func (a *Activities) NotifyCampaignPublished(ctx context.Context, ref CampaignRef) error {
+	c, err := a.Campaigns.Get(ctx, ref.CampaignID)
+	if err != nil {
+		return storeError(err)
+	}
+	data := CampaignPublishedEmail{
+		CampaignID:     c.ID,
+		Title:          c.Title,
+		TerritoryLabel: territory.Label(c.Territory, c.Level == models.LevelRegional),
+		Year:           c.Year,
+		PublishedAt:    c.PublishAt,
+		CloseAt:        c.CloseAt,
+		BudgetCents:    c.BudgetCents,
+		PolicyName:     c.PolicyName,
+	}
+	if c.PublishedAt != nil {
+		data.PublishedAt = *c.PublishedAt
+	}
+	for _, code := range c.Themes {
+		data.ThemeLabels = append(data.ThemeLabels, models.ThemeLabel(code))
+	}
+	content, err := mail.Render(mail.TemplateCampaignPublished, data)
+	if err != nil {
+		return err
+	}
+	key := ref.WorkflowID + "/campaign-published/correspondent"
+	closing := mail.Deadline{
+		UID:         ref.WorkflowID + "/close@aap",
+		Summary:     "Clôture de l'appel à projets : " + c.Title,
+		Description: "Dernier jour de dépôt des dossiers (" + data.TerritoryLabel + ").",
+		Day:         policy.DateOf(c.CloseAt),
+	}
+	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
+		Key:        key,
+		Purpose:    mail.TemplateCampaignPublished,
+		CampaignID: c.ID,
+		To:         c.ContactEmail,
+		Content:    content,
+		Attachment: &mail.Attachment{Name: "cloture.ics", ContentType: "text/calendar", Data: closing.ICS(c.CreatedAt)},
+	}))
+}

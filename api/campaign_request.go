@@ -1,0 +1,259 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"net/mail"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/territory"
+)
+
+// CampaignRequest is the body of POST /api/v1/campaigns.
+type CampaignRequest struct {
+	Year               int         `json:"year"`
+	Level              string      `json:"level"`
+	Territory          string      `json:"territory"`
+	Title              string      `json:"title"`
+	BudgetEUR          json.Number `json:"budget_eur"`
+	Themes             []string    `json:"themes"`
+	PublishAt          string      `json:"publish_at"`
+	CloseAt            string      `json:"close_at"`
+	AGIRArticulation   string      `json:"agir_articulation"`
+	Indicators         []string    `json:"indicators"`
+	EvaluationCriteria []string    `json:"evaluation_criteria"`
+	ContactEmail       string      `json:"contact_email"`
+	Policy             string      `json:"policy"`
+}
+
+// validation collects every field error of one request.
+type validation struct{ errs []FieldError }
+
+func (v *validation) add(field, rule, format string, args ...any) {
+	v.errs = append(v.errs, FieldError{Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)})
+}
+
+func (v *validation) failed() bool { return len(v.errs) > 0 }
+
+// campaignRules are what the validation needs beside the request.
+type campaignRules struct {
+	now      time.Time
+	policies *policy.Set
+	devMode  bool
+}
+
+// validCampaign is a request that passed every rule, ready to store and start.
+type validCampaign struct {
+	campaign models.Campaign
+	policy   policy.Policy
+}
+
+// validate checks every field and rule and returns all failures at once.
+func (r *CampaignRequest) validate(rules campaignRules) (validCampaign, []FieldError) {
+	v := &validation{}
+	c := models.Campaign{
+		Year: r.Year, Level: r.Level, Territory: strings.TrimSpace(r.Territory), Title: strings.TrimSpace(r.Title),
+		AGIRArticulation: strings.TrimSpace(r.AGIRArticulation), ContactEmail: strings.TrimSpace(r.ContactEmail),
+	}
+	pol := r.checkYearAndPolicy(v, rules)
+	r.checkTerritory(v)
+	checkText(v, "title", c.Title, 5, 300)
+	checkText(v, "agir_articulation", c.AGIRArticulation, 1, 5000)
+	c.BudgetCents = checkEuros(v, "budget_eur", r.BudgetEUR)
+	c.Themes = checkThemes(v, r.Themes)
+	c.Indicators = checkList(v, "indicators", r.Indicators)
+	c.EvaluationCriteria = checkList(v, "evaluation_criteria", r.EvaluationCriteria)
+	checkEmail(v, "contact_email", c.ContactEmail)
+	if pol.IsDemo() {
+		// The demo policy places the dates itself, from now.
+		c.PublishAt = rules.now.Add(time.Duration(pol.Demo.PublishAfter))
+		c.CloseAt = rules.now.Add(time.Duration(pol.Demo.CloseAfter))
+	} else {
+		c.PublishAt, c.CloseAt = r.checkDates(v, rules.now, pol)
+	}
+	c.PolicyName = pol.Name
+	if v.failed() {
+		return validCampaign{}, v.errs
+	}
+	return validCampaign{campaign: c, policy: pol}, nil
+}
+
+func (r *CampaignRequest) checkYearAndPolicy(v *validation, rules campaignRules) policy.Policy {
+	maxYear := rules.now.In(policy.Paris).Year() + 1
+	if r.Policy == policy.DemoName {
+		if !rules.devMode {
+			v.add("policy", "dev_only", "la politique « demo » n'est disponible qu'avec `aap dev`")
+		} else if p, ok := rules.policies.Demo(); ok {
+			r.checkYearRange(v, rules.policies.FirstYear(), maxYear)
+			return p
+		}
+	} else if r.Policy != "" {
+		v.add("policy", "enum", "valeur inconnue : laissez vide (règles de l'année) ou « demo »")
+	}
+	if !r.checkYearRange(v, rules.policies.FirstYear(), maxYear) {
+		return policy.Policy{}
+	}
+	p, err := rules.policies.ForYear(r.Year)
+	if err != nil {
+		v.add("year", "policy", "aucune instruction annuelle ne couvre %d", r.Year)
+	}
+	return p
+}
+
+func (r *CampaignRequest) checkYearRange(v *validation, first, last int) bool {
+	switch {
+	case r.Year == 0:
+		v.add("year", "required", "l'année de la campagne est obligatoire")
+	case r.Year < first || r.Year > last:
+		v.add("year", "range", "l'année doit être comprise entre %d (première instruction connue) et %d", first, last)
+	default:
+		return true
+	}
+	return false
+}
+
+func (r *CampaignRequest) checkTerritory(v *validation) {
+	code := strings.TrimSpace(r.Territory)
+	switch r.Level {
+	case models.LevelRegional:
+		if _, ok := territory.LookupRegion(code); !ok {
+			v.add("territory", "region", "« %s » n'est pas un code INSEE de région (ex. 84 pour Auvergne-Rhône-Alpes)", code)
+		}
+	case models.LevelDepartmental:
+		if _, ok := territory.LookupDepartment(code); !ok {
+			v.add("territory", "department", "« %s » n'est pas un code INSEE de département (ex. 69, 2A, 974)", code)
+		}
+	case "":
+		v.add("level", "required", "le niveau est obligatoire : regional ou departmental")
+	default:
+		v.add("level", "enum", "valeur attendue : regional ou departmental")
+	}
+}
+
+// checkDates applies the calendar of the instruction (§8.3) in Paris calendar days.
+func (r *CampaignRequest) checkDates(v *validation, now time.Time, p policy.Policy) (publish, closing time.Time) {
+	publish, okPublish := parseInstant(v, "publish_at", r.PublishAt)
+	closing, okClose := parseInstant(v, "close_at", r.CloseAt)
+	if p.Name == "" { // year invalid: the calendar is unknown
+		return publish, closing
+	}
+	if okPublish {
+		pubDay, deadline := policy.DateOf(publish), p.Calendar.AAPPublishBy.In(r.Year)
+		if pubDay.Year < r.Year-1 {
+			v.add("publish_at", "campaign_year", "une campagne %d se publie en %d ou %d", r.Year, r.Year-1, r.Year)
+		} else if pubDay.After(deadline) {
+			v.add("publish_at", "publish_by", "la publication doit intervenir au plus tard le %s, fin du premier trimestre (§8.3)", deadline.French())
+		}
+	}
+	if okClose {
+		deadline := p.Calendar.AAPCloseBy.In(r.Year)
+		if policy.DateOf(closing).After(deadline) {
+			v.add("close_at", "close_by", "la clôture doit intervenir au plus tard le %s (§8.3)", deadline.French())
+		}
+		if !closing.After(now) {
+			v.add("close_at", "future", "la date de clôture est déjà passée")
+		}
+		if okPublish && !closing.After(publish) {
+			v.add("close_at", "after_publish_at", "la clôture doit suivre la publication")
+		}
+	}
+	return publish, closing
+}
+
+func parseInstant(v *validation, field, value string) (time.Time, bool) {
+	if value == "" {
+		v.add(field, "required", "date obligatoire (RFC 3339, ex. 2027-03-01T09:00:00+01:00)")
+		return time.Time{}, false
+	}
+	t, err := time.Parse(time.RFC3339, value)
+	if err != nil {
+		v.add(field, "format", "date invalide : format RFC 3339 attendu (ex. 2027-03-01T09:00:00+01:00)")
+		return time.Time{}, false
+	}
+	return t.UTC(), true
+}
+
+func checkText(v *validation, field, value string, minLen, maxLen int) {
+	n := len([]rune(value))
+	switch {
+	case n == 0:
+		v.add(field, "required", "champ obligatoire")
+	case n < minLen:
+		v.add(field, "min_length", "au moins %d caractères", minLen)
+	case n > maxLen:
+		v.add(field, "max_length", "au plus %d caractères", maxLen)
+	}
+}
+
+var eurosPattern = regexp.MustCompile(`^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$`)
+
+// checkEuros turns a JSON number of euros into integer cents without ever using
+// a float: "12500.5" is 1 250 050 cents.
+func checkEuros(v *validation, field string, n json.Number) int64 {
+	s := n.String()
+	if s == "" {
+		v.add(field, "required", "montant obligatoire, en euros")
+		return 0
+	}
+	if !eurosPattern.MatchString(s) {
+		v.add(field, "money", "montant en euros positif, avec deux décimales au plus (ex. 12500.50)")
+		return 0
+	}
+	units, frac, _ := strings.Cut(s, ".")
+	frac = (frac + "00")[:2]
+	euros, _ := strconv.ParseInt(units, 10, 64)
+	cents, _ := strconv.ParseInt(frac, 10, 64)
+	total := euros*100 + cents
+	if total == 0 {
+		v.add(field, "positive", "le montant doit être supérieur à zéro")
+	}
+	return total
+}
+
+func checkThemes(v *validation, themes []string) []string {
+	if len(themes) == 0 {
+		v.add("themes", "required", "au moins une thématique")
+		return nil
+	}
+	seen := map[string]bool{}
+	for i, t := range themes {
+		field := fmt.Sprintf("themes[%d]", i)
+		switch {
+		case !models.IsTheme(t):
+			v.add(field, "enum", "thématique inconnue « %s »", t)
+		case seen[t]:
+			v.add(field, "unique", "thématique en double « %s »", t)
+		}
+		seen[t] = true
+	}
+	return themes
+}
+
+func checkList(v *validation, field string, items []string) []string {
+	if len(items) == 0 {
+		v.add(field, "required", "liste obligatoire : elle doit figurer dans l'appel dès sa publication (§8.4)")
+		return nil
+	}
+	out := make([]string, len(items))
+	for i, item := range items {
+		out[i] = strings.TrimSpace(item)
+		checkText(v, fmt.Sprintf("%s[%d]", field, i), out[i], 1, 500)
+	}
+	return out
+}
+
+func checkEmail(v *validation, field, value string) {
+	if value == "" {
+		v.add(field, "required", "adresse électronique obligatoire")
+		return
+	}
+	addr, err := mail.ParseAddress(value)
+	if err != nil || addr.Address != value || len(value) > 254 {
+		v.add(field, "email", "adresse électronique invalide")
+	}
+}

@@ -1,0 +1,192 @@
+package api
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/workflows"
+)
+
+// CampaignService is the only holder of the Temporal client for campaigns:
+// it stores a campaign, starts its workflow, and reads its live state.
+type CampaignService struct {
+	Temporal  client.Client
+	Campaigns *store.Campaigns
+	Policies  *policy.Set
+	DevMode   bool
+	Now       func() time.Time
+	Logger    *slog.Logger
+}
+
+// CreateResult is a created or replayed campaign.
+type CreateResult struct {
+	Campaign *models.Campaign
+	Replayed bool
+}
+
+// Create validates the request, stores the campaign and starts its workflow.
+// A refused request writes nothing; a request repeated with the same
+// idempotency key returns the first campaign.
+func (s *CampaignService) Create(ctx context.Context, req *CampaignRequest, rawBody []byte, idempotencyKey string) (CreateResult, error) {
+	valid, fieldErrs := req.validate(campaignRules{now: s.Now(), policies: s.Policies, devMode: s.DevMode})
+	if fieldErrs != nil {
+		return CreateResult{}, ValidationProblem(fieldErrs)
+	}
+	c := valid.campaign
+	c.ID = uuid.NewString()
+	c.WorkflowID = workflows.CampaignWorkflowID(c.Year, c.Level, c.Territory, c.ID)
+	c.Phase = models.PhaseScheduled
+	c.RequestHash = hashBody(rawBody)
+	if idempotencyKey != "" {
+		c.IdempotencyKey = &idempotencyKey
+	}
+	stored, created, err := s.Campaigns.Create(ctx, &c)
+	if err != nil {
+		return CreateResult{}, err
+	}
+	if !created && stored.RequestHash != c.RequestHash {
+		return CreateResult{}, errIdempotencyReuse
+	}
+	pol := valid.policy
+	if !created {
+		// A replay: start the workflow if the first request died before it did.
+		if pol, err = s.policyOf(stored); err != nil {
+			return CreateResult{}, err
+		}
+	}
+	if err := s.startWorkflow(ctx, stored, pol); err != nil {
+		if created {
+			// Leave nothing behind: the correspondent will retry the whole request.
+			if delErr := s.Campaigns.Delete(context.WithoutCancel(ctx), stored.ID); delErr != nil {
+				s.Logger.Error("remove campaign whose workflow did not start", "campaign", stored.ID, "error", delErr)
+			}
+		}
+		s.Logger.Error("start campaign workflow", "campaign", stored.ID, "error", err)
+		return CreateResult{}, errEngineUnavailable
+	}
+	return CreateResult{Campaign: stored, Replayed: !created}, nil
+}
+
+func (s *CampaignService) policyOf(c *models.Campaign) (policy.Policy, error) {
+	if c.PolicyName == policy.DemoName {
+		if p, ok := s.Policies.Demo(); ok {
+			return p, nil
+		}
+		return policy.Policy{}, errors.New("demo policy not loaded")
+	}
+	return s.Policies.ForYear(c.Year)
+}
+
+// startWorkflow starts the campaign's workflow once: the ID is derived from the
+// campaign, and a second start finds the first workflow, running or ended.
+func (s *CampaignService) startWorkflow(ctx context.Context, c *models.Campaign, pol policy.Policy) error {
+	opts := client.StartWorkflowOptions{
+		ID:                       c.WorkflowID,
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.YearKey.ValueSet(int64(c.Year)),
+			workflows.TerritoryKey.ValueSet(c.Territory),
+			workflows.LevelKey.ValueSet(c.Level),
+			workflows.PhaseKey.ValueSet(models.PhaseScheduled),
+		),
+	}
+	in := workflows.CampaignInput{
+		CampaignID: c.ID, Year: c.Year, Level: c.Level, Territory: c.Territory,
+		PublishAt: c.PublishAt, CloseAt: c.CloseAt, Policy: pol,
+	}
+	_, err := s.Temporal.ExecuteWorkflow(ctx, opts, workflows.CampaignWorkflow, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil // it ran before and has ended: the campaign exists
+	}
+	return err
+}
+
+// CampaignView is a campaign as the API shows it.
+type CampaignView struct {
+	*models.Campaign
+	BudgetEUR      string `json:"budget_eur"`
+	TerritoryLabel string `json:"territory_label"`
+	// State is the live phase from the workflow, or the last recorded one when
+	// the workflow cannot be asked (StateSource says which).
+	State       string `json:"state"`
+	StateSource string `json:"state_source"`
+	// NotificationFailed is set when the publication notice could not be delivered.
+	NotificationFailed bool `json:"notification_failed,omitempty"`
+}
+
+// Get returns one campaign with its live state, asked of its workflow.
+func (s *CampaignService) Get(ctx context.Context, id string) (CampaignView, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return CampaignView{}, errNotFound
+	}
+	c, err := s.Campaigns.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return CampaignView{}, errNotFound
+	} else if err != nil {
+		return CampaignView{}, err
+	}
+	view := viewOf(c)
+	queryCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	res, err := s.Temporal.QueryWorkflow(queryCtx, c.WorkflowID, "", workflows.QueryCampaignState)
+	var st workflows.CampaignState
+	if err == nil {
+		err = res.Get(&st)
+	}
+	if err != nil {
+		s.Logger.Warn("campaign state query failed; showing the recorded phase", "campaign", id, "error", err)
+		return view, nil
+	}
+	view.State, view.StateSource, view.NotificationFailed = st.Phase, "workflow", st.NotificationFailed
+	return view, nil
+}
+
+// List reads one page of campaigns from the database (never by scanning workflows).
+func (s *CampaignService) List(ctx context.Context, f store.CampaignFilter) ([]CampaignView, int64, error) {
+	page, total, err := s.Campaigns.List(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	views := make([]CampaignView, len(page))
+	for i := range page {
+		views[i] = viewOf(&page[i])
+	}
+	return views, total, nil
+}
+
+func viewOf(c *models.Campaign) CampaignView {
+	return CampaignView{
+		Campaign:       c,
+		BudgetEUR:      formatEuros(c.BudgetCents),
+		TerritoryLabel: territoryLabel(c),
+		State:          c.Phase,
+		StateSource:    "database",
+	}
+}
+
+func formatEuros(cents int64) string {
+	return strconv.FormatInt(cents/100, 10) + "." + fmt.Sprintf("%02d", cents%100)
+}
+
+func hashBody(body []byte) string {
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:])
+}

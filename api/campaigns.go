@@ -1,0 +1,118 @@
+package api
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/territory"
+)
+
+const (
+	defaultPageSize = 50
+	maxPageSize     = 200
+)
+
+type campaignHandlers struct{ svc *CampaignService }
+
+func (h campaignHandlers) create(c *gin.Context) {
+	body, err := readBody(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	var req CampaignRequest
+	if err := decodeStrict(body, &req); err != nil {
+		respondError(c, err)
+		return
+	}
+	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	if len(key) > 200 {
+		respondError(c, ValidationProblem([]FieldError{{Field: "Idempotency-Key", Rule: "max_length", Message: "au plus 200 caractères"}}))
+		return
+	}
+	res, err := h.svc.Create(c.Request.Context(), &req, body, key)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	if res.Replayed {
+		c.Header("Idempotent-Replayed", "true")
+	}
+	c.Header("Location", "/api/v1/campaigns/"+res.Campaign.ID)
+	c.JSON(http.StatusCreated, viewOf(res.Campaign))
+}
+
+func (h campaignHandlers) get(c *gin.Context) {
+	view, err := h.svc.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, view)
+}
+
+func (h campaignHandlers) list(c *gin.Context) {
+	f, err := campaignFilter(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	items, total, err := h.svc.List(c.Request.Context(), f)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": f.Offset/f.Limit + 1, "page_size": f.Limit})
+}
+
+// campaignFilter reads ?year=&territory=&state=&page=&page_size=.
+func campaignFilter(c *gin.Context) (store.CampaignFilter, error) {
+	v := &validation{}
+	f := store.CampaignFilter{Territory: c.Query("territory"), Phase: c.Query("state"), Limit: defaultPageSize}
+	positive := func(name string) int {
+		s := c.Query(name)
+		if s == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 {
+			v.add(name, "positive_integer", "entier positif attendu")
+		}
+		return n
+	}
+	f.Year = positive("year")
+	page := max(positive("page"), 1)
+	if size := positive("page_size"); size > maxPageSize {
+		v.add("page_size", "max", "au plus %d", maxPageSize)
+	} else if size > 0 {
+		f.Limit = size
+	}
+	f.Offset = (page - 1) * f.Limit
+	if f.Territory != "" && !isTerritory(f.Territory) {
+		v.add("territory", "territory", "code INSEE de région ou de département inconnu")
+	}
+	switch f.Phase {
+	case "", models.PhaseScheduled, models.PhasePublished, models.PhaseClosed:
+	default:
+		v.add("state", "enum", "valeurs possibles : scheduled, published, closed")
+	}
+	if v.failed() {
+		return f, ValidationProblem(v.errs)
+	}
+	return f, nil
+}
+
+func isTerritory(code string) bool {
+	_, region := territory.LookupRegion(code)
+	_, dep := territory.LookupDepartment(code)
+	return region || dep
+}
+
+func territoryLabel(c *models.Campaign) string {
+	return territory.Label(c.Territory, c.Level == models.LevelRegional)
+}

@@ -1,0 +1,54 @@
+// Package api is the HTTP API of the engine (gin). Handlers are thin: they bind
+// and validate, call the service layer, and map its result to HTTP in one place.
+package api
+
+import (
+	"errors"
+	"net/http"
+
+	"github.com/gin-gonic/gin"
+)
+
+// FieldError names one field of a request and the rule it breaks, in French.
+type FieldError struct {
+	Field   string `json:"field"`
+	Rule    string `json:"rule"`
+	Message string `json:"message"`
+}
+
+// Problem is the one JSON error shape of the API.
+type Problem struct {
+	Status  int          `json:"-"`
+	Code    string       `json:"code"`
+	Message string       `json:"message"`
+	Fields  []FieldError `json:"fields,omitempty"`
+}
+
+func (p *Problem) Error() string { return p.Code + ": " + p.Message }
+
+// ValidationProblem is a 422 listing every failing field.
+func ValidationProblem(fields []FieldError) *Problem {
+	return &Problem{Status: http.StatusUnprocessableEntity, Code: "validation_failed",
+		Message: "La demande ne respecte pas les règles : voir le détail par champ.", Fields: fields}
+}
+
+var (
+	errNotFound = &Problem{Status: http.StatusNotFound, Code: "not_found", Message: "Ressource introuvable."}
+	errTooLarge = &Problem{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
+		Message: "Le corps de la requête dépasse la taille autorisée."}
+	errIdempotencyReuse = &Problem{Status: http.StatusConflict, Code: "idempotency_key_reused",
+		Message: "Cette clé Idempotency-Key a déjà servi pour une requête différente."}
+	errEngineUnavailable = &Problem{Status: http.StatusServiceUnavailable, Code: "engine_unavailable",
+		Message: "Le moteur de workflows est momentanément indisponible ; rien n'a été enregistré, réessayez."}
+)
+
+// respondError writes err as a Problem; anything unexpected is a logged 500.
+func respondError(c *gin.Context, err error) {
+	var p *Problem
+	if !errors.As(err, &p) {
+		_ = c.Error(err)
+		p = &Problem{Status: http.StatusInternalServerError, Code: "internal_error",
+			Message: "Erreur interne ; l'incident est journalisé."}
+	}
+	c.AbortWithStatusJSON(p.Status, gin.H{"error": p})
+}

@@ -1,0 +1,101 @@
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/mailcatcher"
+)
+
+// Deps are what the HTTP server needs.
+type Deps struct {
+	Campaigns *CampaignService
+	DB        *gorm.DB
+	Temporal  client.Client
+	// Catcher is the dev mail catcher whose pages are served under /dev/mail; nil in production.
+	Catcher *mailcatcher.Catcher
+	Logger  *slog.Logger
+}
+
+// NewRouter builds the HTTP handler of the engine.
+func NewRouter(d Deps) *gin.Engine {
+	gin.SetMode(gin.ReleaseMode)
+	r := gin.New()
+	r.Use(requestID(), accessLog(d.Logger), gin.CustomRecovery(func(c *gin.Context, err any) {
+		d.Logger.Error("panic in handler", "error", err, "request_id", c.GetString(requestIDKey))
+		respondError(c, &Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "Erreur interne ; l'incident est journalisé."})
+	}))
+	r.NoRoute(func(c *gin.Context) { respondError(c, errNotFound) })
+
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", readiness(d))
+	r.GET("/api/openapi.yaml", serveOpenAPI)
+
+	v1 := r.Group("/api/v1")
+	campaigns := campaignHandlers{svc: d.Campaigns}
+	v1.POST("/campaigns", campaigns.create)
+	v1.GET("/campaigns", campaigns.list)
+	v1.GET("/campaigns/:id", campaigns.get)
+
+	if d.Catcher != nil {
+		d.Catcher.Register(r, "/dev/mail")
+	}
+	return r
+}
+
+// readiness reports whether the database and Temporal answer.
+func readiness(d Deps) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
+		defer cancel()
+		checks := gin.H{"database": "ok", "temporal": "ok"}
+		status := http.StatusOK
+		if sqlDB, err := d.DB.DB(); err != nil || sqlDB.PingContext(ctx) != nil {
+			checks["database"], status = "unreachable", http.StatusServiceUnavailable
+		}
+		if _, err := d.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
+			checks["temporal"], status = "unreachable", http.StatusServiceUnavailable
+		}
+		state := "ready"
+		if status != http.StatusOK {
+			state = "not_ready"
+		}
+		c.JSON(status, gin.H{"status": state, "checks": checks})
+	}
+}
+
+const requestIDKey = "request_id"
+
+// requestID keeps the caller's X-Request-ID or makes one, and returns it.
+func requestID() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		id := c.GetHeader("X-Request-ID")
+		if id == "" || len(id) > 100 {
+			id = uuid.NewString()
+		}
+		c.Set(requestIDKey, id)
+		c.Header("X-Request-ID", id)
+		c.Next()
+	}
+}
+
+func accessLog(log *slog.Logger) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		c.Next()
+		attrs := []any{"method", c.Request.Method, "path", c.FullPath(), "status", c.Writer.Status(),
+			"duration_ms", time.Since(start).Milliseconds(), "request_id", c.GetString(requestIDKey)}
+		if len(c.Errors) > 0 {
+			log.Error("request failed", append(attrs, "error", c.Errors.String())...)
+			return
+		}
+		log.Info("request", attrs...)
+	}
+}

@@ -1,0 +1,154 @@
+// Package config reads the engine's configuration from AAP_* environment
+// variables. It is read once in cmd and passed down; nothing deeper reads the
+// environment.
+package config
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"net/mail"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// TLSPolicy says how the SMTP client secures its connection.
+type TLSPolicy string
+
+const (
+	TLSNone          TLSPolicy = "none"          // plain SMTP (the dev catcher, a local relay)
+	TLSOpportunistic TLSPolicy = "opportunistic" // STARTTLS when the server offers it
+	TLSMandatory     TLSPolicy = "mandatory"     // STARTTLS required; on port 465, implicit TLS
+)
+
+// DefaultCatcherPort is where `aap dev` runs its built-in SMTP catcher.
+const DefaultCatcherPort = 1025
+
+// SMTP is the outgoing mail relay. An empty Host means the built-in catcher (dev only).
+type SMTP struct {
+	Host     string
+	Port     int
+	Username string
+	Password string
+	TLS      TLSPolicy
+}
+
+// Config is the whole configuration of one aap process.
+type Config struct {
+	HTTPAddr          string
+	DataDir           string
+	DatabaseURL       string
+	TemporalAddress   string
+	TemporalNamespace string
+	TemporalPort      int
+	SMTP              SMTP
+	MailFrom          string
+	PolicyDir         string
+	LogFormat         string
+}
+
+// Variable documents one environment variable (the README's configuration table is built from this list).
+type Variable struct {
+	Name, Default, Meaning string
+}
+
+// Variables lists every variable the engine reads, with its default.
+var Variables = []Variable{
+	{"AAP_HTTP_ADDR", "127.0.0.1:8080", "address of the HTTP API and pages"},
+	{"AAP_DATA_DIR", "./data", "data directory of `aap dev`: SQLite files, caught mail, Temporal's state"},
+	{"AAP_DATABASE_URL", "", "empty: SQLite in the data directory; postgres://…: PostgreSQL"},
+	{"AAP_TEMPORAL_ADDRESS", "", "Temporal frontend host:port; empty in `aap dev`: the embedded server"},
+	{"AAP_TEMPORAL_NAMESPACE", "default", "Temporal namespace"},
+	{"AAP_TEMPORAL_PORT", "7233", "frontend port of the embedded Temporal server (`aap dev`)"},
+	{"AAP_SMTP_HOST", "", "SMTP relay; empty in `aap dev`: the built-in catcher"},
+	{"AAP_SMTP_PORT", "1025 (catcher) / 587", "SMTP port; 465 means implicit TLS"},
+	{"AAP_SMTP_USERNAME", "", "SMTP user (PLAIN/LOGIN auth when set)"},
+	{"AAP_SMTP_PASSWORD", "", "SMTP password"},
+	{"AAP_SMTP_TLS", "none (catcher) / opportunistic", "none, opportunistic or mandatory"},
+	{"AAP_MAIL_FROM", "AAP intégration <no-reply@aap.localhost>", "sender of every email"},
+	{"AAP_POLICY_DIR", "", "folder of yearly policy files (YYYY.yaml); empty: the policies shipped in the binary"},
+	{"AAP_LOG_FORMAT", "text", "text or json"},
+}
+
+// Load reads the configuration through getenv (os.Getenv in production, a map in tests).
+// Every bad value is reported, each naming its variable.
+func Load(getenv func(string) string) (Config, error) {
+	get := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	var errs []error
+	bad := func(name, value, rule string) {
+		errs = append(errs, fmt.Errorf("%s=%q: %s", name, value, rule))
+	}
+
+	c := Config{
+		HTTPAddr:          get("AAP_HTTP_ADDR", "127.0.0.1:8080"),
+		DataDir:           get("AAP_DATA_DIR", "./data"),
+		DatabaseURL:       get("AAP_DATABASE_URL", ""),
+		TemporalAddress:   get("AAP_TEMPORAL_ADDRESS", ""),
+		TemporalNamespace: get("AAP_TEMPORAL_NAMESPACE", "default"),
+		MailFrom:          get("AAP_MAIL_FROM", "AAP intégration <no-reply@aap.localhost>"),
+		PolicyDir:         get("AAP_POLICY_DIR", ""),
+		LogFormat:         get("AAP_LOG_FORMAT", "text"),
+		SMTP: SMTP{
+			Host:     get("AAP_SMTP_HOST", ""),
+			Username: get("AAP_SMTP_USERNAME", ""),
+			Password: getenv("AAP_SMTP_PASSWORD"),
+		},
+	}
+
+	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
+		bad("AAP_HTTP_ADDR", c.HTTPAddr, "expected host:port, e.g. 127.0.0.1:8080")
+	}
+	if c.DatabaseURL != "" {
+		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+			bad("AAP_DATABASE_URL", c.DatabaseURL, "expected empty (SQLite) or a postgres:// URL")
+		}
+	}
+	if c.TemporalAddress != "" {
+		if _, _, err := net.SplitHostPort(c.TemporalAddress); err != nil {
+			bad("AAP_TEMPORAL_ADDRESS", c.TemporalAddress, "expected host:port, e.g. temporal:7233")
+		}
+	}
+	var err error
+	if c.TemporalPort, err = parsePort(get("AAP_TEMPORAL_PORT", "7233")); err != nil {
+		bad("AAP_TEMPORAL_PORT", getenv("AAP_TEMPORAL_PORT"), err.Error())
+	}
+	defaultPort, defaultTLS := "587", TLSOpportunistic
+	if c.SMTP.Host == "" {
+		defaultPort, defaultTLS = strconv.Itoa(DefaultCatcherPort), TLSNone
+	}
+	if c.SMTP.Port, err = parsePort(get("AAP_SMTP_PORT", defaultPort)); err != nil {
+		bad("AAP_SMTP_PORT", getenv("AAP_SMTP_PORT"), err.Error())
+	}
+	switch tls := TLSPolicy(strings.ToLower(get("AAP_SMTP_TLS", string(defaultTLS)))); tls {
+	case TLSNone, TLSOpportunistic, TLSMandatory:
+		c.SMTP.TLS = tls
+	default:
+		bad("AAP_SMTP_TLS", string(tls), "expected none, opportunistic or mandatory")
+	}
+	if (c.SMTP.Username == "") != (c.SMTP.Password == "") {
+		bad("AAP_SMTP_USERNAME", c.SMTP.Username, "AAP_SMTP_USERNAME and AAP_SMTP_PASSWORD go together")
+	}
+	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
+		bad("AAP_MAIL_FROM", c.MailFrom, "expected an email address, e.g. AAP <no-reply@example.gouv.fr>")
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("AAP_LOG_FORMAT", c.LogFormat, "expected text or json")
+	}
+	c.DataDir = filepath.Clean(c.DataDir)
+	return c, errors.Join(errs...)
+}
+
+func parsePort(s string) (int, error) {
+	p, err := strconv.Atoi(s)
+	if err != nil || p < 1 || p > 65535 {
+		return 0, errors.New("expected a port number between 1 and 65535")
+	}
+	return p, nil
+}

@@ -1,0 +1,56 @@
+package config
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func env(m map[string]string) func(string) string {
+	return func(k string) string { return m[k] }
+}
+
+func TestLoadDefaultsRunOnEmbeddedServices(t *testing.T) {
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, "127.0.0.1:8080", c.HTTPAddr)
+	require.Equal(t, "data", c.DataDir)
+	require.Empty(t, c.DatabaseURL)
+	require.Empty(t, c.TemporalAddress)
+	require.Equal(t, "default", c.TemporalNamespace)
+	require.Equal(t, 7233, c.TemporalPort)
+	require.Equal(t, SMTP{Port: DefaultCatcherPort, TLS: TLSNone}, c.SMTP)
+}
+
+func TestLoadRelayDefaultsToSubmissionPortWithSTARTTLS(t *testing.T) {
+	c, err := Load(env(map[string]string{"AAP_SMTP_HOST": "smtp.example.org"}))
+	require.NoError(t, err)
+	require.Equal(t, 587, c.SMTP.Port)
+	require.Equal(t, TLSOpportunistic, c.SMTP.TLS)
+}
+
+func TestLoadRefusesBadValuesNamingTheVariable(t *testing.T) {
+	cases := map[string]string{
+		"AAP_HTTP_ADDR":        "8080",
+		"AAP_DATABASE_URL":     "mysql://x",
+		"AAP_TEMPORAL_ADDRESS": "temporal",
+		"AAP_TEMPORAL_PORT":    "70000",
+		"AAP_SMTP_PORT":        "smtp",
+		"AAP_SMTP_TLS":         "always",
+		"AAP_MAIL_FROM":        "not an address",
+		"AAP_LOG_FORMAT":       "xml",
+		"AAP_SMTP_USERNAME":    "user-without-password",
+	}
+	for name, value := range cases {
+		t.Run(name, func(t *testing.T) {
+			_, err := Load(env(map[string]string{name: value}))
+			require.ErrorContains(t, err, name+"=")
+		})
+	}
+}
+
+func TestLoadReportsEveryBadVariableAtOnce(t *testing.T) {
+	_, err := Load(env(map[string]string{"AAP_SMTP_PORT": "0", "AAP_SMTP_TLS": "x"}))
+	require.ErrorContains(t, err, "AAP_SMTP_PORT")
+	require.ErrorContains(t, err, "AAP_SMTP_TLS")
+}

@@ -1,0 +1,223 @@
+// Package devserver embeds a single-process Temporal server persisted in SQLite,
+// so that `aap dev` and the integration tests need no service installed.
+//
+// It follows the shape of the Temporal CLI's `server start-dev`: the four
+// Temporal services in one process, static membership on loopback, one history
+// shard, and the SQLite persistence plugin of go.temporal.io/server.
+package devserver
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/server/common/cluster"
+	"go.temporal.io/server/common/config"
+	"go.temporal.io/server/common/dynamicconfig"
+	"go.temporal.io/server/common/log"
+	"go.temporal.io/server/common/membership/static"
+	sqliteplugin "go.temporal.io/server/common/persistence/sql/sqlplugin/sqlite"
+	"go.temporal.io/server/common/primitives"
+	sqliteschema "go.temporal.io/server/schema/sqlite"
+	"go.temporal.io/server/temporal"
+)
+
+const (
+	clusterName = "active"
+	// maxSQLiteConns lets readers proceed beside the single writer; the v1.32
+	// SQLite plugin honours it once journal_mode=wal is set.
+	maxSQLiteConns = 4
+)
+
+// Options configure the embedded server.
+type Options struct {
+	// IP the services bind to; 127.0.0.1 unless told otherwise.
+	IP string
+	// FrontendPort is the gRPC port the SDK, the temporal CLI and the Temporal UI dial (7233).
+	// Zero picks a free port.
+	FrontendPort int
+	// DatabaseFile persists the server's state. Empty keeps it in memory (tests).
+	DatabaseFile string
+	// LogFile receives the server's own logs (warnings and errors). Empty discards them.
+	LogFile string
+	// Namespace is created at first start.
+	Namespace string
+	// SearchAttributes are registered with the namespace when it is created.
+	SearchAttributes map[string]enumspb.IndexedValueType
+}
+
+// Server is a running embedded Temporal server.
+type Server struct {
+	server   temporal.Server
+	hostPort string
+	ns       string
+}
+
+// Start boots the server and returns once its frontend accepts connections.
+func Start(opts Options) (*Server, error) {
+	if opts.Namespace == "" {
+		return nil, errors.New("devserver: namespace is required")
+	}
+	if opts.IP == "" {
+		opts.IP = "127.0.0.1"
+	}
+	if opts.FrontendPort == 0 {
+		port, err := freePort(opts.IP)
+		if err != nil {
+			return nil, err
+		}
+		opts.FrontendPort = port
+	}
+	conf, err := buildConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	srv, err := temporal.NewServer(
+		temporal.WithConfig(conf),
+		temporal.ForServices(temporal.DefaultServices),
+		temporal.WithStaticHosts(staticHosts(conf)),
+		temporal.WithLogger(buildLogger(opts.LogFile)),
+		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
+			dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): 100,
+			// Search attributes added to an existing namespace are seen within a second.
+			dynamicconfig.NamespaceCacheRefreshInterval.Key(): time.Second,
+		}),
+	)
+	if err != nil {
+		return nil, fmt.Errorf("devserver: build server: %w", err)
+	}
+	if err := srv.Start(); err != nil {
+		return nil, fmt.Errorf("devserver: start server: %w", err)
+	}
+	hostPort := net.JoinHostPort(opts.IP, strconv.Itoa(opts.FrontendPort))
+	return &Server{server: srv, hostPort: hostPort, ns: opts.Namespace}, nil
+}
+
+// HostPort is the frontend address to dial.
+func (s *Server) HostPort() string { return s.hostPort }
+
+// Namespace is the namespace created at start.
+func (s *Server) Namespace() string { return s.ns }
+
+// Stop shuts every service down; running workflows resume at the next Start on the same file.
+func (s *Server) Stop() { s.server.Stop() }
+
+func buildLogger(file string) log.Logger {
+	if file == "" {
+		return log.NewNoopLogger()
+	}
+	return log.NewZapLogger(log.BuildZapLogger(log.Config{Level: "warn", Format: "json", OutputFile: file}))
+}
+
+func buildConfig(opts Options) (*config.Config, error) {
+	sqlConf, err := buildSQLConfig(opts)
+	if err != nil {
+		return nil, err
+	}
+	frontendAddr := net.JoinHostPort(opts.IP, strconv.Itoa(opts.FrontendPort))
+	httpPort, err := freePort(opts.IP)
+	if err != nil {
+		return nil, err
+	}
+	conf := &config.Config{}
+	conf.Global.Membership.MaxJoinDuration = 30 * time.Second
+	conf.Global.Membership.BroadcastAddress = opts.IP
+	conf.Persistence.DefaultStore = "sqlite-default"
+	conf.Persistence.VisibilityStore = "sqlite-default"
+	conf.Persistence.NumHistoryShards = 1
+	conf.Persistence.DataStores = map[string]config.DataStore{"sqlite-default": {SQL: sqlConf}}
+	conf.ClusterMetadata = &cluster.Config{
+		FailoverVersionIncrement: 10,
+		MasterClusterName:        clusterName,
+		CurrentClusterName:       clusterName,
+		ClusterInformation: map[string]cluster.ClusterInformation{
+			clusterName: {
+				Enabled:                true,
+				InitialFailoverVersion: 1,
+				RPCAddress:             frontendAddr,
+				HTTPAddress:            net.JoinHostPort(opts.IP, strconv.Itoa(httpPort)),
+				ClusterID:              "aap-dev",
+			},
+		},
+	}
+	conf.DCRedirectionPolicy.Policy = "noop"
+	conf.Services = map[string]config.Service{}
+	for _, name := range []string{"frontend", "history", "matching", "worker"} {
+		svc := config.Service{}
+		svc.RPC.BindOnIP = opts.IP
+		if name == "frontend" {
+			svc.RPC.GRPCPort = opts.FrontendPort
+			svc.RPC.HTTPPort = httpPort
+		} else if svc.RPC.GRPCPort, err = freePort(opts.IP); err != nil {
+			return nil, err
+		}
+		conf.Services[name] = svc
+	}
+	conf.Archival.History.State = "disabled"
+	conf.Archival.Visibility.State = "disabled"
+	conf.NamespaceDefaults.Archival.History.State = "disabled"
+	conf.NamespaceDefaults.Archival.Visibility.State = "disabled"
+	conf.PublicClient.HostPort = frontendAddr
+	return conf, nil
+}
+
+func buildSQLConfig(opts Options) (*config.SQL, error) {
+	conf := &config.SQL{PluginName: sqliteplugin.PluginName, MaxConns: maxSQLiteConns, MaxIdleConns: maxSQLiteConns}
+	if opts.DatabaseFile == "" {
+		// A shared-cache in-memory database lives as long as one connection does.
+		conf.ConnectAttributes = map[string]string{"mode": "memory", "cache": "shared"}
+		conf.DatabaseName = fmt.Sprintf("aap-%d", time.Now().UnixNano())
+		conf.MaxConns, conf.MaxIdleConns = 1, 1
+	} else {
+		conf.ConnectAttributes = map[string]string{"mode": "rwc", "journal_mode": "wal", "synchronous": "normal", "busy_timeout": "10000"}
+		conf.DatabaseName = opts.DatabaseFile
+		if _, err := os.Stat(opts.DatabaseFile); errors.Is(err, os.ErrNotExist) {
+			if err := os.MkdirAll(filepath.Dir(opts.DatabaseFile), 0o755); err != nil {
+				return nil, fmt.Errorf("devserver: data directory: %w", err)
+			}
+			if err := sqliteschema.SetupSchema(conf); err != nil {
+				return nil, fmt.Errorf("devserver: set up schema: %w", err)
+			}
+		}
+	}
+	ns, err := sqliteschema.NewNamespaceConfig(clusterName, opts.Namespace, false, opts.SearchAttributes)
+	if err != nil {
+		return nil, fmt.Errorf("devserver: namespace config: %w", err)
+	}
+	// Retention of closed workflows; a campaign's open life is unaffected.
+	ns.Detail.Config.Retention = durationpbDays(30)
+	if err := sqliteschema.CreateNamespaces(conf, ns); err != nil {
+		return nil, fmt.Errorf("devserver: create namespace: %w", err)
+	}
+	return conf, nil
+}
+
+func staticHosts(conf *config.Config) map[primitives.ServiceName]static.Hosts {
+	host := func(name string) static.Hosts {
+		svc := conf.Services[name]
+		return static.SingleLocalHost(net.JoinHostPort(svc.RPC.BindOnIP, strconv.Itoa(svc.RPC.GRPCPort)))
+	}
+	return map[primitives.ServiceName]static.Hosts{
+		primitives.FrontendService: host("frontend"),
+		primitives.HistoryService:  host("history"),
+		primitives.MatchingService: host("matching"),
+		primitives.WorkerService:   host("worker"),
+	}
+}
+
+// freePort asks the kernel for a port that is free now. Another process could
+// take it before the server binds; on loopback in dev and tests that race is
+// accepted, as the Temporal CLI does.
+func freePort(ip string) (int, error) {
+	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	if err != nil {
+		return 0, fmt.Errorf("devserver: find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

@@ -1,0 +1,96 @@
+// Package engine assembles the aap processes: `aap dev` (everything in one
+// process on embedded defaults) and, for production, `aap api`, `aap worker`
+// and `aap migrate` against an external Temporal cluster, PostgreSQL and an
+// SMTP relay.
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/config"
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/policies"
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/store"
+)
+
+// newLogger writes text for people in dev, JSON for log collectors in production.
+func newLogger(cfg config.Config) *slog.Logger {
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, nil))
+}
+
+// loadPolicies reads AAP_POLICY_DIR, or the policies shipped in the binary.
+func loadPolicies(cfg config.Config) (*policy.Set, error) {
+	var fsys fs.FS = policies.FS
+	if cfg.PolicyDir != "" {
+		fsys = os.DirFS(cfg.PolicyDir)
+	}
+	set, err := policy.Load(fsys)
+	if err != nil {
+		return nil, fmt.Errorf("policies (AAP_POLICY_DIR=%q): %w", cfg.PolicyDir, err)
+	}
+	return set, nil
+}
+
+// newActivities wires the activities to the database and the mail relay.
+func newActivities(db *gorm.DB, cfg config.Config, log *slog.Logger) (*activities.Activities, error) {
+	outbox, err := mail.NewOutbox(db, mail.NewSMTPSender(cfg.SMTP), cfg.MailFrom)
+	if err != nil {
+		return nil, fmt.Errorf("AAP_MAIL_FROM: %w", err)
+	}
+	return &activities.Activities{Campaigns: store.NewCampaigns(db), Outbox: outbox, Logger: log}, nil
+}
+
+// httpServer serves handler on a listener until Shutdown.
+type httpServer struct {
+	srv  *http.Server
+	addr string
+	done chan error
+}
+
+func serveHTTP(addr string, handler http.Handler, log *slog.Logger) (*httpServer, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s (AAP_HTTP_ADDR): %w", addr, err)
+	}
+	s := &httpServer{
+		srv:  &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second},
+		addr: ln.Addr().String(),
+		done: make(chan error, 1),
+	}
+	go func() {
+		err := s.srv.Serve(ln)
+		if errors.Is(err, http.ErrServerClosed) {
+			err = nil
+		}
+		if err != nil {
+			log.Error("HTTP server stopped", "error", err)
+		}
+		s.done <- err
+	}()
+	return s, nil
+}
+
+// shutdown lets requests in flight finish, for at most ten seconds.
+func (s *httpServer) shutdown() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := s.srv.Shutdown(ctx); err != nil {
+		return err
+	}
+	return <-s.done
+}

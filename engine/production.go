@@ -1,0 +1,124 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/api"
+	"github.com/dian-p104/aap/config"
+	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/worker"
+)
+
+// errNeedsTemporal: outside `aap dev` nothing embeds a Temporal server.
+var errNeedsTemporal = errors.New("AAP_TEMPORAL_ADDRESS is required outside `aap dev` (e.g. temporal:7233)")
+
+// RunAPI runs `aap api`: the HTTP API against an external Temporal cluster.
+// Any number of replicas may run behind a load balancer: they share nothing but
+// the database and Temporal.
+func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if cfg.TemporalAddress == "" {
+		return errNeedsTemporal
+	}
+	policies, err := loadPolicies(cfg)
+	if err != nil {
+		return err
+	}
+	db, tc, err := connect(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close(db)
+	defer tc.Close()
+	router := api.NewRouter(api.Deps{
+		Campaigns: &api.CampaignService{Temporal: tc, Campaigns: store.NewCampaigns(db), Policies: policies, Now: time.Now, Logger: log},
+		DB:        db, Temporal: tc, Logger: log,
+	})
+	srv, err := serveHTTP(cfg.HTTPAddr, router, log)
+	if err != nil {
+		return err
+	}
+	log.Info("aap api listening", "addr", srv.addr)
+	<-ctx.Done()
+	return srv.shutdown()
+}
+
+// RunWorker runs `aap worker`: the workflows and activities. Several may run at once.
+func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if cfg.TemporalAddress == "" {
+		return errNeedsTemporal
+	}
+	if cfg.SMTP.Host == "" {
+		return errors.New("AAP_SMTP_HOST is required outside `aap dev` (the built-in catcher runs only there)")
+	}
+	db, tc, err := connect(ctx, cfg, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close(db)
+	defer tc.Close()
+	acts, err := newActivities(db, cfg, log)
+	if err != nil {
+		return err
+	}
+	w := worker.New(tc, acts)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	log.Info("aap worker polling", "task_queue", "aap", "temporal", cfg.TemporalAddress)
+	<-ctx.Done()
+	w.Stop() // waits for activities in flight, within the worker's stop timeout
+	return nil
+}
+
+// RunMigrate runs `aap migrate`: the database schema, then the search
+// attributes of the Temporal namespace when AAP_TEMPORAL_ADDRESS is set.
+func RunMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	db, err := store.Open(cfg.DatabaseURL, cfg.DataDir, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close(db)
+	if err := store.Migrate(db); err != nil {
+		return err
+	}
+	log.Info("database schema up to date")
+	if cfg.TemporalAddress == "" {
+		log.Info("AAP_TEMPORAL_ADDRESS not set: search attributes not registered")
+		return nil
+	}
+	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	if err := ensureSearchAttributes(ctx, tc, cfg.TemporalNamespace); err != nil {
+		return err
+	}
+	log.Info("search attributes registered", "namespace", cfg.TemporalNamespace)
+	return nil
+}
+
+// connect opens a migrated database and a Temporal client.
+func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*gorm.DB, client.Client, error) {
+	db, err := store.Open(cfg.DatabaseURL, cfg.DataDir, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := store.CheckSchema(db); err != nil {
+		_ = store.Close(db)
+		return nil, nil, err
+	}
+	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log)
+	if err != nil {
+		_ = store.Close(db)
+		return nil, nil, err
+	}
+	return db, tc, nil
+}

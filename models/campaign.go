@@ -1,0 +1,48 @@
+// Package models holds the records the engine keeps in its database (gorm).
+// The API reads lists and counts from these tables; the workflows' activities write them.
+package models
+
+import "time"
+
+// Campaign phases, in the order a call for projects lives them.
+const (
+	PhaseScheduled = "scheduled" // created, waiting for its publication date
+	PhasePublished = "published" // open to applications
+	PhaseClosed    = "closed"    // closing date passed
+)
+
+// Levels of a call for projects.
+const (
+	LevelRegional     = "regional"
+	LevelDepartmental = "departmental"
+)
+
+// Campaign is one call for projects (appel à projets) of a region or department.
+type Campaign struct {
+	ID                 string    `gorm:"primaryKey;size:36" json:"id"`
+	WorkflowID         string    `gorm:"size:160;uniqueIndex" json:"workflow_id"`
+	Year               int       `gorm:"index:idx_campaigns_year_territory" json:"year"`
+	Level              string    `gorm:"size:16" json:"level"`
+	Territory          string    `gorm:"size:3;index:idx_campaigns_year_territory" json:"territory"`
+	Title              string    `gorm:"size:300" json:"title"`
+	BudgetCents        int64     `json:"budget_cents"`
+	Themes             []string  `gorm:"serializer:json" json:"themes"`
+	PublishAt          time.Time `json:"publish_at"`
+	CloseAt            time.Time `json:"close_at"`
+	AGIRArticulation   string    `gorm:"column:agir_articulation" json:"agir_articulation"`
+	Indicators         []string  `gorm:"serializer:json" json:"indicators"`
+	EvaluationCriteria []string  `gorm:"serializer:json" json:"evaluation_criteria"`
+	ContactEmail       string    `gorm:"size:254" json:"contact_email"`
+	// PolicyName is the policy fixed at start ("2024", "2025", "demo").
+	PolicyName string `gorm:"size:16" json:"policy"`
+	// Phase is the last phase the workflow recorded.
+	Phase       string     `gorm:"size:32;index" json:"-"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	ClosedAt    *time.Time `json:"closed_at,omitempty"`
+	// IdempotencyKey makes a repeated creation request return the first campaign.
+	IdempotencyKey *string `gorm:"size:200;uniqueIndex" json:"-"`
+	// RequestHash tells a true repetition from a different request reusing a key.
+	RequestHash string    `gorm:"size:64" json:"-"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}

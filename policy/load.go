@@ -1,0 +1,197 @@
+package policy
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strconv"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Set is every policy known to a process, read once at start.
+type Set struct {
+	byYear map[int]Policy
+	years  []int // ascending
+	demo   *Policy
+}
+
+// Load reads every *.yaml file of fsys: YYYY.yaml for a year's instruction, demo.yaml for the demo.
+// Every file is validated; all errors are reported, each naming its file and field.
+func Load(fsys fs.FS) (*Set, error) {
+	names, err := fs.Glob(fsys, "*.yaml")
+	if err != nil {
+		return nil, err
+	}
+	s := &Set{byYear: map[int]Policy{}}
+	var errs []error
+	for _, name := range names {
+		p, err := loadFile(fsys, name)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		if p.Name == DemoName {
+			s.demo = &p
+			continue
+		}
+		s.byYear[p.Year] = p
+		s.years = append(s.years, p.Year)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	if len(s.years) == 0 {
+		return nil, errors.New("policy: no yearly policy file (YYYY.yaml) found")
+	}
+	sort.Ints(s.years)
+	return s, nil
+}
+
+func loadFile(fsys fs.FS, name string) (Policy, error) {
+	raw, err := fs.ReadFile(fsys, name)
+	if err != nil {
+		return Policy{}, err
+	}
+	var p Policy
+	dec := yaml.NewDecoder(bytes.NewReader(raw))
+	dec.KnownFields(true) // a misspelt key is an error, not a silently missing rule
+	if err := dec.Decode(&p); err != nil {
+		return Policy{}, fmt.Errorf("%s: %w", name, err)
+	}
+	stem := strings.TrimSuffix(path.Base(name), ".yaml")
+	if err := p.validate(stem); err != nil {
+		return Policy{}, fmt.Errorf("%s: %w", name, err)
+	}
+	return p, nil
+}
+
+// ForYear returns the policy of a campaign's year: that year's own, or else the
+// latest earlier one (a new instruction may be late).
+func (s *Set) ForYear(year int) (Policy, error) {
+	i := sort.SearchInts(s.years, year+1) - 1
+	if i < 0 {
+		return Policy{}, fmt.Errorf("no policy covers %d: the first is %d", year, s.years[0])
+	}
+	return s.byYear[s.years[i]], nil
+}
+
+// Demo returns the demo policy, if one was loaded.
+func (s *Set) Demo() (Policy, bool) {
+	if s.demo == nil {
+		return Policy{}, false
+	}
+	return *s.demo, true
+}
+
+// FirstYear is the earliest year a policy covers.
+func (s *Set) FirstYear() int { return s.years[0] }
+
+// Years lists the years that have their own policy file, ascending.
+func (s *Set) Years() []int { return append([]int(nil), s.years...) }
+
+func (p *Policy) validate(stem string) error {
+	var errs []error
+	bad := func(field, rule string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", field, fmt.Sprintf(rule, args...)))
+	}
+	if stem == DemoName {
+		if p.Name != DemoName {
+			bad("name", "must be %q in demo.yaml", DemoName)
+		}
+		p.validateDemo(bad)
+	} else {
+		year, err := strconv.Atoi(stem)
+		if err != nil || year < 2000 || year > 2100 {
+			return fmt.Errorf("file name must be a year (YYYY.yaml) or demo.yaml")
+		}
+		if p.Year != year || p.Name != stem {
+			bad("year", "name and year must both be %d, as the file name says", year)
+		}
+		if p.Demo != nil {
+			bad("demo", "only demo.yaml places steps by offsets")
+		}
+		p.validateCalendar(bad)
+	}
+	if p.Source == "" {
+		bad("source", "cite the instruction the figures come from")
+	}
+	p.validateRules(bad)
+	return errors.Join(errs...)
+}
+
+type reporter func(field, rule string, args ...any)
+
+func (p *Policy) validateCalendar(bad reporter) {
+	c := p.Calendar
+	required := []struct {
+		field string
+		md    MonthDay
+	}{
+		{"calendar.aap_publish_by", c.AAPPublishBy}, {"calendar.aap_close_by", c.AAPCloseBy},
+		{"calendar.pne_list_due", c.PNEListDue}, {"calendar.pne_send", c.PNESend},
+		{"calendar.pne_close", c.PNEClose}, {"calendar.credits_consumed_by", c.CreditsConsumedBy},
+		{"calendar.ctai_renewal_due", c.CTAIRenewalDue}, {"calendar.ctai_new_due", c.CTAINewDue},
+		{"calendar.control_synthesis_due", c.ControlSynthesisDue},
+	}
+	for _, r := range required {
+		if r.md.IsZero() {
+			bad(r.field, "required (MM-DD)")
+		}
+	}
+	order := func(first, then string, a, b MonthDay) {
+		if !a.IsZero() && !b.IsZero() && b.In(2000).Before(a.In(2000)) {
+			bad(then, "must not come before %s (%s)", first, a)
+		}
+	}
+	order("calendar.aap_publish_by", "calendar.aap_close_by", c.AAPPublishBy, c.AAPCloseBy)
+	order("calendar.pne_list_due", "calendar.pne_send", c.PNEListDue, c.PNESend)
+	order("calendar.pne_send", "calendar.pne_close", c.PNESend, c.PNEClose)
+}
+
+func (p *Policy) validateDemo(bad reporter) {
+	if p.Demo == nil {
+		bad("demo", "required in demo.yaml: offsets from the campaign's start")
+		return
+	}
+	if p.Demo.PublishAfter < 0 {
+		bad("demo.publish_after", "must not be negative")
+	}
+	if p.Demo.CloseAfter <= p.Demo.PublishAfter {
+		bad("demo.close_after", "must come after demo.publish_after")
+	}
+}
+
+func (p *Policy) validateRules(bad reporter) {
+	percent := func(field string, v int) {
+		if v < 0 || v > 100 {
+			bad(field, "a percentage between 0 and 100, got %d", v)
+		}
+	}
+	percent("selection.employment_language_min_percent", p.Selection.EmploymentLanguageMinPercent)
+	percent("selection.non_bpi_beneficiaries_min_percent", p.Selection.NonBPIBeneficiariesMinPercent)
+	percent("pne.target_response_percent", p.PNE.TargetResponsePercent)
+	percent("ctai.coordinator_min_local_share_percent", p.CTAI.CoordinatorMinLocalSharePerc)
+	if len(p.Selection.EmploymentLanguageThemes) == 0 {
+		bad("selection.employment_language_themes", "list the themes counted as employment and language")
+	}
+	if p.Selection.PNEMissesBlockingRenewal < 1 {
+		bad("selection.pne_misses_blocking_renewal", "at least 1, got %d", p.Selection.PNEMissesBlockingRenewal)
+	}
+	for i, d := range p.PNE.ReminderDaysAfterSend {
+		if d < 1 || (i > 0 && d <= p.PNE.ReminderDaysAfterSend[i-1]) {
+			bad("pne.reminder_days_after_send", "positive days in increasing order")
+			break
+		}
+	}
+	if p.FinancialReport.MonthsAfterFiscalYearEnd < 1 {
+		bad("financial_report.months_after_fiscal_year_end", "at least 1 month")
+	}
+	if p.CTAI.NewContractMaxEUR <= 0 {
+		bad("ctai.new_contract_max_eur", "a positive amount in euros")
+	}
+}

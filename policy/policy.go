@@ -1,0 +1,108 @@
+// Package policy holds the yearly rules of the annual instruction as data: dates
+// of the calendar and thresholds of the selection, evaluation and CTAI rules.
+//
+// A policy is loaded from a YAML file (policies/2024.yaml, …), validated, and
+// copied into each campaign workflow's input at start, so a later edit of the
+// file never changes a running campaign.
+package policy
+
+import (
+	"fmt"
+	"time"
+	_ "time/tzdata" // Europe/Paris even on a machine or image without a zoneinfo database
+)
+
+// DemoName is the policy that compresses a campaign's calendar into minutes (dev mode only).
+const DemoName = "demo"
+
+// Policy is one year's rules. Its JSON form travels in workflow inputs.
+type Policy struct {
+	// Name is the year ("2024") or "demo".
+	Name string `yaml:"name" json:"name"`
+	// Year the instruction applies from; 0 for the demo policy.
+	Year int `yaml:"year" json:"year"`
+	// Source cites the instruction the figures come from.
+	Source string `yaml:"source" json:"source"`
+	// Calendar gives the yearly dates (absolute policies).
+	Calendar Calendar `yaml:"calendar" json:"calendar"`
+	// Demo gives offsets from the campaign's start instead of dates (demo policy).
+	Demo *DemoCalendar `yaml:"demo,omitempty" json:"demo,omitempty"`
+	// Selection holds the committee's rules (§8.1, §8.2, §8.4).
+	Selection Selection `yaml:"selection" json:"selection"`
+	// PNE holds the evaluation questionnaire's rules (§8.4).
+	PNE PNE `yaml:"pne" json:"pne"`
+	// FinancialReport holds the compte-rendu financier rule (§8.4).
+	FinancialReport FinancialReport `yaml:"financial_report" json:"financial_report"`
+	// CTAI holds the territorial contracts' ceilings (§3).
+	CTAI CTAI `yaml:"ctai" json:"ctai"`
+}
+
+// Calendar holds the yearly deadlines as month-days of the campaign's year, in Europe/Paris.
+type Calendar struct {
+	AAPPublishBy        MonthDay `yaml:"aap_publish_by" json:"aap_publish_by"`               // §8.3: end of Q1
+	AAPCloseBy          MonthDay `yaml:"aap_close_by" json:"aap_close_by"`                   // §8.3
+	PNEListDue          MonthDay `yaml:"pne_list_due" json:"pne_list_due"`                   // §8.4
+	PNESend             MonthDay `yaml:"pne_send" json:"pne_send"`                           // §8.4
+	PNEClose            MonthDay `yaml:"pne_close" json:"pne_close"`                         // §8.4
+	CreditsConsumedBy   MonthDay `yaml:"credits_consumed_by" json:"credits_consumed_by"`     // §8.3
+	CTAIRenewalDue      MonthDay `yaml:"ctai_renewal_due" json:"ctai_renewal_due"`           // §3.4
+	CTAINewDue          MonthDay `yaml:"ctai_new_due" json:"ctai_new_due"`                   // §3.4
+	ControlSynthesisDue MonthDay `yaml:"control_synthesis_due" json:"control_synthesis_due"` // §8.5
+}
+
+// DemoCalendar places each step of a demo campaign at an offset from its creation.
+type DemoCalendar struct {
+	PublishAfter Duration `yaml:"publish_after" json:"publish_after"`
+	CloseAfter   Duration `yaml:"close_after" json:"close_after"`
+}
+
+// Selection holds the thresholds the committee's choice must respect.
+type Selection struct {
+	// EmploymentLanguageMinPercent of the credits go to employment and language (§8.1: 70).
+	EmploymentLanguageMinPercent int `yaml:"employment_language_min_percent" json:"employment_language_min_percent"`
+	// NonBPIBeneficiariesMinPercent of funded beneficiaries are not BPI (§8.1: 30).
+	NonBPIBeneficiariesMinPercent int `yaml:"non_bpi_beneficiaries_min_percent" json:"non_bpi_beneficiaries_min_percent"`
+	// EmploymentLanguageThemes count towards the employment-and-language share.
+	EmploymentLanguageThemes []string `yaml:"employment_language_themes" json:"employment_language_themes"`
+	// PNEMissesBlockingRenewal is how many consecutive missed PNE questionnaires block
+	// funding (§8.4: 2 in 2024, 1 from 2025).
+	PNEMissesBlockingRenewal int `yaml:"pne_misses_blocking_renewal" json:"pne_misses_blocking_renewal"`
+}
+
+// PNE holds the follow-up of the evaluation questionnaire.
+type PNE struct {
+	// TargetResponsePercent is the national target (§8.4: 100).
+	TargetResponsePercent int `yaml:"target_response_percent" json:"target_response_percent"`
+	// ReminderDaysAfterSend schedules the reminders to structures that have not answered.
+	ReminderDaysAfterSend []int `yaml:"reminder_days_after_send" json:"reminder_days_after_send"`
+}
+
+// FinancialReport holds the compte-rendu financier (Cerfa n° 15059*02) rule.
+type FinancialReport struct {
+	// MonthsAfterFiscalYearEnd is the delay to send it (§8.4: 6).
+	MonthsAfterFiscalYearEnd int `yaml:"months_after_fiscal_year_end" json:"months_after_fiscal_year_end"`
+}
+
+// CTAI holds the ceilings of the contrats territoriaux d'accueil et d'intégration (§3).
+type CTAI struct {
+	NewContractMaxEUR             int64 `yaml:"new_contract_max_eur" json:"new_contract_max_eur"`
+	LargeTerritoryMinInhabitants  int   `yaml:"large_territory_min_inhabitants" json:"large_territory_min_inhabitants"`
+	LargeTerritoryMinCIR          int   `yaml:"large_territory_min_cir" json:"large_territory_min_cir"`
+	MinIntegrationDomains         int   `yaml:"min_integration_domains" json:"min_integration_domains"`
+	CoordinatorMinLocalSharePerc  int   `yaml:"coordinator_min_local_share_percent" json:"coordinator_min_local_share_percent"`
+	ProcurementThresholdEURExclTx int64 `yaml:"procurement_threshold_eur_excl_tax" json:"procurement_threshold_eur_excl_tax"`
+}
+
+// IsDemo reports whether the policy places steps relative to the campaign's start.
+func (p Policy) IsDemo() bool { return p.Demo != nil }
+
+// Paris is the time zone of every calendar date of the instruction.
+var Paris = mustLoadParis()
+
+func mustLoadParis() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		panic(fmt.Sprintf("policy: Europe/Paris time zone unavailable: %v", err))
+	}
+	return loc
+}

@@ -1,0 +1,138 @@
+package policy
+
+import (
+	"encoding/json"
+	"testing"
+	"testing/fstest"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/dian-p104/aap/policies"
+)
+
+func shipped(t *testing.T) *Set {
+	t.Helper()
+	s, err := Load(policies.FS)
+	require.NoError(t, err)
+	return s
+}
+
+func TestShippedPoliciesCarryTheInstructionsFigures(t *testing.T) {
+	s := shipped(t)
+	p2024, err := s.ForYear(2024)
+	require.NoError(t, err)
+	require.Equal(t, MonthDay{time.March, 31}, p2024.Calendar.AAPPublishBy)
+	require.Equal(t, MonthDay{time.May, 31}, p2024.Calendar.AAPCloseBy)
+	require.Equal(t, MonthDay{time.May, 31}, p2024.Calendar.PNEClose)
+	require.Equal(t, 70, p2024.Selection.EmploymentLanguageMinPercent)
+	require.Equal(t, 30, p2024.Selection.NonBPIBeneficiariesMinPercent)
+	require.Equal(t, 2, p2024.Selection.PNEMissesBlockingRenewal)
+
+	p2025, err := s.ForYear(2025)
+	require.NoError(t, err)
+	require.Equal(t, 1, p2025.Selection.PNEMissesBlockingRenewal, "§8.4: from 2025 one miss blocks")
+}
+
+func TestForYearFallsBackToTheLatestEarlierPolicy(t *testing.T) {
+	s := shipped(t)
+	p, err := s.ForYear(2031)
+	require.NoError(t, err)
+	require.Equal(t, "2025", p.Name)
+
+	_, err = s.ForYear(2023)
+	require.ErrorContains(t, err, "first is 2024")
+}
+
+func TestDemoPolicyUsesOffsets(t *testing.T) {
+	p, ok := shipped(t).Demo()
+	require.True(t, ok)
+	require.True(t, p.IsDemo())
+	require.Less(t, time.Duration(p.Demo.PublishAfter), time.Duration(p.Demo.CloseAfter))
+}
+
+const validYear = `name: "2030"
+year: 2030
+source: "test"
+calendar: {aap_publish_by: "03-31", aap_close_by: "05-31", pne_list_due: "03-15", pne_send: "03-31",
+  pne_close: "05-31", credits_consumed_by: "08-31", ctai_renewal_due: "06-30", ctai_new_due: "09-30",
+  control_synthesis_due: "09-30"}
+selection: {employment_language_min_percent: 70, non_bpi_beneficiaries_min_percent: 30,
+  employment_language_themes: [emploi], pne_misses_blocking_renewal: 1}
+pne: {target_response_percent: 100, reminder_days_after_send: [7, 14]}
+financial_report: {months_after_fiscal_year_end: 6}
+ctai: {new_contract_max_eur: 150000}
+`
+
+func TestLoadValidatesEachFileNamingTheField(t *testing.T) {
+	cases := []struct {
+		name, file, content, want string
+	}{
+		{"valid", "2030.yaml", validYear, ""},
+		{"year differs from file name", "2031.yaml", validYear, "2031.yaml: year: name and year must both be 2031"},
+		{"percent above 100", "2030.yaml", replace(validYear, "min_percent: 70", "min_percent: 170"), "selection.employment_language_min_percent"},
+		{"closing before publication", "2030.yaml", replace(validYear, `aap_close_by: "05-31"`, `aap_close_by: "02-28"`), "calendar.aap_close_by: must not come before"},
+		{"impossible day", "2030.yaml", replace(validYear, `"05-31"`, `"04-31"`), "is not a day of the year"},
+		{"missing date", "2030.yaml", replace(validYear, `pne_send: "03-31",`, ""), "calendar.pne_send: required"},
+		{"misspelt key", "2030.yaml", replace(validYear, "source:", "sourse:"), "field sourse not found"},
+		{"PNE rule off", "2030.yaml", replace(validYear, "renewal: 1", "renewal: 0"), "selection.pne_misses_blocking_renewal"},
+		{"reminders out of order", "2030.yaml", replace(validYear, "[7, 14]", "[14, 7]"), "pne.reminder_days_after_send"},
+		{"bad file name", "latest.yaml", validYear, "file name must be a year"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			_, err := Load(fstest.MapFS{tc.file: {Data: []byte(tc.content)}})
+			if tc.want == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, tc.want)
+		})
+	}
+}
+
+func replace(s, old, repl string) string {
+	out := []byte{}
+	for i := 0; i < len(s); {
+		if len(s)-i >= len(old) && s[i:i+len(old)] == old {
+			out = append(out, repl...)
+			i += len(old)
+			continue
+		}
+		out = append(out, s[i])
+		i++
+	}
+	return string(out)
+}
+
+func TestDatesAreParisCalendarDays(t *testing.T) {
+	// 21:30 UTC on 31 May is 23:30 in Paris: still 31 May.
+	lateEvening := time.Date(2025, time.May, 31, 21, 30, 0, 0, time.UTC)
+	require.Equal(t, Date{2025, time.May, 31}, DateOf(lateEvening))
+	// 22:30 UTC on 31 May is 00:30 on 1 June in Paris (CEST, UTC+2).
+	afterMidnight := time.Date(2025, time.May, 31, 22, 30, 0, 0, time.UTC)
+	require.Equal(t, Date{2025, time.June, 1}, DateOf(afterMidnight))
+
+	deadline := MonthDay{time.May, 31}.In(2025).EndOfDay()
+	require.True(t, lateEvening.Before(deadline))
+	require.True(t, afterMidnight.After(deadline))
+}
+
+func TestFrenchDates(t *testing.T) {
+	require.Equal(t, "31 mai 2025", Date{2025, time.May, 31}.French())
+	require.Equal(t, "1er août 2025", Date{2025, time.August, 1}.French())
+	require.Equal(t, "15 décembre 2026", Date{2026, time.December, 15}.French())
+}
+
+func TestPoliciesSurviveTheirJSONTripInWorkflowInputs(t *testing.T) {
+	s := shipped(t)
+	p2024, _ := s.ForYear(2024)
+	demo, _ := s.Demo()
+	for _, p := range []Policy{p2024, demo} {
+		raw, err := json.Marshal(p)
+		require.NoError(t, err)
+		var back Policy
+		require.NoError(t, json.Unmarshal(raw, &back))
+		require.Equal(t, p, back)
+	}
+}

@@ -1,0 +1,106 @@
+package policy
+
+import (
+	"fmt"
+	"time"
+)
+
+// MonthDay is a calendar day without a year ("05-31"), resolved against a campaign's year.
+type MonthDay struct {
+	Month time.Month
+	Day   int
+}
+
+// In returns the day of the given year, as a date in Europe/Paris.
+func (md MonthDay) In(year int) Date { return Date{Year: year, Month: md.Month, Day: md.Day} }
+
+// IsZero reports whether the month-day was left out.
+func (md MonthDay) IsZero() bool { return md.Month == 0 }
+
+func (md MonthDay) String() string { return fmt.Sprintf("%02d-%02d", int(md.Month), md.Day) }
+
+// MarshalText writes "MM-DD", or "" for a month-day left out (the demo policy has none).
+func (md MonthDay) MarshalText() ([]byte, error) {
+	if md.IsZero() {
+		return []byte{}, nil
+	}
+	return []byte(md.String()), nil
+}
+
+// UnmarshalText reads "MM-DD" and refuses days that exist in no year.
+func (md *MonthDay) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*md = MonthDay{}
+		return nil
+	}
+	var m, d int
+	if n, err := fmt.Sscanf(string(b), "%02d-%02d", &m, &d); err != nil || n != 2 || len(b) != 5 {
+		return fmt.Errorf("%q is not a month-day MM-DD", string(b))
+	}
+	// 2024 is a leap year, so 02-29 is accepted; time.Date normalises impossible days.
+	if m < 1 || m > 12 || d < 1 || time.Date(2024, time.Month(m), d, 0, 0, 0, 0, time.UTC).Day() != d {
+		return fmt.Errorf("%q is not a day of the year", string(b))
+	}
+	*md = MonthDay{Month: time.Month(m), Day: d}
+	return nil
+}
+
+// Date is a calendar date in Europe/Paris ("31 May" in the instruction).
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int
+}
+
+// DateOf returns the Paris calendar date of an instant.
+func DateOf(t time.Time) Date {
+	y, m, d := t.In(Paris).Date()
+	return Date{y, m, d}
+}
+
+// Before reports whether d is an earlier day than o.
+func (d Date) Before(o Date) bool {
+	if d.Year != o.Year {
+		return d.Year < o.Year
+	}
+	if d.Month != o.Month {
+		return d.Month < o.Month
+	}
+	return d.Day < o.Day
+}
+
+// After reports whether d is a later day than o.
+func (d Date) After(o Date) bool { return o.Before(d) }
+
+// EndOfDay is the last instant of the day in Paris: a deadline "on 31 May" runs until then.
+func (d Date) EndOfDay() time.Time {
+	return time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, Paris).Add(-time.Nanosecond)
+}
+
+// French writes the date as a French reader expects: "31 mai 2025", "1er mars 2025".
+func (d Date) French() string {
+	day := fmt.Sprint(d.Day)
+	if d.Day == 1 {
+		day = "1er"
+	}
+	return fmt.Sprintf("%s %s %d", day, frenchMonths[d.Month-1], d.Year)
+}
+
+var frenchMonths = [12]string{"janvier", "février", "mars", "avril", "mai", "juin",
+	"juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+
+// Duration is a time.Duration written as "90s", "3m" in policy files.
+type Duration time.Duration
+
+// MarshalText writes the Go duration syntax.
+func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+
+// UnmarshalText reads the Go duration syntax.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("%q is not a duration such as 90s or 3m", string(b))
+	}
+	*d = Duration(v)
+	return nil
+}

@@ -1,0 +1,118 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/models"
+)
+
+// Campaigns reads and writes calls for projects.
+type Campaigns struct{ db *gorm.DB }
+
+// NewCampaigns returns the campaign queries on db.
+func NewCampaigns(db *gorm.DB) *Campaigns { return &Campaigns{db: db} }
+
+// Create stores c, unless a campaign with the same idempotency key exists: then
+// it returns that one and created=false. Two concurrent requests with the same
+// key end with one row: the loser's insert fails on the unique index and it
+// reads the winner's row.
+func (s *Campaigns) Create(ctx context.Context, c *models.Campaign) (stored *models.Campaign, created bool, err error) {
+	if c.IdempotencyKey != nil {
+		if existing, err := s.byIdempotencyKey(ctx, *c.IdempotencyKey); err == nil {
+			return existing, false, nil
+		} else if !errors.Is(err, ErrNotFound) {
+			return nil, false, err
+		}
+	}
+	insertErr := s.db.WithContext(ctx).Create(c).Error
+	if insertErr == nil {
+		return c, true, nil
+	}
+	if c.IdempotencyKey != nil {
+		if existing, err := s.byIdempotencyKey(ctx, *c.IdempotencyKey); err == nil {
+			return existing, false, nil
+		}
+	}
+	return nil, false, fmt.Errorf("insert campaign: %w", insertErr)
+}
+
+func (s *Campaigns) byIdempotencyKey(ctx context.Context, key string) (*models.Campaign, error) {
+	var c models.Campaign
+	err := s.db.WithContext(ctx).Where("idempotency_key = ?", key).Take(&c).Error
+	return &c, notFound(err)
+}
+
+// Get returns one campaign or ErrNotFound.
+func (s *Campaigns) Get(ctx context.Context, id string) (*models.Campaign, error) {
+	var c models.Campaign
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error
+	return &c, notFound(err)
+}
+
+// Delete removes a campaign whose workflow could not be started, so that the
+// refused request leaves nothing behind.
+func (s *Campaigns) Delete(ctx context.Context, id string) error {
+	return s.db.WithContext(ctx).Where("id = ?", id).Delete(&models.Campaign{}).Error
+}
+
+// CampaignFilter narrows a list; zero values do not filter.
+type CampaignFilter struct {
+	Year      int
+	Territory string
+	Phase     string
+	Limit     int
+	Offset    int
+}
+
+// List returns one page of campaigns, newest first, and the total matching the filter.
+func (s *Campaigns) List(ctx context.Context, f CampaignFilter) ([]models.Campaign, int64, error) {
+	q := s.db.WithContext(ctx).Model(&models.Campaign{})
+	if f.Year != 0 {
+		q = q.Where("year = ?", f.Year)
+	}
+	if f.Territory != "" {
+		q = q.Where("territory = ?", f.Territory)
+	}
+	if f.Phase != "" {
+		q = q.Where("phase = ?", f.Phase)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var page []models.Campaign
+	err := q.Order("created_at DESC, id").Limit(f.Limit).Offset(f.Offset).Find(&page).Error
+	return page, total, err
+}
+
+// RecordPhase records that the campaign entered phase at the given instant.
+// Repeating it (a retried activity) changes nothing: the first instant stays.
+func (s *Campaigns) RecordPhase(ctx context.Context, id, phase string, at time.Time) error {
+	updates := map[string]any{"phase": phase, "updated_at": time.Now().UTC()}
+	switch phase {
+	case models.PhasePublished:
+		updates["published_at"] = gorm.Expr("COALESCE(published_at, ?)", at.UTC())
+	case models.PhaseClosed:
+		updates["closed_at"] = gorm.Expr("COALESCE(closed_at, ?)", at.UTC())
+	}
+	res := s.db.WithContext(ctx).Model(&models.Campaign{}).Where("id = ?", id).Updates(updates)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("campaign %s: %w", id, ErrNotFound)
+	}
+	return nil
+}
+
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}

@@ -1,0 +1,107 @@
+package store
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/go-gormigrate/gormigrate/v2"
+	"gorm.io/gorm"
+)
+
+// migrations is the versioned schema history. A migration is never edited once
+// released: each declares its own frozen copy of the tables it creates, so the
+// result does not change when models/ moves on. Add a new one to change the schema.
+var migrations = []*gormigrate.Migration{
+	{
+		ID: "2026112901_create_campaigns",
+		Migrate: func(tx *gorm.DB) error {
+			type campaign struct {
+				ID                 string `gorm:"primaryKey;size:36"`
+				WorkflowID         string `gorm:"size:160;uniqueIndex"`
+				Year               int    `gorm:"index:idx_campaigns_year_territory"`
+				Level              string `gorm:"size:16"`
+				Territory          string `gorm:"size:3;index:idx_campaigns_year_territory"`
+				Title              string `gorm:"size:300"`
+				BudgetCents        int64
+				Themes             string
+				PublishAt          time.Time
+				CloseAt            time.Time
+				AGIRArticulation   string `gorm:"column:agir_articulation"`
+				Indicators         string
+				EvaluationCriteria string
+				ContactEmail       string `gorm:"size:254"`
+				PolicyName         string `gorm:"size:16"`
+				Phase              string `gorm:"size:32;index"`
+				PublishedAt        *time.Time
+				ClosedAt           *time.Time
+				IdempotencyKey     *string `gorm:"size:200;uniqueIndex"`
+				RequestHash        string  `gorm:"size:64"`
+				CreatedAt          time.Time
+				UpdatedAt          time.Time
+			}
+			return tx.Table("campaigns").Migrator().CreateTable(&campaign{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("campaigns") },
+	},
+	{
+		ID: "2026112902_create_emails",
+		Migrate: func(tx *gorm.DB) error {
+			type email struct {
+				ID         uint64 `gorm:"primaryKey"`
+				Key        string `gorm:"size:300;uniqueIndex"`
+				MessageID  string `gorm:"size:200"`
+				CampaignID string `gorm:"size:36;index"`
+				Purpose    string `gorm:"size:64;index"`
+				Recipient  string `gorm:"size:254;index"`
+				Subject    string `gorm:"size:300"`
+				State      string `gorm:"size:16;index"`
+				Attempts   int
+				LastError  string `gorm:"size:1000"`
+				LeaseUntil *time.Time
+				SentAt     *time.Time
+				CreatedAt  time.Time
+				UpdatedAt  time.Time
+			}
+			return tx.Table("emails").Migrator().CreateTable(&email{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("emails") },
+	},
+}
+
+const migrationsTable = "schema_migrations"
+
+func migrator(db *gorm.DB) *gormigrate.Gormigrate {
+	opts := *gormigrate.DefaultOptions
+	opts.TableName = migrationsTable
+	opts.UseTransaction = true
+	return gormigrate.New(db, &opts, migrations)
+}
+
+// Migrate applies every pending migration (`aap migrate`, and `aap dev` at start).
+func Migrate(db *gorm.DB) error {
+	if err := migrator(db).Migrate(); err != nil {
+		return fmt.Errorf("migrate schema: %w", err)
+	}
+	return nil
+}
+
+// CheckSchema refuses to run on a database that `aap migrate` has not brought up to date,
+// so an API or worker never writes to a schema it does not know.
+func CheckSchema(db *gorm.DB) error {
+	var applied []string
+	if db.Migrator().HasTable(migrationsTable) {
+		if err := db.Table(migrationsTable).Pluck("id", &applied).Error; err != nil {
+			return fmt.Errorf("read schema version: %w", err)
+		}
+	}
+	done := make(map[string]bool, len(applied))
+	for _, id := range applied {
+		done[id] = true
+	}
+	for _, m := range migrations {
+		if !done[m.ID] {
+			return fmt.Errorf("database schema is not up to date (missing %s): run `aap migrate` first", m.ID)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,80 @@
+// Package store opens the application database (SQLite or PostgreSQL through
+// gorm, the same code for both), migrates its schema, and holds the queries the
+// API and the activities share.
+package store
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	// The pure-Go SQLite driver, registered as "sqlite". The embedded Temporal
+	// server links the same module; a second driver registering "sqlite" would panic.
+	_ "modernc.org/sqlite"
+)
+
+// ErrNotFound is returned when a record does not exist.
+var ErrNotFound = errors.New("not found")
+
+// Open connects to PostgreSQL when databaseURL is set, else to SQLite at dataDir/aap.db.
+func Open(databaseURL, dataDir string, log *slog.Logger) (*gorm.DB, error) {
+	gormConf := &gorm.Config{
+		Logger: logger.NewSlogLogger(log, logger.Config{
+			SlowThreshold:             500 * time.Millisecond,
+			LogLevel:                  logger.Warn,
+			IgnoreRecordNotFoundError: true,
+		}),
+		NowFunc: func() time.Time { return time.Now().UTC() },
+	}
+	if databaseURL != "" {
+		db, err := gorm.Open(postgres.Open(databaseURL), gormConf)
+		if err != nil {
+			return nil, fmt.Errorf("open PostgreSQL: %w", err)
+		}
+		return db, setPool(db, 20)
+	}
+	if err := os.MkdirAll(dataDir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data directory: %w", err)
+	}
+	db, err := gorm.Open(sqlite.Dialector{DriverName: "sqlite", DSN: sqliteDSN(filepath.Join(dataDir, "aap.db"))}, gormConf)
+	if err != nil {
+		return nil, fmt.Errorf("open SQLite: %w", err)
+	}
+	return db, setPool(db, 4)
+}
+
+// sqliteDSN sets WAL (readers beside one writer), a busy timeout (writers wait
+// instead of failing) and immediate transactions (a writer takes the lock at
+// BEGIN, so two read-then-write transactions cannot deadlock on upgrade).
+func sqliteDSN(path string) string {
+	return "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_txlock=immediate&_time_format=sqlite"
+}
+
+func setPool(db *gorm.DB, maxOpen int) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	sqlDB.SetMaxOpenConns(maxOpen)
+	sqlDB.SetMaxIdleConns(maxOpen)
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return nil
+}
+
+// Close releases the connections.
+func Close(db *gorm.DB) error {
+	sqlDB, err := db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}

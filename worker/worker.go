@@ -1,0 +1,24 @@
+// Package worker registers the aap workflows and activities on a Temporal worker.
+package worker
+
+import (
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+
+	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/workflows"
+)
+
+// New returns a worker polling the aap task queue. Several may run at once,
+// on one machine or many: Temporal hands each task to one of them.
+func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
+	Register(w, acts)
+	return w
+}
+
+// Register adds every workflow and activity to a registry (a worker, a replayer, a test environment).
+func Register(r sdkworker.Registry, acts *activities.Activities) {
+	r.RegisterWorkflow(workflows.CampaignWorkflow)
+	r.RegisterActivity(acts)
+}

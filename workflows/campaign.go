@@ -1,0 +1,153 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+)
+
+// QueryCampaignState returns the campaign's CampaignState.
+const QueryCampaignState = "campaign-state"
+
+// CampaignInput starts a campaign workflow. The policy is copied in at start,
+// so a later edit of the policy files never changes a running campaign.
+type CampaignInput struct {
+	CampaignID string
+	Year       int
+	Level      string
+	Territory  string
+	PublishAt  time.Time
+	CloseAt    time.Time
+	Policy     policy.Policy
+}
+
+// CampaignState is what the state query answers.
+type CampaignState struct {
+	Phase       string     `json:"phase"`
+	PublishAt   time.Time  `json:"publish_at"`
+	CloseAt     time.Time  `json:"close_at"`
+	PublishedAt *time.Time `json:"published_at,omitempty"`
+	ClosedAt    *time.Time `json:"closed_at,omitempty"`
+	// NotificationFailed is set when the publication notice could not be delivered.
+	NotificationFailed bool `json:"notification_failed,omitempty"`
+}
+
+// CampaignResult is returned when the campaign's workflow ends.
+type CampaignResult struct {
+	Phase string
+}
+
+// CampaignWorkflow carries one call for projects: it waits durably for the
+// publication date, publishes the call and tells the correspondent, then waits
+// for the closing date and closes it (§8.3).
+func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (CampaignResult, error) {
+	c := &campaign{in: in, state: CampaignState{Phase: models.PhaseScheduled, PublishAt: in.PublishAt, CloseAt: in.CloseAt}}
+	if err := c.setup(ctx); err != nil {
+		return CampaignResult{}, err
+	}
+	return c.run(ctx)
+}
+
+// campaign holds the workflow's state in one place; the query handler reads it.
+type campaign struct {
+	in    CampaignInput
+	state CampaignState
+}
+
+// The workflow calls activities through this nil pointer, so calls are type-checked.
+var acts *activities.Activities
+
+func (c *campaign) setup(ctx workflow.Context) error {
+	return workflow.SetQueryHandler(ctx, QueryCampaignState, func() (CampaignState, error) {
+		return c.state, nil
+	})
+}
+
+func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
+	ctx = workflow.WithActivityOptions(ctx, recordOptions)
+	if err := sleepUntil(ctx, c.in.PublishAt); err != nil {
+		return CampaignResult{}, err
+	}
+	if err := c.enter(ctx, models.PhasePublished); err != nil {
+		return CampaignResult{}, err
+	}
+	c.notifyPublished(ctx)
+
+	if err := sleepUntil(ctx, c.in.CloseAt); err != nil {
+		return CampaignResult{}, err
+	}
+	if err := c.enter(ctx, models.PhaseClosed); err != nil {
+		return CampaignResult{}, err
+	}
+	return CampaignResult{Phase: c.state.Phase}, nil
+}
+
+// enter records a phase in the database, then in the search attributes and the queried state.
+func (c *campaign) enter(ctx workflow.Context, phase string) error {
+	now := workflow.Now(ctx)
+	change := activities.PhaseChange{CampaignID: c.in.CampaignID, Phase: phase, At: now}
+	if err := workflow.ExecuteActivity(ctx, acts.RecordCampaignPhase, change).Get(ctx, nil); err != nil {
+		return err
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, PhaseKey.ValueSet(phase)); err != nil {
+		return err
+	}
+	c.state.Phase = phase
+	switch phase {
+	case models.PhasePublished:
+		c.state.PublishedAt = &now
+	case models.PhaseClosed:
+		c.state.ClosedAt = &now
+	}
+	return nil
+}
+
+// notifyPublished emails the correspondent. A notice that cannot be delivered
+// (address refused, relay down for a day) does not hold the call back: the
+// outbox records the failure and the state shows it.
+func (c *campaign) notifyPublished(ctx workflow.Context) {
+	ctx = workflow.WithActivityOptions(ctx, emailOptions)
+	ref := activities.CampaignRef{CampaignID: c.in.CampaignID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
+	if err := workflow.ExecuteActivity(ctx, acts.NotifyCampaignPublished, ref).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("publication notice not delivered", "campaign", c.in.CampaignID, "error", err)
+		c.state.NotificationFailed = true
+	}
+}
+
+// sleepUntil waits durably until t; a date already past returns at once.
+func sleepUntil(ctx workflow.Context, t time.Time) error {
+	if d := t.Sub(workflow.Now(ctx)); d > 0 {
+		return workflow.Sleep(ctx, d)
+	}
+	return nil
+}
+
+var (
+	// recordOptions: database writes retry until the database is back.
+	recordOptions = workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Second,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrTypeNotFound},
+		},
+	}
+	// emailOptions: a transient SMTP failure retries with backoff for a day; a
+	// refusal (5xx, malformed address) stops at once.
+	emailOptions = workflow.ActivityOptions{
+		StartToCloseTimeout:    3 * time.Minute,
+		ScheduleToCloseTimeout: 24 * time.Hour,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        10 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        30 * time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrTypeEmailRefused, activities.ErrTypeNotFound},
+		},
+	}
+)

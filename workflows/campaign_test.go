@@ -1,0 +1,124 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+)
+
+var t0 = time.Date(2027, time.January, 4, 9, 0, 0, 0, time.UTC)
+
+func campaignInput(publishIn, closeIn time.Duration) CampaignInput {
+	return CampaignInput{
+		CampaignID: "c-1", Year: 2027, Level: models.LevelDepartmental, Territory: "69",
+		PublishAt: t0.Add(publishIn), CloseAt: t0.Add(closeIn), Policy: policy.Policy{Name: "2025", Year: 2025},
+	}
+}
+
+func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
+	var s testsuite.WorkflowTestSuite
+	env := s.NewTestWorkflowEnvironment()
+	env.SetStartTime(t0)
+	env.RegisterActivity(&activities.Activities{})
+	return env
+}
+
+func queryState(t *testing.T, env *testsuite.TestWorkflowEnvironment) CampaignState {
+	t.Helper()
+	v, err := env.QueryWorkflow(QueryCampaignState)
+	require.NoError(t, err)
+	var st CampaignState
+	require.NoError(t, v.Get(&st))
+	return st
+}
+
+func TestCampaignWaitsForPublicationThenClosure(t *testing.T) {
+	env := newEnv(t)
+	in := campaignInput(10*24*time.Hour, 60*24*time.Hour)
+	var recorded []activities.PhaseChange
+	env.OnActivity(acts.RecordCampaignPhase, mock.Anything, mock.Anything).Return(
+		func(_ context.Context, ch activities.PhaseChange) error { recorded = append(recorded, ch); return nil })
+	env.OnActivity(acts.NotifyCampaignPublished, mock.Anything, activities.CampaignRef{
+		CampaignID: "c-1", WorkflowID: "default-test-workflow-id"}).Return(nil).Once()
+
+	env.RegisterDelayedCallback(func() {
+		require.Equal(t, models.PhaseScheduled, queryState(t, env).Phase)
+	}, 9*24*time.Hour)
+	env.RegisterDelayedCallback(func() {
+		st := queryState(t, env)
+		require.Equal(t, models.PhasePublished, st.Phase)
+		require.True(t, st.PublishedAt.Equal(in.PublishAt))
+	}, 11*24*time.Hour)
+
+	env.ExecuteWorkflow(CampaignWorkflow, in)
+	require.True(t, env.IsWorkflowCompleted())
+	require.NoError(t, env.GetWorkflowError())
+	var res CampaignResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, models.PhaseClosed, res.Phase)
+
+	require.Equal(t, []activities.PhaseChange{
+		{CampaignID: "c-1", Phase: models.PhasePublished, At: in.PublishAt},
+		{CampaignID: "c-1", Phase: models.PhaseClosed, At: in.CloseAt},
+	}, recorded)
+	env.AssertExpectations(t)
+}
+
+func TestCampaignWithPublicationDatePastPublishesAtOnce(t *testing.T) {
+	env := newEnv(t)
+	env.OnActivity(acts.RecordCampaignPhase, mock.Anything, mock.MatchedBy(func(ch activities.PhaseChange) bool {
+		return ch.Phase == models.PhasePublished && ch.At.Equal(t0)
+	})).Return(nil).Once()
+	env.OnActivity(acts.RecordCampaignPhase, mock.Anything, mock.MatchedBy(func(ch activities.PhaseChange) bool {
+		return ch.Phase == models.PhaseClosed
+	})).Return(nil).Once()
+	env.OnActivity(acts.NotifyCampaignPublished, mock.Anything, mock.Anything).Return(nil).Once()
+
+	env.ExecuteWorkflow(CampaignWorkflow, campaignInput(-time.Hour, time.Hour))
+	require.NoError(t, env.GetWorkflowError())
+	env.AssertExpectations(t)
+}
+
+func TestCampaignClosesEvenWhenTheNoticeIsRefused(t *testing.T) {
+	env := newEnv(t)
+	env.OnActivity(acts.RecordCampaignPhase, mock.Anything, mock.Anything).Return(nil)
+	refused := temporal.NewNonRetryableApplicationError("550 mailbox unavailable", activities.ErrTypeEmailRefused, nil)
+	env.OnActivity(acts.NotifyCampaignPublished, mock.Anything, mock.Anything).Return(refused).Once()
+	env.RegisterDelayedCallback(func() {
+		st := queryState(t, env)
+		require.Equal(t, models.PhasePublished, st.Phase)
+		require.True(t, st.NotificationFailed)
+	}, 2*time.Hour)
+
+	env.ExecuteWorkflow(CampaignWorkflow, campaignInput(time.Hour, 3*time.Hour))
+	require.NoError(t, env.GetWorkflowError())
+	var res CampaignResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, models.PhaseClosed, res.Phase)
+	env.AssertExpectations(t) // refused once, not retried
+}
+
+func TestCampaignFailsWhenItsRecordIsGone(t *testing.T) {
+	env := newEnv(t)
+	gone := temporal.NewNonRetryableApplicationError("campaign c-1: not found", activities.ErrTypeNotFound, errors.New("not found"))
+	env.OnActivity(acts.RecordCampaignPhase, mock.Anything, mock.Anything).Return(gone).Once()
+
+	env.ExecuteWorkflow(CampaignWorkflow, campaignInput(time.Hour, 2*time.Hour))
+	require.Error(t, env.GetWorkflowError())
+	env.AssertExpectations(t)
+}
+
+func TestCampaignWorkflowIDCarriesTheCampaignNotPersonalData(t *testing.T) {
+	require.Equal(t, "aap/2027/dep-69/c-1", CampaignWorkflowID(2027, models.LevelDepartmental, "69", "c-1"))
+	require.Equal(t, "aap/2027/reg-84/c-2", CampaignWorkflowID(2027, models.LevelRegional, "84", "c-2"))
+}

@@ -1,0 +1,7 @@
+package workflows
+
+// Change IDs for workflow.GetVersion, one per change made to a workflow that may
+// be running in production, named for what it changes. A recorded history of
+// the old code under testdata/ must keep replaying (see replay_test.go).
+//
+// None yet: the campaign workflow is at its first version.
