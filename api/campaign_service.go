@@ -29,8 +29,10 @@ type CampaignService struct {
 	Campaigns *store.Campaigns
 	Policies  *policy.Set
 	DevMode   bool
-	Now       func() time.Time
-	Logger    *slog.Logger
+	// MailRetryFor is passed to each campaign workflow (AAP_MAIL_RETRY_FOR).
+	MailRetryFor time.Duration
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 // CreateResult is a created or replayed campaign.
@@ -109,7 +111,7 @@ func (s *CampaignService) startWorkflow(ctx context.Context, c *models.Campaign,
 	}
 	in := workflows.CampaignInput{
 		CampaignID: c.ID, Year: c.Year, Level: c.Level, Territory: c.Territory,
-		PublishAt: c.PublishAt, CloseAt: c.CloseAt, Policy: pol,
+		PublishAt: c.PublishAt, CloseAt: c.CloseAt, Policy: pol, MailRetryFor: s.MailRetryFor,
 	}
 	_, err := s.Temporal.ExecuteWorkflow(ctx, opts, workflows.CampaignWorkflow, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted

@@ -73,26 +73,9 @@ func (h campaignHandlers) list(c *gin.Context) {
 // campaignFilter reads ?year=&territory=&state=&page=&page_size=.
 func campaignFilter(c *gin.Context) (store.CampaignFilter, error) {
 	v := &validation{}
-	f := store.CampaignFilter{Territory: c.Query("territory"), Phase: c.Query("state"), Limit: defaultPageSize}
-	positive := func(name string) int {
-		s := c.Query(name)
-		if s == "" {
-			return 0
-		}
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 1 {
-			v.add(name, "positive_integer", "entier positif attendu")
-		}
-		return n
-	}
-	f.Year = positive("year")
-	page := max(positive("page"), 1)
-	if size := positive("page_size"); size > maxPageSize {
-		v.add("page_size", "max", "au plus %d", maxPageSize)
-	} else if size > 0 {
-		f.Limit = size
-	}
-	f.Offset = (page - 1) * f.Limit
+	f := store.CampaignFilter{Territory: c.Query("territory"), Phase: c.Query("state")}
+	f.Year = positiveParam(c, v, "year")
+	f.Limit, f.Offset = pageParams(c, v)
 	if f.Territory != "" && !isTerritory(f.Territory) {
 		v.add("territory", "territory", "code INSEE de région ou de département inconnu")
 	}
@@ -105,6 +88,31 @@ func campaignFilter(c *gin.Context) (store.CampaignFilter, error) {
 		return f, ValidationProblem(v.errs)
 	}
 	return f, nil
+}
+
+// positiveParam reads an optional positive integer query parameter (0 when absent).
+func positiveParam(c *gin.Context, v *validation, name string) int {
+	s := c.Query(name)
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil || n < 1 {
+		v.add(name, "positive_integer", "entier positif attendu")
+	}
+	return n
+}
+
+// pageParams reads ?page=&page_size= into a limit and an offset.
+func pageParams(c *gin.Context, v *validation) (limit, offset int) {
+	page := max(positiveParam(c, v, "page"), 1)
+	limit = defaultPageSize
+	if size := positiveParam(c, v, "page_size"); size > maxPageSize {
+		v.add("page_size", "max", "au plus %d", maxPageSize)
+	} else if size > 0 {
+		limit = size
+	}
+	return limit, (page - 1) * limit
 }
 
 func isTerritory(code string) bool {

@@ -12,6 +12,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/mailcatcher"
+	"github.com/dian-p104/aap/store"
 )
 
 // Deps are what the HTTP server needs.
@@ -43,6 +44,7 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.POST("/campaigns", campaigns.create)
 	v1.GET("/campaigns", campaigns.list)
 	v1.GET("/campaigns/:id", campaigns.get)
+	v1.GET("/emails", emailHandlers{emails: store.NewEmails(d.DB)}.list)
 
 	if d.Catcher != nil {
 		d.Catcher.Register(r, "/dev/mail")

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // TLSPolicy says how the SMTP client secures its connection.
@@ -47,6 +48,8 @@ type Config struct {
 	MailFrom          string
 	PolicyDir         string
 	LogFormat         string
+	// MailRetryFor bounds how long a transient SMTP failure is retried before the email is given up.
+	MailRetryFor time.Duration
 }
 
 // Variable documents one environment variable (the README's configuration table is built from this list).
@@ -69,6 +72,7 @@ var Variables = []Variable{
 	{"AAP_SMTP_TLS", "none (catcher) / opportunistic", "none, opportunistic or mandatory"},
 	{"AAP_MAIL_FROM", "AAP intégration <no-reply@aap.localhost>", "sender of every email"},
 	{"AAP_POLICY_DIR", "", "folder of yearly policy files (YYYY.yaml); empty: the policies shipped in the binary"},
+	{"AAP_MAIL_RETRY_FOR", "24h", "how long a transient SMTP failure is retried, with backoff (Go duration, at least 1m)"},
 	{"AAP_LOG_FORMAT", "text", "text or json"},
 }
 
@@ -137,6 +141,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		bad("AAP_MAIL_FROM", c.MailFrom, "expected an email address, e.g. AAP <no-reply@example.gouv.fr>")
+	}
+	if c.MailRetryFor, err = time.ParseDuration(get("AAP_MAIL_RETRY_FOR", "24h")); err != nil || c.MailRetryFor < time.Minute {
+		bad("AAP_MAIL_RETRY_FOR", getenv("AAP_MAIL_RETRY_FOR"), "expected a duration of at least 1m, e.g. 24h")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("AAP_LOG_FORMAT", c.LogFormat, "expected text or json")

@@ -2,6 +2,7 @@ package config
 
 import (
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -20,6 +21,7 @@ func TestLoadDefaultsRunOnEmbeddedServices(t *testing.T) {
 	require.Equal(t, "default", c.TemporalNamespace)
 	require.Equal(t, 7233, c.TemporalPort)
 	require.Equal(t, SMTP{Port: DefaultCatcherPort, TLS: TLSNone}, c.SMTP)
+	require.Equal(t, 24*time.Hour, c.MailRetryFor)
 }
 
 func TestLoadRelayDefaultsToSubmissionPortWithSTARTTLS(t *testing.T) {
@@ -40,6 +42,7 @@ func TestLoadRefusesBadValuesNamingTheVariable(t *testing.T) {
 		"AAP_MAIL_FROM":        "not an address",
 		"AAP_LOG_FORMAT":       "xml",
 		"AAP_SMTP_USERNAME":    "user-without-password",
+		"AAP_MAIL_RETRY_FOR":   "30s",
 	}
 	for name, value := range cases {
 		t.Run(name, func(t *testing.T) {

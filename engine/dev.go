@@ -79,7 +79,7 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (d *Dev,
 
 	router := api.NewRouter(api.Deps{
 		Campaigns: &api.CampaignService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Policies: policies,
-			DevMode: true, Now: time.Now, Logger: log},
+			DevMode: true, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		DB: d.DB, Temporal: d.Temporal, Catcher: d.Catcher, Logger: log,
 	})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)

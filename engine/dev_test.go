@@ -145,8 +145,15 @@ func TestDevEngineRunsACampaignEndToEnd(t *testing.T) {
 		}
 	}, 20*time.Second, 500*time.Millisecond)
 
-	// One campaign, one email: nothing was sent twice.
+	// One campaign, one email: nothing was sent twice, and the outbox says so.
 	require.Equal(t, 1, d.Catcher.Count())
+	_, emails := do(t, http.MethodGet, d.HTTPURL+"/api/v1/emails?campaign="+id, nil)
+	require.EqualValues(t, 1, emails["total"])
+	sent := emails["items"].([]any)[0].(map[string]any)
+	require.Equal(t, "sent", sent["state"])
+	require.EqualValues(t, 1, sent["attempts"])
+	require.Equal(t, "campaign_published", sent["purpose"])
+	require.Equal(t, "<"+sent["message_id"].(string)+">", msg.MessageID)
 	status, _ = do(t, http.MethodGet, d.HTTPURL+"/readyz", nil)
 	require.Equal(t, http.StatusOK, status)
 }

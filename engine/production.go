@@ -37,7 +37,7 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	defer store.Close(db)
 	defer tc.Close()
 	router := api.NewRouter(api.Deps{
-		Campaigns: &api.CampaignService{Temporal: tc, Campaigns: store.NewCampaigns(db), Policies: policies, Now: time.Now, Logger: log},
+		Campaigns: &api.CampaignService{Temporal: tc, Campaigns: store.NewCampaigns(db), Policies: policies, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		DB:        db, Temporal: tc, Logger: log,
 	})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)

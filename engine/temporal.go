@@ -20,7 +20,7 @@ import (
 // start, or the embedded server still booting).
 func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger) (client.Client, error) {
 	var lastErr error
-	for attempt := 0; attempt < 30; attempt++ {
+	for attempt := 0; attempt < 60; attempt++ { // up to two minutes
 		c, err := client.DialContext(ctx, client.Options{
 			HostPort: hostPort, Namespace: namespace, Logger: sdklog.NewStructuredLogger(log.With("component", "temporal-sdk")),
 		})

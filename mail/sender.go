@@ -13,7 +13,16 @@ import (
 
 // Sender hands messages to an SMTP relay.
 type Sender interface {
+	// Send delivers msgs over one connection opened for the call.
 	Send(ctx context.Context, msgs ...*gomail.Msg) error
+	// Open dials one connection for a batch of messages sent one by one.
+	Open(ctx context.Context) (Session, error)
+}
+
+// Session is one open SMTP connection (*gomail.Client once dialled).
+type Session interface {
+	Send(msgs ...*gomail.Msg) error
+	Close() error
 }
 
 // SMTPSender sends through one SMTP connection per call (go-mail).
@@ -27,6 +36,26 @@ func NewSMTPSender(conf config.SMTP) *SMTPSender { return &SMTPSender{conf: conf
 // Send delivers msgs over a single connection. The error of each refused
 // message is a *gomail.SendError in the returned error.
 func (s *SMTPSender) Send(ctx context.Context, msgs ...*gomail.Msg) error {
+	client, err := s.client()
+	if err != nil {
+		return err
+	}
+	return client.DialAndSendWithContext(ctx, msgs...)
+}
+
+// Open dials the relay once; the session sends messages one at a time on that connection.
+func (s *SMTPSender) Open(ctx context.Context) (Session, error) {
+	client, err := s.client()
+	if err != nil {
+		return nil, err
+	}
+	if err := client.DialWithContext(ctx); err != nil {
+		return nil, err
+	}
+	return client, nil
+}
+
+func (s *SMTPSender) client() (*gomail.Client, error) {
 	host := s.conf.Host
 	if host == "" {
 		host = "127.0.0.1" // the built-in catcher of `aap dev`
@@ -48,9 +77,9 @@ func (s *SMTPSender) Send(ctx context.Context, msgs ...*gomail.Msg) error {
 	}
 	client, err := gomail.NewClient(host, opts...)
 	if err != nil {
-		return fmt.Errorf("smtp client: %w", err)
+		return nil, fmt.Errorf("smtp client: %w", err)
 	}
-	return client.DialAndSendWithContext(ctx, msgs...)
+	return client, nil
 }
 
 // IsPermanent tells an error that retrying cannot fix (a 5xx answer, a

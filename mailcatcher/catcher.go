@@ -96,13 +96,13 @@ type Catcher struct {
 	closeOnce sync.Once
 	closeErr  error
 
-	mu        sync.Mutex
-	lastNano  int64         // last timestamp used in an id (ids are strictly increasing)
-	seq       uint64        // per-process counter used in ids
-	arrived   chan struct{} // closed and replaced whenever a message is stored
-	failLeft  int           // FailNext: number of messages still to refuse
-	failCode  int
-	failMsg   string
+	mu       sync.Mutex
+	lastNano int64         // last timestamp used in an id (ids are strictly increasing)
+	seq      uint64        // per-process counter used in ids
+	arrived  chan struct{} // closed and replaced whenever a message is stored
+	failLeft int           // FailNext: number of messages still to refuse
+	failCode int
+	failMsg  string
 }
 
 // Start creates the storage directory if needed, starts listening on

@@ -423,3 +423,22 @@ func TestCloseWaitsForSessions(t *testing.T) {
 	}
 	require.Equal(t, 1, c.Count(), "still readable after Close")
 }
+
+func TestRegisterPrefixes(t *testing.T) {
+	c := startCatcher(t, t.TempDir())
+	gin.SetMode(gin.TestMode)
+
+	root := gin.New()
+	c.Register(root, "/courriels/")
+	w := get(t, root, "/courriels")
+	require.Equal(t, http.StatusOK, w.Code)
+	require.Contains(t, w.Body.String(), `<a href="/courriels">Courriels capturés</a>`)
+
+	top := gin.New()
+	c.Register(top, "")
+	w = get(t, top, "/")
+	require.Equal(t, http.StatusOK, w.Code)
+	w = get(t, top, "/inconnu")
+	require.Equal(t, http.StatusNotFound, w.Code)
+	require.Contains(t, w.Body.String(), "Courriel introuvable")
+}

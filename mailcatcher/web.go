@@ -51,11 +51,11 @@ func (c *Catcher) Register(r gin.IRouter, prefix string) {
 	w := &webPages{c: c, base: base, pages: make(map[string]*template.Template)}
 	for _, page := range []string{"list.html", "message.html", "error.html"} {
 		t := template.New(page).Funcs(template.FuncMap{
-			"date":    formatDate,
-			"size":    formatSize,
-			"join":    strings.Join,
-			"link":    w.link,
-			"plural":  plural,
+			"date":   formatDate,
+			"size":   formatSize,
+			"join":   strings.Join,
+			"link":   w.link,
+			"plural": plural,
 		})
 		w.pages[page] = template.Must(t.ParseFS(templateFS, "templates/layout.html", "templates/"+page))
 	}

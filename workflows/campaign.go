@@ -24,6 +24,9 @@ type CampaignInput struct {
 	PublishAt  time.Time
 	CloseAt    time.Time
 	Policy     policy.Policy
+	// MailRetryFor bounds the retries of a transient SMTP failure (AAP_MAIL_RETRY_FOR);
+	// zero, as in histories recorded before it existed, means defaultMailRetryFor.
+	MailRetryFor time.Duration
 }
 
 // CampaignState is what the state query answers.
@@ -111,7 +114,7 @@ func (c *campaign) enter(ctx workflow.Context, phase string) error {
 // (address refused, relay down for a day) does not hold the call back: the
 // outbox records the failure and the state shows it.
 func (c *campaign) notifyPublished(ctx workflow.Context) {
-	ctx = workflow.WithActivityOptions(ctx, emailOptions)
+	ctx = workflow.WithActivityOptions(ctx, emailOptions(c.in.MailRetryFor))
 	ref := activities.CampaignRef{CampaignID: c.in.CampaignID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
 	if err := workflow.ExecuteActivity(ctx, acts.NotifyCampaignPublished, ref).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("publication notice not delivered", "campaign", c.in.CampaignID, "error", err)
@@ -127,6 +130,27 @@ func sleepUntil(ctx workflow.Context, t time.Time) error {
 	return nil
 }
 
+const defaultMailRetryFor = 24 * time.Hour
+
+// emailOptions: a transient SMTP failure retries with backoff for retryFor
+// (hours, not seconds: a relay may be down for a while); a refusal (5xx,
+// malformed address) stops at once.
+func emailOptions(retryFor time.Duration) workflow.ActivityOptions {
+	if retryFor <= 0 {
+		retryFor = defaultMailRetryFor
+	}
+	return workflow.ActivityOptions{
+		StartToCloseTimeout:    3 * time.Minute,
+		ScheduleToCloseTimeout: retryFor,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        10 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        30 * time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrTypeEmailRefused, activities.ErrTypeNotFound},
+		},
+	}
+}
+
 var (
 	// recordOptions: database writes retry until the database is back.
 	recordOptions = workflow.ActivityOptions{
@@ -136,18 +160,6 @@ var (
 			BackoffCoefficient:     2,
 			MaximumInterval:        time.Minute,
 			NonRetryableErrorTypes: []string{activities.ErrTypeNotFound},
-		},
-	}
-	// emailOptions: a transient SMTP failure retries with backoff for a day; a
-	// refusal (5xx, malformed address) stops at once.
-	emailOptions = workflow.ActivityOptions{
-		StartToCloseTimeout:    3 * time.Minute,
-		ScheduleToCloseTimeout: 24 * time.Hour,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        10 * time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        30 * time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrTypeEmailRefused, activities.ErrTypeNotFound},
 		},
 	}
 )

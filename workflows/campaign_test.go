@@ -122,3 +122,25 @@ func TestCampaignWorkflowIDCarriesTheCampaignNotPersonalData(t *testing.T) {
 	require.Equal(t, "aap/2027/dep-69/c-1", CampaignWorkflowID(2027, models.LevelDepartmental, "69", "c-1"))
 	require.Equal(t, "aap/2027/reg-84/c-2", CampaignWorkflowID(2027, models.LevelRegional, "84", "c-2"))
 }
+
+func TestCampaignRetriesATransientMailFailureForTheConfiguredTime(t *testing.T) {
+	env := newEnv(t)
+	env.OnActivity(acts.RecordCampaignPhase, mock.Anything, mock.Anything).Return(nil)
+	var attempts int
+	env.OnActivity(acts.NotifyCampaignPublished, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.CampaignRef) error {
+			attempts++
+			return errors.New("dial tcp: connection refused")
+		})
+	in := campaignInput(time.Hour, 10*24*time.Hour)
+	in.MailRetryFor = 2 * time.Hour
+	env.RegisterDelayedCallback(func() {
+		require.True(t, queryState(t, env).NotificationFailed, "given up after the configured two hours")
+	}, 4*time.Hour)
+
+	env.ExecuteWorkflow(CampaignWorkflow, in)
+	require.NoError(t, env.GetWorkflowError())
+	// Backoff 10 s doubling up to 30 min within 2 h: several attempts, far fewer than one per 10 s.
+	require.Greater(t, attempts, 4)
+	require.Less(t, attempts, 20)
+}

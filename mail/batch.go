@@ -1,0 +1,95 @@
+package mail
+
+import (
+	"context"
+	"errors"
+	"time"
+)
+
+// BatchResult tells what became of each email of a batch, by key.
+type BatchResult struct {
+	Sent    []string         // accepted by the relay now or before
+	Refused map[string]error // refused for good (*PermanentError)
+	Retry   map[string]error // not sent this time: a later batch may succeed
+}
+
+// DeliverBatch sends many emails due at the same moment (the PNE invitations
+// of a whole region, say) over one SMTP connection, at most perSecond messages
+// per second (0: no limit) so as not to trip a relay's rate limit. Each email
+// keeps the outbox's guarantee: an email already sent is skipped, and a
+// repeated batch sends only what is left.
+func (o *Outbox) DeliverBatch(ctx context.Context, envelopes []Envelope, perSecond int) BatchResult {
+	res := BatchResult{Refused: map[string]error{}, Retry: map[string]error{}}
+	session, dialErr := o.sender.Open(ctx)
+	if session != nil {
+		defer session.Close()
+	}
+	pace := newPacer(perSecond)
+	for _, e := range envelopes {
+		if dialErr != nil {
+			res.Retry[e.Key] = dialErr
+			continue
+		}
+		if err := pace.wait(ctx); err != nil {
+			res.Retry[e.Key] = err
+			continue
+		}
+		err := o.deliverOn(ctx, session, e)
+		var refused *PermanentError
+		switch {
+		case err == nil:
+			res.Sent = append(res.Sent, e.Key)
+		case errors.As(err, &refused):
+			res.Refused[e.Key] = err
+		default:
+			res.Retry[e.Key] = err
+		}
+	}
+	return res
+}
+
+// deliverOn is Deliver on an open session.
+func (o *Outbox) deliverOn(ctx context.Context, session Session, e Envelope) error {
+	row, err := o.claim(ctx, e)
+	if err != nil || row == nil {
+		return err
+	}
+	msg, err := o.build(e, row.MessageID)
+	if err != nil {
+		return o.finish(ctx, row, &PermanentError{Err: err})
+	}
+	// Same window as in Deliver: between the relay's 250 and finish.
+	return o.finish(ctx, row, session.Send(msg))
+}
+
+// pacer spaces sends evenly: perSecond messages per second at most.
+type pacer struct {
+	interval time.Duration
+	next     time.Time
+}
+
+func newPacer(perSecond int) *pacer {
+	if perSecond <= 0 {
+		return &pacer{}
+	}
+	return &pacer{interval: time.Second / time.Duration(perSecond)}
+}
+
+func (p *pacer) wait(ctx context.Context) error {
+	if p.interval == 0 {
+		return ctx.Err()
+	}
+	now := time.Now()
+	if p.next.After(now) {
+		t := time.NewTimer(p.next.Sub(now))
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+		now = p.next
+	}
+	p.next = now.Add(p.interval)
+	return nil
+}

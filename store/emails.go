@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/models"
+)
+
+// Emails reads the outbox: who received what, when, and how delivery went.
+type Emails struct{ db *gorm.DB }
+
+// NewEmails returns the outbox queries on db.
+func NewEmails(db *gorm.DB) *Emails { return &Emails{db: db} }
+
+// EmailFilter narrows a list; zero values do not filter.
+type EmailFilter struct {
+	Recipient  string
+	CampaignID string
+	Purpose    string
+	Limit      int
+	Offset     int
+}
+
+// List returns one page of emails, newest first, and the total matching the filter.
+func (s *Emails) List(ctx context.Context, f EmailFilter) ([]models.Email, int64, error) {
+	q := s.db.WithContext(ctx).Model(&models.Email{})
+	if f.Recipient != "" {
+		q = q.Where("recipient = ?", f.Recipient)
+	}
+	if f.CampaignID != "" {
+		q = q.Where("campaign_id = ?", f.CampaignID)
+	}
+	if f.Purpose != "" {
+		q = q.Where("purpose = ?", f.Purpose)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var page []models.Email
+	err := q.Order("created_at DESC, id DESC").Limit(f.Limit).Offset(f.Offset).Find(&page).Error
+	return page, total, err
+}
