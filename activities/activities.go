@@ -21,9 +21,10 @@ const ErrTypeNotFound = "NotFound"
 // Activities holds the dependencies of every activity. One value is registered
 // on the worker; workflows call its methods through a nil *Activities.
 type Activities struct {
-	Campaigns *store.Campaigns
-	Outbox    *mail.Outbox
-	Logger    *slog.Logger
+	Campaigns    *store.Campaigns
+	Applications *store.Applications
+	Outbox       *mail.Outbox
+	Logger       *slog.Logger
 }
 
 // deliveryError turns an outbox error into what Temporal should do with it.

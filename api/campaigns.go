@@ -3,7 +3,6 @@ package api
 import (
 	"net/http"
 	"strconv"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -30,9 +29,9 @@ func (h campaignHandlers) create(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	if len(key) > 200 {
-		respondError(c, ValidationProblem([]FieldError{{Field: "Idempotency-Key", Rule: "max_length", Message: "au plus 200 caractères"}}))
+	key, err := idempotencyKey(c)
+	if err != nil {
+		respondError(c, err)
 		return
 	}
 	res, err := h.svc.Create(c.Request.Context(), &req, body, key)

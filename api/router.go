@@ -17,9 +17,10 @@ import (
 
 // Deps are what the HTTP server needs.
 type Deps struct {
-	Campaigns *CampaignService
-	DB        *gorm.DB
-	Temporal  client.Client
+	Campaigns    *CampaignService
+	Applications *ApplicationService
+	DB           *gorm.DB
+	Temporal     client.Client
 	// Catcher is the dev mail catcher whose pages are served under /dev/mail; nil in production.
 	Catcher *mailcatcher.Catcher
 	Logger  *slog.Logger
@@ -44,6 +45,10 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.POST("/campaigns", campaigns.create)
 	v1.GET("/campaigns", campaigns.list)
 	v1.GET("/campaigns/:id", campaigns.get)
+	applications := applicationHandlers{svc: d.Applications}
+	v1.POST("/campaigns/:id/applications", applications.file)
+	v1.GET("/campaigns/:id/applications", applications.list)
+	v1.GET("/applications/:id", applications.get)
 	v1.GET("/emails", emailHandlers{emails: store.NewEmails(d.DB)}.list)
 
 	if d.Catcher != nil {

@@ -80,6 +80,8 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (d *Dev,
 	router := api.NewRouter(api.Deps{
 		Campaigns: &api.CampaignService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Policies: policies,
 			DevMode: true, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+		Applications: &api.ApplicationService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Applications: acts.Applications,
+			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		DB: d.DB, Temporal: d.Temporal, Catcher: d.Catcher, Logger: log,
 	})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)

@@ -103,7 +103,7 @@ func TestDevEngineRunsACampaignEndToEnd(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status, "%v", created)
 	id := created["id"].(string)
 	require.Equal(t, "scheduled", created["state"])
-	require.Equal(t, "25000050", fmt.Sprint(int64(created["budget_cents"].(float64))))
+	require.Equal(t, "25000050", jsonInt(created["budget_cents"]))
 	require.True(t, strings.HasPrefix(created["workflow_id"].(string), fmt.Sprintf("aap/%v/dep-69/", body["year"])))
 	status, again := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns", body, "Idempotency-Key", "k-1")
 	require.Equal(t, http.StatusCreated, status)

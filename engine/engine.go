@@ -52,7 +52,9 @@ func newActivities(db *gorm.DB, cfg config.Config, log *slog.Logger) (*activitie
 	if err != nil {
 		return nil, fmt.Errorf("AAP_MAIL_FROM: %w", err)
 	}
-	return &activities.Activities{Campaigns: store.NewCampaigns(db), Outbox: outbox, Logger: log}, nil
+	return &activities.Activities{
+		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Outbox: outbox, Logger: log,
+	}, nil
 }
 
 // httpServer serves handler on a listener until Shutdown.

@@ -36,9 +36,13 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer store.Close(db)
 	defer tc.Close()
+	campaigns := store.NewCampaigns(db)
 	router := api.NewRouter(api.Deps{
-		Campaigns: &api.CampaignService{Temporal: tc, Campaigns: store.NewCampaigns(db), Policies: policies, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
-		DB:        db, Temporal: tc, Logger: log,
+		Campaigns: &api.CampaignService{Temporal: tc, Campaigns: campaigns, Policies: policies,
+			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaigns, Applications: store.NewApplications(db),
+			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+		DB: db, Temporal: tc, Logger: log,
 	})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)
 	if err != nil {

@@ -16,7 +16,8 @@ import (
 
 // Template names, one per purpose. Each has NAME.subject.tmpl, NAME.txt.tmpl and NAME.html.tmpl.
 const (
-	TemplateCampaignPublished = "campaign_published"
+	TemplateCampaignPublished   = "campaign_published"
+	TemplateApplicationReceived = "application_received"
 )
 
 //go:embed templates/*.tmpl

@@ -66,6 +66,41 @@ var migrations = []*gormigrate.Migration{
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("emails") },
 	},
+	{
+		ID: "2026112903_create_applications",
+		Migrate: func(tx *gorm.DB) error {
+			type application struct {
+				ID                  string `gorm:"primaryKey;size:36"`
+				CampaignID          string `gorm:"size:36;uniqueIndex:idx_applications_identity"`
+				WorkflowID          string `gorm:"size:200;uniqueIndex"`
+				Year                int    `gorm:"index"`
+				AssociationKey      string `gorm:"size:32;uniqueIndex:idx_applications_identity;index"`
+				SIRET               string `gorm:"column:siret;size:14"`
+				RNA                 string `gorm:"column:rna;size:10"`
+				AssociationName     string `gorm:"size:300"`
+				AssociationEmail    string `gorm:"size:254"`
+				CERSigned           bool   `gorm:"column:cer_signed"`
+				Title               string `gorm:"size:300"`
+				TitleKey            string `gorm:"size:300;uniqueIndex:idx_applications_identity;index"`
+				Theme               string `gorm:"size:32;index"`
+				Description         string
+				RequestedCents      int64
+				TotalBudgetCents    int64
+				CoFinancing         string
+				BeneficiariesBPI    int  `gorm:"column:beneficiaries_bpi"`
+				BeneficiariesNonBPI int  `gorm:"column:beneficiaries_non_bpi"`
+				AGIRRedundant       bool `gorm:"column:agir_redundant"`
+				DoubleFundingWith   string
+				State               string  `gorm:"size:32;index"`
+				IdempotencyKey      *string `gorm:"size:200;uniqueIndex"`
+				RequestHash         string  `gorm:"size:64"`
+				CreatedAt           time.Time
+				UpdatedAt           time.Time
+			}
+			return tx.Table("applications").Migrator().CreateTable(&application{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("applications") },
+	},
 }
 
 const migrationsTable = "schema_migrations"

@@ -20,5 +20,6 @@ func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
 // Register adds every workflow and activity to a registry (a worker, a replayer, a test environment).
 func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.CampaignWorkflow)
+	r.RegisterWorkflow(workflows.ApplicationWorkflow)
 	r.RegisterActivity(acts)
 }

@@ -1,0 +1,82 @@
+package activities
+
+import (
+	"context"
+	"time"
+
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/territory"
+)
+
+// ApplicationStateChange records a dossier's new state.
+type ApplicationStateChange struct {
+	ApplicationID string
+	State         string
+}
+
+// RecordApplicationState writes the dossier's state, read by the API's lists.
+func (a *Activities) RecordApplicationState(ctx context.Context, in ApplicationStateChange) error {
+	return storeError(a.Applications.RecordState(ctx, in.ApplicationID, in.State))
+}
+
+// ApplicationRef names a dossier and its workflow.
+type ApplicationRef struct {
+	ApplicationID string
+	WorkflowID    string
+}
+
+// ApplicationReceivedEmail is the data of the accusé de réception.
+type ApplicationReceivedEmail struct {
+	ApplicationID    string
+	AssociationName  string
+	ProjectTitle     string
+	ThemeLabel       string
+	RequestedCents   int64
+	TotalBudgetCents int64
+	ReceivedAt       time.Time
+	CampaignTitle    string
+	TerritoryLabel   string
+	CloseAt          time.Time
+	ReplyTo          string
+	SenderLabel      string
+}
+
+// AcknowledgeApplication sends the porteur de projet its accusé de réception,
+// once, with what was filed and the closing date; replies go to the correspondent.
+func (a *Activities) AcknowledgeApplication(ctx context.Context, ref ApplicationRef) error {
+	app, err := a.Applications.Get(ctx, ref.ApplicationID)
+	if err != nil {
+		return storeError(err)
+	}
+	c, err := a.Campaigns.Get(ctx, app.CampaignID)
+	if err != nil {
+		return storeError(err)
+	}
+	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
+	content, err := mail.Render(mail.TemplateApplicationReceived, ApplicationReceivedEmail{
+		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title,
+		ThemeLabel: models.ThemeLabel(app.Theme), RequestedCents: app.RequestedCents, TotalBudgetCents: app.TotalBudgetCents,
+		ReceivedAt: app.CreatedAt, CampaignTitle: c.Title, TerritoryLabel: label, CloseAt: c.CloseAt,
+		ReplyTo: c.ContactEmail, SenderLabel: "le correspondant intégration (" + label + ")",
+	})
+	if err != nil {
+		return err
+	}
+	closing := mail.Deadline{
+		UID:         c.WorkflowID + "/close@aap",
+		Summary:     "Clôture de l'appel à projets : " + c.Title,
+		Description: "Dernier jour de dépôt des dossiers (" + label + ").",
+		Day:         policy.DateOf(c.CloseAt),
+	}
+	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
+		Key:        ref.WorkflowID + "/application-received/porteur",
+		Purpose:    mail.TemplateApplicationReceived,
+		CampaignID: c.ID,
+		To:         app.AssociationEmail,
+		ReplyTo:    c.ContactEmail,
+		Content:    content,
+		Attachment: &mail.Attachment{Name: "cloture.ics", ContentType: "text/calendar", Data: closing.ICS(app.CreatedAt)},
+	}))
+}

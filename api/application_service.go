@@ -1,0 +1,181 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/workflows"
+)
+
+// ApplicationService files dossiers, starts their workflows and reads their state.
+type ApplicationService struct {
+	Temporal     client.Client
+	Campaigns    *store.Campaigns
+	Applications *store.Applications
+	MailRetryFor time.Duration
+	Now          func() time.Time
+	Logger       *slog.Logger
+}
+
+// openCampaign returns the call if it accepts dossiers now, else 404 or 409.
+// It runs before the dossier is even read: a late dossier is refused whatever it holds.
+func (s *ApplicationService) openCampaign(ctx context.Context, campaignID string) (*models.Campaign, error) {
+	c, err := s.campaign(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	if now.Before(c.PublishAt) || !now.Before(c.CloseAt) || c.Phase == models.PhaseClosed {
+		return nil, &Problem{Status: http.StatusConflict, Code: "hors_delais",
+			Message: "Dossier déposé hors délais : l'appel à projets est ouvert du " + policy.DateOf(c.PublishAt).French() +
+				" au " + policy.DateOf(c.CloseAt).French() + " (" + c.CloseAt.In(policy.Paris).Format("15:04") + ", heure de Paris)."}
+	}
+	return c, nil
+}
+
+func (s *ApplicationService) campaign(ctx context.Context, id string) (*models.Campaign, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, errNotFound
+	}
+	c, err := s.Campaigns.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return c, err
+}
+
+// ApplicationResult is a filed or replayed dossier.
+type ApplicationResult struct {
+	Application *models.Application
+	Replayed    bool
+}
+
+// File validates and stores a dossier, then starts its workflow. The same
+// dossier filed twice is one dossier.
+func (s *ApplicationService) File(ctx context.Context, c *models.Campaign, req *ApplicationRequest, rawBody []byte, idempotencyKey string) (ApplicationResult, error) {
+	a, fieldErrs := req.validate(c)
+	if fieldErrs != nil {
+		return ApplicationResult{}, ValidationProblem(fieldErrs)
+	}
+	a.ID = uuid.NewString()
+	a.WorkflowID = workflows.ApplicationWorkflowID(c.WorkflowID, a.ID)
+	a.State = models.ApplicationDeposited
+	a.RequestHash = hashBody(rawBody)
+	if idempotencyKey != "" {
+		a.IdempotencyKey = &idempotencyKey
+	}
+	stored, created, err := s.Applications.Create(ctx, &a)
+	if err != nil {
+		return ApplicationResult{}, err
+	}
+	if !created && idempotencyKey != "" && stored.IdempotencyKey != nil && *stored.IdempotencyKey == idempotencyKey &&
+		stored.RequestHash != a.RequestHash {
+		return ApplicationResult{}, errIdempotencyReuse
+	}
+	if err := s.startWorkflow(ctx, c, stored); err != nil {
+		if created {
+			if delErr := s.Applications.Delete(context.WithoutCancel(ctx), stored.ID); delErr != nil {
+				s.Logger.Error("remove dossier whose workflow did not start", "application", stored.ID, "error", delErr)
+			}
+		}
+		s.Logger.Error("start application workflow", "application", stored.ID, "error", err)
+		return ApplicationResult{}, errEngineUnavailable
+	}
+	return ApplicationResult{Application: stored, Replayed: !created}, nil
+}
+
+func (s *ApplicationService) startWorkflow(ctx context.Context, c *models.Campaign, a *models.Application) error {
+	opts := client.StartWorkflowOptions{
+		ID:                       a.WorkflowID,
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.YearKey.ValueSet(int64(c.Year)),
+			workflows.TerritoryKey.ValueSet(c.Territory),
+			workflows.LevelKey.ValueSet(c.Level),
+			workflows.PhaseKey.ValueSet(models.ApplicationDeposited),
+		),
+	}
+	in := workflows.ApplicationInput{ApplicationID: a.ID, CampaignID: c.ID, CloseAt: c.CloseAt, MailRetryFor: s.MailRetryFor}
+	_, err := s.Temporal.ExecuteWorkflow(ctx, opts, workflows.ApplicationWorkflow, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil
+	}
+	return err
+}
+
+// ApplicationView is a dossier as the API shows it.
+type ApplicationView struct {
+	*models.Application
+	RequestedEUR   string `json:"requested_eur"`
+	TotalBudgetEUR string `json:"total_budget_eur"`
+	// DoubleFundingFlag: the same association and project stand in another call of the same year.
+	DoubleFundingFlag bool   `json:"double_funding_flag"`
+	State             string `json:"state"`
+	StateSource       string `json:"state_source"`
+	Acknowledged      *bool  `json:"acknowledged,omitempty"`
+}
+
+func applicationView(a *models.Application) ApplicationView {
+	return ApplicationView{
+		Application: a, RequestedEUR: formatEuros(a.RequestedCents), TotalBudgetEUR: formatEuros(a.TotalBudgetCents),
+		DoubleFundingFlag: len(a.DoubleFundingWith) > 0, State: a.State, StateSource: "database",
+	}
+}
+
+// Get returns one dossier with its live state, asked of its workflow.
+func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationView, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return ApplicationView{}, errNotFound
+	}
+	a, err := s.Applications.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return ApplicationView{}, errNotFound
+	} else if err != nil {
+		return ApplicationView{}, err
+	}
+	view := applicationView(a)
+	queryCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	res, err := s.Temporal.QueryWorkflow(queryCtx, a.WorkflowID, "", workflows.QueryApplicationState)
+	var st workflows.ApplicationState
+	if err == nil {
+		err = res.Get(&st)
+	}
+	if err != nil {
+		s.Logger.Warn("application state query failed; showing the recorded state", "application", id, "error", err)
+		return view, nil
+	}
+	view.State, view.StateSource, view.Acknowledged = st.State, "workflow", &st.Acknowledged
+	return view, nil
+}
+
+// List reads one page of a call's dossiers from the database.
+func (s *ApplicationService) List(ctx context.Context, f store.ApplicationFilter) ([]ApplicationView, int64, error) {
+	if _, err := s.campaign(ctx, f.CampaignID); err != nil {
+		return nil, 0, err
+	}
+	page, total, err := s.Applications.List(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	views := make([]ApplicationView, len(page))
+	for i := range page {
+		views[i] = applicationView(&page[i])
+	}
+	return views, total, nil
+}

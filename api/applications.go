@@ -1,0 +1,90 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/store"
+)
+
+type applicationHandlers struct{ svc *ApplicationService }
+
+// file answers POST /api/v1/campaigns/{id}/applications.
+func (h applicationHandlers) file(c *gin.Context) {
+	campaign, err := h.svc.openCampaign(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	body, err := readBody(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	var req ApplicationRequest
+	if err := decodeStrict(body, &req); err != nil {
+		respondError(c, err)
+		return
+	}
+	key, err := idempotencyKey(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	res, err := h.svc.File(c.Request.Context(), campaign, &req, body, key)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	if res.Replayed {
+		c.Header("Idempotent-Replayed", "true")
+	}
+	c.Header("Location", "/api/v1/applications/"+res.Application.ID)
+	c.JSON(http.StatusCreated, applicationView(res.Application))
+}
+
+func (h applicationHandlers) get(c *gin.Context) {
+	view, err := h.svc.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, view)
+}
+
+// list answers GET /api/v1/campaigns/{id}/applications?state=&theme=&page=&page_size=.
+func (h applicationHandlers) list(c *gin.Context) {
+	v := &validation{}
+	f := store.ApplicationFilter{CampaignID: c.Param("id"), State: c.Query("state"), Theme: c.Query("theme")}
+	f.Limit, f.Offset = pageParams(c, v)
+	switch f.State {
+	case "", models.ApplicationDeposited, models.ApplicationUnderReview:
+	default:
+		v.add("state", "enum", "valeurs possibles : deposited, under_review")
+	}
+	if f.Theme != "" && !models.IsTheme(f.Theme) {
+		v.add("theme", "enum", "thématique inconnue « %s »", f.Theme)
+	}
+	if v.failed() {
+		respondError(c, ValidationProblem(v.errs))
+		return
+	}
+	items, total, err := h.svc.List(c.Request.Context(), f)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": f.Offset/f.Limit + 1, "page_size": f.Limit})
+}
+
+// idempotencyKey reads the optional Idempotency-Key header.
+func idempotencyKey(c *gin.Context) (string, error) {
+	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
+	if len(key) > 200 {
+		return "", ValidationProblem([]FieldError{{Field: "Idempotency-Key", Rule: "max_length", Message: "au plus 200 caractères"}})
+	}
+	return key, nil
+}

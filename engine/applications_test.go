@@ -1,0 +1,121 @@
+package engine_test
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func applicationBody(title string) map[string]any {
+	return map[string]any{
+		"association": map[string]any{
+			"siret": "73282932000074", "name": "Association Accueil Rhône",
+			"email": "contact@accueil-rhone.example.org", "cer_signed": true,
+		},
+		"project": map[string]any{
+			"title": title, "theme": "langue",
+			"description":   "Ateliers sociolinguistiques pour des primo-arrivants signataires du CIR.",
+			"requested_eur": 15000, "total_budget_eur": 30000.5,
+			"co_financing":   []map[string]any{{"funder": "Métropole de Lyon", "amount_eur": 5000}},
+			"beneficiaries":  map[string]any{"bpi": 20, "non_bpi": 40},
+			"agir_redundant": false,
+		},
+	}
+}
+
+func TestDossiersAreFiledOnlyWhileTheCallIsOpen(t *testing.T) {
+	d := startDev(t, t.TempDir())
+	defer d.Stop()
+
+	_, rhone := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns", campaignBody(3*time.Second, 14*time.Second))
+	campaignID := rhone["id"].(string)
+	filing := d.HTTPURL + "/api/v1/campaigns/" + campaignID + "/applications"
+
+	// Before publication: hors délais, whatever the dossier holds.
+	status, problem := do(t, http.MethodPost, filing, map[string]any{"garbage": true})
+	require.Equal(t, http.StatusConflict, status)
+	require.Equal(t, "hors_delais", problem["error"].(map[string]any)["code"])
+	require.Contains(t, problem["error"].(map[string]any)["message"], "Dossier déposé hors délais")
+
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, "published", campaignState(t, d, campaignID))
+	}, 30*time.Second, 200*time.Millisecond)
+
+	// Invalid: every failing field, nothing stored.
+	bad := applicationBody("Ateliers sociolinguistiques")
+	bad["association"].(map[string]any)["siret"] = "73282932000075"
+	bad["association"].(map[string]any)["cer_signed"] = false
+	status, problem = do(t, http.MethodPost, filing, bad)
+	require.Equal(t, http.StatusUnprocessableEntity, status)
+	fields := fieldRules(problem)
+	require.Equal(t, "checksum", fields["association.siret"])
+	require.Equal(t, "required_true", fields["association.cer_signed"])
+	_, list := do(t, http.MethodGet, filing, nil)
+	require.EqualValues(t, 0, list["total"])
+
+	// Filed, acknowledged once, and the same dossier filed again is the same dossier.
+	status, filed := do(t, http.MethodPost, filing, applicationBody("Ateliers sociolinguistiques"))
+	require.Equal(t, http.StatusCreated, status, "%v", filed)
+	status, again := do(t, http.MethodPost, filing, applicationBody("  ateliers   SOCIOLINGUISTIQUES "))
+	require.Equal(t, http.StatusCreated, status)
+	require.Equal(t, filed["id"], again["id"])
+	require.Equal(t, "1500000", jsonInt(filed["requested_cents"]))
+	require.Equal(t, false, filed["double_funding_flag"])
+
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	caught, err := d.Catcher.WaitFor(ctx, 2) // the correspondent's notice and the accusé de réception
+	require.NoError(t, err)
+	var ack string
+	for _, s := range caught {
+		if s.To[0] == "contact@accueil-rhone.example.org" {
+			ack = s.ID
+		}
+	}
+	require.NotEmpty(t, ack, "accusé de réception received")
+	msg, err := d.Catcher.Get(ack)
+	require.NoError(t, err)
+	require.Equal(t, "Accusé de réception de votre dossier : Ateliers sociolinguistiques", msg.Subject)
+	require.Contains(t, msg.Header.Get("Reply-To"), "ddets-integration@rhone.gouv.fr")
+	require.Contains(t, msg.TextBody, "15\u00a0000,00\u00a0€")
+
+	// The same project of the same association in a regional call of the same year: flagged on both sides.
+	regional := campaignBody(0, 14*time.Second)
+	regional["level"], regional["territory"] = "regional", "84"
+	_, ara := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns", regional)
+	status, twin := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns/"+ara["id"].(string)+"/applications", applicationBody("Ateliers sociolinguistiques"))
+	require.Equal(t, http.StatusCreated, status, "%v", twin)
+	require.Equal(t, true, twin["double_funding_flag"])
+	_, first := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+filed["id"].(string), nil)
+	require.Equal(t, true, first["double_funding_flag"])
+	require.Equal(t, "workflow", first["state_source"])
+
+	// After the closing date: under review, and late dossiers are refused.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+filed["id"].(string), nil)
+		assert.Equal(c, "under_review", a["state"])
+	}, 40*time.Second, 250*time.Millisecond)
+	status, _ = do(t, http.MethodPost, filing, applicationBody("Un autre projet d'ateliers"))
+	require.Equal(t, http.StatusConflict, status)
+	_, list = do(t, http.MethodGet, filing+"?state=under_review", nil)
+	require.EqualValues(t, 1, list["total"])
+}
+
+// fieldRules maps each failing field of a 422 to its rule.
+func fieldRules(problem map[string]any) map[string]string {
+	out := map[string]string{}
+	for _, f := range problem["error"].(map[string]any)["fields"].([]any) {
+		fe := f.(map[string]any)
+		out[fe["field"].(string)] = fe["rule"].(string)
+	}
+	return out
+}
+
+func jsonInt(v any) string {
+	return fmt.Sprint(int64(v.(float64)))
+}

@@ -1,0 +1,50 @@
+package models
+
+import "time"
+
+// Application states, in the order a dossier lives them.
+const (
+	ApplicationDeposited   = "deposited"    // filed while the call is open, acknowledged
+	ApplicationUnderReview = "under_review" // the call has closed: the committee examines it
+)
+
+// CoFinancing is another funder of the project.
+type CoFinancing struct {
+	Funder      string `json:"funder"`
+	AmountCents int64  `json:"amount_cents"`
+}
+
+// Application is one dossier filed by a porteur de projet in answer to a call.
+type Application struct {
+	ID         string `gorm:"primaryKey;size:36" json:"id"`
+	CampaignID string `gorm:"size:36;uniqueIndex:idx_applications_identity" json:"campaign_id"`
+	WorkflowID string `gorm:"size:200;uniqueIndex" json:"workflow_id"`
+	Year       int    `gorm:"index" json:"year"`
+	// AssociationKey is "siret:…" or "rna:…": what makes two dossiers the same association's.
+	AssociationKey   string `gorm:"size:32;uniqueIndex:idx_applications_identity;index" json:"-"`
+	SIRET            string `gorm:"column:siret;size:14" json:"siret,omitempty"`
+	RNA              string `gorm:"column:rna;size:10" json:"rna,omitempty"`
+	AssociationName  string `gorm:"size:300" json:"association_name"`
+	AssociationEmail string `gorm:"size:254" json:"association_email"`
+	CERSigned        bool   `gorm:"column:cer_signed" json:"cer_signed"`
+	Title            string `gorm:"size:300" json:"title"`
+	// TitleKey is the title folded for comparison (case, spaces).
+	TitleKey            string        `gorm:"size:300;uniqueIndex:idx_applications_identity;index" json:"-"`
+	Theme               string        `gorm:"size:32;index" json:"theme"`
+	Description         string        `json:"description"`
+	RequestedCents      int64         `json:"requested_cents"`
+	TotalBudgetCents    int64         `json:"total_budget_cents"`
+	CoFinancing         []CoFinancing `gorm:"serializer:json" json:"co_financing"`
+	BeneficiariesBPI    int           `gorm:"column:beneficiaries_bpi" json:"beneficiaries_bpi"`
+	BeneficiariesNonBPI int           `gorm:"column:beneficiaries_non_bpi" json:"beneficiaries_non_bpi"`
+	// AGIRRedundant: a global accompaniment redundant with AGIR (§8.2), not fundable.
+	AGIRRedundant bool `gorm:"column:agir_redundant" json:"agir_redundant"`
+	// DoubleFundingWith lists dossiers of the same association and project in
+	// other calls of the same year (§3.2, §8.2): flagged for the committee.
+	DoubleFundingWith []string  `gorm:"serializer:json" json:"double_funding_with"`
+	State             string    `gorm:"size:32;index" json:"-"`
+	IdempotencyKey    *string   `gorm:"size:200;uniqueIndex" json:"-"`
+	RequestHash       string    `gorm:"size:64" json:"-"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
+}

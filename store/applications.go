@@ -1,0 +1,119 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/models"
+)
+
+// Applications reads and writes dossiers.
+type Applications struct{ db *gorm.DB }
+
+// NewApplications returns the dossier queries on db.
+func NewApplications(db *gorm.DB) *Applications { return &Applications{db: db} }
+
+// Create stores a dossier unless the same one exists: same idempotency key, or
+// same association, call and project title. Then it returns the existing one
+// and created=false. A new dossier whose association and project already stand
+// in another call of the same year is flagged on both sides (double funding).
+func (s *Applications) Create(ctx context.Context, a *models.Application) (stored *models.Application, created bool, err error) {
+	if existing, err := s.existing(ctx, a); err == nil {
+		return existing, false, nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, false, err
+	}
+	insertErr := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var twins []models.Application
+		if err := tx.Where("year = ? AND association_key = ? AND title_key = ? AND campaign_id <> ?",
+			a.Year, a.AssociationKey, a.TitleKey, a.CampaignID).Order("id").Find(&twins).Error; err != nil {
+			return err
+		}
+		a.DoubleFundingWith = []string{}
+		for _, twin := range twins {
+			a.DoubleFundingWith = append(a.DoubleFundingWith, twin.ID)
+		}
+		if err := tx.Create(a).Error; err != nil {
+			return err
+		}
+		for _, twin := range twins {
+			twin.DoubleFundingWith = append(twin.DoubleFundingWith, a.ID)
+			if err := tx.Model(&twin).Select("double_funding_with").Updates(&twin).Error; err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if insertErr == nil {
+		return a, true, nil
+	}
+	// Lost a race with the same dossier filed at the same moment: return the winner.
+	if existing, err := s.existing(ctx, a); err == nil {
+		return existing, false, nil
+	}
+	return nil, false, fmt.Errorf("insert application: %w", insertErr)
+}
+
+func (s *Applications) existing(ctx context.Context, a *models.Application) (*models.Application, error) {
+	var found models.Application
+	q := s.db.WithContext(ctx).Where("campaign_id = ? AND association_key = ? AND title_key = ?", a.CampaignID, a.AssociationKey, a.TitleKey)
+	if a.IdempotencyKey != nil {
+		q = s.db.WithContext(ctx).Where("idempotency_key = ?", *a.IdempotencyKey).Or(q)
+	}
+	err := q.Take(&found).Error
+	return &found, notFound(err)
+}
+
+// Get returns one dossier or ErrNotFound.
+func (s *Applications) Get(ctx context.Context, id string) (*models.Application, error) {
+	var a models.Application
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&a).Error
+	return &a, notFound(err)
+}
+
+// Delete removes a dossier whose workflow could not be started.
+func (s *Applications) Delete(ctx context.Context, id string) error {
+	return s.db.WithContext(ctx).Where("id = ?", id).Delete(&models.Application{}).Error
+}
+
+// ApplicationFilter narrows a call's list of dossiers; zero values do not filter.
+type ApplicationFilter struct {
+	CampaignID string
+	State      string
+	Theme      string
+	Limit      int
+	Offset     int
+}
+
+// List returns one page of a call's dossiers, oldest first (the order of filing), and the total.
+func (s *Applications) List(ctx context.Context, f ApplicationFilter) ([]models.Application, int64, error) {
+	q := s.db.WithContext(ctx).Model(&models.Application{}).Where("campaign_id = ?", f.CampaignID)
+	if f.State != "" {
+		q = q.Where("state = ?", f.State)
+	}
+	if f.Theme != "" {
+		q = q.Where("theme = ?", f.Theme)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	var page []models.Application
+	err := q.Order("created_at, id").Limit(f.Limit).Offset(f.Offset).Find(&page).Error
+	return page, total, err
+}
+
+// RecordState writes the dossier's state; repeating it changes nothing.
+func (s *Applications) RecordState(ctx context.Context, id, state string) error {
+	res := s.db.WithContext(ctx).Model(&models.Application{}).Where("id = ?", id).Update("state", state)
+	if res.Error != nil {
+		return res.Error
+	}
+	if res.RowsAffected == 0 {
+		return fmt.Errorf("application %s: %w", id, ErrNotFound)
+	}
+	return nil
+}

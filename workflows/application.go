@@ -1,0 +1,75 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/models"
+)
+
+// QueryApplicationState returns the dossier's ApplicationState.
+const QueryApplicationState = "application-state"
+
+// ApplicationWorkflowID derives a dossier's workflow ID from its call's and its own:
+// "aap/2027/dep-69/<campaign id>/dossier/<application id>". No personal data.
+func ApplicationWorkflowID(campaignWorkflowID, applicationID string) string {
+	return fmt.Sprintf("%s/dossier/%s", campaignWorkflowID, applicationID)
+}
+
+// ApplicationInput starts a dossier's workflow.
+type ApplicationInput struct {
+	ApplicationID string
+	CampaignID    string
+	// CloseAt is the call's closing date: the dossier goes under review then.
+	CloseAt      time.Time
+	MailRetryFor time.Duration
+}
+
+// ApplicationState is what the state query answers.
+type ApplicationState struct {
+	State                 string `json:"state"`
+	Acknowledged          bool   `json:"acknowledged"`
+	AcknowledgementFailed bool   `json:"acknowledgement_failed,omitempty"`
+}
+
+// ApplicationResult is returned when the dossier's workflow ends.
+type ApplicationResult struct {
+	State string
+}
+
+// ApplicationWorkflow carries one dossier. Each dossier is a standalone
+// workflow, not a child of its campaign's: a call may receive thousands, and
+// neither the campaign's history nor its count of pending children may grow
+// with them; a standalone workflow also outlives its campaign's run if that one
+// continues as new. The campaign reads its dossiers from the database.
+//
+// It acknowledges the filing to the porteur de projet, then puts the dossier
+// under review when the call closes.
+func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (ApplicationResult, error) {
+	st := &ApplicationState{State: models.ApplicationDeposited}
+	if err := workflow.SetQueryHandler(ctx, QueryApplicationState, func() (ApplicationState, error) { return *st, nil }); err != nil {
+		return ApplicationResult{}, err
+	}
+	ref := activities.ApplicationRef{ApplicationID: in.ApplicationID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
+	mailCtx := workflow.WithActivityOptions(ctx, emailOptions(in.MailRetryFor))
+	if err := workflow.ExecuteActivity(mailCtx, acts.AcknowledgeApplication, ref).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("accusé de réception not delivered", "application", in.ApplicationID, "error", err)
+		st.AcknowledgementFailed = true
+	} else {
+		st.Acknowledged = true
+	}
+
+	ctx = workflow.WithActivityOptions(ctx, recordOptions)
+	if err := sleepUntil(ctx, in.CloseAt); err != nil {
+		return ApplicationResult{}, err
+	}
+	change := activities.ApplicationStateChange{ApplicationID: in.ApplicationID, State: models.ApplicationUnderReview}
+	if err := workflow.ExecuteActivity(ctx, acts.RecordApplicationState, change).Get(ctx, nil); err != nil {
+		return ApplicationResult{}, err
+	}
+	st.State = models.ApplicationUnderReview
+	return ApplicationResult{State: st.State}, nil
+}

@@ -1,0 +1,51 @@
+package workflows
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/models"
+)
+
+func TestApplicationIsAcknowledgedThenReviewedAtClosure(t *testing.T) {
+	env := newEnv(t)
+	in := ApplicationInput{ApplicationID: "a-1", CampaignID: "c-1", CloseAt: t0.Add(30 * 24 * time.Hour)}
+	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, activities.ApplicationRef{
+		ApplicationID: "a-1", WorkflowID: "default-test-workflow-id"}).Return(nil).Once()
+	env.OnActivity(acts.RecordApplicationState, mock.Anything, activities.ApplicationStateChange{
+		ApplicationID: "a-1", State: models.ApplicationUnderReview}).Return(nil).Once()
+	env.RegisterDelayedCallback(func() {
+		v, err := env.QueryWorkflow(QueryApplicationState)
+		require.NoError(t, err)
+		var st ApplicationState
+		require.NoError(t, v.Get(&st))
+		require.Equal(t, ApplicationState{State: models.ApplicationDeposited, Acknowledged: true}, st)
+	}, 29*24*time.Hour)
+
+	env.ExecuteWorkflow(ApplicationWorkflow, in)
+	require.NoError(t, env.GetWorkflowError())
+	var res ApplicationResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, models.ApplicationUnderReview, res.State)
+	env.AssertExpectations(t)
+}
+
+func TestApplicationGoesUnderReviewEvenIfTheAcknowledgementIsRefused(t *testing.T) {
+	env := newEnv(t)
+	refused := temporal.NewNonRetryableApplicationError("550 no such user", activities.ErrTypeEmailRefused, nil)
+	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(refused).Once()
+	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Once()
+
+	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(time.Hour)})
+	require.NoError(t, env.GetWorkflowError())
+	env.AssertExpectations(t)
+}
+
+func TestApplicationWorkflowIDExtendsItsCampaigns(t *testing.T) {
+	require.Equal(t, "aap/2027/dep-69/c-1/dossier/a-1", ApplicationWorkflowID("aap/2027/dep-69/c-1", "a-1"))
+}
