@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/dian-p104/aap/mail"
@@ -86,4 +87,79 @@ func (a *Activities) NotifyCampaignPublished(ctx context.Context, ref CampaignRe
 		Content:    content,
 		Attachment: &mail.Attachment{Name: "cloture.ics", ContentType: "text/calendar", Data: closing.ICS(c.CreatedAt)},
 	}))
+}
+
+// ThemeLine is one theme of the closure summary.
+type ThemeLine struct {
+	Label          string
+	Count          int64
+	RequestedCents int64
+}
+
+// FlaggedLine is one dossier the committee must look at twice.
+type FlaggedLine struct {
+	AssociationName string
+	Title           string
+	Why             string
+}
+
+// CampaignClosedEmail is the data of the closure summary.
+type CampaignClosedEmail struct {
+	CampaignID     string
+	Title          string
+	TerritoryLabel string
+	Year           int
+	ClosedAt       time.Time
+	BudgetCents    int64
+	Count          int64
+	RequestedCents int64
+	ByTheme        []ThemeLine
+	Flagged        []FlaggedLine
+	ReplyTo        string
+	SenderLabel    string
+}
+
+// NotifyCampaignClosed sends the correspondent the closure summary: number of
+// dossiers, amounts requested by theme, flagged dossiers. Sent once per campaign.
+func (a *Activities) NotifyCampaignClosed(ctx context.Context, ref CampaignRef) error {
+	c, err := a.Campaigns.Get(ctx, ref.CampaignID)
+	if err != nil {
+		return storeError(err)
+	}
+	sum, err := a.Applications.Summary(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	data := CampaignClosedEmail{
+		CampaignID: c.ID, Title: c.Title, TerritoryLabel: territory.Label(c.Territory, c.Level == models.LevelRegional),
+		Year: c.Year, ClosedAt: c.CloseAt, BudgetCents: c.BudgetCents, Count: sum.Count, RequestedCents: sum.RequestedCents,
+	}
+	if c.ClosedAt != nil {
+		data.ClosedAt = *c.ClosedAt
+	}
+	for _, t := range sum.ByTheme {
+		data.ByTheme = append(data.ByTheme, ThemeLine{Label: models.ThemeLabel(t.Theme), Count: t.Count, RequestedCents: t.RequestedCents})
+	}
+	for _, f := range sum.Flagged {
+		data.Flagged = append(data.Flagged, FlaggedLine{AssociationName: f.AssociationName, Title: f.Title, Why: flagReason(f)})
+	}
+	content, err := mail.Render(mail.TemplateCampaignClosed, data)
+	if err != nil {
+		return err
+	}
+	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
+		Key: ref.WorkflowID + "/campaign-closed/correspondent", Purpose: mail.TemplateCampaignClosed,
+		CampaignID: c.ID, To: c.ContactEmail, Content: content,
+	}))
+}
+
+func flagReason(a models.Application) string {
+	var why []string
+	if len(a.DoubleFundingWith) > 0 {
+		why = append(why, "projet déposé aussi dans un autre appel de l'année (risque de double financement)")
+	}
+	if a.AGIRRedundant {
+		why = append(why, "accompagnement global redondant avec AGIR (non finançable)")
+	}
+	return strings.Join(why, " ; ")
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -104,6 +105,25 @@ func TestDossiersAreFiledOnlyWhileTheCallIsOpen(t *testing.T) {
 	require.Equal(t, http.StatusConflict, status)
 	_, list = do(t, http.MethodGet, filing+"?state=under_review", nil)
 	require.EqualValues(t, 1, list["total"])
+
+	// The correspondent's closure summary counts the dossier and flags the double funding.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		_, emails := do(t, http.MethodGet, d.HTTPURL+"/api/v1/emails?campaign="+campaignID+"&purpose=campaign_closed", nil)
+		assert.EqualValues(c, 1, emails["total"])
+	}, 30*time.Second, 250*time.Millisecond)
+	summaries, err := d.Catcher.List()
+	require.NoError(t, err)
+	var summary string
+	for _, s := range summaries {
+		if strings.HasPrefix(s.Subject, "Appel à projets clos : Intégration des primo-arrivants dans le Rhône (Rhône (69))") {
+			summary = s.ID
+		}
+	}
+	msg, err = d.Catcher.Get(summary)
+	require.NoError(t, err)
+	require.Contains(t, msg.Subject, "1 dossier reçu")
+	require.Contains(t, msg.TextBody, "Apprentissage du français : 1 dossier, 15\u00a0000,00\u00a0€ demandés")
+	require.Contains(t, msg.TextBody, "risque de double financement")
 }
 
 // fieldRules maps each failing field of a 422 to its rule.

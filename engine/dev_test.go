@@ -145,9 +145,14 @@ func TestDevEngineRunsACampaignEndToEnd(t *testing.T) {
 		}
 	}, 20*time.Second, 500*time.Millisecond)
 
-	// One campaign, one email: nothing was sent twice, and the outbox says so.
-	require.Equal(t, 1, d.Catcher.Count())
-	_, emails := do(t, http.MethodGet, d.HTTPURL+"/api/v1/emails?campaign="+id, nil)
+	// At closure the correspondent gets the summary of the dossiers received.
+	caught, err = d.Catcher.WaitFor(ctx, 2)
+	require.NoError(t, err)
+	require.Equal(t, "Appel à projets clos : Intégration des primo-arrivants dans le Rhône (Rhône (69)), 0 dossier reçu", caught[0].Subject)
+
+	// One campaign, two emails: nothing was sent twice, and the outbox says so.
+	require.Equal(t, 2, d.Catcher.Count())
+	_, emails := do(t, http.MethodGet, d.HTTPURL+"/api/v1/emails?campaign="+id+"&purpose=campaign_published", nil)
 	require.EqualValues(t, 1, emails["total"])
 	sent := emails["items"].([]any)[0].(map[string]any)
 	require.Equal(t, "sent", sent["state"])
@@ -175,5 +180,7 @@ func TestDevEngineResumesRunningWorkflowsAfterARestart(t *testing.T) {
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		assert.Equal(c, "closed", campaignState(t, d, id))
 	}, 60*time.Second, 250*time.Millisecond)
-	require.Equal(t, 1, d.Catcher.Count(), "the publication notice is not sent again after the restart")
+	_, err := d.Catcher.WaitFor(context.Background(), 2)
+	require.NoError(t, err)
+	require.Equal(t, 2, d.Catcher.Count(), "publication notice and closure summary, each once despite the restart")
 }

@@ -18,6 +18,7 @@ import (
 const (
 	TemplateCampaignPublished   = "campaign_published"
 	TemplateApplicationReceived = "application_received"
+	TemplateCampaignClosed      = "campaign_closed"
 )
 
 //go:embed templates/*.tmpl

@@ -117,3 +117,40 @@ func (s *Applications) RecordState(ctx context.Context, id, state string) error 
 	}
 	return nil
 }
+
+// ThemeTotal is what a call received on one theme.
+type ThemeTotal struct {
+	Theme          string
+	Count          int64
+	RequestedCents int64
+}
+
+// CallSummary is what a call received, for the correspondent at closure.
+type CallSummary struct {
+	Count          int64
+	RequestedCents int64
+	ByTheme        []ThemeTotal
+	// Flagged are the dossiers the committee must look at twice: double funding, redundant with AGIR.
+	Flagged []models.Application
+}
+
+// Summary totals a call's dossiers by theme and lists the flagged ones.
+func (s *Applications) Summary(ctx context.Context, campaignID string) (CallSummary, error) {
+	db := s.db.WithContext(ctx).Model(&models.Application{}).Where("campaign_id = ?", campaignID)
+	var sum CallSummary
+	if err := db.Session(&gorm.Session{}).Select("theme, COUNT(*) AS count, COALESCE(SUM(requested_cents), 0) AS requested_cents").
+		Group("theme").Order("theme").Scan(&sum.ByTheme).Error; err != nil {
+		return sum, err
+	}
+	for _, t := range sum.ByTheme {
+		sum.Count += t.Count
+		sum.RequestedCents += t.RequestedCents
+	}
+	var all []models.Application
+	if err := db.Session(&gorm.Session{}).Where("agir_redundant = ? OR double_funding_with NOT IN ?", true, []string{"[]", "null", ""}).
+		Order("created_at, id").Find(&all).Error; err != nil {
+		return sum, err
+	}
+	sum.Flagged = all
+	return sum, nil
+}

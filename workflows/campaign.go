@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -79,13 +80,16 @@ func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 	if err := c.enter(ctx, models.PhasePublished); err != nil {
 		return CampaignResult{}, err
 	}
-	c.notifyPublished(ctx)
+	c.notify(ctx, acts.NotifyCampaignPublished, "publication notice")
 
 	if err := sleepUntil(ctx, c.in.CloseAt); err != nil {
 		return CampaignResult{}, err
 	}
 	if err := c.enter(ctx, models.PhaseClosed); err != nil {
 		return CampaignResult{}, err
+	}
+	if workflow.GetVersion(ctx, changeClosureSummary, workflow.DefaultVersion, 1) == 1 {
+		c.notify(ctx, acts.NotifyCampaignClosed, "closure summary")
 	}
 	return CampaignResult{Phase: c.state.Phase}, nil
 }
@@ -110,14 +114,14 @@ func (c *campaign) enter(ctx workflow.Context, phase string) error {
 	return nil
 }
 
-// notifyPublished emails the correspondent. A notice that cannot be delivered
-// (address refused, relay down for a day) does not hold the call back: the
-// outbox records the failure and the state shows it.
-func (c *campaign) notifyPublished(ctx workflow.Context) {
+// notify emails the correspondent. An email that cannot be delivered (address
+// refused, relay down for a day) does not hold the call back: the outbox
+// records the failure and the state shows it.
+func (c *campaign) notify(ctx workflow.Context, activity func(context.Context, activities.CampaignRef) error, what string) {
 	ctx = workflow.WithActivityOptions(ctx, emailOptions(c.in.MailRetryFor))
 	ref := activities.CampaignRef{CampaignID: c.in.CampaignID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
-	if err := workflow.ExecuteActivity(ctx, acts.NotifyCampaignPublished, ref).Get(ctx, nil); err != nil {
-		workflow.GetLogger(ctx).Warn("publication notice not delivered", "campaign", c.in.CampaignID, "error", err)
+	if err := workflow.ExecuteActivity(ctx, activity, ref).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn(what+" not delivered", "campaign", c.in.CampaignID, "error", err)
 		c.state.NotificationFailed = true
 	}
 }

@@ -50,6 +50,8 @@ func TestCampaignWaitsForPublicationThenClosure(t *testing.T) {
 		func(_ context.Context, ch activities.PhaseChange) error { recorded = append(recorded, ch); return nil })
 	env.OnActivity(acts.NotifyCampaignPublished, mock.Anything, activities.CampaignRef{
 		CampaignID: "c-1", WorkflowID: "default-test-workflow-id"}).Return(nil).Once()
+	env.OnActivity(acts.NotifyCampaignClosed, mock.Anything, activities.CampaignRef{
+		CampaignID: "c-1", WorkflowID: "default-test-workflow-id"}).Return(nil).Once()
 
 	env.RegisterDelayedCallback(func() {
 		require.Equal(t, models.PhaseScheduled, queryState(t, env).Phase)
@@ -83,6 +85,7 @@ func TestCampaignWithPublicationDatePastPublishesAtOnce(t *testing.T) {
 		return ch.Phase == models.PhaseClosed
 	})).Return(nil).Once()
 	env.OnActivity(acts.NotifyCampaignPublished, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(acts.NotifyCampaignClosed, mock.Anything, mock.Anything).Return(nil).Once()
 
 	env.ExecuteWorkflow(CampaignWorkflow, campaignInput(-time.Hour, time.Hour))
 	require.NoError(t, env.GetWorkflowError())
@@ -94,6 +97,7 @@ func TestCampaignClosesEvenWhenTheNoticeIsRefused(t *testing.T) {
 	env.OnActivity(acts.RecordCampaignPhase, mock.Anything, mock.Anything).Return(nil)
 	refused := temporal.NewNonRetryableApplicationError("550 mailbox unavailable", activities.ErrTypeEmailRefused, nil)
 	env.OnActivity(acts.NotifyCampaignPublished, mock.Anything, mock.Anything).Return(refused).Once()
+	env.OnActivity(acts.NotifyCampaignClosed, mock.Anything, mock.Anything).Return(nil).Once()
 	env.RegisterDelayedCallback(func() {
 		st := queryState(t, env)
 		require.Equal(t, models.PhasePublished, st.Phase)

@@ -3,5 +3,9 @@ package workflows
 // Change IDs for workflow.GetVersion, one per change made to a workflow that may
 // be running in production, named for what it changes. A recorded history of
 // the old code under testdata/ must keep replaying (see replay_test.go).
-//
-// None yet: the campaign workflow is at its first version.
+
+const (
+	// changeClosureSummary: the campaign workflow emails the correspondent a
+	// summary of the dossiers received when the call closes.
+	changeClosureSummary = "closure-summary"
+)

@@ -1,9 +1,12 @@
-// Command recordhistory runs a campaign on the embedded engine, from creation
-// to closure, and writes its workflow history as JSON, for the replay test of
-// package workflows. Record a new history whenever a workflow changes, and keep
-// the old ones: they prove that running workflows still replay.
+// Command recordhistory runs a campaign with one dossier on the embedded
+// engine, from creation to closure, and writes both workflows' histories as
+// JSON, for the replay test of package workflows. Record new histories whenever
+// a workflow changes, and keep the old ones: they prove that running workflows
+// still replay.
 //
-//	go run ./tools/recordhistory -out workflows/testdata/histories/campaign-v1.json
+//	go run ./tools/recordhistory -dir workflows/testdata/histories -version v2
+//
+// writes campaign-v2.json and application-v2.json.
 package main
 
 import (
@@ -15,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"os"
+	"path/filepath"
 	"time"
 
 	"go.temporal.io/api/history/v1"
@@ -26,19 +30,20 @@ import (
 )
 
 func main() {
-	out := flag.String("out", "", "file to write the history to")
+	dir := flag.String("dir", "workflows/testdata/histories", "folder to write the histories to")
+	version := flag.String("version", "", "suffix of the files, e.g. v2")
 	flag.Parse()
-	if *out == "" {
-		fmt.Fprintln(os.Stderr, "usage: recordhistory -out FILE")
+	if *version == "" {
+		fmt.Fprintln(os.Stderr, "usage: recordhistory -dir DIR -version vN")
 		os.Exit(2)
 	}
-	if err := record(*out); err != nil {
+	if err := record(*dir, *version); err != nil {
 		fmt.Fprintln(os.Stderr, "recordhistory:", err)
 		os.Exit(1)
 	}
 }
 
-func record(out string) error {
+func record(outDir, version string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	dir, err := os.MkdirTemp("", "aap-record-")
@@ -55,39 +60,65 @@ func record(out string) error {
 	}
 	defer d.Stop()
 
-	workflowID, err := createCampaign(d.HTTPURL)
+	campaign, err := post(d.HTTPURL+"/api/v1/campaigns", campaignBody())
 	if err != nil {
 		return err
 	}
-	run := d.Temporal.GetWorkflow(ctx, workflowID, "")
-	if err := run.Get(ctx, nil); err != nil {
-		return fmt.Errorf("campaign workflow: %w", err)
+	time.Sleep(3 * time.Second) // published
+	application, err := post(d.HTTPURL+"/api/v1/campaigns/"+campaign.ID+"/applications", applicationBody())
+	if err != nil {
+		return err
 	}
-	return writeHistory(ctx, d.Temporal, workflowID, out)
+	for name, workflowID := range map[string]string{"campaign": campaign.WorkflowID, "application": application.WorkflowID} {
+		if err := d.Temporal.GetWorkflow(ctx, workflowID, "").Get(ctx, nil); err != nil {
+			return fmt.Errorf("%s workflow: %w", name, err)
+		}
+		if err := writeHistory(ctx, d.Temporal, workflowID, filepath.Join(outDir, name+"-"+version+".json")); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
-func createCampaign(baseURL string) (string, error) {
+func campaignBody() map[string]any {
 	now := time.Now()
-	body, _ := json.Marshal(map[string]any{
+	return map[string]any{
 		"year": now.Year() + 1, "level": "departmental", "territory": "69",
 		"title": "Campagne enregistrée pour le test de rejeu", "budget_eur": 100000,
 		"themes": []string{"langue"}, "publish_at": now.Add(2 * time.Second).Format(time.RFC3339),
-		"close_at": now.Add(6 * time.Second).Format(time.RFC3339), "agir_articulation": "Complémentaire d'AGIR.",
+		"close_at": now.Add(8 * time.Second).Format(time.RFC3339), "agir_articulation": "Complémentaire d'AGIR.",
 		"indicators": []string{"bénéficiaires"}, "evaluation_criteria": []string{"assiduité"},
 		"contact_email": "correspondant@example.gouv.fr",
-	})
-	resp, err := http.Post(baseURL+"/api/v1/campaigns", "application/json", bytes.NewReader(body))
+	}
+}
+
+func applicationBody() map[string]any {
+	return map[string]any{
+		"association": map[string]any{"siret": "73282932000074", "name": "Association de test",
+			"email": "association@example.org", "cer_signed": true},
+		"project": map[string]any{"title": "Ateliers de français", "theme": "langue",
+			"description": "Ateliers sociolinguistiques pour primo-arrivants.", "requested_eur": 10000,
+			"total_budget_eur": 20000, "beneficiaries": map[string]any{"bpi": 5, "non_bpi": 10}},
+	}
+}
+
+type created struct {
+	ID         string `json:"id"`
+	WorkflowID string `json:"workflow_id"`
+}
+
+func post(url string, body map[string]any) (created, error) {
+	raw, _ := json.Marshal(body)
+	resp, err := http.Post(url, "application/json", bytes.NewReader(raw))
 	if err != nil {
-		return "", err
+		return created{}, err
 	}
 	defer resp.Body.Close()
-	var created struct {
-		WorkflowID string `json:"workflow_id"`
+	var c created
+	if err := json.NewDecoder(resp.Body).Decode(&c); err != nil || resp.StatusCode != http.StatusCreated {
+		return created{}, fmt.Errorf("POST %s: status %d, %v", url, resp.StatusCode, err)
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&created); err != nil || resp.StatusCode != http.StatusCreated {
-		return "", fmt.Errorf("create campaign: status %d, %v", resp.StatusCode, err)
-	}
-	return created.WorkflowID, nil
+	return c, nil
 }
 
 func writeHistory(ctx context.Context, c client.Client, workflowID, out string) error {
