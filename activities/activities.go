@@ -23,6 +23,7 @@ const ErrTypeNotFound = "NotFound"
 type Activities struct {
 	Campaigns    *store.Campaigns
 	Applications *store.Applications
+	Emails       *store.Emails
 	Outbox       *mail.Outbox
 	Logger       *slog.Logger
 }

@@ -71,12 +71,60 @@ func (a *Activities) AcknowledgeApplication(ctx context.Context, ref Application
 		Day:         policy.DateOf(c.CloseAt),
 	}
 	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
-		Key:        ref.WorkflowID + "/application-received/porteur",
+		Key:        applicationReceivedKey(ref.WorkflowID),
 		Purpose:    mail.TemplateApplicationReceived,
 		CampaignID: c.ID,
 		To:         app.AssociationEmail,
 		ReplyTo:    c.ContactEmail,
 		Content:    content,
 		Attachment: &mail.Attachment{Name: "cloture.ics", ContentType: "text/calendar", Data: closing.ICS(app.CreatedAt)},
+	}))
+}
+
+// applicationReceivedKey is the outbox key of a dossier's accusé de réception.
+func applicationReceivedKey(workflowID string) string {
+	return workflowID + "/application-received/porteur"
+}
+
+// EmailUndeliverableEmail is the data of the notice to the correspondent.
+type EmailUndeliverableEmail struct {
+	AssociationName string
+	Recipient       string
+	Subject         string
+	Purpose         string
+	Error           string
+	CampaignTitle   string
+	TerritoryLabel  string
+	ApplicationID   string
+	ReplyTo         string
+	SenderLabel     string
+}
+
+// ReportUndeliverableAcknowledgement tells the correspondent that a porteur de
+// projet could not be reached: its accusé de réception was refused for good.
+func (a *Activities) ReportUndeliverableAcknowledgement(ctx context.Context, ref ApplicationRef) error {
+	refused, err := a.Emails.ByKey(ctx, applicationReceivedKey(ref.WorkflowID))
+	if err != nil {
+		return storeError(err)
+	}
+	app, err := a.Applications.Get(ctx, ref.ApplicationID)
+	if err != nil {
+		return storeError(err)
+	}
+	c, err := a.Campaigns.Get(ctx, app.CampaignID)
+	if err != nil {
+		return storeError(err)
+	}
+	content, err := mail.Render(mail.TemplateEmailUndeliverable, EmailUndeliverableEmail{
+		AssociationName: app.AssociationName, Recipient: refused.Recipient, Subject: refused.Subject,
+		Purpose: "accusé de réception", Error: refused.LastError, CampaignTitle: c.Title,
+		TerritoryLabel: territory.Label(c.Territory, c.Level == models.LevelRegional), ApplicationID: app.ID,
+	})
+	if err != nil {
+		return err
+	}
+	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
+		Key: ref.WorkflowID + "/application-received/undeliverable/correspondent", Purpose: mail.TemplateEmailUndeliverable,
+		CampaignID: c.ID, To: c.ContactEmail, Content: content,
 	}))
 }

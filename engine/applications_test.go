@@ -139,3 +139,34 @@ func fieldRules(problem map[string]any) map[string]string {
 func jsonInt(v any) string {
 	return fmt.Sprint(int64(v.(float64)))
 }
+
+func TestTheCorrespondentLearnsWhichAssociationCouldNotBeReached(t *testing.T) {
+	d := startDev(t, t.TempDir())
+	defer d.Stop()
+	_, created := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns", campaignBody(0, time.Minute))
+	campaignID := created["id"].(string)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := d.Catcher.WaitFor(ctx, 1) // the publication notice
+	require.NoError(t, err)
+
+	d.Catcher.FailNext(1, 550, "5.1.1 mailbox unavailable")
+	status, filed := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns/"+campaignID+"/applications", applicationBody("Ateliers sociolinguistiques"))
+	require.Equal(t, http.StatusCreated, status, "%v", filed)
+
+	caught, err := d.Catcher.WaitFor(ctx, 2)
+	require.NoError(t, err)
+	notice, err := d.Catcher.Get(caught[0].ID)
+	require.NoError(t, err)
+	require.Equal(t, []string{"ddets-integration@rhone.gouv.fr"}, notice.To)
+	require.Equal(t, "Courriel non remis à Association Accueil Rhône (accusé de réception)", notice.Subject)
+	require.Contains(t, notice.TextBody, "contact@accueil-rhone.example.org")
+	require.Contains(t, notice.TextBody, "mailbox unavailable")
+
+	_, emails := do(t, http.MethodGet, d.HTTPURL+"/api/v1/emails?purpose=application_received", nil)
+	require.EqualValues(t, 1, emails["total"])
+	refused := emails["items"].([]any)[0].(map[string]any)
+	require.Equal(t, "failed", refused["state"])
+	require.EqualValues(t, 1, refused["attempts"], "a permanent refusal is not retried")
+	require.Contains(t, refused["last_error"], "550")
+}

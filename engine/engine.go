@@ -53,7 +53,7 @@ func newActivities(db *gorm.DB, cfg config.Config, log *slog.Logger) (*activitie
 		return nil, fmt.Errorf("AAP_MAIL_FROM: %w", err)
 	}
 	return &activities.Activities{
-		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Outbox: outbox, Logger: log,
+		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Outbox: outbox, Logger: log,
 	}, nil
 }
 

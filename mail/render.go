@@ -19,6 +19,7 @@ const (
 	TemplateCampaignPublished   = "campaign_published"
 	TemplateApplicationReceived = "application_received"
 	TemplateCampaignClosed      = "campaign_closed"
+	TemplateEmailUndeliverable  = "email_undeliverable"
 )
 
 //go:embed templates/*.tmpl

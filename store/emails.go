@@ -43,3 +43,10 @@ func (s *Emails) List(ctx context.Context, f EmailFilter) ([]models.Email, int64
 	err := q.Order("created_at DESC, id DESC").Limit(f.Limit).Offset(f.Offset).Find(&page).Error
 	return page, total, err
 }
+
+// ByKey returns the outbox row of one email or ErrNotFound.
+func (s *Emails) ByKey(ctx context.Context, key string) (*models.Email, error) {
+	var e models.Email
+	err := s.db.WithContext(ctx).Where("key = ?", key).Take(&e).Error
+	return &e, notFound(err)
+}

@@ -1,9 +1,11 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/dian-p104/aap/activities"
@@ -58,6 +60,11 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 	if err := workflow.ExecuteActivity(mailCtx, acts.AcknowledgeApplication, ref).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("accusé de réception not delivered", "application", in.ApplicationID, "error", err)
 		st.AcknowledgementFailed = true
+		if workflow.GetVersion(ctx, changeUndeliverableNotice, workflow.DefaultVersion, 1) == 1 && isEmailRefused(err) {
+			if err := workflow.ExecuteActivity(mailCtx, acts.ReportUndeliverableAcknowledgement, ref).Get(ctx, nil); err != nil {
+				workflow.GetLogger(ctx).Error("correspondent not told of the undeliverable accusé de réception", "application", in.ApplicationID, "error", err)
+			}
+		}
 	} else {
 		st.Acknowledged = true
 	}
@@ -72,4 +79,11 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 	}
 	st.State = models.ApplicationUnderReview
 	return ApplicationResult{State: st.State}, nil
+}
+
+// isEmailRefused tells a permanent refusal from the relay (worth telling the
+// correspondent) from retries that ran out.
+func isEmailRefused(err error) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeEmailRefused
 }

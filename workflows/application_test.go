@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -39,11 +41,25 @@ func TestApplicationGoesUnderReviewEvenIfTheAcknowledgementIsRefused(t *testing.
 	env := newEnv(t)
 	refused := temporal.NewNonRetryableApplicationError("550 no such user", activities.ErrTypeEmailRefused, nil)
 	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(refused).Once()
+	env.OnActivity(acts.ReportUndeliverableAcknowledgement, mock.Anything, mock.Anything).Return(nil).Once()
 	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Once()
 
 	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(time.Hour)})
 	require.NoError(t, env.GetWorkflowError())
-	env.AssertExpectations(t)
+	env.AssertExpectations(t) // the correspondent was told
+}
+
+func TestApplicationDoesNotReportARelayThatWasOnlyDown(t *testing.T) {
+	env := newEnv(t)
+	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(errors.New("dial tcp: connection refused"))
+	reported := 0
+	env.OnActivity(acts.ReportUndeliverableAcknowledgement, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.ApplicationRef) error { reported++; return nil })
+	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Once()
+
+	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(48 * time.Hour), MailRetryFor: time.Hour})
+	require.NoError(t, env.GetWorkflowError())
+	require.Zero(t, reported, "retries ran out: not a refusal of the address")
 }
 
 func TestApplicationWorkflowIDExtendsItsCampaigns(t *testing.T) {

@@ -8,4 +8,7 @@ const (
 	// changeClosureSummary: the campaign workflow emails the correspondent a
 	// summary of the dossiers received when the call closes.
 	changeClosureSummary = "closure-summary"
+	// changeUndeliverableNotice: when a dossier's accusé de réception is refused
+	// for good, the correspondent is told which association could not be reached.
+	changeUndeliverableNotice = "undeliverable-notice"
 )
