@@ -6,6 +6,7 @@ import (
 	"errors"
 	"log/slog"
 
+	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/mail"
@@ -25,7 +26,9 @@ type Activities struct {
 	Applications *store.Applications
 	Emails       *store.Emails
 	Outbox       *mail.Outbox
-	Logger       *slog.Logger
+	// Temporal signals other workflows (a call's dossiers after the selection).
+	Temporal client.Client
+	Logger   *slog.Logger
 }
 
 // deliveryError turns an outbox error into what Temporal should do with it.

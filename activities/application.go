@@ -59,7 +59,7 @@ func (a *Activities) AcknowledgeApplication(ctx context.Context, ref Application
 		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title,
 		ThemeLabel: models.ThemeLabel(app.Theme), RequestedCents: app.RequestedCents, TotalBudgetCents: app.TotalBudgetCents,
 		ReceivedAt: app.CreatedAt, CampaignTitle: c.Title, TerritoryLabel: label, CloseAt: c.CloseAt,
-		ReplyTo: c.ContactEmail, SenderLabel: "le correspondant intégration (" + label + ")",
+		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
 	})
 	if err != nil {
 		return err
@@ -126,5 +126,47 @@ func (a *Activities) ReportUndeliverableAcknowledgement(ctx context.Context, ref
 	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
 		Key: ref.WorkflowID + "/application-received/undeliverable/correspondent", Purpose: mail.TemplateEmailUndeliverable,
 		CampaignID: c.ID, To: c.ContactEmail, Content: content,
+	}))
+}
+
+// ApplicationDecidedEmail is the data of the committee's answer to a porteur de projet.
+type ApplicationDecidedEmail struct {
+	ApplicationID   string
+	AssociationName string
+	ProjectTitle    string
+	CampaignTitle   string
+	TerritoryLabel  string
+	Retained        bool
+	GrantedCents    int64
+	RequestedCents  int64
+	Reason          string
+	ReplyTo         string
+	SenderLabel     string
+}
+
+// NotifyApplicationDecided tells the porteur de projet the committee's decision:
+// retained with the amount, or not retained with the reason. Sent once.
+func (a *Activities) NotifyApplicationDecided(ctx context.Context, ref ApplicationRef) error {
+	app, err := a.Applications.Get(ctx, ref.ApplicationID)
+	if err != nil {
+		return storeError(err)
+	}
+	c, err := a.Campaigns.Get(ctx, app.CampaignID)
+	if err != nil {
+		return storeError(err)
+	}
+	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
+	content, err := mail.Render(mail.TemplateApplicationDecided, ApplicationDecidedEmail{
+		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
+		TerritoryLabel: label, Retained: app.Decision == "retenu", GrantedCents: app.GrantedCents,
+		RequestedCents: app.RequestedCents, Reason: app.DecisionReason,
+		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
+	})
+	if err != nil {
+		return err
+	}
+	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
+		Key: ref.WorkflowID + "/application-decided/porteur", Purpose: mail.TemplateApplicationDecided,
+		CampaignID: c.ID, To: app.AssociationEmail, ReplyTo: c.ContactEmail, Content: content,
 	}))
 }

@@ -46,14 +46,7 @@ func (s *ApplicationService) openCampaign(ctx context.Context, campaignID string
 }
 
 func (s *ApplicationService) campaign(ctx context.Context, id string) (*models.Campaign, error) {
-	if _, err := uuid.Parse(id); err != nil {
-		return nil, errNotFound
-	}
-	c, err := s.Campaigns.Get(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound
-	}
-	return c, err
+	return lookupCampaign(ctx, s.Campaigns, id)
 }
 
 // ApplicationResult is a filed or replayed dossier.

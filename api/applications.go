@@ -61,9 +61,10 @@ func (h applicationHandlers) list(c *gin.Context) {
 	f := store.ApplicationFilter{CampaignID: c.Param("id"), State: c.Query("state"), Theme: c.Query("theme")}
 	f.Limit, f.Offset = pageParams(c, v)
 	switch f.State {
-	case "", models.ApplicationDeposited, models.ApplicationUnderReview:
+	case "", models.ApplicationDeposited, models.ApplicationUnderReview, models.ApplicationRetained,
+		models.ApplicationNotRetained, models.ApplicationCancelled:
 	default:
-		v.add("state", "enum", "valeurs possibles : deposited, under_review")
+		v.add("state", "enum", "valeurs possibles : deposited, under_review, retained, not_retained, cancelled")
 	}
 	if f.Theme != "" && !models.IsTheme(f.Theme) {
 		v.add("theme", "enum", "thématique inconnue « %s »", f.Theme)

@@ -193,26 +193,36 @@ func checkText(v *validation, field, value string, minLen, maxLen int) {
 var eurosPattern = regexp.MustCompile(`^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$`)
 
 // checkEuros turns a JSON number of euros into integer cents without ever using
-// a float: "12500.5" is 1 250 050 cents.
+// a float ("12500.5" is 1 250 050 cents), and refuses zero.
 func checkEuros(v *validation, field string, n json.Number) int64 {
+	total, ok := parseEuros(v, field, n)
+	if ok && total == 0 {
+		v.add(field, "positive", "le montant doit être supérieur à zéro")
+	}
+	return total
+}
+
+// checkEurosAllowZero is checkEuros where zero is a valid amount.
+func checkEurosAllowZero(v *validation, field string, n json.Number) int64 {
+	total, _ := parseEuros(v, field, n)
+	return total
+}
+
+func parseEuros(v *validation, field string, n json.Number) (int64, bool) {
 	s := n.String()
 	if s == "" {
 		v.add(field, "required", "montant obligatoire, en euros")
-		return 0
+		return 0, false
 	}
 	if !eurosPattern.MatchString(s) {
 		v.add(field, "money", "montant en euros positif, avec deux décimales au plus (ex. 12500.50)")
-		return 0
+		return 0, false
 	}
 	units, frac, _ := strings.Cut(s, ".")
 	frac = (frac + "00")[:2]
 	euros, _ := strconv.ParseInt(units, 10, 64)
 	cents, _ := strconv.ParseInt(frac, 10, 64)
-	total := euros*100 + cents
-	if total == 0 {
-		v.add(field, "positive", "le montant doit être supérieur à zéro")
-	}
-	return total
+	return euros*100 + cents, true
 }
 
 func checkThemes(v *validation, themes []string) []string {

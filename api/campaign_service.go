@@ -111,7 +111,7 @@ func (s *CampaignService) startWorkflow(ctx context.Context, c *models.Campaign,
 	}
 	in := workflows.CampaignInput{
 		CampaignID: c.ID, Year: c.Year, Level: c.Level, Territory: c.Territory,
-		PublishAt: c.PublishAt, CloseAt: c.CloseAt, Policy: pol, MailRetryFor: s.MailRetryFor,
+		PublishAt: c.PublishAt, CloseAt: c.CloseAt, Policy: pol, MailRetryFor: s.MailRetryFor, BudgetCents: c.BudgetCents,
 	}
 	_, err := s.Temporal.ExecuteWorkflow(ctx, opts, workflows.CampaignWorkflow, in)
 	var started *serviceerror.WorkflowExecutionAlreadyStarted
@@ -136,13 +136,8 @@ type CampaignView struct {
 
 // Get returns one campaign with its live state, asked of its workflow.
 func (s *CampaignService) Get(ctx context.Context, id string) (CampaignView, error) {
-	if _, err := uuid.Parse(id); err != nil {
-		return CampaignView{}, errNotFound
-	}
-	c, err := s.Campaigns.Get(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return CampaignView{}, errNotFound
-	} else if err != nil {
+	c, err := s.campaign(ctx, id)
+	if err != nil {
 		return CampaignView{}, err
 	}
 	view := viewOf(c)
@@ -191,4 +186,20 @@ func formatEuros(cents int64) string {
 func hashBody(body []byte) string {
 	sum := sha256.Sum256(body)
 	return hex.EncodeToString(sum[:])
+}
+
+func (s *CampaignService) campaign(ctx context.Context, id string) (*models.Campaign, error) {
+	return lookupCampaign(ctx, s.Campaigns, id)
+}
+
+// lookupCampaign returns a campaign, or the API's 404 for an unknown or malformed ID.
+func lookupCampaign(ctx context.Context, campaigns *store.Campaigns, id string) (*models.Campaign, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, errNotFound
+	}
+	c, err := campaigns.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return c, err
 }

@@ -79,9 +79,9 @@ func campaignFilter(c *gin.Context) (store.CampaignFilter, error) {
 		v.add("territory", "territory", "code INSEE de région ou de département inconnu")
 	}
 	switch f.Phase {
-	case "", models.PhaseScheduled, models.PhasePublished, models.PhaseClosed:
+	case "", models.PhaseScheduled, models.PhasePublished, models.PhaseClosed, models.PhaseSelected, models.PhaseCancelled:
 	default:
-		v.add("state", "enum", "valeurs possibles : scheduled, published, closed")
+		v.add("state", "enum", "valeurs possibles : scheduled, published, closed, selected, cancelled")
 	}
 	if v.failed() {
 		return f, ValidationProblem(v.errs)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -26,38 +27,64 @@ func readBody(c *gin.Context) ([]byte, error) {
 }
 
 // decodeStrict decodes one JSON object into v, refusing unknown fields and
-// wrong types with a French message naming the field.
+// wrong types with a French message naming the field. A body that is not one
+// JSON object (an array, a string, null, or an object followed by anything but
+// blanks, even a stray "}" or "]") is malformed.
 func decodeStrict(body []byte, v any) error {
+	if !startsWithObject(body) {
+		return errMalformedJSON
+	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
 	dec.UseNumber()
 	err := dec.Decode(v)
-	if err == nil && dec.More() {
-		err = errors.New("trailing data")
+	if err == nil {
+		// dec.More does not see a stray "}" or "]": ask for one more token.
+		if _, next := dec.Token(); next != io.EOF {
+			err = errors.New("trailing data")
+		}
 	}
 	if err == nil {
 		return nil
 	}
 	var typeErr *json.UnmarshalTypeError
 	switch {
-	case errors.As(err, &typeErr):
+	case errors.As(err, &typeErr) && typeErr.Field != "":
 		return ValidationProblem([]FieldError{{Field: typeErr.Field, Rule: "type",
-			Message: fmt.Sprintf("type attendu : %s", frenchType(typeErr.Type.String()))}})
+			Message: fmt.Sprintf("type attendu : %s", frenchType(typeErr.Type))}})
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		field := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
 		return ValidationProblem([]FieldError{{Field: field, Rule: "unknown_field", Message: "champ inconnu"}})
 	default:
-		return &Problem{Status: http.StatusBadRequest, Code: "malformed_json",
-			Message: "Le corps de la requête n'est pas un objet JSON valide."}
+		return errMalformedJSON
 	}
 }
 
-func frenchType(goType string) string {
-	switch {
-	case strings.HasPrefix(goType, "[]"):
-		return "liste"
-	case strings.HasPrefix(goType, "int"), goType == "json.Number":
+// startsWithObject reports whether the first non-blank byte of body opens a JSON object.
+func startsWithObject(body []byte) bool {
+	trimmed := bytes.TrimLeft(body, " \t\r\n")
+	return len(trimmed) > 0 && trimmed[0] == '{'
+}
+
+// frenchType names the JSON type a Go field expects.
+func frenchType(t reflect.Type) string {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
+	}
+	if t == reflect.TypeFor[json.Number]() {
 		return "nombre"
+	}
+	switch t.Kind() {
+	case reflect.Slice, reflect.Array:
+		return "liste"
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64,
+		reflect.Float32, reflect.Float64:
+		return "nombre"
+	case reflect.Bool:
+		return "booléen"
+	case reflect.Struct, reflect.Map:
+		return "objet"
 	default:
 		return "chaîne de caractères"
 	}

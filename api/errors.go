@@ -33,7 +33,9 @@ func ValidationProblem(fields []FieldError) *Problem {
 }
 
 var (
-	errNotFound = &Problem{Status: http.StatusNotFound, Code: "not_found", Message: "Ressource introuvable."}
+	errNotFound      = &Problem{Status: http.StatusNotFound, Code: "not_found", Message: "Ressource introuvable."}
+	errMalformedJSON = &Problem{Status: http.StatusBadRequest, Code: "malformed_json",
+		Message: "Le corps de la requête n'est pas un objet JSON valide."}
 	errTooLarge = &Problem{Status: http.StatusRequestEntityTooLarge, Code: "body_too_large",
 		Message: "Le corps de la requête dépasse la taille autorisée."}
 	errIdempotencyReuse = &Problem{Status: http.StatusConflict, Code: "idempotency_key_reused",

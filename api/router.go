@@ -19,6 +19,7 @@ import (
 type Deps struct {
 	Campaigns    *CampaignService
 	Applications *ApplicationService
+	Selection    *SelectionService
 	DB           *gorm.DB
 	Temporal     client.Client
 	// Catcher is the dev mail catcher whose pages are served under /dev/mail; nil in production.
@@ -49,6 +50,7 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.POST("/campaigns/:id/applications", applications.file)
 	v1.GET("/campaigns/:id/applications", applications.list)
 	v1.GET("/applications/:id", applications.get)
+	v1.POST("/campaigns/:id/selection", selectionHandlers{svc: d.Selection}.record)
 	v1.GET("/emails", emailHandlers{emails: store.NewEmails(d.DB)}.list)
 
 	if d.Catcher != nil {

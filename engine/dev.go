@@ -67,7 +67,7 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (d *Dev,
 	if err := store.Migrate(d.DB); err != nil {
 		return nil, err
 	}
-	acts, err := newActivities(d.DB, cfg, log)
+	acts, err := newActivities(d.DB, d.Temporal, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -77,9 +77,12 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (d *Dev,
 	}
 	d.stops = append(d.stops, w.Stop)
 
+	campaigns := &api.CampaignService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Policies: policies,
+		DevMode: true, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
 	router := api.NewRouter(api.Deps{
-		Campaigns: &api.CampaignService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Policies: policies,
-			DevMode: true, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+		Campaigns: campaigns,
+		Selection: &api.SelectionService{Temporal: d.Temporal, Campaigns: campaigns, Applications: acts.Applications,
+			PNE: store.NewPNEResults(d.DB)},
 		Applications: &api.ApplicationService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Applications: acts.Applications,
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		DB: d.DB, Temporal: d.Temporal, Catcher: d.Catcher, Logger: log,

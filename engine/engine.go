@@ -15,6 +15,7 @@ import (
 	"os"
 	"time"
 
+	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/activities"
@@ -47,13 +48,13 @@ func loadPolicies(cfg config.Config) (*policy.Set, error) {
 }
 
 // newActivities wires the activities to the database and the mail relay.
-func newActivities(db *gorm.DB, cfg config.Config, log *slog.Logger) (*activities.Activities, error) {
+func newActivities(db *gorm.DB, tc client.Client, cfg config.Config, log *slog.Logger) (*activities.Activities, error) {
 	outbox, err := mail.NewOutbox(db, mail.NewSMTPSender(cfg.SMTP), cfg.MailFrom)
 	if err != nil {
 		return nil, fmt.Errorf("AAP_MAIL_FROM: %w", err)
 	}
 	return &activities.Activities{
-		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Outbox: outbox, Logger: log,
+		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Outbox: outbox, Temporal: tc, Logger: log,
 	}, nil
 }
 

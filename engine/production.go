@@ -36,11 +36,13 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer store.Close(db)
 	defer tc.Close()
-	campaigns := store.NewCampaigns(db)
+	campaignStore, applications := store.NewCampaigns(db), store.NewApplications(db)
+	campaigns := &api.CampaignService{Temporal: tc, Campaigns: campaignStore, Policies: policies,
+		MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
 	router := api.NewRouter(api.Deps{
-		Campaigns: &api.CampaignService{Temporal: tc, Campaigns: campaigns, Policies: policies,
-			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
-		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaigns, Applications: store.NewApplications(db),
+		Campaigns: campaigns,
+		Selection: &api.SelectionService{Temporal: tc, Campaigns: campaigns, Applications: applications, PNE: store.NewPNEResults(db)},
+		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaignStore, Applications: applications,
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		DB: db, Temporal: tc, Logger: log,
 	})
@@ -67,7 +69,7 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer store.Close(db)
 	defer tc.Close()
-	acts, err := newActivities(db, cfg, log)
+	acts, err := newActivities(db, tc, cfg, log)
 	if err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ func (o *Outbox) deliverOn(ctx context.Context, session Session, e Envelope) err
 		return o.finish(ctx, row, &PermanentError{Err: err})
 	}
 	// Same window as in Deliver: between the relay's 250 and finish.
-	return o.finish(ctx, row, session.Send(msg))
+	return o.finish(ctx, row, accepted(msg, session.Send(msg)))
 }
 
 // pacer spaces sends evenly: perSecond messages per second at most.

@@ -84,7 +84,7 @@ func (o *Outbox) Deliver(ctx context.Context, e Envelope) error {
 	if err != nil {
 		return o.finish(ctx, row, &PermanentError{Err: err})
 	}
-	sendErr := o.sender.Send(ctx, msg)
+	sendErr := accepted(msg, o.sender.Send(ctx, msg))
 	// The one unavoidable window: the relay has answered 250 but the row below
 	// is not yet marked sent. A worker dying exactly here makes the next attempt
 	// send the email once more, with the same Message-ID so that receivers can
@@ -178,6 +178,16 @@ func (o *Outbox) build(e Envelope, messageID string) (*gomail.Msg, error) {
 		}
 	}
 	return m, nil
+}
+
+// accepted returns nil once the relay has answered 250 to msg: it is then
+// delivered, and an error after that point (RSET or QUIT refused, connection
+// lost) must neither mark it failed nor have it sent again.
+func accepted(msg *gomail.Msg, sendErr error) error {
+	if sendErr != nil && msg.IsDelivered() {
+		return nil
+	}
+	return sendErr
 }
 
 func truncate(s string, n int) string {

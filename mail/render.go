@@ -20,6 +20,7 @@ const (
 	TemplateApplicationReceived = "application_received"
 	TemplateCampaignClosed      = "campaign_closed"
 	TemplateEmailUndeliverable  = "email_undeliverable"
+	TemplateApplicationDecided  = "application_decided"
 )
 
 //go:embed templates/*.tmpl

@@ -91,7 +91,17 @@ func IsPermanent(err error) bool {
 	}
 	var sendErr *gomail.SendError
 	if errors.As(err, &sendErr) {
-		return !sendErr.IsTemp()
+		switch sendErr.Reason {
+		case gomail.ErrGetSender, gomail.ErrGetRcpts, gomail.ErrNoUnencoded:
+			return true // the message itself cannot be sent as it is
+		case gomail.ErrConnCheck:
+			return false // the connection, not the message
+		}
+		// Only a 5xx reply refuses the message for good. go-mail's IsTemp is
+		// false for every error without a 4xx reply, a connection lost
+		// mid-message included: that one is worth a retry.
+		code := sendErr.ErrorCode()
+		return code >= 500 && code <= 599
 	}
 	return false
 }

@@ -6,6 +6,9 @@ import "time"
 const (
 	ApplicationDeposited   = "deposited"    // filed while the call is open, acknowledged
 	ApplicationUnderReview = "under_review" // the call has closed: the committee examines it
+	ApplicationRetained    = "retained"     // retenu by the committee
+	ApplicationNotRetained = "not_retained" // non retenu, with the reason
+	ApplicationCancelled   = "cancelled"    // the call was cancelled before its conventions were signed
 )
 
 // CoFinancing is another funder of the project.
@@ -41,10 +44,17 @@ type Application struct {
 	AGIRRedundant bool `gorm:"column:agir_redundant" json:"agir_redundant"`
 	// DoubleFundingWith lists dossiers of the same association and project in
 	// other calls of the same year (§3.2, §8.2): flagged for the committee.
-	DoubleFundingWith []string  `gorm:"serializer:json" json:"double_funding_with"`
-	State             string    `gorm:"size:32;index" json:"-"`
-	IdempotencyKey    *string   `gorm:"size:200;uniqueIndex" json:"-"`
-	RequestHash       string    `gorm:"size:64" json:"-"`
-	CreatedAt         time.Time `json:"created_at"`
-	UpdatedAt         time.Time `json:"updated_at"`
+	DoubleFundingWith []string `gorm:"serializer:json" json:"double_funding_with"`
+	// The committee's decision (§8), once the selection is recorded.
+	Decision                   string     `gorm:"size:16" json:"decision,omitempty"`
+	GrantedCents               int64      `json:"granted_cents"`
+	Score                      int        `json:"score,omitempty"`
+	DecisionReason             string     `gorm:"size:2000" json:"decision_reason,omitempty"`
+	DoubleFundingJustification string     `gorm:"size:2000" json:"double_funding_justification,omitempty"`
+	DecidedAt                  *time.Time `json:"decided_at,omitempty"`
+	State                      string     `gorm:"size:32;index" json:"-"`
+	IdempotencyKey             *string    `gorm:"size:200;uniqueIndex" json:"-"`
+	RequestHash                string     `gorm:"size:64" json:"-"`
+	CreatedAt                  time.Time  `json:"created_at"`
+	UpdatedAt                  time.Time  `json:"updated_at"`
 }

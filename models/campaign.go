@@ -8,7 +8,9 @@ import "time"
 const (
 	PhaseScheduled = "scheduled" // created, waiting for its publication date
 	PhasePublished = "published" // open to applications
-	PhaseClosed    = "closed"    // closing date passed
+	PhaseClosed    = "closed"    // closing date passed; the committee examines the dossiers
+	PhaseSelected  = "selected"  // the committee's decisions are recorded
+	PhaseCancelled = "cancelled" // cancelled by the correspondent before the conventions were signed
 )
 
 // Levels of a call for projects.
@@ -39,6 +41,9 @@ type Campaign struct {
 	Phase       string     `gorm:"size:32;index" json:"-"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 	ClosedAt    *time.Time `json:"closed_at,omitempty"`
+	SelectedAt  *time.Time `json:"selected_at,omitempty"`
+	// CancelReason says why the correspondent cancelled the call.
+	CancelReason string `gorm:"size:2000" json:"cancel_reason,omitempty"`
 	// IdempotencyKey makes a repeated creation request return the first campaign.
 	IdempotencyKey *string `gorm:"size:200;uniqueIndex" json:"-"`
 	// RequestHash tells a true repetition from a different request reusing a key.

@@ -101,6 +101,44 @@ var migrations = []*gormigrate.Migration{
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("applications") },
 	},
+	{
+		ID: "2026112904_selection",
+		Migrate: func(tx *gorm.DB) error {
+			type application struct {
+				Decision                   string `gorm:"size:16"`
+				GrantedCents               int64
+				Score                      int
+				DecisionReason             string `gorm:"size:2000"`
+				DoubleFundingJustification string `gorm:"size:2000"`
+				DecidedAt                  *time.Time
+			}
+			type campaign struct {
+				SelectedAt   *time.Time
+				CancelReason string `gorm:"size:2000"`
+			}
+			type pneResult struct {
+				ID             uint64 `gorm:"primaryKey"`
+				AssociationKey string `gorm:"size:32;uniqueIndex:idx_pne_results_identity"`
+				Year           int    `gorm:"uniqueIndex:idx_pne_results_identity"`
+				Answered       bool
+				AnsweredAt     *time.Time
+				CreatedAt      time.Time
+				UpdatedAt      time.Time
+			}
+			for _, col := range []string{"Decision", "GrantedCents", "Score", "DecisionReason", "DoubleFundingJustification", "DecidedAt"} {
+				if err := tx.Table("applications").Migrator().AddColumn(&application{}, col); err != nil {
+					return err
+				}
+			}
+			for _, col := range []string{"SelectedAt", "CancelReason"} {
+				if err := tx.Table("campaigns").Migrator().AddColumn(&campaign{}, col); err != nil {
+					return err
+				}
+			}
+			return tx.Table("pne_results").Migrator().CreateTable(&pneResult{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("pne_results") },
+	},
 }
 
 const migrationsTable = "schema_migrations"

@@ -10,6 +10,7 @@ import (
 
 	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/selection"
 )
 
 // QueryApplicationState returns the dossier's ApplicationState.
@@ -35,6 +36,8 @@ type ApplicationState struct {
 	State                 string `json:"state"`
 	Acknowledged          bool   `json:"acknowledged"`
 	AcknowledgementFailed bool   `json:"acknowledgement_failed,omitempty"`
+	// DecisionNotificationFailed: the committee's answer could not be delivered.
+	DecisionNotificationFailed bool `json:"decision_notification_failed,omitempty"`
 }
 
 // ApplicationResult is returned when the dossier's workflow ends.
@@ -78,6 +81,30 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 		return ApplicationResult{}, err
 	}
 	st.State = models.ApplicationUnderReview
+	if workflow.GetVersion(ctx, changeAwaitDecision, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return ApplicationResult{State: st.State}, nil
+	}
+	return awaitDecision(ctx, in, ref, st)
+}
+
+// awaitDecision waits for the committee's decision, records it and tells the porteur de projet.
+func awaitDecision(ctx workflow.Context, in ApplicationInput, ref activities.ApplicationRef, st *ApplicationState) (ApplicationResult, error) {
+	var d activities.DossierDecision
+	workflow.GetSignalChannel(ctx, activities.SignalDecision).Receive(ctx, &d)
+	state := models.ApplicationNotRetained
+	if d.Decision == selection.Retained {
+		state = models.ApplicationRetained
+	}
+	change := activities.ApplicationStateChange{ApplicationID: in.ApplicationID, State: state}
+	if err := workflow.ExecuteActivity(ctx, acts.RecordApplicationState, change).Get(ctx, nil); err != nil {
+		return ApplicationResult{}, err
+	}
+	st.State = state
+	mailCtx := workflow.WithActivityOptions(ctx, emailOptions(in.MailRetryFor))
+	if err := workflow.ExecuteActivity(mailCtx, acts.NotifyApplicationDecided, ref).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("decision not delivered", "application", in.ApplicationID, "error", err)
+		st.DecisionNotificationFailed = true
+	}
 	return ApplicationResult{State: st.State}, nil
 }
 

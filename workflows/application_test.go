@@ -9,9 +9,11 @@ import (
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/selection"
 )
 
 func TestApplicationIsAcknowledgedThenReviewedAtClosure(t *testing.T) {
@@ -21,6 +23,9 @@ func TestApplicationIsAcknowledgedThenReviewedAtClosure(t *testing.T) {
 		ApplicationID: "a-1", WorkflowID: "default-test-workflow-id"}).Return(nil).Once()
 	env.OnActivity(acts.RecordApplicationState, mock.Anything, activities.ApplicationStateChange{
 		ApplicationID: "a-1", State: models.ApplicationUnderReview}).Return(nil).Once()
+	env.OnActivity(acts.RecordApplicationState, mock.Anything, activities.ApplicationStateChange{
+		ApplicationID: "a-1", State: models.ApplicationRetained}).Return(nil).Once()
+	env.OnActivity(acts.NotifyApplicationDecided, mock.Anything, mock.Anything).Return(nil).Once()
 	env.RegisterDelayedCallback(func() {
 		v, err := env.QueryWorkflow(QueryApplicationState)
 		require.NoError(t, err)
@@ -28,12 +33,20 @@ func TestApplicationIsAcknowledgedThenReviewedAtClosure(t *testing.T) {
 		require.NoError(t, v.Get(&st))
 		require.Equal(t, ApplicationState{State: models.ApplicationDeposited, Acknowledged: true}, st)
 	}, 29*24*time.Hour)
+	env.RegisterDelayedCallback(func() {
+		v, err := env.QueryWorkflow(QueryApplicationState)
+		require.NoError(t, err)
+		var st ApplicationState
+		require.NoError(t, v.Get(&st))
+		require.Equal(t, models.ApplicationUnderReview, st.State, "under review until the committee decides")
+		env.SignalWorkflow(activities.SignalDecision, activities.DossierDecision{Decision: selection.Retained, GrantedCents: 1_000_000})
+	}, 40*24*time.Hour)
 
 	env.ExecuteWorkflow(ApplicationWorkflow, in)
 	require.NoError(t, env.GetWorkflowError())
 	var res ApplicationResult
 	require.NoError(t, env.GetWorkflowResult(&res))
-	require.Equal(t, models.ApplicationUnderReview, res.State)
+	require.Equal(t, models.ApplicationRetained, res.State)
 	env.AssertExpectations(t)
 }
 
@@ -42,7 +55,9 @@ func TestApplicationGoesUnderReviewEvenIfTheAcknowledgementIsRefused(t *testing.
 	refused := temporal.NewNonRetryableApplicationError("550 no such user", activities.ErrTypeEmailRefused, nil)
 	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(refused).Once()
 	env.OnActivity(acts.ReportUndeliverableAcknowledgement, mock.Anything, mock.Anything).Return(nil).Once()
-	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Twice()
+	env.OnActivity(acts.NotifyApplicationDecided, mock.Anything, mock.Anything).Return(nil).Once()
+	decideAt(env, 2*time.Hour, selection.NotRetained)
 
 	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(time.Hour)})
 	require.NoError(t, env.GetWorkflowError())
@@ -55,7 +70,9 @@ func TestApplicationDoesNotReportARelayThatWasOnlyDown(t *testing.T) {
 	reported := 0
 	env.OnActivity(acts.ReportUndeliverableAcknowledgement, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.ApplicationRef) error { reported++; return nil })
-	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Twice()
+	env.OnActivity(acts.NotifyApplicationDecided, mock.Anything, mock.Anything).Return(nil).Once()
+	decideAt(env, 72*time.Hour, selection.NotRetained)
 
 	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(48 * time.Hour), MailRetryFor: time.Hour})
 	require.NoError(t, env.GetWorkflowError())
@@ -64,4 +81,30 @@ func TestApplicationDoesNotReportARelayThatWasOnlyDown(t *testing.T) {
 
 func TestApplicationWorkflowIDExtendsItsCampaigns(t *testing.T) {
 	require.Equal(t, "aap/2027/dep-69/c-1/dossier/a-1", ApplicationWorkflowID("aap/2027/dep-69/c-1", "a-1"))
+}
+
+func TestApplicationNotRetainedIsToldAndKeepsTheFirstDecision(t *testing.T) {
+	env := newEnv(t)
+	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(acts.RecordApplicationState, mock.Anything, activities.ApplicationStateChange{
+		ApplicationID: "a-1", State: models.ApplicationUnderReview}).Return(nil).Once()
+	env.OnActivity(acts.RecordApplicationState, mock.Anything, activities.ApplicationStateChange{
+		ApplicationID: "a-1", State: models.ApplicationNotRetained}).Return(nil).Once()
+	env.OnActivity(acts.NotifyApplicationDecided, mock.Anything, mock.Anything).Return(nil).Once()
+	decideAt(env, 2*time.Hour, selection.NotRetained)
+	decideAt(env, 2*time.Hour+time.Minute, selection.Retained) // a retried dispatch: ignored
+
+	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(time.Hour)})
+	require.NoError(t, env.GetWorkflowError())
+	var res ApplicationResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, models.ApplicationNotRetained, res.State)
+	env.AssertExpectations(t)
+}
+
+// decideAt signals the committee's decision to the dossier at the given time.
+func decideAt(env *testsuite.TestWorkflowEnvironment, at time.Duration, decision string) {
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(activities.SignalDecision, activities.DossierDecision{Decision: decision})
+	}, at)
 }

@@ -28,6 +28,8 @@ type CampaignInput struct {
 	// MailRetryFor bounds the retries of a transient SMTP failure (AAP_MAIL_RETRY_FOR);
 	// zero, as in histories recorded before it existed, means defaultMailRetryFor.
 	MailRetryFor time.Duration
+	// BudgetCents is the call's envelope, a ceiling for the selection.
+	BudgetCents int64
 }
 
 // CampaignState is what the state query answers.
@@ -37,6 +39,7 @@ type CampaignState struct {
 	CloseAt     time.Time  `json:"close_at"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 	ClosedAt    *time.Time `json:"closed_at,omitempty"`
+	SelectedAt  *time.Time `json:"selected_at,omitempty"`
 	// NotificationFailed is set when the publication notice could not be delivered.
 	NotificationFailed bool `json:"notification_failed,omitempty"`
 }
@@ -67,9 +70,13 @@ type campaign struct {
 var acts *activities.Activities
 
 func (c *campaign) setup(ctx workflow.Context) error {
-	return workflow.SetQueryHandler(ctx, QueryCampaignState, func() (CampaignState, error) {
+	if err := workflow.SetQueryHandler(ctx, QueryCampaignState, func() (CampaignState, error) {
 		return c.state, nil
-	})
+	}); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSelection, c.recordSelection,
+		workflow.UpdateHandlerOptions{Validator: c.validateSelection})
 }
 
 func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
@@ -90,6 +97,15 @@ func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 	}
 	if workflow.GetVersion(ctx, changeClosureSummary, workflow.DefaultVersion, 1) == 1 {
 		c.notify(ctx, acts.NotifyCampaignClosed, "closure summary")
+	}
+	if workflow.GetVersion(ctx, changeSelection, workflow.DefaultVersion, 1) == 1 {
+		if err := c.awaitSelection(ctx); err != nil {
+			return CampaignResult{}, err
+		}
+	}
+	// An update in flight finishes before the workflow does.
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return CampaignResult{}, err
 	}
 	return CampaignResult{Phase: c.state.Phase}, nil
 }
@@ -156,6 +172,12 @@ func emailOptions(retryFor time.Duration) workflow.ActivityOptions {
 }
 
 var (
+	// dispatchOptions: signalling every dossier of a large call may take a while; heartbeats show progress.
+	dispatchOptions = workflow.ActivityOptions{
+		StartToCloseTimeout: 30 * time.Minute,
+		HeartbeatTimeout:    time.Minute,
+		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
+	}
 	// recordOptions: database writes retry until the database is back.
 	recordOptions = workflow.ActivityOptions{
 		StartToCloseTimeout: 30 * time.Second,

@@ -62,12 +62,17 @@ func TestCampaignWaitsForPublicationThenClosure(t *testing.T) {
 		require.True(t, st.PublishedAt.Equal(in.PublishAt))
 	}, 11*24*time.Hour)
 
+	env.RegisterDelayedCallback(func() {
+		require.Equal(t, models.PhaseClosed, queryState(t, env).Phase, "closed, waiting for the committee")
+	}, 70*24*time.Hour)
+	selectAfter(t, env, 80*24*time.Hour)
+
 	env.ExecuteWorkflow(CampaignWorkflow, in)
 	require.True(t, env.IsWorkflowCompleted())
 	require.NoError(t, env.GetWorkflowError())
 	var res CampaignResult
 	require.NoError(t, env.GetWorkflowResult(&res))
-	require.Equal(t, models.PhaseClosed, res.Phase)
+	require.Equal(t, models.PhaseSelected, res.Phase)
 
 	require.Equal(t, []activities.PhaseChange{
 		{CampaignID: "c-1", Phase: models.PhasePublished, At: in.PublishAt},
@@ -87,6 +92,7 @@ func TestCampaignWithPublicationDatePastPublishesAtOnce(t *testing.T) {
 	env.OnActivity(acts.NotifyCampaignPublished, mock.Anything, mock.Anything).Return(nil).Once()
 	env.OnActivity(acts.NotifyCampaignClosed, mock.Anything, mock.Anything).Return(nil).Once()
 
+	selectAfter(t, env, 2*time.Hour)
 	env.ExecuteWorkflow(CampaignWorkflow, campaignInput(-time.Hour, time.Hour))
 	require.NoError(t, env.GetWorkflowError())
 	env.AssertExpectations(t)
@@ -104,11 +110,12 @@ func TestCampaignClosesEvenWhenTheNoticeIsRefused(t *testing.T) {
 		require.True(t, st.NotificationFailed)
 	}, 2*time.Hour)
 
+	selectAfter(t, env, 4*time.Hour)
 	env.ExecuteWorkflow(CampaignWorkflow, campaignInput(time.Hour, 3*time.Hour))
 	require.NoError(t, env.GetWorkflowError())
 	var res CampaignResult
 	require.NoError(t, env.GetWorkflowResult(&res))
-	require.Equal(t, models.PhaseClosed, res.Phase)
+	require.Equal(t, models.PhaseSelected, res.Phase)
 	env.AssertExpectations(t) // refused once, not retried
 }
 
@@ -142,9 +149,23 @@ func TestCampaignRetriesATransientMailFailureForTheConfiguredTime(t *testing.T) 
 		require.True(t, queryState(t, env).NotificationFailed, "given up after the configured two hours")
 	}, 4*time.Hour)
 
+	selectAfter(t, env, 11*24*time.Hour)
 	env.ExecuteWorkflow(CampaignWorkflow, in)
 	require.NoError(t, env.GetWorkflowError())
 	// Backoff 10 s doubling up to 30 min within 2 h: several attempts, far fewer than one per 10 s.
 	require.Greater(t, attempts, 4)
 	require.Less(t, attempts, 20)
+}
+
+// selectAfter records an empty selection at the given time, so the workflow can end.
+func selectAfter(t *testing.T, env *testsuite.TestWorkflowEnvironment, at time.Duration) {
+	env.OnActivity(acts.RecordSelection, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(acts.DispatchDecisions, mock.Anything, mock.Anything).Return(nil).Once()
+	env.RegisterDelayedCallback(func() {
+		env.UpdateWorkflow(UpdateSelection, "selection-1", &testsuite.TestUpdateCallback{
+			OnAccept:   func() {},
+			OnReject:   func(err error) { t.Errorf("selection refused: %v", err) },
+			OnComplete: func(any, error) {},
+		}, SelectionUpdate{})
+	}, at)
 }

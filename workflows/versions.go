@@ -11,4 +11,10 @@ const (
 	// changeUndeliverableNotice: when a dossier's accusé de réception is refused
 	// for good, the correspondent is told which association could not be reached.
 	changeUndeliverableNotice = "undeliverable-notice"
+	// changeSelection: after the closure the campaign waits for the committee's
+	// selection (an Update) and passes each decision to its dossier.
+	changeSelection = "selection"
+	// changeAwaitDecision: a dossier under review waits for the committee's
+	// decision and tells its porteur de projet.
+	changeAwaitDecision = "await-decision"
 )

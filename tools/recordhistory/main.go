@@ -6,7 +6,8 @@
 //
 //	go run ./tools/recordhistory -dir workflows/testdata/histories -version v2
 //
-// writes campaign-v2.json and application-v2.json.
+// writes campaign-v2.json and application-v2.json: a call with one dossier,
+// published, closed, and its selection recorded (the dossier retained).
 package main
 
 import (
@@ -69,6 +70,13 @@ func record(outDir, version string) error {
 	if err != nil {
 		return err
 	}
+	time.Sleep(8 * time.Second) // closed
+	selection := map[string]any{"decisions": []map[string]any{
+		{"application_id": application.ID, "decision": "retenu", "granted_eur": 10000, "score": 75},
+	}}
+	if err := postOK(d.HTTPURL+"/api/v1/campaigns/"+campaign.ID+"/selection", selection); err != nil {
+		return err
+	}
 	for name, workflowID := range map[string]string{"campaign": campaign.WorkflowID, "application": application.WorkflowID} {
 		if err := d.Temporal.GetWorkflow(ctx, workflowID, "").Get(ctx, nil); err != nil {
 			return fmt.Errorf("%s workflow: %w", name, err)
@@ -119,6 +127,19 @@ func post(url string, body map[string]any) (created, error) {
 		return created{}, fmt.Errorf("POST %s: status %d, %v", url, resp.StatusCode, err)
 	}
 	return c, nil
+}
+
+func postOK(url string, body map[string]any) error {
+	raw, _ := json.Marshal(body)
+	resp, err := http.Post(url, "application/json", bytes.NewReader(raw))
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("POST %s: status %d", url, resp.StatusCode)
+	}
+	return nil
 }
 
 func writeHistory(ctx context.Context, c client.Client, workflowID, out string) error {

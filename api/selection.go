@@ -1,0 +1,202 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/selection"
+	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/workflows"
+)
+
+// SelectionRequest is the body of POST /api/v1/campaigns/{id}/selection.
+type SelectionRequest struct {
+	Decisions []DecisionInput `json:"decisions"`
+}
+
+// DecisionInput is the committee's decision on one dossier.
+type DecisionInput struct {
+	ApplicationID              string      `json:"application_id"`
+	Decision                   string      `json:"decision"`
+	GrantedEUR                 json.Number `json:"granted_eur"`
+	Score                      int         `json:"score"`
+	Reason                     string      `json:"reason"`
+	DoubleFundingJustification string      `json:"double_funding_justification"`
+}
+
+// SelectionService checks and records a committee's selection.
+type SelectionService struct {
+	Temporal     client.Client
+	Campaigns    *CampaignService
+	Applications *store.Applications
+	PNE          *store.PNEResults
+}
+
+// SelectionResult answers a selection, recorded or only checked (dry run).
+type SelectionResult struct {
+	DryRun bool             `json:"dry_run"`
+	Totals selection.Totals `json:"totals"`
+}
+
+// Record checks the selection against the rules and, unless dryRun, records it
+// through the campaign workflow's Update (whose validator checks it again).
+func (s *SelectionService) Record(ctx context.Context, campaignID string, req *SelectionRequest, dryRun bool, requestID string) (SelectionResult, error) {
+	c, err := s.Campaigns.campaign(ctx, campaignID)
+	if err != nil {
+		return SelectionResult{}, err
+	}
+	decisions, fieldErrs := req.decisions()
+	if fieldErrs != nil {
+		return SelectionResult{}, ValidationProblem(fieldErrs)
+	}
+	dossiers, err := s.dossiers(ctx, c.ID)
+	if err != nil {
+		return SelectionResult{}, err
+	}
+	pol, err := s.Campaigns.policyOf(c)
+	if err != nil {
+		return SelectionResult{}, err
+	}
+	rules := workflows.CampaignInput{Year: c.Year, BudgetCents: c.BudgetCents, Policy: pol}.SelectionRules()
+	if dryRun {
+		if c.Phase != models.PhaseClosed {
+			return SelectionResult{}, selectionNotOpen(c.Phase)
+		}
+		if v := selection.Check(rules, dossiers, decisions); v != nil {
+			return SelectionResult{}, selectionRefused(v)
+		}
+		return SelectionResult{DryRun: true, Totals: selection.Summarise(rules, dossiers, decisions)}, nil
+	}
+	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: c.WorkflowID, UpdateID: requestID, UpdateName: workflows.UpdateSelection,
+		Args: []any{workflows.SelectionUpdate{Decisions: decisions, Dossiers: dossiers}}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	var outcome workflows.SelectionOutcome
+	if err == nil {
+		err = handle.Get(ctx, &outcome)
+	}
+	if err != nil {
+		return SelectionResult{}, updateError(err, c.Phase)
+	}
+	return SelectionResult{Totals: outcome.Totals}, nil
+}
+
+// dossiers gathers what the rules need to know of each dossier, PNE history included.
+func (s *SelectionService) dossiers(ctx context.Context, campaignID string) ([]selection.Dossier, error) {
+	apps, err := s.Applications.All(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	keys := make([]string, len(apps))
+	for i, a := range apps {
+		keys[i] = a.AssociationKey
+	}
+	missed, err := s.PNE.MissedYears(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]selection.Dossier, len(apps))
+	for i, a := range apps {
+		out[i] = selection.Dossier{
+			ApplicationID: a.ID, AssociationName: a.AssociationName, Theme: a.Theme, RequestedCents: a.RequestedCents,
+			BeneficiariesBPI: a.BeneficiariesBPI, BeneficiariesNonBPI: a.BeneficiariesNonBPI, AGIRRedundant: a.AGIRRedundant,
+			DoubleFundingWith: a.DoubleFundingWith, PNEMissedYears: missed[a.AssociationKey],
+		}
+	}
+	return out, nil
+}
+
+// decisions converts the request, amounts in cents; the rules are the workflow's to check.
+func (r *SelectionRequest) decisions() ([]selection.Decision, []FieldError) {
+	v := &validation{}
+	if len(r.Decisions) == 0 {
+		v.add("decisions", "required", "au moins une décision")
+	}
+	out := make([]selection.Decision, len(r.Decisions))
+	for i, d := range r.Decisions {
+		field := "decisions[" + strconv.Itoa(i) + "]"
+		out[i] = selection.Decision{
+			ApplicationID: strings.TrimSpace(d.ApplicationID), Decision: d.Decision, Score: d.Score,
+			Reason: strings.TrimSpace(d.Reason), DoubleFundingJustified: strings.TrimSpace(d.DoubleFundingJustification),
+		}
+		if d.GrantedEUR.String() == "" && d.Decision == selection.NotRetained {
+			continue // nothing granted
+		}
+		out[i].GrantedCents = checkEurosAllowZero(v, field+".granted_eur", d.GrantedEUR)
+	}
+	return out, v.errs
+}
+
+func selectionRefused(violations []selection.Violation) error {
+	fields := make([]FieldError, len(violations))
+	for i, v := range violations {
+		fields[i] = FieldError{Field: v.Field, Rule: v.Rule, Message: v.Message}
+	}
+	return &Problem{Status: http.StatusUnprocessableEntity, Code: "selection_refused",
+		Message: "La sélection ne respecte pas les règles de l'instruction ; rien n'a été enregistré.", Fields: fields}
+}
+
+func selectionNotOpen(phase string) error {
+	return &Problem{Status: http.StatusConflict, Code: "selection_not_open",
+		Message: fmt.Sprintf("La sélection s'enregistre une seule fois, après la clôture de l'appel (phase actuelle : %s).", phase)}
+}
+
+// updateError maps the workflow's answer to the API's.
+func updateError(err error, phase string) error {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		switch appErr.Type() {
+		case workflows.ErrTypeSelectionRefused:
+			var violations []selection.Violation
+			if appErr.Details(&violations) == nil {
+				return selectionRefused(violations)
+			}
+		case workflows.ErrTypeSelectionNotOpen:
+			return selectionNotOpen(phase)
+		}
+	}
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return selectionNotOpen(phase) // the workflow has ended: nothing left to select
+	}
+	return err
+}
+
+type selectionHandlers struct{ svc *SelectionService }
+
+// record answers POST /api/v1/campaigns/{id}/selection[?dry_run=true].
+func (h selectionHandlers) record(c *gin.Context) {
+	body, err := readBody(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	var req SelectionRequest
+	if err := decodeStrict(body, &req); err != nil {
+		respondError(c, err)
+		return
+	}
+	dryRun := c.Query("dry_run") == "true"
+	key, err := idempotencyKey(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	res, err := h.svc.Record(c.Request.Context(), c.Param("id"), &req, dryRun, key)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}

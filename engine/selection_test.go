@@ -1,0 +1,96 @@
+package engine_test
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestTheCommitteeSelectsAndEveryPorteurIsTold(t *testing.T) {
+	d := startDev(t, t.TempDir())
+	defer d.Stop()
+
+	body := campaignBody(time.Second, 10*time.Second)
+	body["themes"] = []string{"langue", "emploi", "sante"}
+	_, created := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns", body)
+	campaignID := created["id"].(string)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, "published", campaignState(t, d, campaignID))
+	}, 30*time.Second, 200*time.Millisecond)
+
+	filing := d.HTTPURL + "/api/v1/campaigns/" + campaignID + "/applications"
+	_, langue := do(t, http.MethodPost, filing, applicationBody("Ateliers sociolinguistiques"))
+	sante := applicationBody("Accès aux soins des primo-arrivants")
+	sante["association"] = map[string]any{"rna": "W691234567", "name": "Santé pour tous", "email": "contact@sante.example.org", "cer_signed": true}
+	sante["project"].(map[string]any)["theme"] = "sante"
+	sante["project"].(map[string]any)["requested_eur"] = 10000
+	_, health := do(t, http.MethodPost, filing, sante)
+	langueID, santeID := langue["id"].(string), health["id"].(string)
+
+	selectionURL := d.HTTPURL + "/api/v1/campaigns/" + campaignID + "/selection"
+	both := map[string]any{"decisions": []map[string]any{
+		{"application_id": langueID, "decision": "retenu", "granted_eur": 15000, "score": 80},
+		{"application_id": santeID, "decision": "retenu", "granted_eur": 10000, "score": 70},
+	}}
+	status, problem := do(t, http.MethodPost, selectionURL, both)
+	require.Equal(t, http.StatusConflict, status, "before closure: %v", problem)
+
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, "closed", campaignState(t, d, campaignID))
+	}, 30*time.Second, 200*time.Millisecond)
+
+	// 60 % to employment and language: refused, with the figures, and nothing recorded.
+	status, problem = do(t, http.MethodPost, selectionURL+"?dry_run=true", both)
+	require.Equal(t, http.StatusUnprocessableEntity, status, "%v", problem)
+	require.Equal(t, "employment_language_share", fieldRules(problem)["decisions"])
+	status, problem = do(t, http.MethodPost, selectionURL, both)
+	require.Equal(t, http.StatusUnprocessableEntity, status, "%v", problem)
+	require.Contains(t, problem["error"].(map[string]any)["fields"].([]any)[0].(map[string]any)["message"], "60,0\u00a0%")
+	require.Equal(t, "closed", campaignState(t, d, campaignID))
+
+	chosen := map[string]any{"decisions": []map[string]any{
+		{"application_id": langueID, "decision": "retenu", "granted_eur": 15000, "score": 80},
+		{"application_id": santeID, "decision": "non_retenu", "score": 40, "reason": "Projet hors des priorités de l'emploi et de la langue."},
+	}}
+	status, checked := do(t, http.MethodPost, selectionURL+"?dry_run=true", chosen)
+	require.Equal(t, http.StatusOK, status, "%v", checked)
+	require.Equal(t, true, checked["dry_run"])
+	require.Equal(t, "closed", campaignState(t, d, campaignID), "a dry run records nothing")
+
+	status, recorded := do(t, http.MethodPost, selectionURL, chosen)
+	require.Equal(t, http.StatusOK, status, "%v", recorded)
+	require.EqualValues(t, 1_500_000, recorded["totals"].(map[string]any)["GrantedCents"])
+	require.Equal(t, "selected", campaignState(t, d, campaignID))
+	status, _ = do(t, http.MethodPost, selectionURL, chosen)
+	require.Equal(t, http.StatusConflict, status, "recorded once")
+
+	// Each dossier's workflow records the decision and tells its porteur de projet.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+langueID, nil)
+		_, b := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+santeID, nil)
+		assert.Equal(c, "retained", a["state"])
+		assert.Equal(c, "not_retained", b["state"])
+		_, emails := do(t, http.MethodGet, d.HTTPURL+"/api/v1/emails?purpose=application_decided", nil)
+		assert.EqualValues(c, 2, emails["total"])
+	}, 30*time.Second, 250*time.Millisecond)
+	caught, err := d.Catcher.List()
+	require.NoError(t, err)
+	subjects := map[string]string{}
+	for _, s := range caught {
+		if !strings.HasPrefix(s.Subject, "Votre projet") {
+			continue
+		}
+		subjects[s.To[0]] = s.Subject
+		if s.To[0] == "contact@sante.example.org" {
+			msg, err := d.Catcher.Get(s.ID)
+			require.NoError(t, err)
+			require.Contains(t, msg.TextBody, "Motif : Projet hors des priorités de l'emploi et de la langue.")
+		}
+	}
+	require.Equal(t, "Votre projet est retenu : Ateliers sociolinguistiques", subjects["contact@accueil-rhone.example.org"])
+	require.Equal(t, "Votre projet n'est pas retenu : Accès aux soins des primo-arrivants", subjects["contact@sante.example.org"])
+}

@@ -1,0 +1,82 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"time"
+
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/models"
+)
+
+// All returns every dossier of a call, in the order of filing (the committee reviews them all, §8).
+func (s *Applications) All(ctx context.Context, campaignID string) ([]models.Application, error) {
+	var all []models.Application
+	err := s.db.WithContext(ctx).Where("campaign_id = ?", campaignID).Order("created_at, id").Find(&all).Error
+	return all, err
+}
+
+// DecisionRecord is the committee's decision on one dossier.
+type DecisionRecord struct {
+	ApplicationID              string
+	Decision                   string // "retenu" | "non_retenu"
+	GrantedCents               int64
+	Score                      int
+	Reason                     string
+	DoubleFundingJustification string
+}
+
+// RecordSelection writes the committee's decisions and the call's new phase in
+// one transaction. Repeating it (a retried activity) writes the same values.
+func (s *Applications) RecordSelection(ctx context.Context, campaignID string, decisions []DecisionRecord, at time.Time) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, d := range decisions {
+			res := tx.Model(&models.Application{}).Where("id = ? AND campaign_id = ?", d.ApplicationID, campaignID).Updates(map[string]any{
+				"decision": d.Decision, "granted_cents": d.GrantedCents, "score": d.Score, "decision_reason": d.Reason,
+				"double_funding_justification": d.DoubleFundingJustification, "decided_at": at.UTC(),
+			})
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				return fmt.Errorf("application %s of campaign %s: %w", d.ApplicationID, campaignID, ErrNotFound)
+			}
+		}
+		return tx.Model(&models.Campaign{}).Where("id = ?", campaignID).Updates(map[string]any{
+			"phase": models.PhaseSelected, "selected_at": gorm.Expr("COALESCE(selected_at, ?)", at.UTC()),
+		}).Error
+	})
+}
+
+// PNEResults reads and writes who answered the PNE questionnaire each year.
+type PNEResults struct{ db *gorm.DB }
+
+// NewPNEResults returns the PNE history queries on db.
+func NewPNEResults(db *gorm.DB) *PNEResults { return &PNEResults{db: db} }
+
+// Record writes whether a structure answered the PNE of a year; recording it again overwrites.
+func (s *PNEResults) Record(ctx context.Context, associationKey string, year int, answered bool, at *time.Time) error {
+	r := models.PNEResult{AssociationKey: associationKey, Year: year}
+	return s.db.WithContext(ctx).Where(r).Assign(models.PNEResult{Answered: answered, AnsweredAt: at}).FirstOrCreate(&r).Error
+}
+
+// MissedYears returns, for each association, the years whose PNE it did not answer, ascending.
+func (s *PNEResults) MissedYears(ctx context.Context, associationKeys []string) (map[string][]int, error) {
+	missed := map[string][]int{}
+	if len(associationKeys) == 0 {
+		return missed, nil
+	}
+	var rows []models.PNEResult
+	if err := s.db.WithContext(ctx).Where("association_key IN ? AND answered = ?", associationKeys, false).Find(&rows).Error; err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		missed[r.AssociationKey] = append(missed[r.AssociationKey], r.Year)
+	}
+	for _, years := range missed {
+		sort.Ints(years)
+	}
+	return missed, nil
+}

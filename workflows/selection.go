@@ -1,0 +1,83 @@
+package workflows
+
+import (
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/selection"
+)
+
+// UpdateSelection records the committee's decisions on a closed call. It is an
+// Update with a validator: a selection that breaks a rule is refused before it
+// enters the history, and the caller gets every violation at once.
+const UpdateSelection = "selection"
+
+// Error types of a refused selection.
+const (
+	// ErrTypeSelectionRefused carries []selection.Violation as details.
+	ErrTypeSelectionRefused = "SelectionRefused"
+	// ErrTypeSelectionNotOpen: the call is not closed yet, or its selection is already recorded.
+	ErrTypeSelectionNotOpen = "SelectionNotOpen"
+)
+
+// SelectionUpdate is the committee's selection with the facts the rules need,
+// gathered from the database by the API (validators may not do I/O).
+type SelectionUpdate struct {
+	Decisions []selection.Decision
+	Dossiers  []selection.Dossier
+}
+
+// SelectionOutcome is what a recorded selection amounts to.
+type SelectionOutcome struct {
+	Totals selection.Totals
+}
+
+// SelectionRules are the rules of this campaign: its envelope and its policy's thresholds.
+func (in CampaignInput) SelectionRules() selection.Rules {
+	s := in.Policy.Selection
+	return selection.Rules{
+		EnvelopeCents:                 in.BudgetCents,
+		Year:                          in.Year,
+		EmploymentLanguageThemes:      s.EmploymentLanguageThemes,
+		EmploymentLanguageMinPercent:  s.EmploymentLanguageMinPercent,
+		NonBPIBeneficiariesMinPercent: s.NonBPIBeneficiariesMinPercent,
+		PNEMissesBlockingRenewal:      s.PNEMissesBlockingRenewal,
+	}
+}
+
+func (c *campaign) validateSelection(u SelectionUpdate) error {
+	if c.state.Phase != models.PhaseClosed {
+		return temporal.NewApplicationError("la sélection s'enregistre une fois, après la clôture de l'appel (phase actuelle : "+c.state.Phase+")",
+			ErrTypeSelectionNotOpen)
+	}
+	if violations := selection.Check(c.in.SelectionRules(), u.Dossiers, u.Decisions); violations != nil {
+		return temporal.NewApplicationError("la sélection ne respecte pas les règles de l'instruction", ErrTypeSelectionRefused, violations)
+	}
+	return nil
+}
+
+func (c *campaign) recordSelection(ctx workflow.Context, u SelectionUpdate) (SelectionOutcome, error) {
+	ctx = workflow.WithActivityOptions(ctx, recordOptions)
+	rec := activities.SelectionRecord{CampaignID: c.in.CampaignID, Decisions: u.Decisions, At: workflow.Now(ctx)}
+	if err := workflow.ExecuteActivity(ctx, acts.RecordSelection, rec).Get(ctx, nil); err != nil {
+		return SelectionOutcome{}, err
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, PhaseKey.ValueSet(models.PhaseSelected)); err != nil {
+		return SelectionOutcome{}, err
+	}
+	c.state.Phase = models.PhaseSelected
+	c.state.SelectedAt = &rec.At
+	return SelectionOutcome{Totals: selection.Summarise(c.in.SelectionRules(), u.Dossiers, u.Decisions)}, nil
+}
+
+// awaitSelection waits for the committee's decisions, then passes each one to its dossier's workflow.
+func (c *campaign) awaitSelection(ctx workflow.Context) error {
+	if err := workflow.Await(ctx, func() bool { return c.state.Phase == models.PhaseSelected }); err != nil {
+		return err
+	}
+	ctx = workflow.WithActivityOptions(ctx, dispatchOptions)
+	ref := activities.CampaignRef{CampaignID: c.in.CampaignID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
+	return workflow.ExecuteActivity(ctx, acts.DispatchDecisions, ref).Get(ctx, nil)
+}
