@@ -25,6 +25,7 @@ type Activities struct {
 	Campaigns    *store.Campaigns
 	Applications *store.Applications
 	Emails       *store.Emails
+	Conventions  *store.Conventions
 	Outbox       *mail.Outbox
 	// Temporal signals other workflows (a call's dossiers after the selection).
 	Temporal client.Client

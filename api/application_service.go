@@ -121,6 +121,9 @@ type ApplicationView struct {
 	State             string `json:"state"`
 	StateSource       string `json:"state_source"`
 	Acknowledged      *bool  `json:"acknowledged,omitempty"`
+	// ConventionID and ConventionState once the retained dossier's convention is drawn up.
+	ConventionID    string `json:"convention_id,omitempty"`
+	ConventionState string `json:"convention_state,omitempty"`
 }
 
 func applicationView(a *models.Application) ApplicationView {
@@ -154,6 +157,7 @@ func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationVie
 		return view, nil
 	}
 	view.State, view.StateSource, view.Acknowledged = st.State, "workflow", &st.Acknowledged
+	view.ConventionID, view.ConventionState = st.ConventionID, st.Convention
 	return view, nil
 }
 

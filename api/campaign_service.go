@@ -53,6 +53,7 @@ func (s *CampaignService) Create(ctx context.Context, req *CampaignRequest, rawB
 	c.ID = uuid.NewString()
 	c.WorkflowID = workflows.CampaignWorkflowID(c.Year, c.Level, c.Territory, c.ID)
 	c.Phase = models.PhaseScheduled
+	c.Policy = valid.policy
 	c.RequestHash = hashBody(rawBody)
 	if idempotencyKey != "" {
 		c.IdempotencyKey = &idempotencyKey

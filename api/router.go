@@ -20,6 +20,7 @@ type Deps struct {
 	Campaigns    *CampaignService
 	Applications *ApplicationService
 	Selection    *SelectionService
+	Conventions  *ConventionService
 	DB           *gorm.DB
 	Temporal     client.Client
 	// Catcher is the dev mail catcher whose pages are served under /dev/mail; nil in production.
@@ -51,6 +52,10 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.GET("/campaigns/:id/applications", applications.list)
 	v1.GET("/applications/:id", applications.get)
 	v1.POST("/campaigns/:id/selection", selectionHandlers{svc: d.Selection}.record)
+	conventions := conventionHandlers{svc: d.Conventions}
+	v1.GET("/conventions/:id", conventions.get)
+	v1.GET("/conventions/:id/document", conventions.document)
+	v1.POST("/conventions/:id/signature", conventions.sign)
 	v1.GET("/emails", emailHandlers{emails: store.NewEmails(d.DB)}.list)
 
 	if d.Catcher != nil {

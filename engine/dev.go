@@ -81,6 +81,8 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (d *Dev,
 		DevMode: true, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
 	router := api.NewRouter(api.Deps{
 		Campaigns: campaigns,
+		Conventions: &api.ConventionService{Temporal: d.Temporal, Conventions: acts.Conventions,
+			Applications: acts.Applications, Campaigns: acts.Campaigns},
 		Selection: &api.SelectionService{Temporal: d.Temporal, Campaigns: campaigns, Applications: acts.Applications,
 			PNE: store.NewPNEResults(d.DB)},
 		Applications: &api.ApplicationService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Applications: acts.Applications,

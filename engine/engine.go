@@ -54,7 +54,7 @@ func newActivities(db *gorm.DB, tc client.Client, cfg config.Config, log *slog.L
 		return nil, fmt.Errorf("AAP_MAIL_FROM: %w", err)
 	}
 	return &activities.Activities{
-		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Outbox: outbox, Temporal: tc, Logger: log,
+		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Conventions: store.NewConventions(db), Outbox: outbox, Temporal: tc, Logger: log,
 	}, nil
 }
 

@@ -41,6 +41,8 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
 	router := api.NewRouter(api.Deps{
 		Campaigns: campaigns,
+		Conventions: &api.ConventionService{Temporal: tc, Conventions: store.NewConventions(db),
+			Applications: applications, Campaigns: campaignStore},
 		Selection: &api.SelectionService{Temporal: tc, Campaigns: campaigns, Applications: applications, PNE: store.NewPNEResults(db)},
 		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaignStore, Applications: applications,
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},

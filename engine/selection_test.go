@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"io"
 	"net/http"
 	"strings"
 	"testing"
@@ -93,4 +94,64 @@ func TestTheCommitteeSelectsAndEveryPorteurIsTold(t *testing.T) {
 	}
 	require.Equal(t, "Votre projet est retenu : Ateliers sociolinguistiques", subjects["contact@accueil-rhone.example.org"])
 	require.Equal(t, "Votre projet n'est pas retenu : Accès aux soins des primo-arrivants", subjects["contact@sante.example.org"])
+}
+
+func TestARetainedDossierGetsItsConventionToSign(t *testing.T) {
+	d := startDev(t, t.TempDir())
+	defer d.Stop()
+	_, created := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns", campaignBody(0, 6*time.Second))
+	campaignID := created["id"].(string)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, "published", campaignState(t, d, campaignID))
+	}, 30*time.Second, 200*time.Millisecond)
+	_, filed := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns/"+campaignID+"/applications", applicationBody("Ateliers sociolinguistiques"))
+	appID := filed["id"].(string)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, "closed", campaignState(t, d, campaignID))
+	}, 30*time.Second, 200*time.Millisecond)
+	status, _ := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns/"+campaignID+"/selection", map[string]any{"decisions": []map[string]any{
+		{"application_id": appID, "decision": "retenu", "granted_eur": 12500.5, "score": 90},
+	}})
+	require.Equal(t, http.StatusOK, status)
+
+	// The convention arrives as a PDF, and the API serves the same document.
+	var conventionID string
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID, nil)
+		conventionID, _ = a["convention_id"].(string)
+		assert.Equal(c, "awaiting_signature", a["convention_state"])
+		_, emails := do(t, http.MethodGet, d.HTTPURL+"/api/v1/emails?purpose=convention_to_sign", nil)
+		assert.EqualValues(c, 1, emails["total"])
+	}, 30*time.Second, 250*time.Millisecond)
+	caught, err := d.Catcher.List()
+	require.NoError(t, err)
+	var toSign string
+	for _, s := range caught {
+		if s.Subject == "Convention à signer : Ateliers sociolinguistiques" {
+			toSign = s.ID
+		}
+	}
+	msg, err := d.Catcher.Get(toSign)
+	require.NoError(t, err)
+	require.Contains(t, msg.TextBody, "12\u00a0500,50\u00a0€")
+	require.Len(t, msg.Attachments, 1)
+	require.Equal(t, "application/pdf", msg.Attachments[0].ContentType)
+	require.True(t, strings.HasPrefix(string(msg.Attachments[0].Content), "%PDF-"))
+	resp, err := http.Get(d.HTTPURL + "/api/v1/conventions/" + conventionID + "/document")
+	require.NoError(t, err)
+	served, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	require.NoError(t, err)
+	require.Equal(t, msg.Attachments[0].Content, served, "the PDF served is the one sent")
+
+	// Signed once; a second signature is refused.
+	signature := d.HTTPURL + "/api/v1/conventions/" + conventionID + "/signature"
+	status, problem := do(t, http.MethodPost, signature, map[string]any{"signed_by": " "})
+	require.Equal(t, http.StatusUnprocessableEntity, status, "%v", problem)
+	status, signed := do(t, http.MethodPost, signature, map[string]any{"signed_by": "Marie Curie, présidente"})
+	require.Equal(t, http.StatusOK, status, "%v", signed)
+	require.Equal(t, "signed", signed["state"])
+	require.Equal(t, "Marie Curie, présidente", signed["signed_by"])
+	status, _ = do(t, http.MethodPost, signature, map[string]any{"signed_by": "Marie Curie, présidente"})
+	require.Equal(t, http.StatusConflict, status)
 }

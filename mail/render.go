@@ -21,6 +21,10 @@ const (
 	TemplateCampaignClosed      = "campaign_closed"
 	TemplateEmailUndeliverable  = "email_undeliverable"
 	TemplateApplicationDecided  = "application_decided"
+	TemplateConventionToSign    = "convention_to_sign"
+	TemplateConventionReminder  = "convention_reminder"
+	TemplateConventionUnsigned  = "convention_unsigned"
+	TemplateConventionLapsed    = "convention_lapsed"
 )
 
 //go:embed templates/*.tmpl

@@ -2,7 +2,11 @@
 // The API reads lists and counts from these tables; the workflows' activities write them.
 package models
 
-import "time"
+import (
+	"time"
+
+	"github.com/dian-p104/aap/policy"
+)
 
 // Campaign phases, in the order a call for projects lives them.
 const (
@@ -37,6 +41,9 @@ type Campaign struct {
 	ContactEmail       string    `gorm:"size:254" json:"contact_email"`
 	// PolicyName is the policy fixed at start ("2024", "2025", "demo").
 	PolicyName string `gorm:"size:16" json:"policy"`
+	// Policy is a copy of that policy as it was at start: activities read the
+	// campaign's rules from it, so a later edit of the files changes nothing.
+	Policy policy.Policy `gorm:"serializer:json" json:"-"`
 	// Phase is the last phase the workflow recorded.
 	Phase       string     `gorm:"size:32;index" json:"-"`
 	PublishedAt *time.Time `json:"published_at,omitempty"`

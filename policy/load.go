@@ -194,4 +194,26 @@ func (p *Policy) validateRules(bad reporter) {
 	if p.CTAI.NewContractMaxEUR <= 0 {
 		bad("ctai.new_contract_max_eur", "a positive amount in euros")
 	}
+	p.validateConvention(bad)
+}
+
+func (p *Policy) validateConvention(bad reporter) {
+	c := p.Convention
+	last := Duration(0)
+	for _, r := range c.RemindersAfter {
+		if r <= last {
+			bad("convention.reminders_after", "positive delays in increasing order")
+			break
+		}
+		last = r
+	}
+	if c.WarnCorrespondentAfter <= last {
+		bad("convention.warn_correspondent_after", "must come after the last reminder")
+	}
+	if c.LapseAfter <= c.WarnCorrespondentAfter {
+		bad("convention.lapse_after", "must come after convention.warn_correspondent_after")
+	}
+	if c.FiscalYearEnd.IsZero() {
+		bad("convention.fiscal_year_end", "required (MM-DD)")
+	}
 }

@@ -35,6 +35,18 @@ type Policy struct {
 	FinancialReport FinancialReport `yaml:"financial_report" json:"financial_report"`
 	// CTAI holds the territorial contracts' ceilings (§3).
 	CTAI CTAI `yaml:"ctai" json:"ctai"`
+	// Convention holds the signature schedule of the subsidy agreements.
+	Convention Convention `yaml:"convention" json:"convention"`
+}
+
+// Convention is the schedule of a convention sent for signature: reminders to
+// the association, a warning to the correspondent, then the convention lapses.
+type Convention struct {
+	RemindersAfter         []Duration `yaml:"reminders_after" json:"reminders_after"`
+	WarnCorrespondentAfter Duration   `yaml:"warn_correspondent_after" json:"warn_correspondent_after"`
+	LapseAfter             Duration   `yaml:"lapse_after" json:"lapse_after"`
+	// FiscalYearEnd of the subsidy (the compte-rendu financier is due some months after it, §8.4).
+	FiscalYearEnd MonthDay `yaml:"fiscal_year_end" json:"fiscal_year_end"`
 }
 
 // Calendar holds the yearly deadlines as month-days of the campaign's year, in Europe/Paris.

@@ -28,6 +28,8 @@ func TestShippedPoliciesCarryTheInstructionsFigures(t *testing.T) {
 	require.Equal(t, 70, p2024.Selection.EmploymentLanguageMinPercent)
 	require.Equal(t, 30, p2024.Selection.NonBPIBeneficiariesMinPercent)
 	require.Equal(t, 2, p2024.Selection.PNEMissesBlockingRenewal)
+	require.Equal(t, []Duration{Duration(7 * 24 * time.Hour), Duration(14 * 24 * time.Hour)}, p2024.Convention.RemindersAfter)
+	require.Equal(t, Duration(30*24*time.Hour), p2024.Convention.LapseAfter)
 
 	p2025, err := s.ForYear(2025)
 	require.NoError(t, err)
@@ -62,6 +64,7 @@ selection: {employment_language_min_percent: 70, non_bpi_beneficiaries_min_perce
 pne: {target_response_percent: 100, reminder_days_after_send: [7, 14]}
 financial_report: {months_after_fiscal_year_end: 6}
 ctai: {new_contract_max_eur: 150000}
+convention: {reminders_after: [7d, 14d], warn_correspondent_after: 21d, lapse_after: 30d, fiscal_year_end: "12-31"}
 `
 
 func TestLoadValidatesEachFileNamingTheField(t *testing.T) {
@@ -78,6 +81,9 @@ func TestLoadValidatesEachFileNamingTheField(t *testing.T) {
 		{"PNE rule off", "2030.yaml", replace(validYear, "renewal: 1", "renewal: 0"), "selection.pne_misses_blocking_renewal"},
 		{"reminders out of order", "2030.yaml", replace(validYear, "[7, 14]", "[14, 7]"), "pne.reminder_days_after_send"},
 		{"bad file name", "latest.yaml", validYear, "file name must be a year"},
+		{"lapse before warning", "2030.yaml", replace(validYear, "lapse_after: 30d", "lapse_after: 20d"), "convention.lapse_after"},
+		{"reminders out of order", "2030.yaml", replace(validYear, "[7d, 14d]", "[14d, 7d]"), "convention.reminders_after"},
+		{"bad duration", "2030.yaml", replace(validYear, "lapse_after: 30d", "lapse_after: 30 days"), "is not a duration"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

@@ -89,17 +89,30 @@ func (d Date) French() string {
 var frenchMonths = [12]string{"janvier", "février", "mars", "avril", "mai", "juin",
 	"juillet", "août", "septembre", "octobre", "novembre", "décembre"}
 
-// Duration is a time.Duration written as "90s", "3m" in policy files.
+// Duration is a delay written "7d" (days) or in the Go syntax "90s", "3m", "36h" in policy files.
 type Duration time.Duration
 
-// MarshalText writes the Go duration syntax.
-func (d Duration) MarshalText() ([]byte, error) { return []byte(time.Duration(d).String()), nil }
+const day = 24 * time.Hour
 
-// UnmarshalText reads the Go duration syntax.
+// MarshalText writes whole days as "7d", anything else in the Go syntax.
+func (d Duration) MarshalText() ([]byte, error) {
+	if v := time.Duration(d); v > 0 && v%day == 0 {
+		return []byte(fmt.Sprintf("%dd", v/day)), nil
+	}
+	return []byte(time.Duration(d).String()), nil
+}
+
+// UnmarshalText reads "7d" or the Go duration syntax.
 func (d *Duration) UnmarshalText(b []byte) error {
-	v, err := time.ParseDuration(string(b))
+	s := string(b)
+	var days int
+	if n, err := fmt.Sscanf(s, "%dd", &days); err == nil && n == 1 && fmt.Sprintf("%dd", days) == s {
+		*d = Duration(time.Duration(days) * day)
+		return nil
+	}
+	v, err := time.ParseDuration(s)
 	if err != nil {
-		return fmt.Errorf("%q is not a duration such as 90s or 3m", string(b))
+		return fmt.Errorf("%q is not a duration such as 7d, 36h or 90s", s)
 	}
 	*d = Duration(v)
 	return nil

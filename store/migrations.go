@@ -139,6 +139,34 @@ var migrations = []*gormigrate.Migration{
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("pne_results") },
 	},
+	{
+		ID: "2026112905_conventions",
+		Migrate: func(tx *gorm.DB) error {
+			type campaign struct{ Policy string }
+			type convention struct {
+				ID                    string `gorm:"primaryKey;size:36"`
+				ApplicationID         string `gorm:"size:36;uniqueIndex"`
+				CampaignID            string `gorm:"size:36;index"`
+				Reference             string `gorm:"size:40;uniqueIndex"`
+				Kind                  string `gorm:"size:16"`
+				GrantedCents          int64
+				PNECloseDate          time.Time
+				FiscalYearEnd         time.Time
+				FinancialReportMonths int
+				State                 string `gorm:"size:32;index"`
+				SignedBy              string `gorm:"size:300"`
+				SignedAt              *time.Time
+				LapsedAt              *time.Time
+				CreatedAt             time.Time
+				UpdatedAt             time.Time
+			}
+			if err := tx.Table("campaigns").Migrator().AddColumn(&campaign{}, "Policy"); err != nil {
+				return err
+			}
+			return tx.Table("conventions").Migrator().CreateTable(&convention{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("conventions") },
+	},
 }
 
 const migrationsTable = "schema_migrations"

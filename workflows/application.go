@@ -38,11 +38,15 @@ type ApplicationState struct {
 	AcknowledgementFailed bool   `json:"acknowledgement_failed,omitempty"`
 	// DecisionNotificationFailed: the committee's answer could not be delivered.
 	DecisionNotificationFailed bool `json:"decision_notification_failed,omitempty"`
+	// ConventionID and Convention (its state) once a retained dossier's convention is drawn up.
+	ConventionID string `json:"convention_id,omitempty"`
+	Convention   string `json:"convention,omitempty"`
 }
 
 // ApplicationResult is returned when the dossier's workflow ends.
 type ApplicationResult struct {
-	State string
+	State      string
+	Convention string // signed or lapsed, for a retained dossier
 }
 
 // ApplicationWorkflow carries one dossier. Each dossier is a standalone
@@ -105,7 +109,12 @@ func awaitDecision(ctx workflow.Context, in ApplicationInput, ref activities.App
 		workflow.GetLogger(ctx).Warn("decision not delivered", "application", in.ApplicationID, "error", err)
 		st.DecisionNotificationFailed = true
 	}
-	return ApplicationResult{State: st.State}, nil
+	if state == models.ApplicationRetained && workflow.GetVersion(ctx, changeConvention, workflow.DefaultVersion, 1) == 1 {
+		if err := carryConvention(ctx, in, ref, st); err != nil {
+			return ApplicationResult{}, err
+		}
+	}
+	return ApplicationResult{State: st.State, Convention: st.Convention}, nil
 }
 
 // isEmailRefused tells a permanent refusal from the relay (worth telling the

@@ -17,4 +17,7 @@ const (
 	// changeAwaitDecision: a dossier under review waits for the committee's
 	// decision and tells its porteur de projet.
 	changeAwaitDecision = "await-decision"
+	// changeConvention: a retained dossier's workflow sends its convention for
+	// signature and carries it to signed or lapsed.
+	changeConvention = "convention"
 )

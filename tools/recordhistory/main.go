@@ -7,7 +7,8 @@
 //	go run ./tools/recordhistory -dir workflows/testdata/histories -version v2
 //
 // writes campaign-v2.json and application-v2.json: a call with one dossier,
-// published, closed, and its selection recorded (the dossier retained).
+// published, closed, its selection recorded (the dossier retained), and the
+// dossier's convention signed.
 package main
 
 import (
@@ -77,6 +78,9 @@ func record(outDir, version string) error {
 	if err := postOK(d.HTTPURL+"/api/v1/campaigns/"+campaign.ID+"/selection", selection); err != nil {
 		return err
 	}
+	if err := signConvention(ctx, d.HTTPURL, application.ID); err != nil {
+		return err
+	}
 	for name, workflowID := range map[string]string{"campaign": campaign.WorkflowID, "application": application.WorkflowID} {
 		if err := d.Temporal.GetWorkflow(ctx, workflowID, "").Get(ctx, nil); err != nil {
 			return fmt.Errorf("%s workflow: %w", name, err)
@@ -127,6 +131,26 @@ func post(url string, body map[string]any) (created, error) {
 		return created{}, fmt.Errorf("POST %s: status %d, %v", url, resp.StatusCode, err)
 	}
 	return c, nil
+}
+
+// signConvention waits for the retained dossier's convention and signs it.
+func signConvention(ctx context.Context, baseURL, applicationID string) error {
+	for ctx.Err() == nil {
+		resp, err := http.Get(baseURL + "/api/v1/applications/" + applicationID)
+		if err != nil {
+			return err
+		}
+		var app struct {
+			ConventionID string `json:"convention_id"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&app)
+		resp.Body.Close()
+		if err == nil && app.ConventionID != "" {
+			return postOK(baseURL+"/api/v1/conventions/"+app.ConventionID+"/signature", map[string]any{"signed_by": "Présidente"})
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return ctx.Err()
 }
 
 func postOK(url string, body map[string]any) error {

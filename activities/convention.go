@@ -1,0 +1,173 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/dian-p104/aap/convention"
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/territory"
+)
+
+// ConventionPlan is the signature schedule of a convention, from its campaign's policy.
+type ConventionPlan struct {
+	ConventionID           string
+	RemindersAfter         []time.Duration
+	WarnCorrespondentAfter time.Duration
+	LapseAfter             time.Duration
+}
+
+// PrepareConvention draws up the retained dossier's convention (once) with the
+// terms of its campaign's policy, and returns its signature schedule.
+func (a *Activities) PrepareConvention(ctx context.Context, ref ApplicationRef) (ConventionPlan, error) {
+	app, c, err := a.dossier(ctx, ref.ApplicationID)
+	if err != nil {
+		return ConventionPlan{}, err
+	}
+	p := c.Policy
+	year := c.Year
+	pneClose := time.Now().AddDate(0, 6, 0) // the demo policy has no calendar
+	if !p.Calendar.PNEClose.IsZero() {
+		// The funded year is evaluated by the next year's questionnaire (§8.4).
+		pneClose = p.Calendar.PNEClose.In(year + 1).EndOfDay()
+	}
+	conv, err := a.Conventions.Ensure(ctx, &models.Convention{
+		ID: uuid.NewString(), ApplicationID: app.ID, CampaignID: c.ID,
+		Reference: fmt.Sprintf("CONV-%d-%s-%s", year, c.Territory, strings.ToUpper(app.ID[:8])),
+		Kind:      convention.Annual, GrantedCents: app.GrantedCents, PNECloseDate: pneClose,
+		FiscalYearEnd:         p.Convention.FiscalYearEnd.In(year).EndOfDay(),
+		FinancialReportMonths: p.FinancialReport.MonthsAfterFiscalYearEnd,
+		State:                 models.ConventionAwaitingSignature,
+	})
+	if err != nil {
+		return ConventionPlan{}, err
+	}
+	plan := ConventionPlan{
+		ConventionID:           conv.ID,
+		WarnCorrespondentAfter: time.Duration(p.Convention.WarnCorrespondentAfter),
+		LapseAfter:             time.Duration(p.Convention.LapseAfter),
+	}
+	for _, r := range p.Convention.RemindersAfter {
+		plan.RemindersAfter = append(plan.RemindersAfter, time.Duration(r))
+	}
+	return plan, nil
+}
+
+// ConventionRef names a convention's step: which dossier, when it was sent, when it lapses, which reminder.
+type ConventionRef struct {
+	ApplicationRef
+	SentAt   time.Time
+	LapseAt  time.Time
+	Reminder int
+}
+
+// ConventionEmail is the data of every convention email.
+type ConventionEmail struct {
+	ApplicationID    string
+	Reference        string
+	AssociationName  string
+	ProjectTitle     string
+	CampaignTitle    string
+	TerritoryLabel   string
+	GrantedCents     int64
+	SentAt           time.Time
+	LapseAt          time.Time
+	Reminder         int
+	ForCorrespondent bool
+	ReplyTo          string
+	SenderLabel      string
+}
+
+// SendConventionForSignature emails the convention (PDF attached) to the porteur de projet.
+func (a *Activities) SendConventionForSignature(ctx context.Context, ref ConventionRef) error {
+	return a.conventionEmail(ctx, ref, mail.TemplateConventionToSign, "convention-to-sign/porteur", false, true)
+}
+
+// RemindConventionSignature reminds the porteur de projet to sign (reminder n° ref.Reminder).
+func (a *Activities) RemindConventionSignature(ctx context.Context, ref ConventionRef) error {
+	return a.conventionEmail(ctx, ref, mail.TemplateConventionReminder, fmt.Sprintf("convention-reminder-%d/porteur", ref.Reminder), false, false)
+}
+
+// WarnConventionUnsigned warns the correspondent that the convention is still unsigned.
+func (a *Activities) WarnConventionUnsigned(ctx context.Context, ref ConventionRef) error {
+	return a.conventionEmail(ctx, ref, mail.TemplateConventionUnsigned, "convention-unsigned/correspondent", true, false)
+}
+
+// LapseConvention records the unsigned convention as lapsed and tells both the
+// porteur de projet and the correspondent.
+func (a *Activities) LapseConvention(ctx context.Context, ref ConventionRef) error {
+	conv, err := a.Conventions.ByApplication(ctx, ref.ApplicationID)
+	if err != nil {
+		return storeError(err)
+	}
+	if err := a.Conventions.RecordLapsed(ctx, conv.ID, ref.LapseAt); err != nil {
+		return storeError(err)
+	}
+	if err := a.conventionEmail(ctx, ref, mail.TemplateConventionLapsed, "convention-lapsed/porteur", false, false); err != nil {
+		return err
+	}
+	return a.conventionEmail(ctx, ref, mail.TemplateConventionLapsed, "convention-lapsed/correspondent", true, false)
+}
+
+// SignatureRecord is a convention's signature.
+type SignatureRecord struct {
+	ConventionID string
+	SignedBy     string
+	At           time.Time
+}
+
+// RecordConventionSigned writes the signature (the first one stands).
+func (a *Activities) RecordConventionSigned(ctx context.Context, in SignatureRecord) error {
+	return storeError(a.Conventions.RecordSigned(ctx, in.ConventionID, in.SignedBy, in.At))
+}
+
+func (a *Activities) conventionEmail(ctx context.Context, ref ConventionRef, template, purposeKey string, toCorrespondent, attachPDF bool) error {
+	app, c, err := a.dossier(ctx, ref.ApplicationID)
+	if err != nil {
+		return err
+	}
+	conv, err := a.Conventions.ByApplication(ctx, app.ID)
+	if err != nil {
+		return storeError(err)
+	}
+	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
+	data := ConventionEmail{
+		ApplicationID: app.ID, Reference: conv.Reference, AssociationName: app.AssociationName, ProjectTitle: app.Title,
+		CampaignTitle: c.Title, TerritoryLabel: label, GrantedCents: conv.GrantedCents, SentAt: ref.SentAt,
+		LapseAt: ref.LapseAt, Reminder: ref.Reminder, ForCorrespondent: toCorrespondent,
+	}
+	env := mail.Envelope{Key: ref.WorkflowID + "/" + purposeKey, Purpose: template, CampaignID: c.ID, To: c.ContactEmail}
+	if !toCorrespondent {
+		data.ReplyTo, data.SenderLabel = c.ContactEmail, "au correspondant intégration, "+label
+		env.To, env.ReplyTo = app.AssociationEmail, c.ContactEmail
+	}
+	if env.Content, err = mail.Render(template, data); err != nil {
+		return err
+	}
+	if attachPDF {
+		pdf, err := convention.FromRecords(app, c, conv).PDF()
+		if err != nil {
+			return fmt.Errorf("convention %s: %w", conv.Reference, err)
+		}
+		env.Attachment = &mail.Attachment{Name: "convention-" + conv.Reference + ".pdf", ContentType: "application/pdf", Data: pdf}
+	}
+	return deliveryError(a.Outbox.Deliver(ctx, env))
+}
+
+// dossier loads a dossier and its call.
+func (a *Activities) dossier(ctx context.Context, applicationID string) (*models.Application, *models.Campaign, error) {
+	app, err := a.Applications.Get(ctx, applicationID)
+	if err != nil {
+		return nil, nil, storeError(err)
+	}
+	c, err := a.Campaigns.Get(ctx, app.CampaignID)
+	if err != nil {
+		return nil, nil, storeError(err)
+	}
+	return app, c, nil
+}

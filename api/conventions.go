@@ -1,0 +1,152 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dian-p104/aap/convention"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/workflows"
+)
+
+// ConventionService reads conventions and records their signature.
+type ConventionService struct {
+	Temporal     client.Client
+	Conventions  *store.Conventions
+	Applications *store.Applications
+	Campaigns    *store.Campaigns
+}
+
+// ConventionView is a convention as the API shows it.
+type ConventionView struct {
+	*models.Convention
+	GrantedEUR         string `json:"granted_eur"`
+	FinancialReportDue string `json:"financial_report_due"`
+	DocumentURL        string `json:"document_url"`
+}
+
+func (s *ConventionService) records(ctx context.Context, id string) (*models.Convention, *models.Application, *models.Campaign, error) {
+	if _, err := uuid.Parse(id); err != nil {
+		return nil, nil, nil, errNotFound
+	}
+	conv, err := s.Conventions.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, nil, nil, errNotFound
+	} else if err != nil {
+		return nil, nil, nil, err
+	}
+	app, err := s.Applications.Get(ctx, conv.ApplicationID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	c, err := s.Campaigns.Get(ctx, conv.CampaignID)
+	return conv, app, c, err
+}
+
+// Get returns one convention.
+func (s *ConventionService) Get(ctx context.Context, id string) (ConventionView, error) {
+	conv, app, c, err := s.records(ctx, id)
+	if err != nil {
+		return ConventionView{}, err
+	}
+	return ConventionView{
+		Convention: conv, GrantedEUR: formatEuros(conv.GrantedCents),
+		FinancialReportDue: convention.FromRecords(app, c, conv).FinancialReportDue().Format("2006-01-02"),
+		DocumentURL:        "/api/v1/conventions/" + conv.ID + "/document",
+	}, nil
+}
+
+// Document returns the convention's PDF, the same as the one sent for signature.
+func (s *ConventionService) Document(ctx context.Context, id string) (*models.Convention, []byte, error) {
+	conv, app, c, err := s.records(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	pdf, err := convention.FromRecords(app, c, conv).PDF()
+	return conv, pdf, err
+}
+
+// SignatureRequest is the body of POST /api/v1/conventions/{id}/signature.
+type SignatureRequest struct {
+	SignedBy string `json:"signed_by"`
+}
+
+// Sign records the signature through the dossier workflow's Update.
+func (s *ConventionService) Sign(ctx context.Context, id string, req SignatureRequest) (ConventionView, error) {
+	signedBy := strings.TrimSpace(req.SignedBy)
+	v := &validation{}
+	checkText(v, "signed_by", signedBy, 2, 300)
+	if v.failed() {
+		return ConventionView{}, ValidationProblem(v.errs)
+	}
+	conv, app, _, err := s.records(ctx, id)
+	if err != nil {
+		return ConventionView{}, err
+	}
+	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: app.WorkflowID, UpdateName: workflows.UpdateSignConvention,
+		Args: []any{workflows.Signature{SignedBy: signedBy}}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(ctx, nil)
+	}
+	var appErr *temporal.ApplicationError
+	var gone *serviceerror.NotFound
+	if (errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeConventionNotAwaiting) || errors.As(err, &gone) {
+		return ConventionView{}, &Problem{Status: http.StatusConflict, Code: "convention_not_awaiting_signature",
+			Message: "Cette convention n'attend pas de signature (état : " + conv.State + ")."}
+	}
+	if err != nil {
+		return ConventionView{}, err
+	}
+	return s.Get(ctx, id)
+}
+
+type conventionHandlers struct{ svc *ConventionService }
+
+func (h conventionHandlers) get(c *gin.Context) {
+	view, err := h.svc.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, view)
+}
+
+func (h conventionHandlers) document(c *gin.Context) {
+	conv, pdf, err := h.svc.Document(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="convention-`+conv.Reference+`.pdf"`)
+	c.Data(http.StatusOK, "application/pdf", pdf)
+}
+
+func (h conventionHandlers) sign(c *gin.Context) {
+	body, err := readBody(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	var req SignatureRequest
+	if err := decodeStrict(body, &req); err != nil {
+		respondError(c, err)
+		return
+	}
+	view, err := h.svc.Sign(c.Request.Context(), c.Param("id"), req)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, view)
+}

@@ -1,0 +1,31 @@
+package convention
+
+import (
+	"fmt"
+
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/territory"
+)
+
+// FromRecords assembles the document of a stored convention from its dossier
+// and its call, so the PDF sent for signature and the one the API serves are the same.
+func FromRecords(app *models.Application, c *models.Campaign, conv *models.Convention) Data {
+	regional := c.Level == models.LevelRegional
+	service := "DDETS – " + territory.Label(c.Territory, false)
+	if regional {
+		service = "DREETS – " + territory.Label(c.Territory, true)
+	}
+	id := "RNA " + app.RNA
+	if app.SIRET != "" {
+		s := app.SIRET
+		id = fmt.Sprintf("SIRET %s %s %s %s", s[0:3], s[3:6], s[6:9], s[9:])
+	}
+	return Data{
+		Reference: conv.Reference, Kind: conv.Kind, Year: c.Year,
+		TerritoryLabel: territory.Label(c.Territory, regional), ServiceName: service, CampaignTitle: c.Title,
+		AssociationName: app.AssociationName, AssociationID: id, ProjectTitle: app.Title,
+		ThemeLabel: models.ThemeLabel(app.Theme), GrantedCents: conv.GrantedCents, Indicators: c.Indicators,
+		PNECloseDate: conv.PNECloseDate, FiscalYearEnd: conv.FiscalYearEnd, FinancialReportMonths: conv.FinancialReportMonths,
+		LanguageTraining: app.Theme == "langue", IssuedAt: conv.CreatedAt,
+	}
+}

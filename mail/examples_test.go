@@ -1,0 +1,245 @@
+package mail
+
+// Example data of every template, rendered by TestGolden. The data types
+// mirror those of package activities, which the mail tests must not import
+// (activities imports mail); TestExamplesMirrorActivities keeps them in step.
+
+import (
+	"time"
+
+	"github.com/dian-p104/aap/policy"
+)
+
+// paris is the time zone of every date the emails show.
+var paris = policy.Paris
+
+// example is one rendering of a template checked against golden files
+// testdata/NAME[.VARIANT].{subject,txt,html}.golden.
+type example struct {
+	variant string // "" for the first (or only) example of a template
+	mirrors string // the activities type the data stands for
+	data    any
+}
+
+// templateExamples holds the examples of every template, by name. A template
+// added to templates/ without an example here fails TestGolden.
+var templateExamples = map[string][]example{
+	TemplateCampaignPublished: {
+		{"", "CampaignPublishedEmail", campaignPublishedExample()},
+	},
+	TemplateCampaignClosed: {
+		{"", "CampaignClosedEmail", campaignClosedExample()},
+		{"none", "CampaignClosedEmail", campaignClosedEmail{
+			CampaignID: "0193f5a2-7c1e-7d3b-9a41-5be2c7d8e901", Title: "Apprentissage du français en Corrèze",
+			TerritoryLabel: "Corrèze (19)", Year: 2027, ClosedAt: time.Date(2027, time.May, 31, 23, 59, 59, 0, paris),
+			BudgetCents: 5_000_000,
+		}},
+	},
+	TemplateApplicationReceived: {
+		{"", "ApplicationReceivedEmail", applicationReceivedEmail{
+			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", AssociationName: "Association Accueil & Parole",
+			ProjectTitle: "Ateliers de français à visée professionnelle", ThemeLabel: "Apprentissage du français",
+			RequestedCents: 1_250_050, TotalBudgetCents: 3_000_000,
+			ReceivedAt:    time.Date(2027, time.March, 2, 23, 15, 0, 0, time.UTC), // 3 March in Paris
+			CampaignTitle: "Langue & emploi dans le Rhône", TerritoryLabel: "Rhône (69)",
+			CloseAt: time.Date(2027, time.May, 31, 18, 0, 0, 0, paris),
+			ReplyTo: "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
+		}},
+	},
+	TemplateEmailUndeliverable: {
+		{"", "EmailUndeliverableEmail", emailUndeliverableEmail{
+			AssociationName: "Association Accueil & Parole", Recipient: "contact@accueil-parole.example",
+			Subject: "Accusé de réception de votre dossier : Ateliers de français", Purpose: TemplateApplicationReceived,
+			Error:         "550 5.1.1 <contact@accueil-parole.example>: Recipient address rejected",
+			CampaignTitle: "Langue & emploi dans le Rhône", TerritoryLabel: "Rhône (69)",
+			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042",
+		}},
+	},
+	TemplateApplicationDecided: {
+		{"", "ApplicationDecidedEmail", applicationDecidedEmail{
+			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", AssociationName: "Association Accueil & Parole",
+			ProjectTitle: "Ateliers de français à visée professionnelle", CampaignTitle: "Langue & emploi dans le Rhône",
+			TerritoryLabel: "Rhône (69)", Retained: true, GrantedCents: 1_000_000, RequestedCents: 1_250_050,
+			ReplyTo: "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
+		}},
+		{"refused", "ApplicationDecidedEmail", applicationDecidedEmail{
+			ApplicationID: "0193f6b0-1111-7abc-8def-000000000043", AssociationName: "Les Amis <du> quartier",
+			ProjectTitle: "Permanences d'accès aux droits", CampaignTitle: "Langue & emploi dans le Rhône",
+			TerritoryLabel: "Rhône (69)", RequestedCents: 800_000,
+			Reason: "Le projet double une action déjà financée par le programme AGIR.",
+		}},
+	},
+	TemplateConventionToSign: {
+		{"", "ConventionEmail", conventionExample(false)},
+	},
+	TemplateConventionReminder: {
+		{"", "ConventionEmail", conventionReminderExample()},
+	},
+	TemplateConventionUnsigned: {
+		{"", "ConventionEmail", conventionExample(true)},
+	},
+	TemplateConventionLapsed: {
+		{"", "ConventionEmail", conventionExample(false)},
+		{"correspondent", "ConventionEmail", conventionExample(true)},
+	},
+}
+
+type campaignPublishedEmail struct {
+	CampaignID     string
+	Title          string
+	TerritoryLabel string
+	Year           int
+	PublishedAt    time.Time
+	CloseAt        time.Time
+	BudgetCents    int64
+	ThemeLabels    []string
+	PolicyName     string
+	ReplyTo        string
+	SenderLabel    string
+}
+
+func campaignPublishedExample() campaignPublishedEmail {
+	return campaignPublishedEmail{
+		CampaignID:     "0193f5a2-7c1e-7d3b-9a41-5be2c7d8e901",
+		Title:          "Langue & emploi : intégration des étrangers primo-arrivants dans le Rhône",
+		TerritoryLabel: "Rhône (69)",
+		Year:           2027,
+		PublishedAt:    time.Date(2027, time.January, 15, 9, 0, 0, 0, paris),
+		CloseAt:        time.Date(2027, time.May, 31, 18, 0, 0, 0, paris),
+		BudgetCents:    25_000_050,
+		ThemeLabels:    []string{"Apprentissage du français", "Insertion professionnelle"},
+		PolicyName:     "2025",
+		ReplyTo:        "ddets-integration@rhone.gouv.fr",
+		SenderLabel:    "au correspondant intégration, Rhône (69)",
+	}
+}
+
+type themeLine struct {
+	Label          string
+	Count          int64
+	RequestedCents int64
+}
+
+type flaggedLine struct {
+	AssociationName string
+	Title           string
+	Why             string
+}
+
+type campaignClosedEmail struct {
+	CampaignID     string
+	Title          string
+	TerritoryLabel string
+	Year           int
+	ClosedAt       time.Time
+	BudgetCents    int64
+	Count          int64
+	RequestedCents int64
+	ByTheme        []themeLine
+	Flagged        []flaggedLine
+	ReplyTo        string
+	SenderLabel    string
+}
+
+func campaignClosedExample() campaignClosedEmail {
+	return campaignClosedEmail{
+		CampaignID:     "0193f5a2-7c1e-7d3b-9a41-5be2c7d8e901",
+		Title:          "Langue & emploi dans le Rhône",
+		TerritoryLabel: "Rhône (69)",
+		Year:           2027,
+		ClosedAt:       time.Date(2027, time.May, 31, 22, 0, 0, 0, time.UTC), // 1 June in Paris
+		BudgetCents:    25_000_050,
+		Count:          3,
+		RequestedCents: 3_050_050,
+		ByTheme: []themeLine{
+			{Label: "Apprentissage du français", Count: 2, RequestedCents: 2_050_050},
+			{Label: "Insertion professionnelle", Count: 1, RequestedCents: 1_000_000},
+		},
+		Flagged: []flaggedLine{
+			{AssociationName: "Les Amis <du> quartier", Title: "Cours du soir", Why: "double financement possible (même projet déposé dans l'Ain)"},
+		},
+		ReplyTo:     "ddets-integration@rhone.gouv.fr",
+		SenderLabel: "au correspondant intégration, Rhône (69)",
+	}
+}
+
+type applicationReceivedEmail struct {
+	ApplicationID    string
+	AssociationName  string
+	ProjectTitle     string
+	ThemeLabel       string
+	RequestedCents   int64
+	TotalBudgetCents int64
+	ReceivedAt       time.Time
+	CampaignTitle    string
+	TerritoryLabel   string
+	CloseAt          time.Time
+	ReplyTo          string
+	SenderLabel      string
+}
+
+type emailUndeliverableEmail struct {
+	AssociationName string
+	Recipient       string
+	Subject         string
+	Purpose         string
+	Error           string
+	CampaignTitle   string
+	TerritoryLabel  string
+	ApplicationID   string
+	ReplyTo         string
+	SenderLabel     string
+}
+
+type applicationDecidedEmail struct {
+	ApplicationID   string
+	AssociationName string
+	ProjectTitle    string
+	CampaignTitle   string
+	TerritoryLabel  string
+	Retained        bool
+	GrantedCents    int64
+	RequestedCents  int64
+	Reason          string
+	ReplyTo         string
+	SenderLabel     string
+}
+
+type conventionEmail struct {
+	ApplicationID    string
+	Reference        string
+	AssociationName  string
+	ProjectTitle     string
+	CampaignTitle    string
+	TerritoryLabel   string
+	GrantedCents     int64
+	SentAt           time.Time
+	LapseAt          time.Time
+	Reminder         int
+	ForCorrespondent bool
+	ReplyTo          string
+	SenderLabel      string
+}
+
+// conventionExample is the convention data as the activity fills it: for the
+// porteur de projet with a Reply-To, for the correspondent without.
+func conventionExample(forCorrespondent bool) conventionEmail {
+	e := conventionEmail{
+		ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", Reference: "2027-69-0042",
+		AssociationName: "Association Accueil & Parole", ProjectTitle: "Ateliers de français à visée professionnelle",
+		CampaignTitle: "Langue & emploi dans le Rhône", TerritoryLabel: "Rhône (69)", GrantedCents: 1_000_000,
+		SentAt:           time.Date(2027, time.July, 1, 10, 0, 0, 0, paris),
+		LapseAt:          time.Date(2027, time.August, 31, 21, 59, 59, 0, time.UTC), // 31 August, 23:59:59 in Paris
+		ForCorrespondent: forCorrespondent,
+	}
+	if !forCorrespondent {
+		e.ReplyTo, e.SenderLabel = "ddets-integration@rhone.gouv.fr", "au correspondant intégration, Rhône (69)"
+	}
+	return e
+}
+
+func conventionReminderExample() conventionEmail {
+	e := conventionExample(false)
+	e.Reminder = 2
+	return e
+}

@@ -1,0 +1,65 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/dian-p104/aap/models"
+)
+
+// Conventions reads and writes subsidy agreements.
+type Conventions struct{ db *gorm.DB }
+
+// NewConventions returns the convention queries on db.
+func NewConventions(db *gorm.DB) *Conventions { return &Conventions{db: db} }
+
+// Ensure stores the dossier's convention unless it has one, and returns the stored one:
+// a retried activity finds the first.
+func (s *Conventions) Ensure(ctx context.Context, c *models.Convention) (*models.Convention, error) {
+	db := s.db.WithContext(ctx)
+	if err := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "application_id"}}, DoNothing: true}).Create(c).Error; err != nil {
+		return nil, fmt.Errorf("insert convention: %w", err)
+	}
+	return s.ByApplication(ctx, c.ApplicationID)
+}
+
+// Get returns one convention or ErrNotFound.
+func (s *Conventions) Get(ctx context.Context, id string) (*models.Convention, error) {
+	var c models.Convention
+	err := s.db.WithContext(ctx).Where("id = ?", id).Take(&c).Error
+	return &c, notFound(err)
+}
+
+// ByApplication returns a dossier's convention or ErrNotFound.
+func (s *Conventions) ByApplication(ctx context.Context, applicationID string) (*models.Convention, error) {
+	var c models.Convention
+	err := s.db.WithContext(ctx).Where("application_id = ?", applicationID).Take(&c).Error
+	return &c, notFound(err)
+}
+
+// RecordSigned records the signature; repeating it keeps the first.
+func (s *Conventions) RecordSigned(ctx context.Context, id, signedBy string, at time.Time) error {
+	return s.transition(ctx, id, map[string]any{"state": models.ConventionSigned, "signed_by": signedBy, "signed_at": at.UTC()})
+}
+
+// RecordLapsed records that the convention lapsed unsigned.
+func (s *Conventions) RecordLapsed(ctx context.Context, id string, at time.Time) error {
+	return s.transition(ctx, id, map[string]any{"state": models.ConventionLapsed, "lapsed_at": at.UTC()})
+}
+
+// transition leaves a convention awaiting signature; a second call is a no-op.
+func (s *Conventions) transition(ctx context.Context, id string, updates map[string]any) error {
+	res := s.db.WithContext(ctx).Model(&models.Convention{}).
+		Where("id = ? AND state = ?", id, models.ConventionAwaitingSignature).Updates(updates)
+	if res.Error != nil || res.RowsAffected == 1 {
+		return res.Error
+	}
+	if _, err := s.Get(ctx, id); err != nil {
+		return err
+	}
+	return nil // already signed or lapsed: the first outcome stands
+}
