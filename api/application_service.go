@@ -36,8 +36,12 @@ func (s *ApplicationService) openCampaign(ctx context.Context, campaignID string
 	if err != nil {
 		return nil, err
 	}
+	if c.Phase == models.PhaseCancelled {
+		return nil, &Problem{Status: http.StatusConflict, Code: "campaign_cancelled",
+			Message: "Cet appel à projets est annulé : il n'accepte plus de dossier. Motif : " + c.CancelReason}
+	}
 	now := s.Now()
-	if now.Before(c.PublishAt) || !now.Before(c.CloseAt) || c.Phase == models.PhaseClosed {
+	if now.Before(c.PublishAt) || !now.Before(c.CloseAt) || (c.Phase != models.PhaseScheduled && c.Phase != models.PhasePublished) {
 		return nil, &Problem{Status: http.StatusConflict, Code: "hors_delais",
 			Message: "Dossier déposé hors délais : l'appel à projets est ouvert du " + policy.DateOf(c.PublishAt).French() +
 				" au " + policy.DateOf(c.CloseAt).French() + " (" + c.CloseAt.In(policy.Paris).Format("15:04") + ", heure de Paris)."}

@@ -52,6 +52,7 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.GET("/campaigns/:id/applications", applications.list)
 	v1.GET("/applications/:id", applications.get)
 	v1.POST("/campaigns/:id/selection", selectionHandlers{svc: d.Selection}.record)
+	v1.POST("/campaigns/:id/cancel", cancelHandler{svc: d.Campaigns, conventions: store.NewConventions(d.DB)}.cancel)
 	conventions := conventionHandlers{svc: d.Conventions}
 	v1.GET("/conventions/:id", conventions.get)
 	v1.GET("/conventions/:id/document", conventions.document)

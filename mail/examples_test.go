@@ -82,6 +82,25 @@ var templateExamples = map[string][]example{
 		{"", "ConventionEmail", conventionExample(false)},
 		{"correspondent", "ConventionEmail", conventionExample(true)},
 	},
+	TemplateCampaignCancelled: {
+		{"", "CampaignCancelledEmail", campaignCancelledEmail{
+			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", AssociationName: "Association Accueil & Parole",
+			ProjectTitle: "Ateliers de français à visée professionnelle", CampaignTitle: "Langue & emploi dans le Rhône",
+			TerritoryLabel: "Rhône (69)", Reason: "Enveloppe redéployée sur les contrats territoriaux d'accueil et d'intégration.",
+			ReplyTo: "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
+		}},
+	},
+}
+
+type campaignCancelledEmail struct {
+	ApplicationID   string
+	AssociationName string
+	ProjectTitle    string
+	CampaignTitle   string
+	TerritoryLabel  string
+	Reason          string
+	ReplyTo         string
+	SenderLabel     string
 }
 
 type campaignPublishedEmail struct {

@@ -25,6 +25,7 @@ const (
 	TemplateConventionReminder  = "convention_reminder"
 	TemplateConventionUnsigned  = "convention_unsigned"
 	TemplateConventionLapsed    = "convention_lapsed"
+	TemplateCampaignCancelled   = "campaign_cancelled"
 )
 
 //go:embed templates/*.tmpl

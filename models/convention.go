@@ -6,7 +6,8 @@ import "time"
 const (
 	ConventionAwaitingSignature = "awaiting_signature" // sent to the association
 	ConventionSigned            = "signed"
-	ConventionLapsed            = "lapsed" // unsigned past the policy's limit
+	ConventionLapsed            = "lapsed"    // unsigned past the policy's limit
+	ConventionCancelled         = "cancelled" // the call was cancelled before it was signed
 )
 
 // Convention is the subsidy agreement (convention attributive de subvention) of a retained dossier.

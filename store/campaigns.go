@@ -116,3 +116,14 @@ func notFound(err error) error {
 	}
 	return err
 }
+
+// RecordCancelled records the call's cancellation and its reason; the first one stands.
+func (s *Campaigns) RecordCancelled(ctx context.Context, id, reason string, at time.Time) error {
+	res := s.db.WithContext(ctx).Model(&models.Campaign{}).Where("id = ? AND phase <> ?", id, models.PhaseCancelled).
+		Updates(map[string]any{"phase": models.PhaseCancelled, "cancel_reason": reason, "updated_at": at.UTC()})
+	if res.Error != nil || res.RowsAffected == 1 {
+		return res.Error
+	}
+	_, err := s.Get(ctx, id)
+	return err
+}

@@ -63,3 +63,18 @@ func (s *Conventions) transition(ctx context.Context, id string, updates map[str
 	}
 	return nil // already signed or lapsed: the first outcome stands
 }
+
+// CancelUnsigned marks a dossier's convention cancelled unless it was signed; no convention is fine.
+func (s *Conventions) CancelUnsigned(ctx context.Context, applicationID string) error {
+	return s.db.WithContext(ctx).Model(&models.Convention{}).
+		Where("application_id = ? AND state = ?", applicationID, models.ConventionAwaitingSignature).
+		Update("state", models.ConventionCancelled).Error
+}
+
+// SignedInCampaign counts the call's signed conventions.
+func (s *Conventions) SignedInCampaign(ctx context.Context, campaignID string) (int64, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&models.Convention{}).
+		Where("campaign_id = ? AND state = ?", campaignID, models.ConventionSigned).Count(&n).Error
+	return n, err
+}

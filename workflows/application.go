@@ -41,7 +41,11 @@ type ApplicationState struct {
 	// ConventionID and Convention (its state) once a retained dossier's convention is drawn up.
 	ConventionID string `json:"convention_id,omitempty"`
 	Convention   string `json:"convention,omitempty"`
+	// CancelReason is set when the call is cancelled.
+	CancelReason string `json:"cancel_reason,omitempty"`
 }
+
+func (st *ApplicationState) cancelled() bool { return st.CancelReason != "" }
 
 // ApplicationResult is returned when the dossier's workflow ends.
 type ApplicationResult struct {
@@ -62,6 +66,7 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 	if err := workflow.SetQueryHandler(ctx, QueryApplicationState, func() (ApplicationState, error) { return *st, nil }); err != nil {
 		return ApplicationResult{}, err
 	}
+	listenForCancellation(ctx, st)
 	ref := activities.ApplicationRef{ApplicationID: in.ApplicationID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
 	mailCtx := workflow.WithActivityOptions(ctx, emailOptions(in.MailRetryFor))
 	if err := workflow.ExecuteActivity(mailCtx, acts.AcknowledgeApplication, ref).Get(ctx, nil); err != nil {
@@ -77,8 +82,13 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 	}
 
 	ctx = workflow.WithActivityOptions(ctx, recordOptions)
-	if err := sleepUntil(ctx, in.CloseAt); err != nil {
-		return ApplicationResult{}, err
+	if d := in.CloseAt.Sub(workflow.Now(ctx)); d > 0 {
+		if _, err := workflow.AwaitWithTimeout(ctx, d, st.cancelled); err != nil {
+			return ApplicationResult{}, err
+		}
+	}
+	if st.cancelled() {
+		return cancelDossier(ctx, in, ref, st)
 	}
 	change := activities.ApplicationStateChange{ApplicationID: in.ApplicationID, State: models.ApplicationUnderReview}
 	if err := workflow.ExecuteActivity(ctx, acts.RecordApplicationState, change).Get(ctx, nil); err != nil {
@@ -94,7 +104,17 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 // awaitDecision waits for the committee's decision, records it and tells the porteur de projet.
 func awaitDecision(ctx workflow.Context, in ApplicationInput, ref activities.ApplicationRef, st *ApplicationState) (ApplicationResult, error) {
 	var d activities.DossierDecision
-	workflow.GetSignalChannel(ctx, activities.SignalDecision).Receive(ctx, &d)
+	decided := false
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		workflow.GetSignalChannel(ctx, activities.SignalDecision).Receive(ctx, &d)
+		decided = true
+	})
+	if err := workflow.Await(ctx, func() bool { return decided || st.cancelled() }); err != nil {
+		return ApplicationResult{}, err
+	}
+	if !decided {
+		return cancelDossier(ctx, in, ref, st)
+	}
 	state := models.ApplicationNotRetained
 	if d.Decision == selection.Retained {
 		state = models.ApplicationRetained
@@ -112,6 +132,9 @@ func awaitDecision(ctx workflow.Context, in ApplicationInput, ref activities.App
 	if state == models.ApplicationRetained && workflow.GetVersion(ctx, changeConvention, workflow.DefaultVersion, 1) == 1 {
 		if err := carryConvention(ctx, in, ref, st); err != nil {
 			return ApplicationResult{}, err
+		}
+		if st.cancelled() {
+			return cancelDossier(ctx, in, ref, st)
 		}
 	}
 	return ApplicationResult{State: st.State, Convention: st.Convention}, nil

@@ -75,22 +75,26 @@ func (c *campaign) setup(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateSelection, c.recordSelection,
-		workflow.UpdateHandlerOptions{Validator: c.validateSelection})
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSelection, c.recordSelection,
+		workflow.UpdateHandlerOptions{Validator: c.validateSelection}); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateCancelCampaign, c.recordCancel,
+		workflow.UpdateHandlerOptions{Validator: c.validateCancel})
 }
 
 func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 	ctx = workflow.WithActivityOptions(ctx, recordOptions)
-	if err := sleepUntil(ctx, c.in.PublishAt); err != nil {
-		return CampaignResult{}, err
+	if cancelled, err := c.waitUntil(ctx, c.in.PublishAt); err != nil || cancelled {
+		return c.endEarly(ctx, err)
 	}
 	if err := c.enter(ctx, models.PhasePublished); err != nil {
 		return CampaignResult{}, err
 	}
 	c.notify(ctx, acts.NotifyCampaignPublished, "publication notice")
 
-	if err := sleepUntil(ctx, c.in.CloseAt); err != nil {
-		return CampaignResult{}, err
+	if cancelled, err := c.waitUntil(ctx, c.in.CloseAt); err != nil || cancelled {
+		return c.endEarly(ctx, err)
 	}
 	if err := c.enter(ctx, models.PhaseClosed); err != nil {
 		return CampaignResult{}, err
@@ -99,8 +103,14 @@ func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 		c.notify(ctx, acts.NotifyCampaignClosed, "closure summary")
 	}
 	if workflow.GetVersion(ctx, changeSelection, workflow.DefaultVersion, 1) == 1 {
-		if err := c.awaitSelection(ctx); err != nil {
-			return CampaignResult{}, err
+		if err := c.awaitSelection(ctx); err != nil || c.cancelled() {
+			return c.endEarly(ctx, err)
+		}
+		if workflow.GetVersion(ctx, changeCancellation, workflow.DefaultVersion, 1) == 1 {
+			// The call may still be cancelled until its conventions are signed or lapsed.
+			if _, err := c.waitUntil(ctx, workflow.Now(ctx).Add(time.Duration(c.in.Policy.Convention.LapseAfter))); err != nil || c.cancelled() {
+				return c.endEarly(ctx, err)
+			}
 		}
 	}
 	// An update in flight finishes before the workflow does.
@@ -108,6 +118,14 @@ func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 		return CampaignResult{}, err
 	}
 	return CampaignResult{Phase: c.state.Phase}, nil
+}
+
+// endEarly ends the run on an error, or on a cancellation passed on to the dossiers.
+func (c *campaign) endEarly(ctx workflow.Context, err error) (CampaignResult, error) {
+	if err != nil {
+		return CampaignResult{}, err
+	}
+	return c.wrapUpCancellation(ctx)
 }
 
 // enter records a phase in the database, then in the search attributes and the queried state.

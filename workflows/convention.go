@@ -51,13 +51,13 @@ func carryConvention(ctx workflow.Context, in ApplicationInput, ref activities.A
 	sendMail(mailCtx, acts.SendConventionForSignature, cref, "convention")
 
 	for _, step := range signatureSchedule(plan) {
-		signed, err := workflow.AwaitWithTimeout(ctx, sentAt.Add(step.after).Sub(workflow.Now(ctx)), func() bool {
-			return st.Convention != models.ConventionAwaitingSignature
+		done, err := workflow.AwaitWithTimeout(ctx, sentAt.Add(step.after).Sub(workflow.Now(ctx)), func() bool {
+			return st.Convention != models.ConventionAwaitingSignature || st.cancelled()
 		})
 		if err != nil {
 			return err
 		}
-		if signed {
+		if done {
 			break
 		}
 		switch {
@@ -87,7 +87,7 @@ func signatureSchedule(plan activities.ConventionPlan) []conventionStep {
 }
 
 func validateSignature(s Signature, st *ApplicationState) error {
-	if st.Convention != models.ConventionAwaitingSignature {
+	if st.Convention != models.ConventionAwaitingSignature || st.cancelled() {
 		return temporal.NewApplicationError("la convention n'attend pas de signature (état : "+st.Convention+")", ErrTypeConventionNotAwaiting)
 	}
 	if strings.TrimSpace(s.SignedBy) == "" {

@@ -74,8 +74,11 @@ func (c *campaign) recordSelection(ctx workflow.Context, u SelectionUpdate) (Sel
 
 // awaitSelection waits for the committee's decisions, then passes each one to its dossier's workflow.
 func (c *campaign) awaitSelection(ctx workflow.Context) error {
-	if err := workflow.Await(ctx, func() bool { return c.state.Phase == models.PhaseSelected }); err != nil {
+	if err := workflow.Await(ctx, func() bool { return c.state.Phase == models.PhaseSelected || c.cancelled() }); err != nil {
 		return err
+	}
+	if c.cancelled() {
+		return nil
 	}
 	ctx = workflow.WithActivityOptions(ctx, dispatchOptions)
 	ref := activities.CampaignRef{CampaignID: c.in.CampaignID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}

@@ -20,4 +20,7 @@ const (
 	// changeConvention: a retained dossier's workflow sends its convention for
 	// signature and carries it to signed or lapsed.
 	changeConvention = "convention"
+	// changeCancellation: after the selection the campaign stays open to a
+	// cancellation until its conventions are signed or lapsed.
+	changeCancellation = "cancellation"
 )

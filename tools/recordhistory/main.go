@@ -81,10 +81,13 @@ func record(outDir, version string) error {
 	if err := signConvention(ctx, d.HTTPURL, application.ID); err != nil {
 		return err
 	}
+	// The dossier's workflow ends with its signed convention; the campaign's stays
+	// open to a cancellation until the conventions could lapse: its history is
+	// recorded as it stands, which replays all the same.
+	if err := d.Temporal.GetWorkflow(ctx, application.WorkflowID, "").Get(ctx, nil); err != nil {
+		return fmt.Errorf("application workflow: %w", err)
+	}
 	for name, workflowID := range map[string]string{"campaign": campaign.WorkflowID, "application": application.WorkflowID} {
-		if err := d.Temporal.GetWorkflow(ctx, workflowID, "").Get(ctx, nil); err != nil {
-			return fmt.Errorf("%s workflow: %w", name, err)
-		}
 		if err := writeHistory(ctx, d.Temporal, workflowID, filepath.Join(outDir, name+"-"+version+".json")); err != nil {
 			return err
 		}

@@ -1,0 +1,106 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/activity"
+
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/territory"
+)
+
+// CampaignCancellation records that a call was cancelled.
+type CampaignCancellation struct {
+	CampaignID string
+	Reason     string
+	At         time.Time
+}
+
+// RecordCampaignCancelled writes the call's cancellation and its reason.
+func (a *Activities) RecordCampaignCancelled(ctx context.Context, in CampaignCancellation) error {
+	return storeError(a.Campaigns.RecordCancelled(ctx, in.CampaignID, in.Reason, in.At))
+}
+
+// SignalCampaignCancelled tells a dossier's workflow that its call was cancelled (CampaignCancelled).
+const SignalCampaignCancelled = "campaign-cancelled"
+
+// CampaignCancelled is the payload of SignalCampaignCancelled.
+type CampaignCancelled struct {
+	Reason string
+}
+
+// DispatchCancellation signals every dossier of the call that it was cancelled;
+// dossiers whose workflow has ended (not retained, convention signed) are left as they are.
+func (a *Activities) DispatchCancellation(ctx context.Context, ref CampaignRef) error {
+	c, err := a.Campaigns.Get(ctx, ref.CampaignID)
+	if err != nil {
+		return storeError(err)
+	}
+	all, err := a.Applications.All(ctx, ref.CampaignID)
+	if err != nil {
+		return err
+	}
+	start := 0
+	if activity.HasHeartbeatDetails(ctx) {
+		_ = activity.GetHeartbeatDetails(ctx, &start)
+	}
+	for i := start; i < len(all); i++ {
+		err := a.Temporal.SignalWorkflow(ctx, all[i].WorkflowID, "", SignalCampaignCancelled, CampaignCancelled{Reason: c.CancelReason})
+		var gone *serviceerror.NotFound
+		if err != nil && !errors.As(err, &gone) {
+			return fmt.Errorf("signal dossier %s: %w", all[i].ID, err)
+		}
+		activity.RecordHeartbeat(ctx, i+1)
+	}
+	return nil
+}
+
+// DossierCancellation cancels one dossier of a cancelled call.
+type DossierCancellation struct {
+	ApplicationRef
+	Reason string
+}
+
+// CampaignCancelledEmail is the data of the cancellation notice to a porteur de projet.
+type CampaignCancelledEmail struct {
+	ApplicationID   string
+	AssociationName string
+	ProjectTitle    string
+	CampaignTitle   string
+	TerritoryLabel  string
+	Reason          string
+	ReplyTo         string
+	SenderLabel     string
+}
+
+// CancelDossier records the dossier (and its unsigned convention) as cancelled
+// and tells its porteur de projet why. Sent once.
+func (a *Activities) CancelDossier(ctx context.Context, in DossierCancellation) error {
+	app, c, err := a.dossier(ctx, in.ApplicationID)
+	if err != nil {
+		return err
+	}
+	if err := a.Applications.RecordState(ctx, app.ID, models.ApplicationCancelled); err != nil {
+		return storeError(err)
+	}
+	if err := a.Conventions.CancelUnsigned(ctx, app.ID); err != nil {
+		return err
+	}
+	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
+	content, err := mail.Render(mail.TemplateCampaignCancelled, CampaignCancelledEmail{
+		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
+		TerritoryLabel: label, Reason: in.Reason, ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
+	})
+	if err != nil {
+		return err
+	}
+	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
+		Key: in.WorkflowID + "/campaign-cancelled/porteur", Purpose: mail.TemplateCampaignCancelled,
+		CampaignID: c.ID, To: app.AssociationEmail, ReplyTo: c.ContactEmail, Content: content,
+	}))
+}

@@ -1,0 +1,85 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/workflows"
+)
+
+// CancelRequest is the body of POST /api/v1/campaigns/{id}/cancel.
+type CancelRequest struct {
+	Reason string `json:"reason"`
+}
+
+// Cancel cancels a call before its conventions are signed, through the
+// campaign workflow's Update; every dossier's porteur de projet is told.
+func (s *CampaignService) Cancel(ctx context.Context, id string, req CancelRequest, conventions *store.Conventions) (CampaignView, error) {
+	reason := strings.TrimSpace(req.Reason)
+	v := &validation{}
+	checkText(v, "reason", reason, 5, 2000)
+	if v.failed() {
+		return CampaignView{}, ValidationProblem(v.errs)
+	}
+	c, err := s.campaign(ctx, id)
+	if err != nil {
+		return CampaignView{}, err
+	}
+	signed, err := conventions.SignedInCampaign(ctx, c.ID)
+	if err != nil {
+		return CampaignView{}, err
+	}
+	if signed > 0 {
+		return CampaignView{}, &Problem{Status: http.StatusConflict, Code: "conventions_signed",
+			Message: "Des conventions de cet appel sont déjà signées : il ne peut plus être annulé."}
+	}
+	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
+		WorkflowID: c.WorkflowID, UpdateName: workflows.UpdateCancelCampaign,
+		Args: []any{workflows.Cancellation{Reason: reason}}, WaitForStage: client.WorkflowUpdateStageCompleted,
+	})
+	if err == nil {
+		err = handle.Get(ctx, nil)
+	}
+	var appErr *temporal.ApplicationError
+	var gone *serviceerror.NotFound
+	if (errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeCancelRefused) || errors.As(err, &gone) {
+		return CampaignView{}, &Problem{Status: http.StatusConflict, Code: "cancel_refused",
+			Message: "Cet appel à projets ne peut plus être annulé (déjà annulé, ou ses conventions sont signées ou caduques)."}
+	}
+	if err != nil {
+		return CampaignView{}, err
+	}
+	return s.Get(ctx, id)
+}
+
+type cancelHandler struct {
+	svc         *CampaignService
+	conventions *store.Conventions
+}
+
+func (h cancelHandler) cancel(c *gin.Context) {
+	body, err := readBody(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	var req CancelRequest
+	if err := decodeStrict(body, &req); err != nil {
+		respondError(c, err)
+		return
+	}
+	view, err := h.svc.Cancel(c.Request.Context(), c.Param("id"), req, h.conventions)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, view)
+}

@@ -1,0 +1,96 @@
+package workflows
+
+import (
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/models"
+)
+
+// UpdateCancelCampaign cancels a call, with a reason, before its conventions are
+// signed: every dossier's workflow is told, tells its porteur de projet, and
+// every pending timer stops.
+const UpdateCancelCampaign = "cancel"
+
+// ErrTypeCancelRefused: the call is already cancelled, or the reason is missing.
+const ErrTypeCancelRefused = "CancelRefused"
+
+// Cancellation is why the correspondent cancels the call.
+type Cancellation struct {
+	Reason string
+}
+
+func (c *campaign) validateCancel(x Cancellation) error {
+	if c.state.Phase == models.PhaseCancelled {
+		return temporal.NewApplicationError("l'appel à projets est déjà annulé", ErrTypeCancelRefused)
+	}
+	if len([]rune(strings.TrimSpace(x.Reason))) < 5 {
+		return temporal.NewApplicationError("reason : indiquez le motif de l'annulation (5 caractères au moins)", ErrTypeCancelRefused)
+	}
+	return nil
+}
+
+func (c *campaign) recordCancel(ctx workflow.Context, x Cancellation) error {
+	ctx = workflow.WithActivityOptions(ctx, recordOptions)
+	rec := activities.CampaignCancellation{CampaignID: c.in.CampaignID, Reason: strings.TrimSpace(x.Reason), At: workflow.Now(ctx)}
+	if err := workflow.ExecuteActivity(ctx, acts.RecordCampaignCancelled, rec).Get(ctx, nil); err != nil {
+		return err
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, PhaseKey.ValueSet(models.PhaseCancelled)); err != nil {
+		return err
+	}
+	c.state.Phase = models.PhaseCancelled
+	return nil
+}
+
+func (c *campaign) cancelled() bool { return c.state.Phase == models.PhaseCancelled }
+
+// waitUntil waits durably until t, or less if the call is cancelled; it reports the cancellation.
+func (c *campaign) waitUntil(ctx workflow.Context, t time.Time) (bool, error) {
+	if d := t.Sub(workflow.Now(ctx)); d > 0 {
+		if _, err := workflow.AwaitWithTimeout(ctx, d, c.cancelled); err != nil {
+			return false, err
+		}
+	}
+	return c.cancelled(), nil
+}
+
+// wrapUpCancellation passes the cancellation on to every dossier of the call.
+func (c *campaign) wrapUpCancellation(ctx workflow.Context) (CampaignResult, error) {
+	ctx = workflow.WithActivityOptions(ctx, dispatchOptions)
+	ref := activities.CampaignRef{CampaignID: c.in.CampaignID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
+	if err := workflow.ExecuteActivity(ctx, acts.DispatchCancellation, ref).Get(ctx, nil); err != nil {
+		return CampaignResult{}, err
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return CampaignResult{}, err
+	}
+	return CampaignResult{Phase: models.PhaseCancelled}, nil
+}
+
+// listenForCancellation records the call's cancellation in the dossier's state when it arrives.
+func listenForCancellation(ctx workflow.Context, st *ApplicationState) {
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		var x activities.CampaignCancelled
+		workflow.GetSignalChannel(ctx, activities.SignalCampaignCancelled).Receive(ctx, &x)
+		st.CancelReason = x.Reason
+	})
+}
+
+// cancelDossier records the dossier as cancelled and tells its porteur de projet.
+func cancelDossier(ctx workflow.Context, in ApplicationInput, ref activities.ApplicationRef, st *ApplicationState) (ApplicationResult, error) {
+	ctx = workflow.WithActivityOptions(ctx, emailOptions(in.MailRetryFor))
+	x := activities.DossierCancellation{ApplicationRef: ref, Reason: st.CancelReason}
+	if err := workflow.ExecuteActivity(ctx, acts.CancelDossier, x).Get(ctx, nil); err != nil {
+		return ApplicationResult{}, err
+	}
+	st.State = models.ApplicationCancelled
+	if st.Convention == models.ConventionAwaitingSignature {
+		st.Convention = models.ConventionCancelled
+	}
+	return ApplicationResult{State: st.State, Convention: st.Convention}, nil
+}
