@@ -39,7 +39,7 @@ func (a *Activities) PrepareConvention(ctx context.Context, ref ApplicationRef) 
 	conv, err := a.Conventions.Ensure(ctx, &models.Convention{
 		ID: uuid.NewString(), ApplicationID: app.ID, CampaignID: c.ID,
 		Reference: fmt.Sprintf("CONV-%d-%s-%s", year, c.Territory, strings.ToUpper(app.ID[:8])),
-		Kind:      convention.Annual, GrantedCents: app.GrantedCents, PNECloseDate: pneClose,
+		Kind:      kindOf(app), Tranches: app.CPOTranches, GrantedCents: app.GrantedCents, PNECloseDate: pneClose,
 		FiscalYearEnd:         p.Convention.FiscalYearEnd.In(year).EndOfDay(),
 		FinancialReportMonths: p.FinancialReport.MonthsAfterFiscalYearEnd,
 		State:                 models.ConventionAwaitingSignature,
@@ -170,4 +170,12 @@ func (a *Activities) dossier(ctx context.Context, applicationID string) (*models
 		return nil, nil, storeError(err)
 	}
 	return app, c, nil
+}
+
+// kindOf: a dossier granted yearly tranches gets a multi-year CPO, the others an annual convention.
+func kindOf(app *models.Application) string {
+	if len(app.CPOTranches) > 0 {
+		return convention.CPO
+	}
+	return convention.Annual
 }

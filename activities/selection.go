@@ -9,6 +9,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/activity"
 
+	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/selection"
 	"github.com/dian-p104/aap/store"
 )
@@ -27,6 +28,9 @@ func (a *Activities) RecordSelection(ctx context.Context, in SelectionRecord) er
 		records[i] = store.DecisionRecord{
 			ApplicationID: d.ApplicationID, Decision: d.Decision, GrantedCents: d.GrantedCents, Score: d.Score,
 			Reason: d.Reason, DoubleFundingJustification: d.DoubleFundingJustified,
+		}
+		for _, t := range d.CPOTranches {
+			records[i].CPOTranches = append(records[i].CPOTranches, models.Tranche{Year: t.Year, MaxCents: t.MaxCents})
 		}
 	}
 	return storeError(a.Applications.RecordSelection(ctx, in.CampaignID, records, in.At))

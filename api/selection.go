@@ -33,6 +33,14 @@ type DecisionInput struct {
 	Score                      int         `json:"score"`
 	Reason                     string      `json:"reason"`
 	DoubleFundingJustification string      `json:"double_funding_justification"`
+	// CPOTranches makes the convention multi-year (CPO): one maximum per year, the first being granted_eur.
+	CPOTranches []TrancheInput `json:"cpo_tranches"`
+}
+
+// TrancheInput is one year of a CPO.
+type TrancheInput struct {
+	Year   int         `json:"year"`
+	MaxEUR json.Number `json:"max_eur"`
 }
 
 // SelectionService checks and records a committee's selection.
@@ -129,6 +137,10 @@ func (r *SelectionRequest) decisions() ([]selection.Decision, []FieldError) {
 		out[i] = selection.Decision{
 			ApplicationID: strings.TrimSpace(d.ApplicationID), Decision: d.Decision, Score: d.Score,
 			Reason: strings.TrimSpace(d.Reason), DoubleFundingJustified: strings.TrimSpace(d.DoubleFundingJustification),
+		}
+		for k, t := range d.CPOTranches {
+			out[i].CPOTranches = append(out[i].CPOTranches, selection.Tranche{
+				Year: t.Year, MaxCents: checkEurosAllowZero(v, fmt.Sprintf("%s.cpo_tranches[%d].max_eur", field, k), t.MaxEUR)})
 		}
 		if d.GrantedEUR.String() == "" && d.Decision == selection.NotRetained {
 			continue // nothing granted

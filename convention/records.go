@@ -20,7 +20,12 @@ func FromRecords(app *models.Application, c *models.Campaign, conv *models.Conve
 		s := app.SIRET
 		id = fmt.Sprintf("SIRET %s %s %s %s", s[0:3], s[3:6], s[6:9], s[9:])
 	}
+	var tranches []Tranche
+	for _, t := range conv.Tranches {
+		tranches = append(tranches, Tranche{Year: t.Year, MaxCents: t.MaxCents})
+	}
 	return Data{
+		Tranches:  tranches,
 		Reference: conv.Reference, Kind: conv.Kind, Year: c.Year,
 		TerritoryLabel: territory.Label(c.Territory, regional), ServiceName: service, CampaignTitle: c.Title,
 		AssociationName: app.AssociationName, AssociationID: id, ProjectTitle: app.Title,

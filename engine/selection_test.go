@@ -99,7 +99,9 @@ func TestTheCommitteeSelectsAndEveryPorteurIsTold(t *testing.T) {
 func TestARetainedDossierGetsItsConventionToSign(t *testing.T) {
 	d := startDev(t, t.TempDir())
 	defer d.Stop()
-	_, created := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns", campaignBody(0, 6*time.Second))
+	body := campaignBody(0, 6*time.Second)
+	year := body["year"].(int)
+	_, created := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns", body)
 	campaignID := created["id"].(string)
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		assert.Equal(c, "published", campaignState(t, d, campaignID))
@@ -110,7 +112,8 @@ func TestARetainedDossierGetsItsConventionToSign(t *testing.T) {
 		assert.Equal(c, "closed", campaignState(t, d, campaignID))
 	}, 30*time.Second, 200*time.Millisecond)
 	status, _ := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns/"+campaignID+"/selection", map[string]any{"decisions": []map[string]any{
-		{"application_id": appID, "decision": "retenu", "granted_eur": 12500.5, "score": 90},
+		{"application_id": appID, "decision": "retenu", "granted_eur": 12500.5, "score": 90,
+			"cpo_tranches": []map[string]any{{"year": year, "max_eur": 12500.5}, {"year": year + 1, "max_eur": 13000}}},
 	}})
 	require.Equal(t, http.StatusOK, status)
 
@@ -143,6 +146,10 @@ func TestARetainedDossierGetsItsConventionToSign(t *testing.T) {
 	resp.Body.Close()
 	require.NoError(t, err)
 	require.Equal(t, msg.Attachments[0].Content, served, "the PDF served is the one sent")
+	_, conv := do(t, http.MethodGet, d.HTTPURL+"/api/v1/conventions/"+conventionID, nil)
+	require.Equal(t, "pluriannuelle", conv["kind"], "a CPO in yearly tranches")
+	require.Len(t, conv["tranches"], 2)
+	require.Equal(t, "awaiting_signature", conv["state"])
 
 	// Signed once; a second signature is refused.
 	signature := d.HTTPURL + "/api/v1/conventions/" + conventionID + "/signature"

@@ -46,15 +46,17 @@ type Application struct {
 	// other calls of the same year (§3.2, §8.2): flagged for the committee.
 	DoubleFundingWith []string `gorm:"serializer:json" json:"double_funding_with"`
 	// The committee's decision (§8), once the selection is recorded.
-	Decision                   string     `gorm:"size:16" json:"decision,omitempty"`
-	GrantedCents               int64      `json:"granted_cents"`
-	Score                      int        `json:"score,omitempty"`
-	DecisionReason             string     `gorm:"size:2000" json:"decision_reason,omitempty"`
-	DoubleFundingJustification string     `gorm:"size:2000" json:"double_funding_justification,omitempty"`
-	DecidedAt                  *time.Time `json:"decided_at,omitempty"`
-	State                      string     `gorm:"size:32;index" json:"-"`
-	IdempotencyKey             *string    `gorm:"size:200;uniqueIndex" json:"-"`
-	RequestHash                string     `gorm:"size:64" json:"-"`
-	CreatedAt                  time.Time  `json:"created_at"`
-	UpdatedAt                  time.Time  `json:"updated_at"`
+	Decision                   string `gorm:"size:16" json:"decision,omitempty"`
+	GrantedCents               int64  `json:"granted_cents"`
+	Score                      int    `json:"score,omitempty"`
+	DecisionReason             string `gorm:"size:2000" json:"decision_reason,omitempty"`
+	DoubleFundingJustification string `gorm:"size:2000" json:"double_funding_justification,omitempty"`
+	// CPOTranches makes the convention multi-year: one maximum per year.
+	CPOTranches    []Tranche  `gorm:"column:cpo_tranches;serializer:json" json:"cpo_tranches,omitempty"`
+	DecidedAt      *time.Time `json:"decided_at,omitempty"`
+	State          string     `gorm:"size:32;index" json:"-"`
+	IdempotencyKey *string    `gorm:"size:200;uniqueIndex" json:"-"`
+	RequestHash    string     `gorm:"size:64" json:"-"`
+	CreatedAt      time.Time  `json:"created_at"`
+	UpdatedAt      time.Time  `json:"updated_at"`
 }

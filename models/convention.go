@@ -18,6 +18,8 @@ type Convention struct {
 	Reference     string `gorm:"size:40;uniqueIndex" json:"reference"`
 	Kind          string `gorm:"size:16" json:"kind"`
 	GrantedCents  int64  `json:"granted_cents"`
+	// Tranches of a CPO (pluriannuelle), one maximum per year; empty for an annual convention.
+	Tranches []Tranche `gorm:"serializer:json" json:"tranches,omitempty"`
 	// Terms fixed when the convention is drawn up, from the campaign's policy.
 	PNECloseDate          time.Time  `json:"pne_close_date"`
 	FiscalYearEnd         time.Time  `json:"fiscal_year_end"`
@@ -28,4 +30,11 @@ type Convention struct {
 	LapsedAt              *time.Time `json:"lapsed_at,omitempty"`
 	CreatedAt             time.Time  `json:"created_at"`
 	UpdatedAt             time.Time  `json:"updated_at"`
+}
+
+// Tranche is one year of a multi-year convention (CPO) and its maximum amount,
+// committed subject to the budget law (§8.2).
+type Tranche struct {
+	Year     int   `json:"year"`
+	MaxCents int64 `json:"max_cents"`
 }

@@ -37,6 +37,7 @@ const (
 	RuleAGIRRedundant            = "agir_redundant"
 	RulePNEBlocked               = "pne_blocked"
 	RuleDoubleFundingUnjustified = "double_funding_unjustified"
+	RuleCPOTranches              = "cpo_tranches"
 	RuleEnvelope                 = "envelope"
 	RuleEmploymentLanguageShare  = "employment_language_share"
 	RuleNonBPIShare              = "non_bpi_share"
@@ -72,6 +73,15 @@ type Decision struct {
 	Score                  int    `json:"score"` // 0..100
 	Reason                 string `json:"reason"`
 	DoubleFundingJustified string `json:"double_funding_justification,omitempty"`
+	// CPOTranches makes the convention a multi-year CPO: one maximum per year,
+	// the first being this year's granted amount, subject to the budget law (§8.2).
+	CPOTranches []Tranche `json:"cpo_tranches,omitempty"`
+}
+
+// Tranche is one year of a CPO and its maximum amount.
+type Tranche struct {
+	Year     int   `json:"year"`
+	MaxCents int64 `json:"max_cents"`
 }
 
 // Rules are the call's figures and the policy's thresholds.
@@ -256,7 +266,13 @@ func Check(r Rules, dossiers []Dossier, decisions []Decision) []Violation {
 			add(RuleGrantedAboveRequest, id, field("granted_eur"), "le montant accordé au dossier %s (%s) dépasse la subvention demandée (%s)", quote(id), euros(dec.GrantedCents), euros(d.RequestedCents))
 		}
 		if dec.Decision != Retained {
+			if len(dec.CPOTranches) > 0 {
+				add(RuleCPOTranches, id, field("cpo_tranches"), "le dossier %s n'est pas retenu : pas de convention pluriannuelle", quote(id))
+			}
 			continue
+		}
+		if msg := checkTranches(r.Year, dec); msg != "" {
+			add(RuleCPOTranches, id, field("cpo_tranches"), "dossier %s : %s", quote(id), msg)
 		}
 		if d.AGIRRedundant {
 			add(RuleAGIRRedundant, id, field("decision"), "le dossier %s (%s) finance un accompagnement global redondant avec AGIR : il ne peut être retenu (§8.2)", quote(id), d.AssociationName)
@@ -406,4 +422,29 @@ func clampInt(x *big.Int) int {
 	default:
 		return int(x.Int64())
 	}
+}
+
+// checkTranches: a CPO covers at least two consecutive years from the
+// campaign's, the first tranche being the amount granted this year, each positive.
+func checkTranches(year int, dec Decision) string {
+	t := dec.CPOTranches
+	switch {
+	case len(t) == 0:
+		return ""
+	case len(t) < 2:
+		return "une convention pluriannuelle couvre au moins deux années"
+	case t[0].Year != year:
+		return fmt.Sprintf("la première tranche porte sur %d, l'année de la campagne", year)
+	case t[0].MaxCents != dec.GrantedCents:
+		return fmt.Sprintf("la tranche %d (%s) doit égaler le montant accordé (%s)", year, euros(t[0].MaxCents), euros(dec.GrantedCents))
+	}
+	for i, tr := range t {
+		if tr.MaxCents <= 0 {
+			return fmt.Sprintf("la tranche %d doit être positive", tr.Year)
+		}
+		if i > 0 && tr.Year != t[i-1].Year+1 {
+			return "les tranches portent sur des années consécutives"
+		}
+	}
+	return ""
 }

@@ -636,3 +636,29 @@ func (s *bytesSource) amount() int64 {
 }
 
 func (s *bytesSource) small() int { return int(s.byte()) }
+
+func TestCPOTranches(t *testing.T) {
+	r := rules2024()
+	r.EnvelopeCents = 1_000_000_00
+	one := []Dossier{dos("A", request(100_000_00))}
+	cpo := func(granted int64, tranches ...Tranche) []Decision {
+		d := ret("A", granted)
+		d.CPOTranches = tranches
+		return []Decision{d}
+	}
+	bad := []want{{RuleCPOTranches, "A", "decisions[0].cpo_tranches", nil}}
+	runCases(t, []checkCase{
+		{name: "annual convention", rules: r, dossiers: one, decisions: cpo(50_000_00)},
+		{name: "three-year CPO", rules: r, dossiers: one, decisions: cpo(50_000_00,
+			Tranche{2024, 50_000_00}, Tranche{2025, 60_000_00}, Tranche{2026, 60_000_00})},
+		{name: "a single tranche", rules: r, dossiers: one, decisions: cpo(50_000_00, Tranche{2024, 50_000_00}), want: bad},
+		{name: "first tranche another year", rules: r, dossiers: one, decisions: cpo(50_000_00,
+			Tranche{2025, 50_000_00}, Tranche{2026, 50_000_00}), want: bad},
+		{name: "first tranche differs from the grant", rules: r, dossiers: one, decisions: cpo(50_000_00,
+			Tranche{2024, 50_000_01}, Tranche{2025, 50_000_00}), want: bad},
+		{name: "a gap between years", rules: r, dossiers: one, decisions: cpo(50_000_00,
+			Tranche{2024, 50_000_00}, Tranche{2026, 50_000_00}), want: bad},
+		{name: "a zero tranche", rules: r, dossiers: one, decisions: cpo(50_000_00,
+			Tranche{2024, 50_000_00}, Tranche{2025, 0}), want: bad},
+	})
+}

@@ -167,6 +167,25 @@ var migrations = []*gormigrate.Migration{
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("conventions") },
 	},
+	{
+		ID: "2026112906_cpo_tranches",
+		Migrate: func(tx *gorm.DB) error {
+			type application struct {
+				CPOTranches string `gorm:"column:cpo_tranches"`
+			}
+			type convention struct{ Tranches string }
+			if err := tx.Table("applications").Migrator().AddColumn(&application{}, "CPOTranches"); err != nil {
+				return err
+			}
+			return tx.Table("conventions").Migrator().AddColumn(&convention{}, "Tranches")
+		},
+		Rollback: func(tx *gorm.DB) error {
+			if err := tx.Table("applications").Migrator().DropColumn(&struct{}{}, "cpo_tranches"); err != nil {
+				return err
+			}
+			return tx.Table("conventions").Migrator().DropColumn(&struct{}{}, "tranches")
+		},
+	},
 }
 
 const migrationsTable = "schema_migrations"

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"time"
@@ -26,6 +27,7 @@ type DecisionRecord struct {
 	Score                      int
 	Reason                     string
 	DoubleFundingJustification string
+	CPOTranches                []models.Tranche
 }
 
 // RecordSelection writes the committee's decisions and the call's new phase in
@@ -36,6 +38,7 @@ func (s *Applications) RecordSelection(ctx context.Context, campaignID string, d
 			res := tx.Model(&models.Application{}).Where("id = ? AND campaign_id = ?", d.ApplicationID, campaignID).Updates(map[string]any{
 				"decision": d.Decision, "granted_cents": d.GrantedCents, "score": d.Score, "decision_reason": d.Reason,
 				"double_funding_justification": d.DoubleFundingJustification, "decided_at": at.UTC(),
+				"cpo_tranches": tranchesJSON(d.CPOTranches),
 			})
 			if res.Error != nil {
 				return res.Error
@@ -79,4 +82,10 @@ func (s *PNEResults) MissedYears(ctx context.Context, associationKeys []string) 
 		sort.Ints(years)
 	}
 	return missed, nil
+}
+
+// tranchesJSON serialises CPO tranches as the json serializer of the column does ("null" when none).
+func tranchesJSON(t []models.Tranche) string {
+	raw, _ := json.Marshal(t)
+	return string(raw)
 }
