@@ -26,7 +26,9 @@ type Activities struct {
 	Applications *store.Applications
 	Emails       *store.Emails
 	Conventions  *store.Conventions
-	Outbox       *mail.Outbox
+	// CarifOref maps a region's INSEE code to its Carif-Oref's address.
+	CarifOref map[string]string
+	Outbox    *mail.Outbox
 	// Temporal signals other workflows (a call's dossiers after the selection).
 	Temporal client.Client
 	Logger   *slog.Logger

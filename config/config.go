@@ -48,6 +48,8 @@ type Config struct {
 	MailFrom          string
 	PolicyDir         string
 	LogFormat         string
+	// CarifOrefFile maps each region to its Carif-Oref's address (YAML); empty: none configured.
+	CarifOrefFile string
 	// MailRetryFor bounds how long a transient SMTP failure is retried before the email is given up.
 	MailRetryFor time.Duration
 }
@@ -72,6 +74,7 @@ var Variables = []Variable{
 	{"AAP_SMTP_TLS", "none (catcher) / opportunistic", "none, opportunistic or mandatory"},
 	{"AAP_MAIL_FROM", "AAP intégration <no-reply@aap.localhost>", "sender of every email"},
 	{"AAP_POLICY_DIR", "", "folder of yearly policy files (YYYY.yaml); empty: the policies shipped in the binary"},
+	{"AAP_CARIF_OREF_FILE", "", "YAML file: region INSEE code → Carif-Oref address, for the list of funded language actions (§4.1.2)"},
 	{"AAP_MAIL_RETRY_FOR", "24h", "how long a transient SMTP failure is retried, with backoff (Go duration, at least 1m)"},
 	{"AAP_LOG_FORMAT", "text", "text or json"},
 }
@@ -98,6 +101,7 @@ func Load(getenv func(string) string) (Config, error) {
 		TemporalNamespace: get("AAP_TEMPORAL_NAMESPACE", "default"),
 		MailFrom:          get("AAP_MAIL_FROM", "AAP intégration <no-reply@aap.localhost>"),
 		PolicyDir:         get("AAP_POLICY_DIR", ""),
+		CarifOrefFile:     get("AAP_CARIF_OREF_FILE", ""),
 		LogFormat:         get("AAP_LOG_FORMAT", "text"),
 		SMTP: SMTP{
 			Host:     get("AAP_SMTP_HOST", ""),

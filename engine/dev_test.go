@@ -31,11 +31,15 @@ func devConfig(dir string) config.Config {
 	}
 }
 
-func startDev(t *testing.T, dir string) *engine.Dev {
+func startDev(t *testing.T, dir string, adjust ...func(*config.Config)) *engine.Dev {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	d, err := engine.StartDev(ctx, devConfig(dir), slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	cfg := devConfig(dir)
+	for _, f := range adjust {
+		f(&cfg)
+	}
+	d, err := engine.StartDev(ctx, cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	require.NoError(t, err)
 	return d
 }

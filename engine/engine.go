@@ -53,8 +53,12 @@ func newActivities(db *gorm.DB, tc client.Client, cfg config.Config, log *slog.L
 	if err != nil {
 		return nil, fmt.Errorf("AAP_MAIL_FROM: %w", err)
 	}
+	carifOref, err := loadCarifOref(cfg.CarifOrefFile)
+	if err != nil {
+		return nil, err
+	}
 	return &activities.Activities{
-		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Conventions: store.NewConventions(db), Outbox: outbox, Temporal: tc, Logger: log,
+		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Conventions: store.NewConventions(db), Outbox: outbox, Temporal: tc, CarifOref: carifOref, Logger: log,
 	}, nil
 }
 

@@ -3,16 +3,23 @@ package engine_test
 import (
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dian-p104/aap/config"
 )
 
 func TestTheCommitteeSelectsAndEveryPorteurIsTold(t *testing.T) {
-	d := startDev(t, t.TempDir())
+	dir := t.TempDir()
+	carifOref := filepath.Join(dir, "carif-oref.yaml")
+	require.NoError(t, os.WriteFile(carifOref, []byte(`"84": carif-oref@via-competences.example.org`+"\n"), 0o644))
+	d := startDev(t, dir, func(c *config.Config) { c.CarifOrefFile = carifOref })
 	defer d.Stop()
 
 	body := campaignBody(time.Second, 10*time.Second)
@@ -93,6 +100,22 @@ func TestTheCommitteeSelectsAndEveryPorteurIsTold(t *testing.T) {
 		}
 	}
 	require.Equal(t, "Votre projet est retenu : Ateliers sociolinguistiques", subjects["contact@accueil-rhone.example.org"])
+
+	// The region's Carif-Oref gets the funded language action (§4.1.2).
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		_, emails := do(t, http.MethodGet, d.HTTPURL+"/api/v1/emails?recipient=carif-oref@via-competences.example.org", nil)
+		assert.EqualValues(c, 1, emails["total"])
+	}, 30*time.Second, 250*time.Millisecond)
+	caught, err = d.Catcher.List()
+	require.NoError(t, err)
+	for _, s := range caught {
+		if s.To[0] == "carif-oref@via-competences.example.org" {
+			msg, err := d.Catcher.Get(s.ID)
+			require.NoError(t, err)
+			require.Contains(t, msg.TextBody, "Association Accueil Rhône (SIRET 73282932000074) : « Ateliers sociolinguistiques », 15\u00a0000,00\u00a0€, 60 bénéficiaires attendus")
+			require.NotContains(t, msg.TextBody, "Santé pour tous")
+		}
+	}
 	require.Equal(t, "Votre projet n'est pas retenu : Accès aux soins des primo-arrivants", subjects["contact@sante.example.org"])
 }
 

@@ -82,6 +82,18 @@ var templateExamples = map[string][]example{
 		{"", "ConventionEmail", conventionExample(false)},
 		{"correspondent", "ConventionEmail", conventionExample(true)},
 	},
+	TemplateCarifOrefActions: {
+		{"", "CarifOrefEmail", carifOrefEmail{
+			CampaignTitle: "Langue & emploi dans le Rhône", TerritoryLabel: "Rhône (69)", Year: 2027,
+			Actions: []languageAction{
+				{AssociationName: "Association Accueil & Parole", AssociationID: "SIRET 73282932000074",
+					ProjectTitle: "Ateliers de français à visée professionnelle", GrantedCents: 1_000_000, Beneficiaries: 60},
+				{AssociationName: "Lire ensemble", AssociationID: "RNA W691234567",
+					ProjectTitle: "Français pour parents d'élèves", GrantedCents: 450_050, Beneficiaries: 25},
+			},
+			ReplyTo: "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
+		}},
+	},
 	TemplateCampaignCancelled: {
 		{"", "CampaignCancelledEmail", campaignCancelledEmail{
 			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", AssociationName: "Association Accueil & Parole",
@@ -261,4 +273,21 @@ func conventionReminderExample() conventionEmail {
 	e := conventionExample(false)
 	e.Reminder = 2
 	return e
+}
+
+type languageAction struct {
+	AssociationName string
+	AssociationID   string
+	ProjectTitle    string
+	GrantedCents    int64
+	Beneficiaries   int
+}
+
+type carifOrefEmail struct {
+	CampaignTitle  string
+	TerritoryLabel string
+	Year           int
+	Actions        []languageAction
+	ReplyTo        string
+	SenderLabel    string
 }

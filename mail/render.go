@@ -26,6 +26,7 @@ const (
 	TemplateConventionUnsigned  = "convention_unsigned"
 	TemplateConventionLapsed    = "convention_lapsed"
 	TemplateCampaignCancelled   = "campaign_cancelled"
+	TemplateCarifOrefActions    = "carif_oref_actions"
 )
 
 //go:embed templates/*.tmpl

@@ -161,6 +161,7 @@ func TestCampaignRetriesATransientMailFailureForTheConfiguredTime(t *testing.T) 
 func selectAfter(t *testing.T, env *testsuite.TestWorkflowEnvironment, at time.Duration) {
 	env.OnActivity(acts.RecordSelection, mock.Anything, mock.Anything).Return(nil).Once()
 	env.OnActivity(acts.DispatchDecisions, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(acts.NotifyCarifOref, mock.Anything, mock.Anything).Return(nil).Once()
 	env.RegisterDelayedCallback(func() {
 		env.UpdateWorkflow(UpdateSelection, "selection-1", &testsuite.TestUpdateCallback{
 			OnAccept:   func() {},

@@ -80,7 +80,13 @@ func (c *campaign) awaitSelection(ctx workflow.Context) error {
 	if c.cancelled() {
 		return nil
 	}
-	ctx = workflow.WithActivityOptions(ctx, dispatchOptions)
+	dispatchCtx := workflow.WithActivityOptions(ctx, dispatchOptions)
 	ref := activities.CampaignRef{CampaignID: c.in.CampaignID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
-	return workflow.ExecuteActivity(ctx, acts.DispatchDecisions, ref).Get(ctx, nil)
+	if err := workflow.ExecuteActivity(dispatchCtx, acts.DispatchDecisions, ref).Get(ctx, nil); err != nil {
+		return err
+	}
+	if workflow.GetVersion(ctx, changeCarifOref, workflow.DefaultVersion, 1) == 1 {
+		c.notify(ctx, acts.NotifyCarifOref, "Carif-Oref list")
+	}
+	return nil
 }

@@ -108,6 +108,7 @@ func TestSelectionAtTheThresholdsIsRecordedAndDispatched(t *testing.T) {
 	env.OnActivity(acts.RecordSelection, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, r activities.SelectionRecord) error { recorded = r; return nil }).Once()
 	env.OnActivity(acts.DispatchDecisions, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(acts.NotifyCarifOref, mock.Anything, mock.Anything).Return(nil).Once()
 	var rejected error
 	var outcome SelectionOutcome
 	// Exactly the envelope, exactly 70 % to language.

@@ -23,4 +23,7 @@ const (
 	// changeCancellation: after the selection the campaign stays open to a
 	// cancellation until its conventions are signed or lapsed.
 	changeCancellation = "cancellation"
+	// changeCarifOref: after the selection the region's Carif-Oref receives the
+	// list of the funded language actions (§4.1.2).
+	changeCarifOref = "carif-oref"
 )

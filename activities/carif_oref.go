@@ -1,0 +1,79 @@
+package activities
+
+import (
+	"context"
+
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/selection"
+	"github.com/dian-p104/aap/territory"
+)
+
+// LanguageAction is one funded language-training action in the Carif-Oref list.
+type LanguageAction struct {
+	AssociationName string
+	AssociationID   string
+	ProjectTitle    string
+	GrantedCents    int64
+	Beneficiaries   int
+}
+
+// CarifOrefEmail is the data of the list sent to the Carif-Oref.
+type CarifOrefEmail struct {
+	CampaignTitle  string
+	TerritoryLabel string
+	Year           int
+	Actions        []LanguageAction
+	ReplyTo        string
+	SenderLabel    string
+}
+
+// NotifyCarifOref sends the region's Carif-Oref the list of the call's funded
+// language-training actions (§4.1.2), once. Nothing is sent when no action is
+// funded or when the region has no address configured (AAP_CARIF_OREF_FILE).
+func (a *Activities) NotifyCarifOref(ctx context.Context, ref CampaignRef) error {
+	c, err := a.Campaigns.Get(ctx, ref.CampaignID)
+	if err != nil {
+		return storeError(err)
+	}
+	region := c.Territory
+	if c.Level == models.LevelDepartmental {
+		dep, _ := territory.LookupDepartment(c.Territory)
+		region = dep.RegionCode
+	}
+	to := a.CarifOref[region]
+	all, err := a.Applications.All(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	var actions []LanguageAction
+	for _, app := range all {
+		if app.Decision == selection.Retained && app.Theme == "langue" {
+			id := "SIRET " + app.SIRET
+			if app.SIRET == "" {
+				id = "RNA " + app.RNA
+			}
+			actions = append(actions, LanguageAction{AssociationName: app.AssociationName, AssociationID: id,
+				ProjectTitle: app.Title, GrantedCents: app.GrantedCents, Beneficiaries: app.BeneficiariesBPI + app.BeneficiariesNonBPI})
+		}
+	}
+	if len(actions) == 0 {
+		return nil
+	}
+	if to == "" {
+		a.Logger.Warn("no Carif-Oref address for the region: list of funded language actions not sent", "campaign", c.ID, "region", region)
+		return nil
+	}
+	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
+	content, err := mail.Render(mail.TemplateCarifOrefActions, CarifOrefEmail{
+		CampaignTitle: c.Title, TerritoryLabel: label, Year: c.Year, Actions: actions,
+		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
+	})
+	if err != nil {
+		return err
+	}
+	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
+		Key: ref.WorkflowID + "/carif-oref-actions/carif-oref", Purpose: mail.TemplateCarifOrefActions,
+		CampaignID: c.ID, To: to, ReplyTo: c.ContactEmail, Content: content,
+	}))
+}
