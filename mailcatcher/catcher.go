@@ -154,10 +154,10 @@ func Start(opts Options) (*Catcher, error) {
 	go func() {
 		defer close(c.serveDone)
 		if err := srv.Serve(c.ln); err != nil {
-			c.logger.Error("serveur SMTP arrêté", "error", err)
+			c.logger.Error("SMTP server stopped", "error", err)
 		}
 	}()
-	c.logger.Info("capteur de courriels démarré", "addr", c.Addr(), "dir", c.dir)
+	c.logger.Info("mail catcher started", "addr", c.Addr(), "dir", c.dir)
 	return c, nil
 }
 
@@ -172,7 +172,7 @@ func (c *Catcher) scanDir() error {
 		name := e.Name()
 		if e.Type().IsRegular() && strings.HasPrefix(name, tmpPrefix) {
 			if err := os.Remove(filepath.Join(c.dir, name)); err != nil {
-				c.logger.Warn("suppression d'un fichier temporaire impossible", "file", name, "error", err)
+				c.logger.Warn("cannot remove a temporary file", "file", name, "error", err)
 			}
 			continue
 		}
@@ -197,10 +197,13 @@ func (c *Catcher) Close() error {
 	c.closeOnce.Do(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 		defer cancel()
+		// Close the listener first: if Serve has not yet handed it to the SMTP
+		// server, Shutdown alone would not stop it and serveDone would never close.
+		_ = c.ln.Close()
 		err := c.srv.Shutdown(ctx)
 		<-c.serveDone // no Accept can be in progress after this
 		if errors.Is(err, context.DeadlineExceeded) {
-			c.logger.Warn("sessions SMTP encore ouvertes à l'arrêt, fermeture forcée")
+			c.logger.Warn("SMTP sessions still open at shutdown: closing them")
 			c.ln.closeAll()
 			err = nil
 		}
@@ -208,7 +211,7 @@ func (c *Catcher) Close() error {
 		if err != nil && !errors.Is(err, net.ErrClosed) {
 			c.closeErr = fmt.Errorf("mailcatcher: close: %w", err)
 		}
-		c.logger.Info("capteur de courriels arrêté", "addr", c.ln.Addr().String())
+		c.logger.Info("mail catcher stopped", "addr", c.ln.Addr().String())
 	})
 	return c.closeErr
 }
@@ -310,7 +313,7 @@ func (c *Catcher) List() ([]Summary, error) {
 			continue // removed meanwhile
 		}
 		if err != nil {
-			c.logger.Warn("courriel illisible", "id", id, "error", err)
+			c.logger.Warn("unreadable message", "id", id, "error", err)
 		}
 		out = append(out, s)
 	}

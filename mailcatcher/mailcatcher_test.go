@@ -442,3 +442,18 @@ func TestRegisterPrefixes(t *testing.T) {
 	require.Equal(t, http.StatusNotFound, w.Code)
 	require.Contains(t, w.Body.String(), "Courriel introuvable")
 }
+
+func TestCloseRightAfterStartReturns(t *testing.T) {
+	for range 20 {
+		c, err := Start(Options{Addr: "127.0.0.1:0", Dir: t.TempDir()})
+		require.NoError(t, err)
+		done := make(chan error, 1)
+		go func() { done <- c.Close() }()
+		select {
+		case err := <-done:
+			require.NoError(t, err)
+		case <-time.After(30 * time.Second):
+			t.Fatal("Close hung: the listener was not handed to the SMTP server yet")
+		}
+	}
+}

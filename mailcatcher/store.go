@@ -58,7 +58,7 @@ func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
 func (s *session) Data(r io.Reader) error {
 	if fail := s.c.takeFailure(); fail != nil {
 		_, _ = io.Copy(io.Discard, r)
-		s.c.logger.Info("courriel refusé (FailNext)", "code", fail.Code, "from", s.from, "to", s.to, "remote", s.remote)
+		s.c.logger.Info("message refused (FailNext)", "code", fail.Code, "from", s.from, "to", s.to, "remote", s.remote)
 		return fail
 	}
 	id, err := s.c.store(s.from, s.to, r)
@@ -67,14 +67,14 @@ func (s *session) Data(r io.Reader) error {
 		if errors.As(err, &smtpErr) {
 			return smtpErr // e.g. message too large
 		}
-		s.c.logger.Error("enregistrement du courriel impossible", "error", err, "from", s.from, "to", s.to)
+		s.c.logger.Error("cannot store the message", "error", err, "from", s.from, "to", s.to)
 		return &smtp.SMTPError{
 			Code:         451,
 			EnhancedCode: smtp.EnhancedCode{4, 3, 0},
 			Message:      "Mail catcher could not store the message",
 		}
 	}
-	s.c.logger.Info("courriel capturé", "id", id, "from", s.from, "to", s.to, "remote", s.remote)
+	s.c.logger.Info("message caught", "id", id, "from", s.from, "to", s.to, "remote", s.remote)
 	return nil
 }
 

@@ -112,7 +112,7 @@ type errorData struct {
 func (w *webPages) list(ctx *gin.Context) {
 	msgs, err := w.c.List()
 	if err != nil {
-		w.c.logger.Error("liste des courriels illisible", "error", err)
+		w.c.logger.Error("cannot list the messages", "error", err)
 		w.error(ctx, http.StatusInternalServerError, "Erreur interne", "La liste des courriels capturés n'a pas pu être lue.")
 		return
 	}
@@ -128,7 +128,7 @@ func (w *webPages) load(ctx *gin.Context) (*Message, bool) {
 		return nil, false
 	}
 	if err != nil {
-		w.c.logger.Error("courriel illisible", "id", ctx.Param("id"), "error", err)
+		w.c.logger.Error("unreadable message", "id", ctx.Param("id"), "error", err)
 		w.error(ctx, http.StatusInternalServerError, "Erreur interne", "Ce courriel n'a pas pu être lu.")
 		return nil, false
 	}
@@ -204,7 +204,7 @@ func (w *webPages) error(ctx *gin.Context, status int, title, message string) {
 func (w *webPages) render(ctx *gin.Context, status int, page string, data any) {
 	var buf bytes.Buffer
 	if err := w.pages[page].ExecuteTemplate(&buf, "layout", data); err != nil {
-		w.c.logger.Error("rendu de page impossible", "page", page, "error", err)
+		w.c.logger.Error("cannot render the page", "page", page, "error", err)
 		ctx.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Erreur interne : la page n'a pas pu être affichée.\n"))
 		return
 	}
