@@ -188,3 +188,16 @@ func TestDevEngineResumesRunningWorkflowsAfterARestart(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, d.Catcher.Count(), "publication notice and closure summary, each once despite the restart")
 }
+
+// sentCount counts the outbox's emails matching the query that the relay accepted
+// (an outbox row exists from the first attempt, before the relay answers).
+func sentCount(t *testing.T, d *engine.Dev, query string) int {
+	_, emails := do(t, http.MethodGet, d.HTTPURL+"/api/v1/emails?"+query, nil)
+	n := 0
+	for _, item := range emails["items"].([]any) {
+		if item.(map[string]any)["state"] == "sent" {
+			n++
+		}
+	}
+	return n
+}

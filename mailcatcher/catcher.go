@@ -153,7 +153,7 @@ func Start(opts Options) (*Catcher, error) {
 
 	go func() {
 		defer close(c.serveDone)
-		if err := srv.Serve(c.ln); err != nil {
+		if err := srv.Serve(c.ln); err != nil && !errors.Is(err, net.ErrClosed) && !errors.Is(err, smtp.ErrServerClosed) {
 			c.logger.Error("SMTP server stopped", "error", err)
 		}
 	}()
