@@ -46,13 +46,9 @@ type ApplicationReceivedEmail struct {
 // AcknowledgeApplication sends the porteur de projet its accusé de réception,
 // once, with what was filed and the closing date; replies go to the correspondent.
 func (a *Activities) AcknowledgeApplication(ctx context.Context, ref ApplicationRef) error {
-	app, err := a.Applications.Get(ctx, ref.ApplicationID)
+	app, c, err := a.dossier(ctx, ref.ApplicationID)
 	if err != nil {
-		return storeError(err)
-	}
-	c, err := a.Campaigns.Get(ctx, app.CampaignID)
-	if err != nil {
-		return storeError(err)
+		return err
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
 	content, err := mail.Render(mail.TemplateApplicationReceived, ApplicationReceivedEmail{
@@ -107,13 +103,9 @@ func (a *Activities) ReportUndeliverableAcknowledgement(ctx context.Context, ref
 	if err != nil {
 		return storeError(err)
 	}
-	app, err := a.Applications.Get(ctx, ref.ApplicationID)
+	app, c, err := a.dossier(ctx, ref.ApplicationID)
 	if err != nil {
-		return storeError(err)
-	}
-	c, err := a.Campaigns.Get(ctx, app.CampaignID)
-	if err != nil {
-		return storeError(err)
+		return err
 	}
 	content, err := mail.Render(mail.TemplateEmailUndeliverable, EmailUndeliverableEmail{
 		AssociationName: app.AssociationName, Recipient: refused.Recipient, Subject: refused.Subject,
@@ -147,13 +139,9 @@ type ApplicationDecidedEmail struct {
 // NotifyApplicationDecided tells the porteur de projet the committee's decision:
 // retained with the amount, or not retained with the reason. Sent once.
 func (a *Activities) NotifyApplicationDecided(ctx context.Context, ref ApplicationRef) error {
-	app, err := a.Applications.Get(ctx, ref.ApplicationID)
+	app, c, err := a.dossier(ctx, ref.ApplicationID)
 	if err != nil {
-		return storeError(err)
-	}
-	c, err := a.Campaigns.Get(ctx, app.CampaignID)
-	if err != nil {
-		return storeError(err)
+		return err
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
 	content, err := mail.Render(mail.TemplateApplicationDecided, ApplicationDecidedEmail{

@@ -149,13 +149,7 @@ func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationVie
 		return ApplicationView{}, err
 	}
 	view := applicationView(a)
-	queryCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	res, err := s.Temporal.QueryWorkflow(queryCtx, a.WorkflowID, "", workflows.QueryApplicationState)
-	var st workflows.ApplicationState
-	if err == nil {
-		err = res.Get(&st)
-	}
+	st, err := queryState[workflows.ApplicationState](ctx, s.Temporal, a.WorkflowID, workflows.QueryApplicationState)
 	if err != nil {
 		s.Logger.Warn("application state query failed; showing the recorded state", "application", id, "error", err)
 		return view, nil

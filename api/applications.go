@@ -19,14 +19,9 @@ func (h applicationHandlers) file(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	body, err := readBody(c)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
 	var req ApplicationRequest
-	if err := decodeStrict(body, &req); err != nil {
-		respondError(c, err)
+	body, ok := bindJSON(c, &req)
+	if !ok {
 		return
 	}
 	key, err := idempotencyKey(c)

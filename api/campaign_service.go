@@ -142,13 +142,7 @@ func (s *CampaignService) Get(ctx context.Context, id string) (CampaignView, err
 		return CampaignView{}, err
 	}
 	view := viewOf(c)
-	queryCtx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	res, err := s.Temporal.QueryWorkflow(queryCtx, c.WorkflowID, "", workflows.QueryCampaignState)
-	var st workflows.CampaignState
-	if err == nil {
-		err = res.Get(&st)
-	}
+	st, err := queryState[workflows.CampaignState](ctx, s.Temporal, c.WorkflowID, workflows.QueryCampaignState)
 	if err != nil {
 		s.Logger.Warn("campaign state query failed; showing the recorded phase", "campaign", id, "error", err)
 		return view, nil
@@ -203,4 +197,19 @@ func lookupCampaign(ctx context.Context, campaigns *store.Campaigns, id string) 
 		return nil, errNotFound
 	}
 	return c, err
+}
+
+// queryTimeout bounds a live-state query: past it the recorded state is shown.
+const queryTimeout = 3 * time.Second
+
+// queryState asks a workflow for its state through the named query.
+func queryState[T any](ctx context.Context, c client.Client, workflowID, query string) (T, error) {
+	var st T
+	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
+	defer cancel()
+	res, err := c.QueryWorkflow(ctx, workflowID, "", query)
+	if err == nil {
+		err = res.Get(&st)
+	}
+	return st, err
 }

@@ -19,14 +19,9 @@ const (
 type campaignHandlers struct{ svc *CampaignService }
 
 func (h campaignHandlers) create(c *gin.Context) {
-	body, err := readBody(c)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
 	var req CampaignRequest
-	if err := decodeStrict(body, &req); err != nil {
-		respondError(c, err)
+	body, ok := bindJSON(c, &req)
+	if !ok {
 		return
 	}
 	key, err := idempotencyKey(c)

@@ -66,14 +66,8 @@ type cancelHandler struct {
 }
 
 func (h cancelHandler) cancel(c *gin.Context) {
-	body, err := readBody(c)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
 	var req CancelRequest
-	if err := decodeStrict(body, &req); err != nil {
-		respondError(c, err)
+	if _, ok := bindJSON(c, &req); !ok {
 		return
 	}
 	view, err := h.svc.Cancel(c.Request.Context(), c.Param("id"), req, h.conventions)

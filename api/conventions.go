@@ -133,14 +133,8 @@ func (h conventionHandlers) document(c *gin.Context) {
 }
 
 func (h conventionHandlers) sign(c *gin.Context) {
-	body, err := readBody(c)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
 	var req SignatureRequest
-	if err := decodeStrict(body, &req); err != nil {
-		respondError(c, err)
+	if _, ok := bindJSON(c, &req); !ok {
 		return
 	}
 	view, err := h.svc.Sign(c.Request.Context(), c.Param("id"), req)

@@ -89,3 +89,16 @@ func frenchType(t reflect.Type) string {
 		return "chaîne de caractères"
 	}
 }
+
+// bindJSON reads and strictly decodes the body into v, answering the error itself when it fails.
+func bindJSON(c *gin.Context, v any) ([]byte, bool) {
+	body, err := readBody(c)
+	if err == nil {
+		err = decodeStrict(body, v)
+	}
+	if err != nil {
+		respondError(c, err)
+		return nil, false
+	}
+	return body, true
+}

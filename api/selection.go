@@ -189,14 +189,8 @@ type selectionHandlers struct{ svc *SelectionService }
 
 // record answers POST /api/v1/campaigns/{id}/selection[?dry_run=true].
 func (h selectionHandlers) record(c *gin.Context) {
-	body, err := readBody(c)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
 	var req SelectionRequest
-	if err := decodeStrict(body, &req); err != nil {
-		respondError(c, err)
+	if _, ok := bindJSON(c, &req); !ok {
 		return
 	}
 	dryRun := c.Query("dry_run") == "true"
