@@ -38,11 +38,11 @@ type Dev struct {
 
 // StartDev starts every part. cfg.TemporalPort 0 and a ":0" address pick free
 // ports (tests). On error, whatever started is stopped again.
-func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (d *Dev, err error) {
-	d = &Dev{}
+func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev, err error) {
+	d := &Dev{}
 	defer func() {
 		if err != nil {
-			d.Stop()
+			d.Stop() // whatever started, in reverse order
 		}
 	}()
 	if err := os.MkdirAll(cfg.DataDir, 0o755); err != nil {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"os"
 	"strings"
@@ -169,7 +170,10 @@ func TestDevEngineRunsACampaignEndToEnd(t *testing.T) {
 
 func TestDevEngineResumesRunningWorkflowsAfterARestart(t *testing.T) {
 	dir := t.TempDir()
-	d := startDev(t, dir)
+	// Like `aap dev`, both runs use the same Temporal port (7233 there).
+	port := freePort(t)
+	samePort := func(c *config.Config) { c.TemporalPort = port }
+	d := startDev(t, dir, samePort)
 	status, created := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns", campaignBody(time.Second, 12*time.Second))
 	require.Equal(t, http.StatusCreated, status, "%v", created)
 	id := created["id"].(string)
@@ -178,7 +182,7 @@ func TestDevEngineResumesRunningWorkflowsAfterARestart(t *testing.T) {
 	}, 30*time.Second, 200*time.Millisecond)
 	d.Stop()
 
-	d = startDev(t, dir)
+	d = startDev(t, dir, samePort)
 	defer d.Stop()
 	require.Equal(t, "published", campaignState(t, d, id))
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
@@ -200,4 +204,21 @@ func sentCount(t *testing.T, d *engine.Dev, query string) int {
 		}
 	}
 	return n
+}
+
+func TestDevEngineReportsAPortInUseAndStopsWhatItStarted(t *testing.T) {
+	d := startDev(t, t.TempDir())
+	defer d.Stop()
+	cfg := devConfig(t.TempDir())
+	cfg.HTTPAddr = strings.TrimPrefix(d.HTTPURL, "http://") // taken by the first engine
+	_, err := engine.StartDev(context.Background(), cfg, slog.New(slog.DiscardHandler))
+	require.ErrorContains(t, err, "AAP_HTTP_ADDR")
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port
 }
