@@ -8,10 +8,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policy"
@@ -94,25 +91,8 @@ func (s *ApplicationService) File(ctx context.Context, c *models.Campaign, req *
 }
 
 func (s *ApplicationService) startWorkflow(ctx context.Context, c *models.Campaign, a *models.Application) error {
-	opts := client.StartWorkflowOptions{
-		ID:                       a.WorkflowID,
-		TaskQueue:                workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.YearKey.ValueSet(int64(c.Year)),
-			workflows.TerritoryKey.ValueSet(c.Territory),
-			workflows.LevelKey.ValueSet(c.Level),
-			workflows.PhaseKey.ValueSet(models.ApplicationDeposited),
-		),
-	}
 	in := workflows.ApplicationInput{ApplicationID: a.ID, CampaignID: c.ID, CloseAt: c.CloseAt, MailRetryFor: s.MailRetryFor}
-	_, err := s.Temporal.ExecuteWorkflow(ctx, opts, workflows.ApplicationWorkflow, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return nil
-	}
-	return err
+	return startOnce(ctx, s.Temporal, a.WorkflowID, c, models.ApplicationDeposited, workflows.ApplicationWorkflow, in)
 }
 
 // ApplicationView is a dossier as the API shows it.

@@ -34,11 +34,7 @@ func (h applicationHandlers) file(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	if res.Replayed {
-		c.Header("Idempotent-Replayed", "true")
-	}
-	c.Header("Location", "/api/v1/applications/"+res.Application.ID)
-	c.JSON(http.StatusCreated, applicationView(res.Application))
+	respondCreated(c, res.Replayed, "/api/v1/applications/"+res.Application.ID, applicationView(res.Application))
 }
 
 func (h applicationHandlers) get(c *gin.Context) {

@@ -11,10 +11,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policy"
@@ -98,28 +95,11 @@ func (s *CampaignService) policyOf(c *models.Campaign) (policy.Policy, error) {
 // startWorkflow starts the campaign's workflow once: the ID is derived from the
 // campaign, and a second start finds the first workflow, running or ended.
 func (s *CampaignService) startWorkflow(ctx context.Context, c *models.Campaign, pol policy.Policy) error {
-	opts := client.StartWorkflowOptions{
-		ID:                       c.WorkflowID,
-		TaskQueue:                workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.YearKey.ValueSet(int64(c.Year)),
-			workflows.TerritoryKey.ValueSet(c.Territory),
-			workflows.LevelKey.ValueSet(c.Level),
-			workflows.PhaseKey.ValueSet(models.PhaseScheduled),
-		),
-	}
 	in := workflows.CampaignInput{
 		CampaignID: c.ID, Year: c.Year, Level: c.Level, Territory: c.Territory,
 		PublishAt: c.PublishAt, CloseAt: c.CloseAt, Policy: pol, MailRetryFor: s.MailRetryFor, BudgetCents: c.BudgetCents,
 	}
-	_, err := s.Temporal.ExecuteWorkflow(ctx, opts, workflows.CampaignWorkflow, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return nil // it ran before and has ended: the campaign exists
-	}
-	return err
+	return startOnce(ctx, s.Temporal, c.WorkflowID, c, models.PhaseScheduled, workflows.CampaignWorkflow, in)
 }
 
 // CampaignView is a campaign as the API shows it.

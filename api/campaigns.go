@@ -34,11 +34,7 @@ func (h campaignHandlers) create(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	if res.Replayed {
-		c.Header("Idempotent-Replayed", "true")
-	}
-	c.Header("Location", "/api/v1/campaigns/"+res.Campaign.ID)
-	c.JSON(http.StatusCreated, viewOf(res.Campaign))
+	respondCreated(c, res.Replayed, "/api/v1/campaigns/"+res.Campaign.ID, viewOf(res.Campaign))
 }
 
 func (h campaignHandlers) get(c *gin.Context) {
