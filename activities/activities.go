@@ -26,6 +26,8 @@ type Activities struct {
 	Applications *store.Applications
 	Emails       *store.Emails
 	Conventions  *store.Conventions
+	// PNE holds each year's list of structures asked to answer the questionnaire (§8.4).
+	PNE *store.PNEStructures
 	// CarifOref maps a region's INSEE code to its Carif-Oref's address.
 	CarifOref map[string]string
 	Outbox    *mail.Outbox

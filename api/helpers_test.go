@@ -89,7 +89,8 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 			Applications: applications, MailRetryFor: mailRetryFor, Now: now, Logger: logger},
 		Selection: &api.SelectionService{Temporal: tc, Campaigns: campaignService, Applications: applications,
 			PNE: store.NewPNEResults(db)},
-		DB: db, Temporal: tc, Catcher: cfg.catcher, Logger: logger,
+		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: pols, Now: now, Logger: logger},
+		DB:  db, Temporal: tc, Catcher: cfg.catcher, Logger: logger,
 	})
 	return &testEnv{router: router, temporal: tc, db: db, campaigns: campaigns, policies: pols}
 }

@@ -21,6 +21,7 @@ type Deps struct {
 	Applications *ApplicationService
 	Selection    *SelectionService
 	Conventions  *ConventionService
+	PNE          *PNEService
 	DB           *gorm.DB
 	Temporal     client.Client
 	// Catcher is the dev mail catcher whose pages are served under /dev/mail; nil in production.
@@ -58,6 +59,11 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.GET("/conventions/:id/document", conventions.document)
 	v1.POST("/conventions/:id/signature", conventions.sign)
 	v1.GET("/emails", emailHandlers{emails: store.NewEmails(d.DB)}.list)
+	pne := pneHandlers{svc: d.PNE}
+	v1.GET("/pne/:year", pne.summary)
+	v1.GET("/pne/:year/structures", pne.structures)
+	v1.PUT("/pne/:year/structures/:id", pne.answer)
+	v1.POST("/pne/:year/responses", pne.importAnswers)
 
 	if d.Catcher != nil {
 		d.Catcher.Register(r, "/dev/mail")

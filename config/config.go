@@ -52,7 +52,14 @@ type Config struct {
 	CarifOrefFile string
 	// MailRetryFor bounds how long a transient SMTP failure is retried before the email is given up.
 	MailRetryFor time.Duration
+	// PNESurveyURL is the LimeSurvey questionnaire of the PNE (§8.4); each structure's link adds "?token=…".
+	PNESurveyURL string
+	// MailRate paces batches of emails (the PNE's), in messages per second; 0: unpaced.
+	MailRate int
 }
+
+// DefaultPNESurveyURL is the PNE questionnaire's address until AAP_PNE_SURVEY_URL says otherwise.
+const DefaultPNESurveyURL = "https://enquetes.example.gouv.fr/index.php/pne"
 
 // Variable documents one environment variable (the README's configuration table is built from this list).
 type Variable struct {
@@ -76,6 +83,8 @@ var Variables = []Variable{
 	{"AAP_POLICY_DIR", "", "folder of yearly policy files (YYYY.yaml); empty: the policies shipped in the binary"},
 	{"AAP_CARIF_OREF_FILE", "", "YAML file: region INSEE code → Carif-Oref address, for the list of funded language actions (§4.1.2)"},
 	{"AAP_MAIL_RETRY_FOR", "24h", "how long a transient SMTP failure is retried, with backoff (Go duration, at least 1m)"},
+	{"AAP_PNE_SURVEY_URL", DefaultPNESurveyURL, "LimeSurvey questionnaire of the PNE (§8.4); each structure gets it with ?token=<its token>"},
+	{"AAP_MAIL_RATE", "10", "messages per second of a batch of emails (PNE invitations and reminders), over one SMTP connection; 0: unpaced"},
 	{"AAP_LOG_FORMAT", "text", "text or json"},
 }
 
@@ -103,6 +112,7 @@ func Load(getenv func(string) string) (Config, error) {
 		PolicyDir:         get("AAP_POLICY_DIR", ""),
 		CarifOrefFile:     get("AAP_CARIF_OREF_FILE", ""),
 		LogFormat:         get("AAP_LOG_FORMAT", "text"),
+		PNESurveyURL:      get("AAP_PNE_SURVEY_URL", DefaultPNESurveyURL),
 		SMTP: SMTP{
 			Host:     get("AAP_SMTP_HOST", ""),
 			Username: get("AAP_SMTP_USERNAME", ""),
@@ -148,6 +158,12 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.MailRetryFor, err = time.ParseDuration(get("AAP_MAIL_RETRY_FOR", "24h")); err != nil || c.MailRetryFor < time.Minute {
 		bad("AAP_MAIL_RETRY_FOR", getenv("AAP_MAIL_RETRY_FOR"), "expected a duration of at least 1m, e.g. 24h")
+	}
+	if u, err := url.Parse(c.PNESurveyURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		bad("AAP_PNE_SURVEY_URL", c.PNESurveyURL, "expected an http(s) URL without query, e.g. "+DefaultPNESurveyURL)
+	}
+	if c.MailRate, err = strconv.Atoi(get("AAP_MAIL_RATE", "10")); err != nil || c.MailRate < 0 {
+		bad("AAP_MAIL_RATE", getenv("AAP_MAIL_RATE"), "expected a whole number of messages per second, 0 for no limit")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("AAP_LOG_FORMAT", c.LogFormat, "expected text or json")

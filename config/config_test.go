@@ -22,6 +22,15 @@ func TestLoadDefaultsRunOnEmbeddedServices(t *testing.T) {
 	require.Equal(t, 7233, c.TemporalPort)
 	require.Equal(t, SMTP{Port: DefaultCatcherPort, TLS: TLSNone}, c.SMTP)
 	require.Equal(t, 24*time.Hour, c.MailRetryFor)
+	require.Equal(t, "https://enquetes.example.gouv.fr/index.php/pne", c.PNESurveyURL)
+	require.Equal(t, 10, c.MailRate)
+}
+
+func TestLoadPNESurveyAndMailRate(t *testing.T) {
+	c, err := Load(env(map[string]string{"AAP_PNE_SURVEY_URL": "https://limesurvey.interieur.gouv.fr/index.php/123456", "AAP_MAIL_RATE": "0"}))
+	require.NoError(t, err)
+	require.Equal(t, "https://limesurvey.interieur.gouv.fr/index.php/123456", c.PNESurveyURL)
+	require.Zero(t, c.MailRate, "0: unpaced")
 }
 
 func TestLoadRelayDefaultsToSubmissionPortWithSTARTTLS(t *testing.T) {
@@ -43,6 +52,8 @@ func TestLoadRefusesBadValuesNamingTheVariable(t *testing.T) {
 		"AAP_LOG_FORMAT":       "xml",
 		"AAP_SMTP_USERNAME":    "user-without-password",
 		"AAP_MAIL_RETRY_FOR":   "30s",
+		"AAP_PNE_SURVEY_URL":   "enquetes.example.gouv.fr/pne",
+		"AAP_MAIL_RATE":        "-1",
 	}
 	for name, value := range cases {
 		t.Run(name, func(t *testing.T) {

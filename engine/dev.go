@@ -76,6 +76,9 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 		return nil, fmt.Errorf("start worker: %w", err)
 	}
 	d.stops = append(d.stops, w.Stop)
+	if err := startPNEWorkflows(ctx, d.Temporal, policies, cfg, time.Now(), log); err != nil {
+		return nil, err
+	}
 
 	campaigns := &api.CampaignService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Policies: policies,
 		DevMode: true, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
@@ -87,7 +90,8 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 			PNE: store.NewPNEResults(d.DB)},
 		Applications: &api.ApplicationService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Applications: acts.Applications,
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
-		DB: d.DB, Temporal: d.Temporal, Catcher: d.Catcher, Logger: log,
+		PNE: &api.PNEService{Structures: acts.PNE, Policies: policies, Now: time.Now, Logger: log},
+		DB:  d.DB, Temporal: d.Temporal, Catcher: d.Catcher, Logger: log,
 	})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)
 	if err != nil {

@@ -46,7 +46,8 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Selection: &api.SelectionService{Temporal: tc, Campaigns: campaigns, Applications: applications, PNE: store.NewPNEResults(db)},
 		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaignStore, Applications: applications,
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
-		DB: db, Temporal: tc, Logger: log,
+		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: policies, Now: time.Now, Logger: log},
+		DB:  db, Temporal: tc, Logger: log,
 	})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)
 	if err != nil {
@@ -65,6 +66,10 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.SMTP.Host == "" {
 		return errors.New("AAP_SMTP_HOST is required outside `aap dev` (the built-in catcher runs only there)")
 	}
+	policies, err := loadPolicies(cfg)
+	if err != nil {
+		return err
+	}
 	db, tc, err := connect(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -78,6 +83,10 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	w := worker.New(tc, acts)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
+	}
+	if err := startPNEWorkflows(ctx, tc, policies, cfg, time.Now(), log); err != nil {
+		w.Stop()
+		return err
 	}
 	log.Info("aap worker polling", "task_queue", "aap", "temporal", cfg.TemporalAddress)
 	<-ctx.Done()

@@ -94,6 +94,12 @@ var templateExamples = map[string][]example{
 			ReplyTo: "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
 		}},
 	},
+	TemplatePNEInvitation: {
+		{"", "PNEEmail", pneExample(0)},
+	},
+	TemplatePNEReminder: {
+		{"", "PNEEmail", pneExample(2)},
+	},
 	TemplateCampaignCancelled: {
 		{"", "CampaignCancelledEmail", campaignCancelledEmail{
 			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", AssociationName: "Association Accueil & Parole",
@@ -290,4 +296,26 @@ type carifOrefEmail struct {
 	Actions        []languageAction
 	ReplyTo        string
 	SenderLabel    string
+}
+
+type pneEmail struct {
+	AssociationName string
+	Year            int
+	FundedYear      int
+	FundedActions   int
+	SurveyLink      string
+	CloseAt         time.Time
+	Reminder        int
+	ReplyTo         string
+	SenderLabel     string
+}
+
+// pneExample is a structure funded for two actions in 2026, asked in 2027.
+func pneExample(reminder int) pneEmail {
+	return pneEmail{
+		AssociationName: "Association Accueil & Parole", Year: 2027, FundedYear: 2026, FundedActions: 2,
+		SurveyLink: "https://enquetes.example.gouv.fr/index.php/pne?token=4f1c2b9e0a7d4e3f8b6a5c2d1e0f9a8b",
+		CloseAt:    time.Date(2027, time.May, 31, 21, 59, 59, 0, time.UTC), // 31 May, 23:59:59 in Paris
+		Reminder:   reminder,
+	}
 }

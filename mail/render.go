@@ -27,6 +27,8 @@ const (
 	TemplateConventionLapsed    = "convention_lapsed"
 	TemplateCampaignCancelled   = "campaign_cancelled"
 	TemplateCarifOrefActions    = "carif_oref_actions"
+	TemplatePNEInvitation       = "pne_invitation"
+	TemplatePNEReminder         = "pne_reminder"
 )
 
 //go:embed templates/*.tmpl

@@ -186,6 +186,28 @@ var migrations = []*gormigrate.Migration{
 			return tx.Table("conventions").Migrator().DropColumn(&struct{}{}, "tranches")
 		},
 	},
+	{
+		// §8.4: the structures asked to answer each year's PNE questionnaire.
+		ID: "2026112907_pne_structures",
+		Migrate: func(tx *gorm.DB) error {
+			type pneStructure struct {
+				ID              uint64 `gorm:"primaryKey"`
+				Year            int    `gorm:"uniqueIndex:idx_pne_structures_identity"`
+				AssociationKey  string `gorm:"size:32;uniqueIndex:idx_pne_structures_identity"`
+				AssociationName string `gorm:"size:300"`
+				Email           string `gorm:"size:254;index"`
+				Region          string `gorm:"size:3;index"`
+				Department      string `gorm:"size:3;index"`
+				FundedActions   int
+				Token           string `gorm:"size:64;uniqueIndex"`
+				AnsweredAt      *time.Time
+				CreatedAt       time.Time
+				UpdatedAt       time.Time
+			}
+			return tx.Table("pne_structures").Migrator().CreateTable(&pneStructure{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("pne_structures") },
+	},
 }
 
 const migrationsTable = "schema_migrations"

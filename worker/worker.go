@@ -21,5 +21,6 @@ func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
 func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.CampaignWorkflow)
 	r.RegisterWorkflow(workflows.ApplicationWorkflow)
+	r.RegisterWorkflow(workflows.PNEWorkflow)
 	r.RegisterActivity(acts)
 }

@@ -20,6 +20,7 @@ func TestRecordedHistoriesReplay(t *testing.T) {
 			replayer := worker.NewWorkflowReplayer()
 			replayer.RegisterWorkflow(CampaignWorkflow)
 			replayer.RegisterWorkflow(ApplicationWorkflow)
+			replayer.RegisterWorkflow(PNEWorkflow)
 			require.NoError(t, replayer.ReplayWorkflowHistoryFromJSONFile(nil, file))
 		})
 	}

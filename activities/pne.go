@@ -1,0 +1,172 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/store"
+)
+
+// PNERef names a year's PNE and its workflow; the structures are read from the
+// database, so no list of recipients rides in the workflow's history.
+type PNERef struct {
+	Year       int
+	WorkflowID string
+}
+
+// PNEListSummary counts the list drawn up and its problems (no email, a shared email).
+type PNEListSummary struct {
+	Structures     int
+	MissingEmail   int
+	DuplicateEmail int
+}
+
+// BuildPNEList draws up the year's list of structures funded the year before (§8.4).
+func (a *Activities) BuildPNEList(ctx context.Context, ref PNERef) (PNEListSummary, error) {
+	rows, err := a.PNE.BuildList(ctx, ref.Year)
+	if err != nil {
+		return PNEListSummary{}, err
+	}
+	sum := PNEListSummary{Structures: len(rows)}
+	for _, p := range store.PNEProblems(rows) {
+		switch p.Rule {
+		case store.PNEEmailMissing:
+			sum.MissingEmail++
+		case store.PNEEmailDuplicate:
+			sum.DuplicateEmail++
+		}
+	}
+	return sum, nil
+}
+
+// PNEMailing is one mailing of a year's PNE: the invitation (Reminder 0) or a reminder.
+type PNEMailing struct {
+	PNERef
+	Reminder  int
+	SurveyURL string
+	CloseAt   time.Time
+	// PerSecond paces the batch (AAP_MAIL_RATE); 0 sends as fast as the relay takes them.
+	PerSecond int
+}
+
+// PNEMailingSummary tells what became of a mailing.
+type PNEMailingSummary struct {
+	Recipients int
+	Sent       int
+	Refused    int
+	NoEmail    int
+}
+
+// PNEEmail is the data of the invitation and reminder templates.
+type PNEEmail struct {
+	AssociationName string
+	Year            int
+	FundedYear      int
+	FundedActions   int
+	SurveyLink      string
+	CloseAt         time.Time
+	Reminder        int
+	// ReplyTo and SenderLabel stay empty: DIAN sends the questionnaire, no correspondent answers it.
+	ReplyTo     string
+	SenderLabel string
+}
+
+// SendPNEMailing sends the invitation, or a reminder to the structures that
+// have not answered yet (read now), as one batch over one SMTP connection. Each
+// email has its key (year, mailing, structure): a retried attempt sends only
+// what is left. Emails the relay could not take this time make the activity
+// fail, and Temporal retries it; refusals are recorded and not retried.
+func (a *Activities) SendPNEMailing(ctx context.Context, m PNEMailing) (PNEMailingSummary, error) {
+	var rows []models.PNEStructure
+	var err error
+	if m.Reminder == 0 {
+		rows, err = a.PNE.List(ctx, m.Year)
+	} else {
+		rows, err = a.PNE.NonRespondents(ctx, m.Year)
+	}
+	if err != nil {
+		return PNEMailingSummary{}, err
+	}
+	envelopes, sum, err := pneEnvelopes(m, rows)
+	if err != nil {
+		return sum, err
+	}
+	res := a.deliverWithHeartbeats(ctx, envelopes, m.PerSecond)
+	sum.Sent, sum.Refused = len(res.Sent), len(res.Refused)
+	if len(res.Retry) > 0 {
+		return sum, fmt.Errorf("%d of %d PNE emails not sent this time (first: %v)", len(res.Retry), len(envelopes), firstError(res.Retry))
+	}
+	return sum, nil
+}
+
+func pneEnvelopes(m PNEMailing, rows []models.PNEStructure) ([]mail.Envelope, PNEMailingSummary, error) {
+	template, purpose := mail.TemplatePNEInvitation, "pne-invitation"
+	if m.Reminder > 0 {
+		template, purpose = mail.TemplatePNEReminder, fmt.Sprintf("pne-reminder-%d", m.Reminder)
+	}
+	sum := PNEMailingSummary{}
+	var envelopes []mail.Envelope
+	for _, r := range rows {
+		if r.Email == "" {
+			sum.NoEmail++ // reported on the list for a correspondent to fix
+			continue
+		}
+		data := PNEEmail{
+			AssociationName: r.AssociationName, Year: m.Year, FundedYear: m.Year - 1, FundedActions: r.FundedActions,
+			SurveyLink: m.SurveyURL + "?token=" + url.QueryEscape(r.Token), CloseAt: m.CloseAt, Reminder: m.Reminder,
+		}
+		content, err := mail.Render(template, data)
+		if err != nil {
+			return nil, sum, err
+		}
+		envelopes = append(envelopes, mail.Envelope{
+			Key:     fmt.Sprintf("%s/%s/structure-%d", m.WorkflowID, purpose, r.ID),
+			Purpose: template, To: r.Email, Content: content,
+		})
+	}
+	sum.Recipients = len(envelopes)
+	return envelopes, sum, nil
+}
+
+// deliverWithHeartbeats runs the batch on one connection while heartbeating, so
+// that a long paced batch (thousands of structures) is not taken for a dead worker.
+func (a *Activities) deliverWithHeartbeats(ctx context.Context, envelopes []mail.Envelope, perSecond int) mail.BatchResult {
+	done := make(chan mail.BatchResult, 1)
+	go func() { done <- a.Outbox.DeliverBatch(ctx, envelopes, perSecond) }()
+	tick := time.NewTicker(10 * time.Second)
+	defer tick.Stop()
+	for {
+		select {
+		case res := <-done:
+			return res
+		case <-tick.C:
+			activity.RecordHeartbeat(ctx, len(envelopes))
+		}
+	}
+}
+
+func firstError(m map[string]error) error {
+	for _, err := range m {
+		return err
+	}
+	return nil
+}
+
+// PNEClosing counts the structures of a closed PNE and those that answered.
+type PNEClosing struct {
+	Structures int
+	Answered   int
+}
+
+// ClosePNE records in pne_results whether each structure of the year answered
+// (§8.4: from 2025 one missed questionnaire blocks the renewal).
+func (a *Activities) ClosePNE(ctx context.Context, ref PNERef) (PNEClosing, error) {
+	n, answered, err := a.PNE.Close(ctx, ref.Year)
+	return PNEClosing{Structures: n, Answered: answered}, err
+}

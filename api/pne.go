@@ -1,0 +1,207 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/territory"
+)
+
+// PNEService reads a year's PNE (§8.4) from the database and records answers.
+type PNEService struct {
+	Structures *store.PNEStructures
+	Policies   *policy.Set
+	Now        func() time.Time
+	Logger     *slog.Logger
+}
+
+// PNERate is a response rate; Percent is rounded down to one decimal.
+type PNERate struct {
+	Code       string  `json:"code,omitempty"`
+	Name       string  `json:"name,omitempty"`
+	Structures int     `json:"structures"`
+	Answered   int     `json:"answered"`
+	Percent    float64 `json:"response_percent"`
+}
+
+// PNESummary answers GET /api/v1/pne/{year}.
+type PNESummary struct {
+	Year          int       `json:"year"`
+	TargetPercent int       `json:"target_percent"`
+	Overall       PNERate   `json:"overall"`
+	ByRegion      []PNERate `json:"by_region"`
+	ByDepartment  []PNERate `json:"by_department"`
+}
+
+// PNEList answers GET /api/v1/pne/{year}/structures.
+type PNEList struct {
+	Year     int                   `json:"year"`
+	Items    []models.PNEStructure `json:"items"`
+	Total    int                   `json:"total"`
+	Problems []store.PNEProblem    `json:"problems"`
+}
+
+// Summary counts the answers of a year overall, by region and by department.
+func (s *PNEService) Summary(ctx context.Context, year int) (PNESummary, error) {
+	pol, err := s.Policies.ForYear(year)
+	if err != nil {
+		return PNESummary{}, errNotFound
+	}
+	rates, err := s.Structures.Rates(ctx, year)
+	if err != nil {
+		return PNESummary{}, err
+	}
+	out := PNESummary{Year: year, TargetPercent: pol.PNE.TargetResponsePercent, Overall: rateOf(rates.Overall, ""),
+		ByRegion: []PNERate{}, ByDepartment: []PNERate{}}
+	for _, r := range rates.ByRegion {
+		reg, _ := territory.LookupRegion(r.Code)
+		out.ByRegion = append(out.ByRegion, rateOf(r, reg.Name))
+	}
+	for _, r := range rates.ByDepartment {
+		dep, _ := territory.LookupDepartment(r.Code)
+		out.ByDepartment = append(out.ByDepartment, rateOf(r, dep.Name))
+	}
+	return out, nil
+}
+
+func rateOf(r store.PNERate, name string) PNERate {
+	out := PNERate{Code: r.Code, Name: name, Structures: r.Structures, Answered: r.Answered}
+	if r.Structures > 0 {
+		out.Percent = float64(r.Answered*1000/r.Structures) / 10
+	}
+	return out
+}
+
+// List returns the year's structures and the problems a correspondent must fix.
+func (s *PNEService) List(ctx context.Context, year int) (PNEList, error) {
+	rows, err := s.Structures.List(ctx, year)
+	if err != nil {
+		return PNEList{}, err
+	}
+	problems := store.PNEProblems(rows)
+	if problems == nil {
+		problems = []store.PNEProblem{}
+	}
+	if rows == nil {
+		rows = []models.PNEStructure{}
+	}
+	return PNEList{Year: year, Items: rows, Total: len(rows), Problems: problems}, nil
+}
+
+// PNEAnswerRequest is the body of PUT /api/v1/pne/{year}/structures/{id}.
+type PNEAnswerRequest struct {
+	Answered *bool `json:"answered"`
+	// AnsweredAt defaults to now; RFC 3339.
+	AnsweredAt string `json:"answered_at"`
+}
+
+// RecordAnswer records (or withdraws) a structure's answer. The database is the
+// truth: the year's workflow reads who has not answered when reminders leave.
+func (s *PNEService) RecordAnswer(ctx context.Context, year int, id uint64, req *PNEAnswerRequest) (*models.PNEStructure, error) {
+	v := &validation{}
+	if req.Answered == nil {
+		v.add("answered", "required", "obligatoire : true si la structure a répondu, false sinon")
+	}
+	var at *time.Time
+	if req.AnsweredAt != "" {
+		t, err := time.Parse(time.RFC3339, req.AnsweredAt)
+		switch {
+		case err != nil:
+			v.add("answered_at", "format", "date et heure RFC 3339 attendues, par exemple 2027-04-02T10:00:00+02:00")
+		case t.After(s.Now()):
+			v.add("answered_at", "not_future", "la date de réponse ne peut pas être dans le futur")
+		case req.Answered != nil && !*req.Answered:
+			v.add("answered_at", "without_answer", "une date de réponse n'a de sens que si answered vaut true")
+		default:
+			at = &t
+		}
+	}
+	if v.failed() {
+		return nil, ValidationProblem(v.errs)
+	}
+	if *req.Answered && at == nil {
+		now := s.Now()
+		at = &now
+	}
+	row, err := s.Structures.RecordAnswer(ctx, year, id, at)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	if err != nil {
+		return nil, err
+	}
+	return row, nil
+}
+
+type pneHandlers struct{ svc *PNEService }
+
+// yearParam reads {year}; a year that is not a number is an unknown resource.
+func yearParam(c *gin.Context) (int, bool) {
+	year, err := strconv.Atoi(c.Param("year"))
+	if err != nil || year < 2000 || year > 9999 {
+		respondError(c, errNotFound)
+		return 0, false
+	}
+	return year, true
+}
+
+// summary answers GET /api/v1/pne/{year}.
+func (h pneHandlers) summary(c *gin.Context) {
+	year, ok := yearParam(c)
+	if !ok {
+		return
+	}
+	res, err := h.svc.Summary(c.Request.Context(), year)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+// structures answers GET /api/v1/pne/{year}/structures.
+func (h pneHandlers) structures(c *gin.Context) {
+	year, ok := yearParam(c)
+	if !ok {
+		return
+	}
+	res, err := h.svc.List(c.Request.Context(), year)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
+
+// answer answers PUT /api/v1/pne/{year}/structures/{id}.
+func (h pneHandlers) answer(c *gin.Context) {
+	year, ok := yearParam(c)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
+	if err != nil {
+		respondError(c, errNotFound)
+		return
+	}
+	var req PNEAnswerRequest
+	if _, ok := bindJSON(c, &req); !ok {
+		return
+	}
+	row, err := h.svc.RecordAnswer(c.Request.Context(), year, id, &req)
+	if err != nil {
+		respondError(c, fmt.Errorf("PNE answer: %w", err))
+		return
+	}
+	c.JSON(http.StatusOK, row)
+}

@@ -1,0 +1,147 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/store"
+)
+
+// PNEImportResult answers POST /api/v1/pne/{year}/responses.
+type PNEImportResult struct {
+	Year int `json:"year"`
+	// Lines is the number of answers in the file; Recorded those new (a structure already answered keeps its date).
+	Lines    int `json:"lines"`
+	Recorded int `json:"recorded"`
+}
+
+// ImportAnswers reads a CSV export of the questionnaire's answers (LimeSurvey:
+// comma or semicolon separated, a header line) naming each structure by a
+// "token" or an "email" column, with an optional "submitdate" or "answered_at"
+// column (RFC 3339, or "2006-01-02 15:04:05" in Paris time; default now). It is
+// all or nothing: one unknown line and nothing is recorded, every such line reported.
+// The workflow is not signalled: its reminders read the answers from the database.
+func (s *PNEService) ImportAnswers(ctx context.Context, year int, body []byte) (PNEImportResult, error) {
+	rows, fieldErrs := parseAnswersCSV(body, s.Now())
+	if fieldErrs != nil {
+		return PNEImportResult{}, ValidationProblem(fieldErrs)
+	}
+	recorded, problems, err := s.Structures.ImportAnswers(ctx, year, rows)
+	if err != nil {
+		return PNEImportResult{}, err
+	}
+	if len(problems) > 0 {
+		fields := make([]FieldError, len(problems))
+		for i, p := range problems {
+			fields[i] = FieldError{Field: fmt.Sprintf("line %d", p.Line), Rule: p.Rule, Message: p.Message}
+		}
+		return PNEImportResult{}, &Problem{Status: http.StatusUnprocessableEntity, Code: "import_refused",
+			Message: "Des lignes ne désignent aucune structure de l'année : rien n'a été enregistré.", Fields: fields}
+	}
+	return PNEImportResult{Year: year, Lines: len(rows), Recorded: recorded}, nil
+}
+
+func parseAnswersCSV(body []byte, now time.Time) ([]store.PNEImportRow, []FieldError) {
+	body = bytes.TrimPrefix(body, []byte("\ufeff")) // a spreadsheet's byte-order mark
+	r := csv.NewReader(bytes.NewReader(body))
+	firstLine, _, _ := bytes.Cut(body, []byte("\n"))
+	if bytes.Count(firstLine, []byte(";")) > bytes.Count(firstLine, []byte(",")) {
+		r.Comma = ';'
+	}
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, []FieldError{{Field: "line 1", Rule: "header", Message: "en-tête CSV attendu, avec une colonne token ou email"}}
+	}
+	col := map[string]int{}
+	for i, h := range header {
+		col[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	tokenCol, hasToken := col["token"]
+	emailCol, hasEmail := col["email"]
+	dateCol, hasDate := col["answered_at"]
+	if !hasDate {
+		dateCol, hasDate = col["submitdate"]
+	}
+	if !hasToken && !hasEmail {
+		return nil, []FieldError{{Field: "line 1", Rule: "header", Message: "une colonne token ou email est obligatoire"}}
+	}
+	cell := func(rec []string, i int, ok bool) string {
+		if !ok || i >= len(rec) {
+			return ""
+		}
+		return strings.TrimSpace(rec[i])
+	}
+	var rows []store.PNEImportRow
+	var errs []FieldError
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			errs = append(errs, FieldError{Field: "line " + strconv.Itoa(line), Rule: "csv", Message: "ligne CSV illisible"})
+			break
+		}
+		row := store.PNEImportRow{Line: line, Token: cell(rec, tokenCol, hasToken), Email: cell(rec, emailCol, hasEmail), AnsweredAt: now}
+		if row.Token == "" && row.Email == "" {
+			if strings.TrimSpace(strings.Join(rec, "")) == "" {
+				continue // a blank line
+			}
+			errs = append(errs, FieldError{Field: "line " + strconv.Itoa(line), Rule: "required", Message: "ni jeton ni adresse"})
+			continue
+		}
+		if d := cell(rec, dateCol, hasDate); d != "" {
+			at, err := parseAnswerDate(d)
+			if err != nil || at.After(now) {
+				errs = append(errs, FieldError{Field: "line " + strconv.Itoa(line), Rule: "date",
+					Message: fmt.Sprintf("date de réponse %q invalide ou future (RFC 3339 ou AAAA-MM-JJ HH:MM:SS)", d)})
+				continue
+			}
+			row.AnsweredAt = at
+		}
+		rows = append(rows, row)
+	}
+	if len(errs) == 0 && len(rows) == 0 {
+		errs = append(errs, FieldError{Field: "line 2", Rule: "required", Message: "aucune réponse dans le fichier"})
+	}
+	return rows, errs
+}
+
+func parseAnswerDate(s string) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	return time.ParseInLocation("2006-01-02 15:04:05", s, policy.Paris)
+}
+
+// importAnswers answers POST /api/v1/pne/{year}/responses (a CSV body).
+func (h pneHandlers) importAnswers(c *gin.Context) {
+	year, ok := yearParam(c)
+	if !ok {
+		return
+	}
+	body, err := readBody(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	res, err := h.svc.ImportAnswers(c.Request.Context(), year, body)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, res)
+}
