@@ -66,7 +66,7 @@ func (a *Activities) AcknowledgeApplication(ctx context.Context, ref Application
 		Description: "Dernier jour de dépôt des dossiers (" + label + ").",
 		Day:         policy.DateOf(c.CloseAt),
 	}
-	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
+	return a.deliverToPorteur(ctx, mail.Envelope{
 		Key:        applicationReceivedKey(ref.WorkflowID),
 		Purpose:    mail.TemplateApplicationReceived,
 		CampaignID: c.ID,
@@ -74,7 +74,7 @@ func (a *Activities) AcknowledgeApplication(ctx context.Context, ref Application
 		ReplyTo:    c.ContactEmail,
 		Content:    content,
 		Attachment: &mail.Attachment{Name: "cloture.ics", ContentType: "text/calendar", Data: closing.ICS(app.CreatedAt)},
-	}))
+	}, app, c, "accusé de réception")
 }
 
 // applicationReceivedKey is the outbox key of a dossier's accusé de réception.
@@ -82,43 +82,15 @@ func applicationReceivedKey(workflowID string) string {
 	return workflowID + "/application-received/porteur"
 }
 
-// EmailUndeliverableEmail is the data of the notice to the correspondent.
-type EmailUndeliverableEmail struct {
-	AssociationName string
-	Recipient       string
-	Subject         string
-	Purpose         string
-	Error           string
-	CampaignTitle   string
-	TerritoryLabel  string
-	ApplicationID   string
-	ReplyTo         string
-	SenderLabel     string
-}
-
 // ReportUndeliverableAcknowledgement tells the correspondent that a porteur de
 // projet could not be reached: its accusé de réception was refused for good.
+// (AcknowledgeApplication now does it itself; running workflows still call this.)
 func (a *Activities) ReportUndeliverableAcknowledgement(ctx context.Context, ref ApplicationRef) error {
-	refused, err := a.Emails.ByKey(ctx, applicationReceivedKey(ref.WorkflowID))
-	if err != nil {
-		return storeError(err)
-	}
 	app, c, err := a.dossier(ctx, ref.ApplicationID)
 	if err != nil {
 		return err
 	}
-	content, err := mail.Render(mail.TemplateEmailUndeliverable, EmailUndeliverableEmail{
-		AssociationName: app.AssociationName, Recipient: refused.Recipient, Subject: refused.Subject,
-		Purpose: "accusé de réception", Error: refused.LastError, CampaignTitle: c.Title,
-		TerritoryLabel: territory.Label(c.Territory, c.Level == models.LevelRegional), ApplicationID: app.ID,
-	})
-	if err != nil {
-		return err
-	}
-	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
-		Key: ref.WorkflowID + "/application-received/undeliverable/correspondent", Purpose: mail.TemplateEmailUndeliverable,
-		CampaignID: c.ID, To: c.ContactEmail, Content: content,
-	}))
+	return a.reportUndeliverable(ctx, applicationReceivedKey(ref.WorkflowID), app, c, "accusé de réception")
 }
 
 // ApplicationDecidedEmail is the data of the committee's answer to a porteur de projet.
@@ -153,8 +125,8 @@ func (a *Activities) NotifyApplicationDecided(ctx context.Context, ref Applicati
 	if err != nil {
 		return err
 	}
-	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
+	return a.deliverToPorteur(ctx, mail.Envelope{
 		Key: ref.WorkflowID + "/application-decided/porteur", Purpose: mail.TemplateApplicationDecided,
 		CampaignID: c.ID, To: app.AssociationEmail, ReplyTo: c.ContactEmail, Content: content,
-	}))
+	}, app, c, "réponse du comité de sélection")
 }

@@ -99,8 +99,8 @@ func (a *Activities) CancelDossier(ctx context.Context, in DossierCancellation) 
 	if err != nil {
 		return err
 	}
-	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
+	return a.deliverToPorteur(ctx, mail.Envelope{
 		Key: in.WorkflowID + "/campaign-cancelled/porteur", Purpose: mail.TemplateCampaignCancelled,
 		CampaignID: c.ID, To: app.AssociationEmail, ReplyTo: c.ContactEmail, Content: content,
-	}))
+	}, app, c, "annonce de l'annulation de l'appel")
 }

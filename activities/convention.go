@@ -156,7 +156,10 @@ func (a *Activities) conventionEmail(ctx context.Context, ref ConventionRef, tem
 		}
 		env.Attachment = &mail.Attachment{Name: "convention-" + conv.Reference + ".pdf", ContentType: "application/pdf", Data: pdf}
 	}
-	return deliveryError(a.Outbox.Deliver(ctx, env))
+	if toCorrespondent {
+		return deliveryError(a.Outbox.Deliver(ctx, env))
+	}
+	return a.deliverToPorteur(ctx, env, app, c, "courriel relatif à la convention")
 }
 
 // dossier loads a dossier and its call.

@@ -168,4 +168,7 @@ func TestTheCorrespondentLearnsWhichAssociationCouldNotBeReached(t *testing.T) {
 	require.Equal(t, "failed", refused["state"])
 	require.EqualValues(t, 1, refused["attempts"], "a permanent refusal is not retried")
 	require.Contains(t, refused["last_error"], "550")
+	// Told once, although both the activity and the dossier's workflow report it.
+	require.Equal(t, 1, sentCount(t, d, "purpose=email_undeliverable"))
+	require.Equal(t, 2, d.Catcher.Count())
 }

@@ -1,0 +1,60 @@
+package activities
+
+import (
+	"context"
+	"strings"
+
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/territory"
+)
+
+// deliverToPorteur sends an email to a porteur de projet. When the relay
+// refuses it for good (5xx, bad address), the correspondent is told which
+// association could not be reached, once; the refusal is then returned.
+func (a *Activities) deliverToPorteur(ctx context.Context, env mail.Envelope, app *models.Application, c *models.Campaign, what string) error {
+	err := a.Outbox.Deliver(ctx, env)
+	if err == nil || !mail.IsPermanent(err) {
+		return deliveryError(err)
+	}
+	if noticeErr := a.reportUndeliverable(ctx, env.Key, app, c, what); noticeErr != nil {
+		// Retried: the refused email is not sent again (its outbox row says failed), the notice is.
+		return noticeErr
+	}
+	return deliveryError(err)
+}
+
+// EmailUndeliverableEmail is the data of the notice to the correspondent.
+type EmailUndeliverableEmail struct {
+	AssociationName string
+	Recipient       string
+	Subject         string
+	Purpose         string
+	Error           string
+	CampaignTitle   string
+	TerritoryLabel  string
+	ApplicationID   string
+	ReplyTo         string
+	SenderLabel     string
+}
+
+// reportUndeliverable tells the correspondent that the email keyed refusedKey
+// ("what": "accusé de réception"…) could not be delivered to the association.
+func (a *Activities) reportUndeliverable(ctx context.Context, refusedKey string, app *models.Application, c *models.Campaign, what string) error {
+	refused, err := a.Emails.ByKey(ctx, refusedKey)
+	if err != nil {
+		return storeError(err)
+	}
+	content, err := mail.Render(mail.TemplateEmailUndeliverable, EmailUndeliverableEmail{
+		AssociationName: app.AssociationName, Recipient: refused.Recipient, Subject: refused.Subject,
+		Purpose: what, Error: refused.LastError, CampaignTitle: c.Title,
+		TerritoryLabel: territory.Label(c.Territory, c.Level == models.LevelRegional), ApplicationID: app.ID,
+	})
+	if err != nil {
+		return err
+	}
+	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
+		Key:     strings.TrimSuffix(refusedKey, "/porteur") + "/undeliverable/correspondent",
+		Purpose: mail.TemplateEmailUndeliverable, CampaignID: c.ID, To: c.ContactEmail, Content: content,
+	}))
+}
