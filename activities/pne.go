@@ -10,6 +10,7 @@ import (
 
 	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
 	"github.com/dian-p104/aap/store"
 )
 
@@ -111,6 +112,13 @@ func pneEnvelopes(m PNEMailing, rows []models.PNEStructure) ([]mail.Envelope, PN
 		template, purpose = mail.TemplatePNEReminder, fmt.Sprintf("pne-reminder-%d", m.Reminder)
 	}
 	sum := PNEMailingSummary{}
+	// The closing date rides along for the structures' agendas, the same event in every email.
+	closing := &mail.Attachment{Name: "cloture-pne.ics", ContentType: "text/calendar", Data: mail.Deadline{
+		UID:         m.WorkflowID + "/pne-close@aap",
+		Summary:     fmt.Sprintf("Clôture du questionnaire PNE %d", m.Year),
+		Description: "Dernier jour pour répondre au questionnaire du Plan national d'évaluation.",
+		Day:         policy.DateOf(m.CloseAt),
+	}.ICS(m.CloseAt)}
 	var envelopes []mail.Envelope
 	for _, r := range rows {
 		if r.Email == "" {
@@ -127,7 +135,7 @@ func pneEnvelopes(m PNEMailing, rows []models.PNEStructure) ([]mail.Envelope, PN
 		}
 		envelopes = append(envelopes, mail.Envelope{
 			Key:     fmt.Sprintf("%s/%s/structure-%d", m.WorkflowID, purpose, r.ID),
-			Purpose: template, To: r.Email, Content: content,
+			Purpose: template, To: r.Email, Content: content, Attachment: closing,
 		})
 	}
 	sum.Recipients = len(envelopes)

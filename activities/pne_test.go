@@ -54,6 +54,9 @@ func TestSendPNEMailingInvitesThenRemindsNonRespondents(t *testing.T) {
 	msg, err := catcher.Get(got[0].ID)
 	require.NoError(t, err)
 	require.Contains(t, msg.TextBody, "https://enquetes.example/pne?token=tok-")
+	require.Len(t, msg.Attachments, 1, "the PNE closure as an .ics")
+	require.Equal(t, "cloture-pne.ics", msg.Attachments[0].Filename)
+	require.Contains(t, string(msg.Attachments[0].Content), "SUMMARY:Clôture du questionnaire PNE")
 
 	again := mailing(t, env, a, m)
 	require.Equal(t, 2, again.Sent, "already sent: counted, not sent again")
