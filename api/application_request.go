@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -167,12 +168,12 @@ func checkBudget(v *validation, a models.Application, c *models.Campaign) {
 		funded += cf.AmountCents
 	}
 	if funded > a.TotalBudgetCents {
-		v.add("project.total_budget_eur", "covers_funding", "le budget total (%s €) est inférieur à la subvention demandée et aux cofinancements (%s €)",
-			formatEuros(a.TotalBudgetCents), formatEuros(funded))
+		v.add("project.total_budget_eur", "covers_funding", "le budget total (%s) est inférieur à la subvention demandée et aux cofinancements (%s)",
+			mail.Euros(a.TotalBudgetCents), mail.Euros(funded))
 	}
 	if a.RequestedCents > c.BudgetCents {
-		v.add("project.requested_eur", "envelope", "la subvention demandée (%s €) dépasse l'enveloppe de l'appel (%s €)",
-			formatEuros(a.RequestedCents), formatEuros(c.BudgetCents))
+		v.add("project.requested_eur", "envelope", "la subvention demandée (%s) dépasse l'enveloppe de l'appel (%s)",
+			mail.Euros(a.RequestedCents), mail.Euros(c.BudgetCents))
 	}
 }
 

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -10,8 +11,8 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/client"
 
+	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
 	"github.com/dian-p104/aap/store"
 	"github.com/dian-p104/aap/workflows"
 )
@@ -38,10 +39,15 @@ func (s *ApplicationService) openCampaign(ctx context.Context, campaignID string
 			Message: "Cet appel à projets est annulé : il n'accepte plus de dossier. Motif : " + c.CancelReason}
 	}
 	now := s.Now()
-	if now.Before(c.PublishAt) || !now.Before(c.CloseAt) || (c.Phase != models.PhaseScheduled && c.Phase != models.PhasePublished) {
+	before, after := now.Before(c.PublishAt), !now.Before(c.CloseAt)
+	if before || after || (c.Phase != models.PhaseScheduled && c.Phase != models.PhasePublished) {
+		verb := "était"
+		if before {
+			verb = "sera"
+		}
 		return nil, &Problem{Status: http.StatusConflict, Code: "hors_delais",
-			Message: "Dossier déposé hors délais : l'appel à projets est ouvert du " + policy.DateOf(c.PublishAt).French() +
-				" au " + policy.DateOf(c.CloseAt).French() + " (" + c.CloseAt.In(policy.Paris).Format("15:04") + ", heure de Paris)."}
+			Message: fmt.Sprintf("Dossier déposé hors délais : l'appel à projets %s ouvert du %s au %s (heure de Paris).",
+				verb, mail.FrenchDateTime(c.PublishAt), mail.FrenchDateTime(c.CloseAt))}
 	}
 	return c, nil
 }

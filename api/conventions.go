@@ -103,7 +103,7 @@ func (s *ConventionService) Sign(ctx context.Context, id string, req SignatureRe
 	var gone *serviceerror.NotFound
 	if (errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeConventionNotAwaiting) || errors.As(err, &gone) {
 		return ConventionView{}, &Problem{Status: http.StatusConflict, Code: "convention_not_awaiting_signature",
-			Message: "Cette convention n'attend pas de signature (état : " + conv.State + ")."}
+			Message: "Cette convention n'attend pas de signature (convention " + models.ConventionLabel(conv.State) + ")."}
 	}
 	if err != nil {
 		return ConventionView{}, err

@@ -161,7 +161,7 @@ func selectionRefused(violations []selection.Violation) error {
 
 func selectionNotOpen(phase string) error {
 	return &Problem{Status: http.StatusConflict, Code: "selection_not_open",
-		Message: fmt.Sprintf("La sélection s'enregistre une seule fois, après la clôture de l'appel (phase actuelle : %s).", phase)}
+		Message: fmt.Sprintf("La sélection s'enregistre une seule fois, après la clôture de l'appel (appel actuellement : %s).", models.PhaseLabel(phase))}
 }
 
 // updateError maps the workflow's answer to the API's.

@@ -1,6 +1,7 @@
 package engine_test
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"os"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/workflowservice/v1"
 
 	"github.com/dian-p104/aap/config"
 )
@@ -71,7 +73,7 @@ func TestTheCommitteeSelectsAndEveryPorteurIsTold(t *testing.T) {
 
 	status, recorded := do(t, http.MethodPost, selectionURL, chosen)
 	require.Equal(t, http.StatusOK, status, "%v", recorded)
-	require.EqualValues(t, 1_500_000, recorded["totals"].(map[string]any)["GrantedCents"])
+	require.EqualValues(t, 1_500_000, recorded["totals"].(map[string]any)["granted_cents"])
 	require.Equal(t, "selected", campaignState(t, d, campaignID))
 	status, _ = do(t, http.MethodPost, selectionURL, chosen)
 	require.Equal(t, http.StatusConflict, status, "recorded once")
@@ -99,6 +101,16 @@ func TestTheCommitteeSelectsAndEveryPorteurIsTold(t *testing.T) {
 		}
 	}
 	require.Equal(t, "Votre projet est retenu : Ateliers sociolinguistiques", subjects["contact@accueil-rhone.example.org"])
+
+	// Temporal's visibility filters dossiers by state too.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		resp, err := d.Temporal.ListWorkflow(context.Background(), &workflowservice.ListWorkflowExecutionsRequest{
+			Query: "AapPhase = 'not_retained'",
+		})
+		if assert.NoError(c, err) && assert.Len(c, resp.Executions, 1) {
+			assert.Contains(c, resp.Executions[0].Execution.WorkflowId, "/dossier/"+santeID)
+		}
+	}, 20*time.Second, 500*time.Millisecond)
 
 	// The region's Carif-Oref gets the funded language action (§4.1.2).
 	require.EventuallyWithT(t, func(c *assert.CollectT) {

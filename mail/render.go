@@ -42,9 +42,10 @@ type Rendered struct {
 }
 
 var funcs = map[string]any{
-	"date":  FrenchDate,
-	"euros": Euros,
-	"join":  strings.Join,
+	"date":     FrenchDate,
+	"datetime": FrenchDateTime,
+	"euros":    Euros,
+	"join":     strings.Join,
 }
 
 // Render fills the named template with data.
@@ -82,6 +83,13 @@ func renderText(file string, data any) (string, error) {
 
 // FrenchDate writes an instant's Paris calendar day in French: "31 mai 2025".
 func FrenchDate(t time.Time) string { return policy.DateOf(t).French() }
+
+// FrenchDateTime writes an instant as a Paris day and time: "31 mai 2025 à 18 h 00"
+// (a deadline that is not the end of a day must say its hour).
+func FrenchDateTime(t time.Time) string {
+	p := t.In(policy.Paris)
+	return fmt.Sprintf("%s à %d h %02d", policy.DateOf(t).French(), p.Hour(), p.Minute())
+}
 
 // Euros writes integer cents the French way: "12 500,00 €" (no-break spaces).
 func Euros(cents int64) string {

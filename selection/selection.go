@@ -113,9 +113,12 @@ type Violation struct {
 // EmploymentLanguageCents add up the amounts of the retained dossiers; the beneficiaries are
 // those of the retained dossiers. Sums beyond the int64 (int) range are clamped.
 type Totals struct {
-	GrantedCents, EmploymentLanguageCents int64
-	RetainedCount, NotRetainedCount       int
-	BeneficiariesBPI, BeneficiariesNonBPI int // of retained dossiers
+	GrantedCents            int64 `json:"granted_cents"`
+	EmploymentLanguageCents int64 `json:"employment_language_cents"`
+	RetainedCount           int   `json:"retained_count"`
+	NotRetainedCount        int   `json:"not_retained_count"`
+	BeneficiariesBPI        int   `json:"beneficiaries_bpi"` // of retained dossiers
+	BeneficiariesNonBPI     int   `json:"beneficiaries_non_bpi"`
 }
 
 // judged is one decision that the per-dossier and global rules look at: the first decision

@@ -94,7 +94,9 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 	if err := workflow.ExecuteActivity(ctx, acts.RecordApplicationState, change).Get(ctx, nil); err != nil {
 		return ApplicationResult{}, err
 	}
-	st.State = models.ApplicationUnderReview
+	if err := setDossierState(ctx, st, models.ApplicationUnderReview); err != nil {
+		return ApplicationResult{}, err
+	}
 	if workflow.GetVersion(ctx, changeAwaitDecision, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return ApplicationResult{State: st.State}, nil
 	}
@@ -123,7 +125,9 @@ func awaitDecision(ctx workflow.Context, in ApplicationInput, ref activities.App
 	if err := workflow.ExecuteActivity(ctx, acts.RecordApplicationState, change).Get(ctx, nil); err != nil {
 		return ApplicationResult{}, err
 	}
-	st.State = state
+	if err := setDossierState(ctx, st, state); err != nil {
+		return ApplicationResult{}, err
+	}
 	mailCtx := workflow.WithActivityOptions(ctx, emailOptions(in.MailRetryFor))
 	if err := workflow.ExecuteActivity(mailCtx, acts.NotifyApplicationDecided, ref).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("decision not delivered", "application", in.ApplicationID, "error", err)
@@ -145,4 +149,15 @@ func awaitDecision(ctx workflow.Context, in ApplicationInput, ref activities.App
 func isEmailRefused(err error) bool {
 	var appErr *temporal.ApplicationError
 	return errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeEmailRefused
+}
+
+// setDossierState records the dossier's new state in the queried state and, from
+// changeDossierPhase on, in its AapPhase search attribute, so that the Temporal
+// UI filters dossiers by state as it filters calls.
+func setDossierState(ctx workflow.Context, st *ApplicationState, state string) error {
+	st.State = state
+	if workflow.GetVersion(ctx, changeDossierPhase, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		return nil
+	}
+	return workflow.UpsertTypedSearchAttributes(ctx, PhaseKey.ValueSet(state))
 }

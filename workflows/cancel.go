@@ -88,7 +88,9 @@ func cancelDossier(ctx workflow.Context, in ApplicationInput, ref activities.App
 	if err := workflow.ExecuteActivity(ctx, acts.CancelDossier, x).Get(ctx, nil); err != nil {
 		return ApplicationResult{}, err
 	}
-	st.State = models.ApplicationCancelled
+	if err := setDossierState(ctx, st, models.ApplicationCancelled); err != nil {
+		return ApplicationResult{}, err
+	}
 	if st.Convention == models.ConventionAwaitingSignature {
 		st.Convention = models.ConventionCancelled
 	}

@@ -26,4 +26,7 @@ const (
 	// changeCarifOref: after the selection the region's Carif-Oref receives the
 	// list of the funded language actions (§4.1.2).
 	changeCarifOref = "carif-oref"
+	// changeDossierPhase: a dossier's workflow keeps its AapPhase search
+	// attribute in step with its state (it stayed "deposited" before).
+	changeDossierPhase = "dossier-phase"
 )
