@@ -11,6 +11,7 @@ import (
 	"github.com/dian-p104/aap/convention"
 	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
 	"github.com/dian-p104/aap/territory"
 )
 
@@ -79,8 +80,11 @@ type ConventionEmail struct {
 	LapseAt          time.Time
 	Reminder         int
 	ForCorrespondent bool
-	ReplyTo          string
-	SenderLabel      string
+	// PNECloseDate and FinancialReportDue remind the association of its obligations once signed.
+	PNECloseDate       time.Time
+	FinancialReportDue time.Time
+	ReplyTo            string
+	SenderLabel        string
 }
 
 // SendConventionForSignature emails the convention (PDF attached) to the porteur de projet.
@@ -114,6 +118,15 @@ func (a *Activities) LapseConvention(ctx context.Context, ref ConventionRef) err
 	return a.conventionEmail(ctx, ref, mail.TemplateConventionLapsed, "convention-lapsed/correspondent", true, false)
 }
 
+// ConfirmConventionSigned tells the association (with the compte-rendu
+// financier's due date as an .ics) and the correspondent that the convention is signed.
+func (a *Activities) ConfirmConventionSigned(ctx context.Context, ref ConventionRef) error {
+	if err := a.conventionEmail(ctx, ref, mail.TemplateConventionSigned, "convention-signed/porteur", false, false); err != nil {
+		return err
+	}
+	return a.conventionEmail(ctx, ref, mail.TemplateConventionSigned, "convention-signed/correspondent", true, false)
+}
+
 // SignatureRecord is a convention's signature.
 type SignatureRecord struct {
 	ConventionID string
@@ -140,6 +153,7 @@ func (a *Activities) conventionEmail(ctx context.Context, ref ConventionRef, tem
 		ApplicationID: app.ID, Reference: conv.Reference, AssociationName: app.AssociationName, ProjectTitle: app.Title,
 		CampaignTitle: c.Title, TerritoryLabel: label, GrantedCents: conv.GrantedCents, SentAt: ref.SentAt,
 		LapseAt: ref.LapseAt, Reminder: ref.Reminder, ForCorrespondent: toCorrespondent,
+		PNECloseDate: conv.PNECloseDate, FinancialReportDue: convention.FromRecords(app, c, conv).FinancialReportDue(),
 	}
 	env := mail.Envelope{Key: ref.WorkflowID + "/" + purposeKey, Purpose: template, CampaignID: c.ID, To: c.ContactEmail}
 	if !toCorrespondent {
@@ -148,6 +162,15 @@ func (a *Activities) conventionEmail(ctx context.Context, ref ConventionRef, tem
 	}
 	if env.Content, err = mail.Render(template, data); err != nil {
 		return err
+	}
+	if template == mail.TemplateConventionSigned && !toCorrespondent {
+		due := mail.Deadline{
+			UID:         ref.WorkflowID + "/financial-report@aap",
+			Summary:     "Compte-rendu financier (Cerfa n° 15059*02) : " + app.Title,
+			Description: "Date limite d'envoi du compte-rendu financier de la convention " + conv.Reference + ".",
+			Day:         policy.DateOf(data.FinancialReportDue),
+		}
+		env.Attachment = &mail.Attachment{Name: "compte-rendu-financier.ics", ContentType: "text/calendar", Data: due.ICS(ref.SentAt)}
 	}
 	if attachPDF {
 		pdf, err := convention.FromRecords(app, c, conv).PDF()

@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -193,4 +194,23 @@ func TestARetainedDossierGetsItsConventionToSign(t *testing.T) {
 	require.Equal(t, "Marie Curie, présidente", signed["signed_by"])
 	status, _ = do(t, http.MethodPost, signature, map[string]any{"signed_by": "Marie Curie, présidente"})
 	require.Equal(t, http.StatusConflict, status)
+
+	// Both are told; the association gets the compte-rendu financier's due date for its agenda.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, 2, sentCount(t, d, "purpose=convention_signed"))
+	}, 30*time.Second, 250*time.Millisecond)
+	caught, err = d.Catcher.List()
+	require.NoError(t, err)
+	confirmed := false
+	for _, s := range caught {
+		if s.To[0] == "contact@accueil-rhone.example.org" && strings.HasPrefix(s.Subject, "Convention signée") {
+			confirmed = true
+			signedMsg, err := d.Catcher.Get(s.ID)
+			require.NoError(t, err)
+			require.Len(t, signedMsg.Attachments, 1)
+			require.Equal(t, "compte-rendu-financier.ics", signedMsg.Attachments[0].Filename)
+			require.Contains(t, string(signedMsg.Attachments[0].Content), fmt.Sprintf("DTSTART;VALUE=DATE:%d0630", year+1))
+		}
+	}
+	require.True(t, confirmed, "the association's confirmation arrived")
 }

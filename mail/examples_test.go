@@ -82,6 +82,10 @@ var templateExamples = map[string][]example{
 		{"", "ConventionEmail", conventionExample(false)},
 		{"correspondent", "ConventionEmail", conventionExample(true)},
 	},
+	TemplateConventionSigned: {
+		{"", "ConventionEmail", conventionExample(false)},
+		{"correspondent", "ConventionEmail", conventionExample(true)},
+	},
 	TemplateCarifOrefActions: {
 		{"", "CarifOrefEmail", carifOrefEmail{
 			CampaignTitle: "Langue & emploi dans le Rhône", TerritoryLabel: "Rhône (69)", Year: 2027,
@@ -254,8 +258,11 @@ type conventionEmail struct {
 	LapseAt          time.Time
 	Reminder         int
 	ForCorrespondent bool
-	ReplyTo          string
-	SenderLabel      string
+	// PNECloseDate and FinancialReportDue remind the association of its obligations once signed.
+	PNECloseDate       time.Time
+	FinancialReportDue time.Time
+	ReplyTo            string
+	SenderLabel        string
 }
 
 // conventionExample is the convention data as the activity fills it: for the
@@ -265,9 +272,11 @@ func conventionExample(forCorrespondent bool) conventionEmail {
 		ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", Reference: "2027-69-0042",
 		AssociationName: "Association Accueil & Parole", ProjectTitle: "Ateliers de français à visée professionnelle",
 		CampaignTitle: "Langue & emploi dans le Rhône", TerritoryLabel: "Rhône (69)", GrantedCents: 1_000_000,
-		SentAt:           time.Date(2027, time.July, 1, 10, 0, 0, 0, paris),
-		LapseAt:          time.Date(2027, time.August, 31, 21, 59, 59, 0, time.UTC), // 31 August, 23:59:59 in Paris
-		ForCorrespondent: forCorrespondent,
+		SentAt:             time.Date(2027, time.July, 1, 10, 0, 0, 0, paris),
+		LapseAt:            time.Date(2027, time.August, 31, 21, 59, 59, 0, time.UTC), // 31 August, 23:59:59 in Paris
+		ForCorrespondent:   forCorrespondent,
+		PNECloseDate:       time.Date(2028, time.May, 31, 23, 59, 59, 0, paris),
+		FinancialReportDue: time.Date(2028, time.June, 30, 23, 59, 59, 0, paris),
 	}
 	if !forCorrespondent {
 		e.ReplyTo, e.SenderLabel = "ddets-integration@rhone.gouv.fr", "au correspondant intégration, Rhône (69)"

@@ -27,6 +27,7 @@ const (
 	TemplateConventionLapsed    = "convention_lapsed"
 	TemplateCampaignCancelled   = "campaign_cancelled"
 	TemplateCarifOrefActions    = "carif_oref_actions"
+	TemplateConventionSigned    = "convention_signed"
 	TemplatePNEInvitation       = "pne_invitation"
 	TemplatePNEReminder         = "pne_reminder"
 )

@@ -125,6 +125,7 @@ type conventionCalls struct {
 	warned    int
 	lapsed    *activities.ConventionRef
 	signed    int
+	confirmed int
 }
 
 // mockConvention answers the convention's activities and records the calls.
@@ -143,6 +144,8 @@ func mockConvention(env *testsuite.TestWorkflowEnvironment) *conventionCalls {
 		func(_ context.Context, ref activities.ConventionRef) error { calls.lapsed = &ref; return nil }).Maybe()
 	env.OnActivity(acts.RecordConventionSigned, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.SignatureRecord) error { calls.signed++; return nil }).Maybe()
+	env.OnActivity(acts.ConfirmConventionSigned, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.ConventionRef) error { calls.confirmed++; return nil }).Maybe()
 	return calls
 }
 
@@ -187,6 +190,7 @@ func TestConventionSignedAfterOneReminder(t *testing.T) {
 	require.Zero(t, calls.warned)
 	require.Nil(t, calls.lapsed)
 	require.Equal(t, 1, calls.signed)
+	require.Equal(t, 1, calls.confirmed, "the signature is confirmed to both")
 }
 
 func TestUnsignedConventionIsRemindedWarnedThenLapses(t *testing.T) {
@@ -203,5 +207,6 @@ func TestUnsignedConventionIsRemindedWarnedThenLapses(t *testing.T) {
 	require.NotNil(t, calls.lapsed)
 	require.Equal(t, calls.lapsed.SentAt.Add(30*24*time.Hour), calls.lapsed.LapseAt)
 	require.Zero(t, calls.signed)
+	require.Zero(t, calls.confirmed)
 
 }

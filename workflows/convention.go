@@ -75,7 +75,13 @@ func carryConvention(ctx workflow.Context, in ApplicationInput, ref activities.A
 		}
 	}
 	// A signature being recorded finishes before the workflow does.
-	return workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) })
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return err
+	}
+	if st.Convention == models.ConventionSigned && workflow.GetVersion(ctx, changeSignedConfirmation, workflow.DefaultVersion, 1) == 1 {
+		sendMail(mailCtx, acts.ConfirmConventionSigned, cref, "signature confirmation")
+	}
+	return nil
 }
 
 func signatureSchedule(plan activities.ConventionPlan) []conventionStep {

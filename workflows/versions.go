@@ -29,4 +29,7 @@ const (
 	// changeDossierPhase: a dossier's workflow keeps its AapPhase search
 	// attribute in step with its state (it stayed "deposited" before).
 	changeDossierPhase = "dossier-phase"
+	// changeSignedConfirmation: a signed convention is confirmed to the association
+	// (with the compte-rendu financier's due date) and to the correspondent.
+	changeSignedConfirmation = "signed-confirmation"
 )
