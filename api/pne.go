@@ -89,6 +89,11 @@ func (s *PNEService) List(ctx context.Context, year int) (PNEList, error) {
 		return PNEList{}, err
 	}
 	problems := store.PNEProblems(rows)
+	refused, err := s.Structures.RefusedMailings(ctx, year, rows)
+	if err != nil {
+		return PNEList{}, err
+	}
+	problems = append(problems, refused...)
 	if problems == nil {
 		problems = []store.PNEProblem{}
 	}

@@ -377,3 +377,38 @@ func (s *PNEStructures) ImportAnswers(ctx context.Context, year int, rows []PNEI
 	}
 	return recorded, problems, err
 }
+
+// PNEEmailRefused: the relay refused the structure's questionnaire for good.
+const PNEEmailRefused = "email_refused"
+
+// RefusedMailings reports the structures whose PNE invitation or reminder the
+// relay refused for good (5xx, bad address), from the outbox, so that a
+// correspondent learns which association could not be reached.
+func (s *PNEStructures) RefusedMailings(ctx context.Context, year int, rows []models.PNEStructure) ([]PNEProblem, error) {
+	var refused []models.Email
+	prefix := fmt.Sprintf("aap/pne/%d/", year)
+	if err := s.db.WithContext(ctx).Where("key LIKE ? AND state = ?", prefix+"%", models.EmailFailed).
+		Order("key").Find(&refused).Error; err != nil {
+		return nil, err
+	}
+	byID := make(map[uint64]models.PNEStructure, len(rows))
+	for _, r := range rows {
+		byID[r.ID] = r
+	}
+	seen := map[uint64]bool{}
+	var out []PNEProblem
+	for _, e := range refused {
+		var id uint64
+		if _, err := fmt.Sscanf(e.Key[strings.LastIndex(e.Key, "/structure-")+len("/structure-"):], "%d", &id); err != nil || seen[id] {
+			continue
+		}
+		r, ok := byID[id]
+		if !ok {
+			continue
+		}
+		seen[id] = true
+		out = append(out, PNEProblem{StructureID: id, AssociationName: r.AssociationName, Rule: PNEEmailRefused,
+			Message: fmt.Sprintf("Le questionnaire adressé à %s a été refusé par le serveur de messagerie : %s", e.Recipient, e.LastError)})
+	}
+	return out, nil
+}

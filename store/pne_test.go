@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -173,5 +174,34 @@ func TestPNEImportAnswersIsAllOrNothing(t *testing.T) {
 		n, _, err = s.ImportAnswers(ctx, 2027, []store.PNEImportRow{{Line: 2, Token: "ta", AnsweredAt: at.Add(time.Hour)}})
 		require.NoError(t, err)
 		require.Zero(t, n, "the first answer's date is kept")
+	})
+}
+
+func TestPNERefusedMailingsTellWhichStructureWasNotReached(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := store.NewPNEStructures(db)
+		seedPNECampaign(t, db, 2026, models.LevelDepartmental, "69", models.PhaseSelected,
+			[4]string{"siret:1", "A", "a@example.org", "retenu"}, [4]string{"siret:2", "B", "b@example.org", "retenu"})
+		rows, err := s.BuildList(ctx, 2027)
+		require.NoError(t, err)
+		require.Len(t, rows, 2)
+		refusedID := rows[1].ID
+		outbox := func(key, state string) {
+			require.NoError(t, db.Create(&models.Email{Key: key, MessageID: key, Purpose: "pne_invitation",
+				Recipient: "b@example.org", State: state, LastError: "550 5.1.1 unknown user"}).Error)
+		}
+		outbox(fmt.Sprintf("aap/pne/2027/pne-invitation/structure-%d", refusedID), models.EmailFailed)
+		outbox(fmt.Sprintf("aap/pne/2027/pne-reminder-1/structure-%d", refusedID), models.EmailFailed) // once is enough
+		outbox(fmt.Sprintf("aap/pne/2027/pne-invitation/structure-%d", rows[0].ID), models.EmailSent)
+		outbox(fmt.Sprintf("aap/pne/2026/pne-invitation/structure-%d", rows[0].ID), models.EmailFailed) // another year
+
+		problems, err := s.RefusedMailings(ctx, 2027, rows)
+		require.NoError(t, err)
+		require.Len(t, problems, 1)
+		require.Equal(t, refusedID, problems[0].StructureID)
+		require.Equal(t, store.PNEEmailRefused, problems[0].Rule)
+		require.Contains(t, problems[0].Message, "b@example.org")
+		require.Contains(t, problems[0].Message, "550 5.1.1 unknown user")
 	})
 }
