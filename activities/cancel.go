@@ -2,12 +2,7 @@ package activities
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
-
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/activity"
 
 	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/models"
@@ -41,23 +36,9 @@ func (a *Activities) DispatchCancellation(ctx context.Context, ref CampaignRef) 
 	if err != nil {
 		return storeError(err)
 	}
-	all, err := a.Applications.All(ctx, ref.CampaignID)
-	if err != nil {
-		return err
-	}
-	start := 0
-	if activity.HasHeartbeatDetails(ctx) {
-		_ = activity.GetHeartbeatDetails(ctx, &start)
-	}
-	for i := start; i < len(all); i++ {
-		err := a.Temporal.SignalWorkflow(ctx, all[i].WorkflowID, "", SignalCampaignCancelled, CampaignCancelled{Reason: c.CancelReason})
-		var gone *serviceerror.NotFound
-		if err != nil && !errors.As(err, &gone) {
-			return fmt.Errorf("signal dossier %s: %w", all[i].ID, err)
-		}
-		activity.RecordHeartbeat(ctx, i+1)
-	}
-	return nil
+	return a.signalDossiers(ctx, c.ID, SignalCampaignCancelled, func(models.Application) any {
+		return CampaignCancelled{Reason: c.CancelReason}
+	})
 }
 
 // DossierCancellation cancels one dossier of a cancelled call.

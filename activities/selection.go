@@ -2,12 +2,7 @@ package activities
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
-
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/activity"
 
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/selection"
@@ -49,30 +44,10 @@ type DossierDecision struct {
 // A dossier signalled twice (a retried activity) keeps the first decision: its
 // workflow reads only one. Progress is heartbeated so a retry resumes where it stopped.
 func (a *Activities) DispatchDecisions(ctx context.Context, ref CampaignRef) error {
-	all, err := a.Applications.All(ctx, ref.CampaignID)
-	if err != nil {
-		return err
-	}
-	start := 0
-	if activity.HasHeartbeatDetails(ctx) {
-		if err := activity.GetHeartbeatDetails(ctx, &start); err != nil {
-			start = 0
-		}
-	}
-	for i := start; i < len(all); i++ {
-		app := all[i]
+	return a.signalDossiers(ctx, ref.CampaignID, SignalDecision, func(app models.Application) any {
 		if app.Decision == "" {
-			continue
+			return nil
 		}
-		err := a.Temporal.SignalWorkflow(ctx, app.WorkflowID, "", SignalDecision, DossierDecision{Decision: app.Decision, GrantedCents: app.GrantedCents})
-		var gone *serviceerror.NotFound
-		if err != nil && !errors.As(err, &gone) {
-			return fmt.Errorf("signal dossier %s: %w", app.ID, err)
-		}
-		if err != nil {
-			a.Logger.Warn("dossier workflow not running; decision recorded in the database only", "application", app.ID)
-		}
-		activity.RecordHeartbeat(ctx, i+1)
-	}
-	return nil
+		return DossierDecision{Decision: app.Decision, GrantedCents: app.GrantedCents}
+	})
 }

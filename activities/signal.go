@@ -1,0 +1,39 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/activity"
+
+	"github.com/dian-p104/aap/models"
+)
+
+// signalDossiers signals every dossier of a call for which payload returns a
+// value (nil: skip it). Progress is heartbeated so a retry resumes where it
+// stopped; a dossier whose workflow has ended is left as it is.
+func (a *Activities) signalDossiers(ctx context.Context, campaignID, signal string, payload func(models.Application) any) error {
+	all, err := a.Applications.All(ctx, campaignID)
+	if err != nil {
+		return err
+	}
+	start := 0
+	if activity.HasHeartbeatDetails(ctx) {
+		_ = activity.GetHeartbeatDetails(ctx, &start)
+	}
+	for i := start; i < len(all); i++ {
+		if arg := payload(all[i]); arg != nil {
+			err := a.Temporal.SignalWorkflow(ctx, all[i].WorkflowID, "", signal, arg)
+			var gone *serviceerror.NotFound
+			if errors.As(err, &gone) {
+				a.Logger.Warn("dossier workflow not running; signal not delivered", "application", all[i].ID, "signal", signal)
+			} else if err != nil {
+				return fmt.Errorf("signal dossier %s: %w", all[i].ID, err)
+			}
+		}
+		activity.RecordHeartbeat(ctx, i+1)
+	}
+	return nil
+}
