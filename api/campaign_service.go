@@ -82,7 +82,13 @@ func (s *CampaignService) Create(ctx context.Context, req *CampaignRequest, rawB
 	return CreateResult{Campaign: stored, Replayed: !created}, nil
 }
 
+// policyOf returns the policy the campaign was started with: the copy stored
+// with it, so that an edit of the files since changes nothing. Campaigns stored
+// before the copy existed fall back to the files.
 func (s *CampaignService) policyOf(c *models.Campaign) (policy.Policy, error) {
+	if c.Policy.Name != "" {
+		return c.Policy, nil
+	}
 	if c.PolicyName == policy.DemoName {
 		if p, ok := s.Policies.Demo(); ok {
 			return p, nil
