@@ -29,17 +29,11 @@ func TestApplicationIsAcknowledgedThenReviewedAtClosure(t *testing.T) {
 	mockConvention(env)
 	signAt(env, 50*24*time.Hour, "Marie Curie, présidente", nil)
 	env.RegisterDelayedCallback(func() {
-		v, err := env.QueryWorkflow(QueryApplicationState)
-		require.NoError(t, err)
-		var st ApplicationState
-		require.NoError(t, v.Get(&st))
+		st := query[ApplicationState](t, env, QueryApplicationState)
 		require.Equal(t, ApplicationState{State: models.ApplicationDeposited, Acknowledged: true}, st)
 	}, 29*24*time.Hour)
 	env.RegisterDelayedCallback(func() {
-		v, err := env.QueryWorkflow(QueryApplicationState)
-		require.NoError(t, err)
-		var st ApplicationState
-		require.NoError(t, v.Get(&st))
+		st := query[ApplicationState](t, env, QueryApplicationState)
 		require.Equal(t, models.ApplicationUnderReview, st.State, "under review until the committee decides")
 		env.SignalWorkflow(activities.SignalDecision, activities.DossierDecision{Decision: selection.Retained, GrantedCents: 1_000_000})
 	}, 40*24*time.Hour)

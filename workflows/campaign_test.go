@@ -33,13 +33,18 @@ func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	return env
 }
 
-func queryState(t *testing.T, env *testsuite.TestWorkflowEnvironment) CampaignState {
+// query asks the workflow under test for its state through the named query.
+func query[T any](t *testing.T, env *testsuite.TestWorkflowEnvironment, name string) T {
 	t.Helper()
-	v, err := env.QueryWorkflow(QueryCampaignState)
+	v, err := env.QueryWorkflow(name)
 	require.NoError(t, err)
-	var st CampaignState
+	var st T
 	require.NoError(t, v.Get(&st))
 	return st
+}
+
+func queryState(t *testing.T, env *testsuite.TestWorkflowEnvironment) CampaignState {
+	return query[CampaignState](t, env, QueryCampaignState)
 }
 
 func TestCampaignWaitsForPublicationThenClosure(t *testing.T) {

@@ -29,20 +29,13 @@ func loadPolicy(t *testing.T, year int) policy.Policy {
 }
 
 func newPNEEnv(t *testing.T, start time.Time) *testsuite.TestWorkflowEnvironment {
-	var s testsuite.WorkflowTestSuite
-	env := s.NewTestWorkflowEnvironment()
+	env := newEnv(t)
 	env.SetStartTime(start)
-	env.RegisterActivity(&activities.Activities{})
 	return env
 }
 
 func queryPNE(t *testing.T, env *testsuite.TestWorkflowEnvironment) PNEState {
-	t.Helper()
-	v, err := env.QueryWorkflow(QueryPNEState)
-	require.NoError(t, err)
-	var st PNEState
-	require.NoError(t, v.Get(&st))
-	return st
+	return query[PNEState](t, env, QueryPNEState)
 }
 
 func paris(y int, m time.Month, d, h, min int) time.Time {
