@@ -31,6 +31,8 @@ type Activities struct {
 	// CarifOref maps a region's INSEE code to its Carif-Oref's address.
 	CarifOref map[string]string
 	Outbox    *mail.Outbox
+	// DIANEmail is the national administration's mailbox (AAP_DIAN_EMAIL).
+	DIANEmail string
 	// Temporal signals other workflows (a call's dossiers after the selection).
 	Temporal client.Client
 	Logger   *slog.Logger

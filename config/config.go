@@ -56,7 +56,13 @@ type Config struct {
 	PNESurveyURL string
 	// MailRate paces batches of emails (the PNE's), in messages per second; 0: unpaced.
 	MailRate int
+	// DIANEmail is the national administration's mailbox: the PNE lists, the regions' control
+	// syntheses and the CTAI opinions are sent there.
+	DIANEmail string
 }
+
+// DefaultDIANEmail is DIAN's mailbox until AAP_DIAN_EMAIL says otherwise.
+const DefaultDIANEmail = "dian@aap.localhost"
 
 // DefaultPNESurveyURL is the PNE questionnaire's address until AAP_PNE_SURVEY_URL says otherwise.
 const DefaultPNESurveyURL = "https://enquetes.example.gouv.fr/index.php/pne"
@@ -85,6 +91,7 @@ var Variables = []Variable{
 	{"AAP_MAIL_RETRY_FOR", "24h", "how long a transient SMTP failure is retried, with backoff (Go duration, at least 1m)"},
 	{"AAP_PNE_SURVEY_URL", DefaultPNESurveyURL, "LimeSurvey questionnaire of the PNE (§8.4); each structure gets it with ?token=<its token>"},
 	{"AAP_MAIL_RATE", "10", "messages per second of a batch of emails (PNE invitations and reminders), over one SMTP connection; 0: unpaced"},
+	{"AAP_DIAN_EMAIL", DefaultDIANEmail, "DIAN's mailbox: PNE lists, control syntheses, CTAI opinions"},
 	{"AAP_LOG_FORMAT", "text", "text or json"},
 }
 
@@ -113,6 +120,7 @@ func Load(getenv func(string) string) (Config, error) {
 		CarifOrefFile:     get("AAP_CARIF_OREF_FILE", ""),
 		LogFormat:         get("AAP_LOG_FORMAT", "text"),
 		PNESurveyURL:      get("AAP_PNE_SURVEY_URL", DefaultPNESurveyURL),
+		DIANEmail:         get("AAP_DIAN_EMAIL", DefaultDIANEmail),
 		SMTP: SMTP{
 			Host:     get("AAP_SMTP_HOST", ""),
 			Username: get("AAP_SMTP_USERNAME", ""),
@@ -152,6 +160,9 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if (c.SMTP.Username == "") != (c.SMTP.Password == "") {
 		bad("AAP_SMTP_USERNAME", c.SMTP.Username, "AAP_SMTP_USERNAME and AAP_SMTP_PASSWORD go together")
+	}
+	if _, err := mail.ParseAddress(c.DIANEmail); err != nil {
+		bad("AAP_DIAN_EMAIL", c.DIANEmail, "expected an email address, e.g. dian@interieur.gouv.fr")
 	}
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
 		bad("AAP_MAIL_FROM", c.MailFrom, "expected an email address, e.g. AAP <no-reply@example.gouv.fr>")

@@ -24,6 +24,7 @@ func TestLoadDefaultsRunOnEmbeddedServices(t *testing.T) {
 	require.Equal(t, 24*time.Hour, c.MailRetryFor)
 	require.Equal(t, "https://enquetes.example.gouv.fr/index.php/pne", c.PNESurveyURL)
 	require.Equal(t, 10, c.MailRate)
+	require.Equal(t, "dian@aap.localhost", c.DIANEmail)
 }
 
 func TestLoadPNESurveyAndMailRate(t *testing.T) {
@@ -54,6 +55,7 @@ func TestLoadRefusesBadValuesNamingTheVariable(t *testing.T) {
 		"AAP_MAIL_RETRY_FOR":   "30s",
 		"AAP_PNE_SURVEY_URL":   "enquetes.example.gouv.fr/pne",
 		"AAP_MAIL_RATE":        "-1",
+		"AAP_DIAN_EMAIL":       "dian",
 	}
 	for name, value := range cases {
 		t.Run(name, func(t *testing.T) {

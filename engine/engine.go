@@ -58,7 +58,7 @@ func newActivities(db *gorm.DB, tc client.Client, cfg config.Config, log *slog.L
 		return nil, err
 	}
 	return &activities.Activities{
-		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Conventions: store.NewConventions(db), PNE: store.NewPNEStructures(db), Outbox: outbox, Temporal: tc, CarifOref: carifOref, Logger: log,
+		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Conventions: store.NewConventions(db), PNE: store.NewPNEStructures(db), Outbox: outbox, Temporal: tc, CarifOref: carifOref, DIANEmail: cfg.DIANEmail, Logger: log,
 	}, nil
 }
 
