@@ -24,6 +24,10 @@ func (h campaignHandlers) create(c *gin.Context) {
 	if !ok {
 		return
 	}
+	if (req.Level == models.LevelRegional || req.Level == models.LevelDepartmental) && isTerritory(req.Territory) &&
+		!requireManage(c, req.Level, req.Territory) {
+		return
+	}
 	key, err := idempotencyKey(c)
 	if err != nil {
 		respondError(c, err)
@@ -63,7 +67,7 @@ func (h campaignHandlers) list(c *gin.Context) {
 // campaignFilter reads ?year=&territory=&state=&page=&page_size=.
 func campaignFilter(c *gin.Context) (store.CampaignFilter, error) {
 	v := &validation{}
-	f := store.CampaignFilter{Territory: c.Query("territory"), Phase: c.Query("state")}
+	f := store.CampaignFilter{Territory: c.Query("territory"), Phase: c.Query("state"), Scope: readScope(c)}
 	f.Year = positiveParam(c, v, "year")
 	f.Limit, f.Offset = pageParams(c, v)
 	if f.Territory != "" && !isTerritory(f.Territory) {

@@ -61,6 +61,7 @@ func (s *CampaignService) Cancel(ctx context.Context, id string, req CancelReque
 }
 
 type cancelHandler struct {
+	audit       *store.Audit
 	svc         *CampaignService
 	conventions *store.Conventions
 }
@@ -75,5 +76,6 @@ func (h cancelHandler) cancel(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
+	recordChange(c, h.audit, store.AuditCampaign, c.Param("id"), "cancelled", nil, req)
 	c.JSON(http.StatusOK, view)
 }

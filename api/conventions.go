@@ -111,7 +111,10 @@ func (s *ConventionService) Sign(ctx context.Context, id string, req SignatureRe
 	return s.Get(ctx, id)
 }
 
-type conventionHandlers struct{ svc *ConventionService }
+type conventionHandlers struct {
+	svc   *ConventionService
+	audit *store.Audit
+}
 
 func (h conventionHandlers) get(c *gin.Context) {
 	view, err := h.svc.Get(c.Request.Context(), c.Param("id"))
@@ -142,5 +145,6 @@ func (h conventionHandlers) sign(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
+	recordChange(c, h.audit, store.AuditConvention, c.Param("id"), "signature_recorded", nil, req)
 	c.JSON(http.StatusOK, view)
 }

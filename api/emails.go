@@ -20,6 +20,7 @@ func (h emailHandlers) list(c *gin.Context) {
 		Recipient:  strings.TrimSpace(c.Query("recipient")),
 		CampaignID: strings.TrimSpace(c.Query("campaign")),
 		Purpose:    strings.TrimSpace(c.Query("purpose")),
+		Scope:      readScope(c),
 		Limit:      limit, Offset: offset,
 	}
 	if v.failed() {

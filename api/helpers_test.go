@@ -23,6 +23,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/api"
+	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/mailcatcher"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policies"
@@ -46,12 +47,15 @@ type testEnv struct {
 	db        *gorm.DB
 	campaigns *store.Campaigns
 	policies  *policy.Set
+	// bearer is sent as "Authorization: Bearer …" by do; "" sends none (anonymous).
+	bearer string
 }
 
 type envConfig struct {
-	now     time.Time
-	devMode bool
-	catcher *mailcatcher.Catcher
+	now       time.Time
+	devMode   bool
+	rateLimit int
+	catcher   *mailcatcher.Catcher
 }
 
 type envOption func(*envConfig)
@@ -61,6 +65,9 @@ func withNow(now time.Time) envOption { return func(c *envConfig) { c.now = now 
 
 // withDevMode builds the router as `aap dev` does (policy "demo" accepted).
 func withDevMode() envOption { return func(c *envConfig) { c.devMode = true } }
+
+// withRateLimit sets the requests a minute allowed per token.
+func withRateLimit(n int) envOption { return func(c *envConfig) { c.rateLimit = n } }
 
 // withCatcher registers the dev mail catcher's pages.
 func withCatcher(cat *mailcatcher.Catcher) envOption {
@@ -91,9 +98,37 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 			PNE: store.NewPNEResults(db)},
 		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: pols, Now: now, Logger: logger},
 		DB:  db, Temporal: tc, Catcher: cfg.catcher, Logger: logger,
+		RateLimit: cfg.rateLimit, Now: now,
 	})
-	return &testEnv{router: router, temporal: tc, db: db, campaigns: campaigns, policies: pols}
+	e := &testEnv{router: router, temporal: tc, db: db, campaigns: campaigns, policies: pols}
+	e.bearer = e.token(t, auth.NewToken{Name: "DIAN (tests)", Role: auth.RoleDIAN})
+	return e
 }
+
+// token creates an API token in the test database and returns its secret.
+func (e *testEnv) token(t *testing.T, n auth.NewToken) string {
+	t.Helper()
+	secret, _, err := auth.Issue(t.Context(), store.NewTokens(e.db), n, fixedNow.Add(-time.Hour))
+	require.NoError(t, err)
+	return secret
+}
+
+// as returns the same environment acting with another bearer ("" for anonymous).
+func (e *testEnv) as(bearer string) *testEnv {
+	other := *e
+	other.bearer = bearer
+	return &other
+}
+
+// asCorrespondent acts as a correspondent of territory (level derived as `aap token create` does).
+func (e *testEnv) asCorrespondent(t *testing.T, territory, level string) *testEnv {
+	t.Helper()
+	return e.as(e.token(t, auth.NewToken{Name: "correspondant " + territory, Role: auth.RoleCorrespondent,
+		Territory: territory, Level: level}))
+}
+
+// anonymous acts without a token.
+func (e *testEnv) anonymous() *testEnv { return e.as("") }
 
 // do sends one request to the router; headers are name, value pairs.
 func (e *testEnv) do(t *testing.T, method, path string, body []byte, headers ...string) *httptest.ResponseRecorder {
@@ -106,6 +141,9 @@ func (e *testEnv) do(t *testing.T, method, path string, body []byte, headers ...
 	req := httptest.NewRequest(method, path, r)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if e.bearer != "" {
+		req.Header.Set("Authorization", "Bearer "+e.bearer)
 	}
 	for i := 0; i < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])

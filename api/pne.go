@@ -83,8 +83,8 @@ func rateOf(r store.PNERate, name string) PNERate {
 }
 
 // List returns the year's structures and the problems a correspondent must fix.
-func (s *PNEService) List(ctx context.Context, year int) (PNEList, error) {
-	rows, err := s.Structures.List(ctx, year)
+func (s *PNEService) List(ctx context.Context, year int, scope store.Scope) (PNEList, error) {
+	rows, err := s.Structures.ListIn(ctx, year, scope)
 	if err != nil {
 		return PNEList{}, err
 	}
@@ -180,7 +180,7 @@ func (h pneHandlers) structures(c *gin.Context) {
 	if !ok {
 		return
 	}
-	res, err := h.svc.List(c.Request.Context(), year)
+	res, err := h.svc.List(c.Request.Context(), year, *readScope(c))
 	if err != nil {
 		respondError(c, err)
 		return

@@ -144,6 +144,7 @@ func TestPNEImportAnswersAllOrNothing(t *testing.T) {
 	post := func(csv string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodPost, "/api/v1/pne/2027/responses", strings.NewReader(csv))
 		req.Header.Set("Content-Type", "text/csv")
+		req.Header.Set("Authorization", "Bearer "+e.bearer)
 		rec := httptest.NewRecorder()
 		e.router.ServeHTTP(rec, req)
 		return rec

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/mailcatcher"
 	"github.com/dian-p104/aap/store"
 )
@@ -27,6 +28,12 @@ type Deps struct {
 	// Catcher is the dev mail catcher whose pages are served under /dev/mail; nil in production.
 	Catcher *mailcatcher.Catcher
 	Logger  *slog.Logger
+	// RateLimit is the number of requests a minute allowed per token (AAP_RATE_LIMIT); 0: unlimited.
+	RateLimit int
+	// Links signs and checks the links emailed to associations (AAP_LINK_SECRET).
+	Links *auth.LinkSigner
+	// Now is the clock of authentication and links; nil: time.Now.
+	Now func() time.Time
 }
 
 // NewRouter builds the HTTP handler of the engine.
@@ -43,7 +50,11 @@ func NewRouter(d Deps) *gin.Engine {
 	r.GET("/readyz", readiness(d))
 	r.GET("/api/openapi.yaml", serveOpenAPI)
 
-	v1 := r.Group("/api/v1")
+	now := d.Now
+	if now == nil {
+		now = time.Now
+	}
+	v1 := r.Group("/api/v1", authenticate(store.NewTokens(d.DB), auth.NewRateLimiter(d.RateLimit), now), authorize(d.DB, d.Logger))
 	campaigns := campaignHandlers{svc: d.Campaigns}
 	v1.POST("/campaigns", campaigns.create)
 	v1.GET("/campaigns", campaigns.list)
@@ -52,9 +63,10 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.POST("/campaigns/:id/applications", applications.file)
 	v1.GET("/campaigns/:id/applications", applications.list)
 	v1.GET("/applications/:id", applications.get)
-	v1.POST("/campaigns/:id/selection", selectionHandlers{svc: d.Selection}.record)
-	v1.POST("/campaigns/:id/cancel", cancelHandler{svc: d.Campaigns, conventions: store.NewConventions(d.DB)}.cancel)
-	conventions := conventionHandlers{svc: d.Conventions}
+	audit := store.NewAudit(d.DB)
+	v1.POST("/campaigns/:id/selection", selectionHandlers{svc: d.Selection, audit: audit}.record)
+	v1.POST("/campaigns/:id/cancel", cancelHandler{svc: d.Campaigns, conventions: store.NewConventions(d.DB), audit: audit}.cancel)
+	conventions := conventionHandlers{svc: d.Conventions, audit: audit}
 	v1.GET("/conventions/:id", conventions.get)
 	v1.GET("/conventions/:id/document", conventions.document)
 	v1.POST("/conventions/:id/signature", conventions.sign)
@@ -64,6 +76,7 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.GET("/pne/:year/structures", pne.structures)
 	v1.PUT("/pne/:year/structures/:id", pne.answer)
 	v1.POST("/pne/:year/responses", pne.importAnswers)
+	v1.GET("/audit", auditHandlers{audit: audit}.list)
 
 	if d.Catcher != nil {
 		d.Catcher.Register(r, "/dev/mail")

@@ -185,7 +185,10 @@ func updateError(err error, phase string) error {
 	return err
 }
 
-type selectionHandlers struct{ svc *SelectionService }
+type selectionHandlers struct {
+	svc   *SelectionService
+	audit *store.Audit
+}
 
 // record answers POST /api/v1/campaigns/{id}/selection[?dry_run=true].
 func (h selectionHandlers) record(c *gin.Context) {
@@ -203,6 +206,10 @@ func (h selectionHandlers) record(c *gin.Context) {
 	if err != nil {
 		respondError(c, err)
 		return
+	}
+	if !dryRun {
+		// The workflow's Update made the change: the trail records who asked for it.
+		recordChange(c, h.audit, store.AuditCampaign, c.Param("id"), "selection_recorded", nil, req)
 	}
 	c.JSON(http.StatusOK, res)
 }

@@ -59,6 +59,13 @@ type Config struct {
 	// DIANEmail is the national administration's mailbox: the PNE lists, the regions' control
 	// syntheses and the CTAI opinions are sent there.
 	DIANEmail string
+	// RateLimit is the number of API requests a minute allowed per token; 0: unlimited.
+	RateLimit int
+	// LinkSecret signs the links emailed to associations (HMAC-SHA256); `aap dev`
+	// makes one in its data directory when empty, `aap api` and `aap worker` refuse to start.
+	LinkSecret string
+	// PublicURL is the address the associations' links start with.
+	PublicURL string
 }
 
 // DefaultDIANEmail is DIAN's mailbox until AAP_DIAN_EMAIL says otherwise.
@@ -92,6 +99,9 @@ var Variables = []Variable{
 	{"AAP_PNE_SURVEY_URL", DefaultPNESurveyURL, "LimeSurvey questionnaire of the PNE (§8.4); each structure gets it with ?token=<its token>"},
 	{"AAP_MAIL_RATE", "10", "messages per second of a batch of emails (PNE invitations and reminders), over one SMTP connection; 0: unpaced"},
 	{"AAP_DIAN_EMAIL", DefaultDIANEmail, "DIAN's mailbox: PNE lists, control syntheses, CTAI opinions"},
+	{"AAP_RATE_LIMIT", "600", "API requests a minute allowed per token (429 with Retry-After beyond); 0: unlimited"},
+	{"AAP_LINK_SECRET", "", "secret (at least 32 characters) signing the links emailed to associations; `aap dev` keeps one in its data directory, production refuses to start without it"},
+	{"AAP_PUBLIC_URL", "http://<AAP_HTTP_ADDR>", "address the emailed links start with, e.g. https://aap.interieur.gouv.fr"},
 	{"AAP_LOG_FORMAT", "text", "text or json"},
 }
 
@@ -121,6 +131,7 @@ func Load(getenv func(string) string) (Config, error) {
 		LogFormat:         get("AAP_LOG_FORMAT", "text"),
 		PNESurveyURL:      get("AAP_PNE_SURVEY_URL", DefaultPNESurveyURL),
 		DIANEmail:         get("AAP_DIAN_EMAIL", DefaultDIANEmail),
+		LinkSecret:        getenv("AAP_LINK_SECRET"),
 		SMTP: SMTP{
 			Host:     get("AAP_SMTP_HOST", ""),
 			Username: get("AAP_SMTP_USERNAME", ""),
@@ -175,6 +186,16 @@ func Load(getenv func(string) string) (Config, error) {
 	}
 	if c.MailRate, err = strconv.Atoi(get("AAP_MAIL_RATE", "10")); err != nil || c.MailRate < 0 {
 		bad("AAP_MAIL_RATE", getenv("AAP_MAIL_RATE"), "expected a whole number of messages per second, 0 for no limit")
+	}
+	if c.RateLimit, err = strconv.Atoi(get("AAP_RATE_LIMIT", "600")); err != nil || c.RateLimit < 0 {
+		bad("AAP_RATE_LIMIT", getenv("AAP_RATE_LIMIT"), "expected a whole number of requests a minute per token, 0 for no limit")
+	}
+	if c.LinkSecret != "" && len(c.LinkSecret) < 32 {
+		bad("AAP_LINK_SECRET", "(hidden)", "expected at least 32 characters, e.g. the output of `openssl rand -hex 32`")
+	}
+	c.PublicURL = strings.TrimSuffix(get("AAP_PUBLIC_URL", "http://"+c.HTTPAddr), "/")
+	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
+		bad("AAP_PUBLIC_URL", c.PublicURL, "expected an http(s) URL without query, e.g. https://aap.interieur.gouv.fr")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		bad("AAP_LOG_FORMAT", c.LogFormat, "expected text or json")

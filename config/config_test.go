@@ -56,6 +56,9 @@ func TestLoadRefusesBadValuesNamingTheVariable(t *testing.T) {
 		"AAP_PNE_SURVEY_URL":   "enquetes.example.gouv.fr/pne",
 		"AAP_MAIL_RATE":        "-1",
 		"AAP_DIAN_EMAIL":       "dian",
+		"AAP_RATE_LIMIT":       "-5",
+		"AAP_LINK_SECRET":      "too-short",
+		"AAP_PUBLIC_URL":       "ftp://aap.example",
 	}
 	for name, value := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -52,6 +52,10 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 	if err != nil {
 		return nil, err
 	}
+	links, err := linkSigner(cfg, true)
+	if err != nil {
+		return nil, err
+	}
 	if err := d.startTemporal(ctx, cfg, log); err != nil {
 		return nil, err
 	}
@@ -92,6 +96,7 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		PNE: &api.PNEService{Structures: acts.PNE, Policies: policies, Now: time.Now, Logger: log},
 		DB:  d.DB, Temporal: d.Temporal, Catcher: d.Catcher, Logger: log,
+		RateLimit: cfg.RateLimit, Links: links,
 	})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)
 	if err != nil {

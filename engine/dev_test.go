@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -18,9 +19,11 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/api/workflowservice/v1"
 
+	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/config"
 	"github.com/dian-p104/aap/engine"
 	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/store"
 )
 
 // devConfig runs every part of `aap dev` on free loopback ports in dir.
@@ -42,7 +45,35 @@ func startDev(t *testing.T, dir string, adjust ...func(*config.Config)) *engine.
 	}
 	d, err := engine.StartDev(ctx, cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	require.NoError(t, err)
+	secret, _, err := auth.Issue(ctx, store.NewTokens(d.DB), auth.NewToken{Name: "DIAN (engine tests)", Role: auth.RoleDIAN}, time.Now())
+	require.NoError(t, err)
+	devTokens.Store(d.HTTPURL, secret)
 	return d
+}
+
+// devTokens holds a DIAN token per running engine (by its HTTP URL), sent by do.
+var devTokens sync.Map
+
+// authorize adds the bearer token of the engine url belongs to.
+func authorize(req *http.Request) {
+	devTokens.Range(func(base, secret any) bool {
+		if strings.HasPrefix(req.URL.String(), base.(string)+"/") {
+			req.Header.Set("Authorization", "Bearer "+secret.(string))
+			return false
+		}
+		return true
+	})
+}
+
+// get sends an authorized GET.
+func get(t *testing.T, url string) *http.Response {
+	t.Helper()
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	authorize(req)
+	resp, err := http.DefaultClient.Do(req)
+	require.NoError(t, err)
+	return resp
 }
 
 // campaignBody is a valid campaign of next year, published in `publishIn` and closed in `closeIn`.
@@ -71,6 +102,7 @@ func do(t *testing.T, method, url string, body any, headers ...string) (int, map
 	req, err := http.NewRequest(method, url, reader)
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
+	authorize(req)
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
 	}

@@ -18,6 +18,7 @@ Usage:
   aap api       the HTTP API (production; needs AAP_TEMPORAL_ADDRESS)
   aap worker    the Temporal worker (production; needs AAP_TEMPORAL_ADDRESS and AAP_SMTP_HOST)
   aap migrate   migrate the database schema and register Temporal search attributes
+  aap token     create, list or revoke API tokens (aap token create --role dian --name "DIAN")
 
 Configuration is read from AAP_* environment variables (see README.md).
 `
@@ -46,6 +47,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = RunWorker(ctx, cfg, log)
 	case "migrate":
 		err = RunMigrate(ctx, cfg, log)
+	case "token":
+		err = RunToken(ctx, cfg, log, args[1:], stdout)
 	default:
 		fmt.Fprintf(stderr, "aap: unknown command %q\n\n%s", args[0], usage)
 		return 2

@@ -30,6 +30,10 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
+	links, err := linkSigner(cfg, false)
+	if err != nil {
+		return err
+	}
 	db, tc, err := connect(ctx, cfg, log)
 	if err != nil {
 		return err
@@ -48,6 +52,7 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: policies, Now: time.Now, Logger: log},
 		DB:  db, Temporal: tc, Logger: log,
+		RateLimit: cfg.RateLimit, Links: links,
 	})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)
 	if err != nil {
@@ -65,6 +70,9 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	if cfg.SMTP.Host == "" {
 		return errors.New("AAP_SMTP_HOST is required outside `aap dev` (the built-in catcher runs only there)")
+	}
+	if cfg.LinkSecret == "" {
+		return errNeedsLinkSecret
 	}
 	policies, err := loadPolicies(cfg)
 	if err != nil {

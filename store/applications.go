@@ -39,6 +39,9 @@ func (s *Applications) Create(ctx context.Context, a *models.Application) (store
 		if err := tx.Create(a).Error; err != nil {
 			return err
 		}
+		if err := recordAudit(ctx, tx, AuditApplication, a.ID, "filed", nil, a); err != nil {
+			return err
+		}
 		for _, twin := range twins {
 			twin.DoubleFundingWith = append(twin.DoubleFundingWith, a.ID)
 			if err := tx.Model(&twin).Select("double_funding_with").Updates(&twin).Error; err != nil {

@@ -29,7 +29,12 @@ func (s *Campaigns) Create(ctx context.Context, c *models.Campaign) (stored *mod
 			return nil, false, err
 		}
 	}
-	insertErr := s.db.WithContext(ctx).Create(c).Error
+	insertErr := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(c).Error; err != nil {
+			return err
+		}
+		return recordAudit(ctx, tx, AuditCampaign, c.ID, "created", nil, c)
+	})
 	if insertErr == nil {
 		return c, true, nil
 	}
@@ -65,8 +70,10 @@ type CampaignFilter struct {
 	Year      int
 	Territory string
 	Phase     string
-	Limit     int
-	Offset    int
+	// Scope narrows the list to the caller's area; nil: every campaign (the engine's own reads).
+	Scope  *Scope
+	Limit  int
+	Offset int
 }
 
 // List returns one page of campaigns, newest first, and the total matching the filter.
@@ -80,6 +87,9 @@ func (s *Campaigns) List(ctx context.Context, f CampaignFilter) ([]models.Campai
 	}
 	if f.Phase != "" {
 		q = q.Where("phase = ?", f.Phase)
+	}
+	if f.Scope != nil {
+		q = f.Scope.campaigns(q, "")
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {

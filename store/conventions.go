@@ -53,10 +53,19 @@ func (s *Conventions) RecordLapsed(ctx context.Context, id string, at time.Time)
 
 // transition leaves a convention awaiting signature; a second call is a no-op.
 func (s *Conventions) transition(ctx context.Context, id string, updates map[string]any) error {
-	res := s.db.WithContext(ctx).Model(&models.Convention{}).
-		Where("id = ? AND state = ?", id, models.ConventionAwaitingSignature).Updates(updates)
-	if res.Error != nil || res.RowsAffected == 1 {
-		return res.Error
+	var changed bool
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.Convention{}).
+			Where("id = ? AND state = ?", id, models.ConventionAwaitingSignature).Updates(updates)
+		if res.Error != nil || res.RowsAffected != 1 {
+			return res.Error
+		}
+		changed = true
+		return recordAudit(ctx, tx, AuditConvention, id, "state_"+fmt.Sprint(updates["state"]),
+			map[string]any{"state": models.ConventionAwaitingSignature}, updates)
+	})
+	if err != nil || changed {
+		return err
 	}
 	if _, err := s.Get(ctx, id); err != nil {
 		return err

@@ -19,8 +19,10 @@ type EmailFilter struct {
 	Recipient  string
 	CampaignID string
 	Purpose    string
-	Limit      int
-	Offset     int
+	// Scope narrows the list to the emails of the caller's calls; nil: every email.
+	Scope  *Scope
+	Limit  int
+	Offset int
 }
 
 // List returns one page of emails, newest first, and the total matching the filter.
@@ -34,6 +36,9 @@ func (s *Emails) List(ctx context.Context, f EmailFilter) ([]models.Email, int64
 	}
 	if f.Purpose != "" {
 		q = q.Where("purpose = ?", f.Purpose)
+	}
+	if f.Scope != nil && !f.Scope.All {
+		q = q.Where("campaign_id IN (?)", f.Scope.campaigns(s.db.Model(&models.Campaign{}).Select("id"), ""))
 	}
 	var total int64
 	if err := q.Count(&total).Error; err != nil {

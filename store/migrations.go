@@ -208,6 +208,40 @@ var migrations = []*gormigrate.Migration{
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("pne_structures") },
 	},
+	{
+		ID: "2026112911_auth",
+		Migrate: func(tx *gorm.DB) error {
+			type apiToken struct {
+				ID         uint64 `gorm:"primaryKey"`
+				Name       string `gorm:"size:200"`
+				Hash       string `gorm:"size:64;uniqueIndex"`
+				Role       string `gorm:"size:16"`
+				Level      string `gorm:"size:16"`
+				Territory  string `gorm:"size:3"`
+				CreatedAt  time.Time
+				ExpiresAt  *time.Time
+				RevokedAt  *time.Time
+				LastUsedAt *time.Time
+			}
+			type auditEntry struct {
+				ID        uint64 `gorm:"primaryKey"`
+				Actor     string `gorm:"size:200;index"`
+				TokenID   *uint64
+				Entity    string `gorm:"size:32;index:idx_audit_entity"`
+				EntityID  string `gorm:"size:64;index:idx_audit_entity"`
+				Action    string `gorm:"size:64"`
+				Before    string
+				After     string
+				RequestID string    `gorm:"size:100"`
+				At        time.Time `gorm:"index"`
+			}
+			if err := tx.Table("api_tokens").Migrator().CreateTable(&apiToken{}); err != nil {
+				return err
+			}
+			return tx.Table("audit_entries").Migrator().CreateTable(&auditEntry{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("audit_entries", "api_tokens") },
+	},
 }
 
 const migrationsTable = "schema_migrations"

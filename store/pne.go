@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -129,8 +130,14 @@ func newToken() (string, error) {
 
 // List returns the structures of a year's PNE by region, department and name.
 func (s *PNEStructures) List(ctx context.Context, year int) ([]models.PNEStructure, error) {
+	return s.ListIn(ctx, year, Everything)
+}
+
+// ListIn returns the structures of a year's PNE inside scope.
+func (s *PNEStructures) ListIn(ctx context.Context, year int, scope Scope) ([]models.PNEStructure, error) {
 	var rows []models.PNEStructure
-	err := s.db.WithContext(ctx).Where("year = ?", year).Order("region, department, association_name, id").Find(&rows).Error
+	err := scope.structures(s.db.WithContext(ctx).Where("year = ?", year)).
+		Order("region, department, association_name, id").Find(&rows).Error
 	return rows, err
 }
 
@@ -159,13 +166,22 @@ func (s *PNEStructures) RecordAnswer(ctx context.Context, year int, id uint64, a
 	if at != nil {
 		value = at.UTC()
 	}
-	res := s.db.WithContext(ctx).Model(&models.PNEStructure{}).Where("year = ? AND id = ?", year, id).
-		Updates(map[string]any{"answered_at": value, "updated_at": time.Now().UTC()})
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected == 0 {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var before models.PNEStructure
+		if err := tx.Where("year = ? AND id = ?", year, id).Take(&before).Error; err != nil {
+			return notFound(err)
+		}
+		if err := tx.Model(&before).Updates(map[string]any{"answered_at": value, "updated_at": time.Now().UTC()}).Error; err != nil {
+			return err
+		}
+		return recordAudit(ctx, tx, AuditPNEStructure, fmt.Sprint(id), "answer_recorded",
+			map[string]any{"answered_at": before.AnsweredAt}, map[string]any{"answered_at": value})
+	})
+	if errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("PNE structure %d of %d: %w", id, year, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return s.Get(ctx, year, id)
 }
@@ -369,6 +385,12 @@ func (s *PNEStructures) ImportAnswers(ctx context.Context, year int, rows []PNEI
 				return res.Error
 			}
 			recorded += int(res.RowsAffected)
+			if res.RowsAffected == 1 {
+				if err := recordAudit(ctx, tx, AuditPNEStructure, fmt.Sprint(ids[i]), "answer_imported",
+					map[string]any{"answered_at": nil}, map[string]any{"answered_at": row.AnsweredAt.UTC(), "line": row.Line}); err != nil {
+					return err
+				}
+			}
 		}
 		return nil
 	})

@@ -27,8 +27,10 @@ import (
 	"go.temporal.io/sdk/client"
 	"google.golang.org/protobuf/encoding/protojson"
 
+	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/config"
 	"github.com/dian-p104/aap/engine"
+	"github.com/dian-p104/aap/store"
 )
 
 func main() {
@@ -61,13 +63,19 @@ func record(outDir, version string) error {
 		return err
 	}
 	defer d.Stop()
+	// The API wants a token: a DIAN one, made on the dev database as `aap token create` does.
+	secret, _, err := auth.Issue(ctx, store.NewTokens(d.DB), auth.NewToken{Name: "recordhistory", Role: auth.RoleDIAN}, time.Now())
+	if err != nil {
+		return err
+	}
+	hc := &http.Client{Transport: bearer{secret: secret, next: http.DefaultTransport}}
 
-	campaign, err := post(d.HTTPURL+"/api/v1/campaigns", campaignBody())
+	campaign, err := post(hc, d.HTTPURL+"/api/v1/campaigns", campaignBody())
 	if err != nil {
 		return err
 	}
 	time.Sleep(3 * time.Second) // published
-	application, err := post(d.HTTPURL+"/api/v1/campaigns/"+campaign.ID+"/applications", applicationBody())
+	application, err := post(hc, d.HTTPURL+"/api/v1/campaigns/"+campaign.ID+"/applications", applicationBody())
 	if err != nil {
 		return err
 	}
@@ -75,10 +83,10 @@ func record(outDir, version string) error {
 	selection := map[string]any{"decisions": []map[string]any{
 		{"application_id": application.ID, "decision": "retenu", "granted_eur": 10000, "score": 75},
 	}}
-	if err := postOK(d.HTTPURL+"/api/v1/campaigns/"+campaign.ID+"/selection", selection); err != nil {
+	if err := postOK(hc, d.HTTPURL+"/api/v1/campaigns/"+campaign.ID+"/selection", selection); err != nil {
 		return err
 	}
-	if err := signConvention(ctx, d.HTTPURL, application.ID); err != nil {
+	if err := signConvention(ctx, hc, d.HTTPURL, application.ID); err != nil {
 		return err
 	}
 	// The dossier's workflow ends with its signed convention; the campaign's stays
@@ -122,9 +130,9 @@ type created struct {
 	WorkflowID string `json:"workflow_id"`
 }
 
-func post(url string, body map[string]any) (created, error) {
+func post(hc *http.Client, url string, body map[string]any) (created, error) {
 	raw, _ := json.Marshal(body)
-	resp, err := http.Post(url, "application/json", bytes.NewReader(raw))
+	resp, err := hc.Post(url, "application/json", bytes.NewReader(raw))
 	if err != nil {
 		return created{}, err
 	}
@@ -137,9 +145,9 @@ func post(url string, body map[string]any) (created, error) {
 }
 
 // signConvention waits for the retained dossier's convention and signs it.
-func signConvention(ctx context.Context, baseURL, applicationID string) error {
+func signConvention(ctx context.Context, hc *http.Client, baseURL, applicationID string) error {
 	for ctx.Err() == nil {
-		resp, err := http.Get(baseURL + "/api/v1/applications/" + applicationID)
+		resp, err := hc.Get(baseURL + "/api/v1/applications/" + applicationID)
 		if err != nil {
 			return err
 		}
@@ -149,16 +157,16 @@ func signConvention(ctx context.Context, baseURL, applicationID string) error {
 		err = json.NewDecoder(resp.Body).Decode(&app)
 		resp.Body.Close()
 		if err == nil && app.ConventionID != "" {
-			return postOK(baseURL+"/api/v1/conventions/"+app.ConventionID+"/signature", map[string]any{"signed_by": "Présidente"})
+			return postOK(hc, baseURL+"/api/v1/conventions/"+app.ConventionID+"/signature", map[string]any{"signed_by": "Présidente"})
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
 	return ctx.Err()
 }
 
-func postOK(url string, body map[string]any) error {
+func postOK(hc *http.Client, url string, body map[string]any) error {
 	raw, _ := json.Marshal(body)
-	resp, err := http.Post(url, "application/json", bytes.NewReader(raw))
+	resp, err := hc.Post(url, "application/json", bytes.NewReader(raw))
 	if err != nil {
 		return err
 	}
@@ -184,4 +192,16 @@ func writeHistory(ctx context.Context, c client.Client, workflowID, out string) 
 		return err
 	}
 	return os.WriteFile(out, raw, 0o644)
+}
+
+// bearer sends the API token with every request.
+type bearer struct {
+	secret string
+	next   http.RoundTripper
+}
+
+func (b bearer) RoundTrip(req *http.Request) (*http.Response, error) {
+	req = req.Clone(req.Context())
+	req.Header.Set("Authorization", "Bearer "+b.secret)
+	return b.next.RoundTrip(req)
 }

@@ -1,0 +1,267 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/auth"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/store"
+)
+
+// Who may call what: routeRules is the one table of the API's authorization.
+// Every route under /api/v1 needs a line here; TestEveryRouteHasAnAccessRuleAndEveryRoleGetsIt
+// fails, naming the route, when one is missing (and the route answers 403 to everybody).
+//
+// To add a route:
+//  1. Register it in NewRouter under v1 as usual.
+//  2. Add `"METHOD /api/v1/path/:param": {...}` below, the path exactly as gin's FullPath:
+//     - roles: who may call it at all (anyRole, or dianOnly); others get 403;
+//     - manage: true when it changes something (the caller needs the manage scope,
+//     false when reading is enough);
+//     - target: how the route's :id finds its territory — targetCampaign (:id is a
+//     campaign), targetApplication, targetConvention, targetPNEStructure (:year, :id);
+//     add a resolver to targets for a new kind. A resource outside the caller's scope
+//     answers 404, as if it did not exist, and is logged.
+//     - targetNone for lists and creations: the handler narrows a list with
+//     readScope(c) (store filters take a *store.Scope), and checks a created resource's
+//     territory with requireManage(c, level, territory).
+//  3. Document it in api/openapi.yaml (401/403/404 answers come with every /api/v1 route).
+var routeRules = map[string]rule{
+	"POST /api/v1/campaigns":                  {roles: anyRole, manage: true, target: targetNone},
+	"GET /api/v1/campaigns":                   {roles: anyRole, target: targetNone},
+	"GET /api/v1/campaigns/:id":               {roles: anyRole, target: targetCampaign},
+	"POST /api/v1/campaigns/:id/applications": {roles: anyRole, manage: true, target: targetCampaign},
+	"GET /api/v1/campaigns/:id/applications":  {roles: anyRole, target: targetCampaign},
+	"GET /api/v1/applications/:id":            {roles: anyRole, target: targetApplication},
+	"POST /api/v1/campaigns/:id/selection":    {roles: anyRole, manage: true, target: targetCampaign},
+	"POST /api/v1/campaigns/:id/cancel":       {roles: anyRole, manage: true, target: targetCampaign},
+	"GET /api/v1/conventions/:id":             {roles: anyRole, target: targetConvention},
+	"GET /api/v1/conventions/:id/document":    {roles: anyRole, target: targetConvention},
+	"POST /api/v1/conventions/:id/signature":  {roles: anyRole, manage: true, target: targetConvention},
+	"GET /api/v1/emails":                      {roles: anyRole, target: targetNone},
+	"GET /api/v1/pne/:year":                   {roles: dianOnly, target: targetNone},
+	"GET /api/v1/pne/:year/structures":        {roles: anyRole, target: targetNone},
+	"PUT /api/v1/pne/:year/structures/:id":    {roles: anyRole, manage: true, target: targetPNEStructure},
+	"POST /api/v1/pne/:year/responses":        {roles: dianOnly, manage: true, target: targetNone},
+	"GET /api/v1/audit":                       {roles: dianOnly, target: targetNone},
+}
+
+// rule is one line of routeRules.
+type rule struct {
+	roles  []string
+	manage bool
+	target target
+}
+
+var (
+	anyRole  = []string{auth.RoleDIAN, auth.RoleCorrespondent}
+	dianOnly = []string{auth.RoleDIAN}
+)
+
+// target names the kind of resource a route's parameters designate.
+type target int
+
+const (
+	targetNone target = iota
+	targetCampaign
+	targetApplication
+	targetConvention
+	targetPNEStructure
+)
+
+// allows reports whether the rule lets role call the route at all.
+func (r rule) allows(role string) bool {
+	for _, allowed := range r.roles {
+		if allowed == role {
+			return true
+		}
+	}
+	return false
+}
+
+// RoleMayCall reports whether a principal of role may call the route "METHOD /full/path",
+// and whether the route has a rule at all (tests walk the router with it).
+func RoleMayCall(route, role string) (allowed, hasRule bool) {
+	r, ok := routeRules[route]
+	return ok && r.allows(role), ok
+}
+
+var (
+	errForbidden = &Problem{Status: http.StatusForbidden, Code: "forbidden",
+		Message: "Votre rôle ne permet pas cette opération."}
+	errOutsideTerritory = &Problem{Status: http.StatusForbidden, Code: "outside_territory",
+		Message: "Votre jeton ne couvre pas ce territoire : un correspondant agit sur les appels de son territoire."}
+)
+
+const principalKey = "principal"
+
+// principal is the caller of a request that went through authenticate.
+func principal(c *gin.Context) auth.Principal {
+	p, _ := c.Get(principalKey)
+	pr, _ := p.(auth.Principal)
+	return pr
+}
+
+// readScope is what the caller may read, for store filters.
+func readScope(c *gin.Context) *store.Scope {
+	s := principal(c).ReadScope()
+	return &s
+}
+
+// requireManage answers 403 and returns false when the caller may not run a
+// call of this level and territory (a creation: nothing to hide).
+func requireManage(c *gin.Context, level, territory string) bool {
+	if principal(c).ManageScope().Covers(level, territory) {
+		return true
+	}
+	respondError(c, errOutsideTerritory)
+	return false
+}
+
+// authorize applies routeRules to every /api/v1 request.
+func authorize(db *gorm.DB, log *slog.Logger) gin.HandlerFunc {
+	resolve := targets(db)
+	return func(c *gin.Context) {
+		route := c.Request.Method + " " + c.FullPath()
+		r, ok := routeRules[route]
+		p := principal(c)
+		if !ok {
+			log.Error("route without an access rule: add it to api/access.go", "route", route)
+			respondError(c, errForbidden)
+			return
+		}
+		if !r.allows(p.Role) {
+			respondError(c, errForbidden)
+			return
+		}
+		if r.target == targetNone {
+			c.Next()
+			return
+		}
+		scope := p.ReadScope()
+		if r.manage {
+			scope = p.ManageScope()
+		}
+		inside, err := resolve[r.target](c.Request.Context(), c, scope)
+		if errors.Is(err, store.ErrNotFound) {
+			respondError(c, errNotFound)
+			return
+		}
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		if !inside {
+			log.Warn("outside the caller's scope: answered 404", "route", route, "path", c.Request.URL.Path,
+				"principal", p.String(), "request_id", c.GetString(requestIDKey))
+			respondError(c, errNotFound)
+			return
+		}
+		c.Next()
+	}
+}
+
+// resolver reports whether the resource a request designates is inside scope.
+type resolver func(ctx context.Context, c *gin.Context, scope store.Scope) (bool, error)
+
+func targets(db *gorm.DB) map[target]resolver {
+	campaigns, applications, conventions := store.NewCampaigns(db), store.NewApplications(db), store.NewConventions(db)
+	structures := store.NewPNEStructures(db)
+	campaignInside := func(ctx context.Context, id string, scope store.Scope) (bool, error) {
+		camp, err := campaigns.Get(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		return scope.Covers(camp.Level, camp.Territory), nil
+	}
+	return map[target]resolver{
+		targetCampaign: func(ctx context.Context, c *gin.Context, scope store.Scope) (bool, error) {
+			return campaignInside(ctx, c.Param("id"), scope)
+		},
+		targetApplication: func(ctx context.Context, c *gin.Context, scope store.Scope) (bool, error) {
+			a, err := applications.Get(ctx, c.Param("id"))
+			if err != nil {
+				return false, err
+			}
+			return campaignInside(ctx, a.CampaignID, scope)
+		},
+		targetConvention: func(ctx context.Context, c *gin.Context, scope store.Scope) (bool, error) {
+			conv, err := conventions.Get(ctx, c.Param("id"))
+			if err != nil {
+				return false, err
+			}
+			return campaignInside(ctx, conv.CampaignID, scope)
+		},
+		targetPNEStructure: func(ctx context.Context, c *gin.Context, scope store.Scope) (bool, error) {
+			year, err1 := strconv.Atoi(c.Param("year"))
+			id, err2 := strconv.ParseUint(c.Param("id"), 10, 64)
+			if err1 != nil || err2 != nil {
+				return false, store.ErrNotFound
+			}
+			row, err := structures.Get(ctx, year, id)
+			if err != nil {
+				return false, err
+			}
+			return structureInside(scope, row), nil
+		},
+	}
+}
+
+// structureInside: a region's correspondent reaches its region's structures, a department's its own.
+func structureInside(scope store.Scope, row *models.PNEStructure) bool {
+	return scope.All || (row.Region != "" && scope.Covers(models.LevelRegional, row.Region)) ||
+		(row.Department != "" && scope.Covers(models.LevelDepartmental, row.Department))
+}
+
+// Answers of authenticate, in French; each is a 401 with WWW-Authenticate.
+var unauthorized = map[error]string{
+	auth.ErrMissingToken: "Authentification requise : envoyez « Authorization: Bearer <jeton> » (jeton créé par « aap token create »).",
+	auth.ErrUnknownToken: "Jeton inconnu : vérifiez qu'il est recopié en entier.",
+	auth.ErrRevokedToken: "Ce jeton a été révoqué : demandez-en un nouveau.",
+	auth.ErrExpiredToken: "Ce jeton a expiré : demandez-en un nouveau.",
+}
+
+// authenticate reads the bearer token, limits its rate, and puts the principal
+// (and the audit trail's actor) in the request's context.
+func authenticate(tokens *store.Tokens, limiter *auth.RateLimiter, now func() time.Time) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		header := c.GetHeader("Authorization")
+		secret, found := strings.CutPrefix(header, "Bearer ")
+		if !found && header != "" {
+			secret = "-" // a scheme other than Bearer: unknown, not missing
+		}
+		p, err := auth.Authenticate(c.Request.Context(), tokens, strings.TrimSpace(secret), now())
+		if msg, ok := unauthorized[err]; ok {
+			c.Header("WWW-Authenticate", `Bearer realm="aap"`)
+			respondError(c, &Problem{Status: http.StatusUnauthorized, Code: "unauthorized", Message: msg})
+			return
+		}
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		if ok, wait := limiter.Allow(p.TokenID, now()); !ok {
+			secs := max(int(math.Ceil(wait.Seconds())), 1)
+			c.Header("Retry-After", strconv.Itoa(secs))
+			respondError(c, &Problem{Status: http.StatusTooManyRequests, Code: "rate_limited",
+				Message: fmt.Sprintf("Trop de requêtes avec ce jeton : réessayez dans %d s.", secs)})
+			return
+		}
+		c.Set(principalKey, p)
+		ctx := auth.WithPrincipal(c.Request.Context(), p)
+		ctx = store.WithActor(ctx, p.Actor(c.GetString(requestIDKey)))
+		c.Request = c.Request.WithContext(ctx)
+		c.Next()
+	}
+}

@@ -1,0 +1,209 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dian-p104/aap/api"
+	"github.com/dian-p104/aap/auth"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/store"
+)
+
+// roleCase is one kind of caller the route-by-role test tries.
+type roleCase struct {
+	name      string
+	role      string
+	territory string
+	level     string
+}
+
+var everyRole = []roleCase{
+	{"DIAN", auth.RoleDIAN, "", ""},
+	{"regional correspondent", auth.RoleCorrespondent, "84", models.LevelRegional},
+	{"departmental correspondent", auth.RoleCorrespondent, "69", models.LevelDepartmental},
+}
+
+var routeParam = regexp.MustCompile(`:[a-z_]+`)
+
+// TestEveryRouteHasAnAccessRuleAndEveryRoleGetsIt walks every registered route:
+// each route under /api/v1 must have a rule in api/access.go, answer 401 without
+// a token, and 403 to a role its rule leaves out (before any handler runs).
+func TestEveryRouteHasAnAccessRuleAndEveryRoleGetsIt(t *testing.T) {
+	e := newEnv(t)
+	tokens := map[string]string{}
+	for _, rc := range everyRole {
+		if rc.role == auth.RoleDIAN {
+			tokens[rc.name] = e.bearer
+			continue
+		}
+		tokens[rc.name] = e.token(t, auth.NewToken{Name: rc.name, Role: rc.role, Territory: rc.territory, Level: rc.level})
+	}
+	routes := e.router.Routes()
+	require.NotEmpty(t, routes)
+	for _, r := range routes {
+		if !strings.HasPrefix(r.Path, "/api/v1/") {
+			continue
+		}
+		route := r.Method + " " + r.Path
+		path := routeParam.ReplaceAllString(r.Path, "2027")
+		_, hasRule := api.RoleMayCall(route, auth.RoleDIAN)
+		if !assert.True(t, hasRule, "route %s has no rule in api/access.go routeRules", route) {
+			continue
+		}
+		requireProblem(t, e.anonymous().do(t, r.Method, path, nil), http.StatusUnauthorized, "unauthorized")
+		dianMay := false
+		for _, rc := range everyRole {
+			allowed, _ := api.RoleMayCall(route, rc.role)
+			if rc.role == auth.RoleDIAN {
+				dianMay = allowed
+			}
+			if !allowed {
+				rec := e.as(tokens[rc.name]).do(t, r.Method, path, nil)
+				assert.Equal(t, http.StatusForbidden, rec.Code, "%s as %s: %s", route, rc.name, rec.Body.String())
+			}
+		}
+		assert.True(t, dianMay, "DIAN reads everything and manages every call: %s", route)
+	}
+}
+
+func TestPublicRoutesNeedNoToken(t *testing.T) {
+	e := newEnv(t).anonymous()
+	assert.Equal(t, http.StatusOK, e.get(t, "/healthz").Code)
+	assert.Equal(t, http.StatusOK, e.get(t, "/api/openapi.yaml").Code)
+}
+
+func TestTokenRefusals(t *testing.T) {
+	e := newEnv(t)
+	tokens := store.NewTokens(e.db)
+	revoked, tok, err := auth.Issue(t.Context(), tokens, auth.NewToken{Name: "révoqué", Role: auth.RoleDIAN}, fixedNow.Add(-time.Hour))
+	require.NoError(t, err)
+	require.NoError(t, tokens.Revoke(t.Context(), tok.ID, fixedNow.Add(-time.Minute)))
+	expired, _, err := auth.Issue(t.Context(), tokens, auth.NewToken{Name: "expiré", Role: auth.RoleDIAN, TTL: time.Hour}, fixedNow.Add(-2*time.Hour))
+	require.NoError(t, err)
+	valid, _, err := auth.Issue(t.Context(), tokens, auth.NewToken{Name: "valide", Role: auth.RoleDIAN, TTL: time.Hour}, fixedNow.Add(-30*time.Minute))
+	require.NoError(t, err)
+
+	for _, tc := range []struct {
+		name, header, wantMessage string
+	}{
+		{"no token", "", "Authentification requise"},
+		{"other scheme", "Basic YWxhZGRpbjpvcGVuc2VzYW1l", "Jeton inconnu"},
+		{"unknown token", "Bearer aap_inconnu", "Jeton inconnu"},
+		{"token missing one character", "Bearer " + valid[:len(valid)-1], "Jeton inconnu"},
+		{"revoked token", "Bearer " + revoked, "révoqué"},
+		{"expired token", "Bearer " + expired, "expiré"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			headers := []string{}
+			if tc.header != "" {
+				headers = append(headers, "Authorization", tc.header)
+			}
+			rec := e.anonymous().do(t, http.MethodGet, "/api/v1/campaigns", nil, headers...)
+			p := requireProblem(t, rec, http.StatusUnauthorized, "unauthorized")
+			assert.Contains(t, p.Message, tc.wantMessage)
+			assert.Equal(t, `Bearer realm="aap"`, rec.Header().Get("WWW-Authenticate"))
+		})
+	}
+	t.Run("valid token", func(t *testing.T) {
+		rec := e.as(valid).get(t, "/api/v1/campaigns")
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		got, err := tokens.ByHash(t.Context(), auth.Hash(valid))
+		require.NoError(t, err)
+		assert.NotNil(t, got.LastUsedAt, "the token's last use is recorded")
+	})
+}
+
+func TestRateLimitPerToken(t *testing.T) {
+	e := newEnv(t, withRateLimit(3))
+	for range 3 {
+		require.Equal(t, http.StatusOK, e.get(t, "/api/v1/campaigns").Code)
+	}
+	rec := e.get(t, "/api/v1/campaigns")
+	requireProblem(t, rec, http.StatusTooManyRequests, "rate_limited")
+	assert.Equal(t, "20", rec.Header().Get("Retry-After"), "3 a minute: one more every 20 s")
+
+	other := e.asCorrespondent(t, "69", "")
+	assert.Equal(t, http.StatusOK, other.get(t, "/api/v1/campaigns").Code, "each token has its own budget")
+}
+
+func TestCorrespondentsSeeAndRunOnlyTheirTerritory(t *testing.T) {
+	e := newEnv(t)
+	rhone := e.seedCampaign(t, seed{year: 2027, territory: "69"})                                     // in Auvergne-Rhône-Alpes
+	ara := e.seedCampaign(t, seed{year: 2027, territory: "84", level: models.LevelRegional})          // the region itself
+	bouches := e.seedCampaign(t, seed{year: 2027, territory: "13"})                                   // Provence-Alpes-Côte d'Azur
+	vaucluse := e.seedCampaign(t, seed{year: 2027, territory: "84", level: models.LevelDepartmental}) // same code, a PACA department
+
+	ids := func(p listPage) []string {
+		var out []string
+		for _, it := range p.Items {
+			out = append(out, it.ID)
+		}
+		return out
+	}
+	region := e.asCorrespondent(t, "84", "")
+	department := e.asCorrespondent(t, "69", "")
+
+	assert.ElementsMatch(t, []string{rhone.ID, ara.ID, bouches.ID, vaucluse.ID}, ids(e.list(t, "")), "DIAN reads everything")
+	assert.ElementsMatch(t, []string{rhone.ID, ara.ID}, ids(region.list(t, "")), "the region reads its call and its departments'")
+	assert.ElementsMatch(t, []string{rhone.ID}, ids(department.list(t, "")), "the department reads its own")
+
+	t.Run("another territory's call is not found", func(t *testing.T) {
+		requireProblem(t, department.get(t, "/api/v1/campaigns/"+bouches.ID), http.StatusNotFound, "not_found")
+		requireProblem(t, department.get(t, "/api/v1/campaigns/"+ara.ID), http.StatusNotFound, "not_found")
+		requireProblem(t, region.get(t, "/api/v1/campaigns/"+vaucluse.ID), http.StatusNotFound, "not_found")
+		requireProblem(t, region.get(t, "/api/v1/campaigns/"+bouches.ID+"/applications"), http.StatusNotFound, "not_found")
+	})
+	t.Run("the region reads its departments' calls but does not run them", func(t *testing.T) {
+		rec := region.get(t, "/api/v1/campaigns/"+rhone.ID+"/applications")
+		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+		cancel := []byte(`{"reason": "Annulation demandée par la région"}`)
+		requireProblem(t, region.do(t, http.MethodPost, "/api/v1/campaigns/"+rhone.ID+"/cancel", cancel), http.StatusNotFound, "not_found")
+	})
+	t.Run("a correspondent creates calls only in its territory", func(t *testing.T) {
+		rec := department.postCampaign(t, validBody().with("territory", "13").json(t))
+		requireProblem(t, rec, http.StatusForbidden, "outside_territory")
+		rec = region.postCampaign(t, validBody().json(t)) // departmental call of the Rhône
+		requireProblem(t, rec, http.StatusForbidden, "outside_territory")
+		assert.EqualValues(t, 4, e.storedCount(t), "nothing stored")
+	})
+	t.Run("the audit trail is DIAN's", func(t *testing.T) {
+		requireProblem(t, department.get(t, "/api/v1/audit"), http.StatusForbidden, "forbidden")
+		requireProblem(t, region.get(t, "/api/v1/pne/2027"), http.StatusForbidden, "forbidden")
+	})
+}
+
+func TestCampaignCreationIsAudited(t *testing.T) {
+	e := newEnv(t)
+	e.acceptStarts()
+	rhone := e.asCorrespondent(t, "69", "")
+	created := rhone.createCampaign(t, validBody().json(t), "X-Request-ID", "req-audit-1")
+
+	rec := e.get(t, "/api/v1/audit?entity=campaign&from=2026-01-01")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	var page struct {
+		Items []models.AuditEntry `json:"items"`
+		Total int64               `json:"total"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &page))
+	require.Len(t, page.Items, 1)
+	entry := page.Items[0]
+	assert.Equal(t, "correspondant 69", entry.Actor)
+	assert.NotNil(t, entry.TokenID)
+	assert.Equal(t, created["id"], entry.EntityID)
+	assert.Equal(t, "created", entry.Action)
+	assert.Equal(t, "req-audit-1", entry.RequestID)
+	assert.Contains(t, entry.After, `"territory":"69"`)
+
+	rec = e.get(t, "/api/v1/audit?actor=personne")
+	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Contains(t, rec.Body.String(), `"total":0`)
+	requireFields(t, e.get(t, "/api/v1/audit?from=hier"), fieldRule{"from", "date"})
+}
