@@ -4,6 +4,7 @@ package activities
 
 import (
 	"errors"
+	"github.com/dian-p104/aap/auth"
 	"log/slog"
 
 	"go.temporal.io/sdk/client"
@@ -36,6 +37,9 @@ type Activities struct {
 	// Temporal signals other workflows (a call's dossiers after the selection).
 	Temporal client.Client
 	Logger   *slog.Logger
+	// Links signs the links emailed to associations; PublicURL is their base (AAP_PUBLIC_URL).
+	Links     *auth.LinkSigner
+	PublicURL string
 }
 
 // deliveryError turns an outbox error into what Temporal should do with it.

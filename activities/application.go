@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"github.com/dian-p104/aap/auth"
 	"time"
 
 	"github.com/dian-p104/aap/mail"
@@ -41,6 +42,8 @@ type ApplicationReceivedEmail struct {
 	CloseAt          time.Time
 	ReplyTo          string
 	SenderLabel      string
+	// AcknowledgeLink lets the association confirm it received the acknowledgement; "" without one.
+	AcknowledgeLink string
 }
 
 // AcknowledgeApplication sends the porteur de projet its accusé de réception,
@@ -51,8 +54,13 @@ func (a *Activities) AcknowledgeApplication(ctx context.Context, ref Application
 		return err
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
+	link, err := a.associationLink(auth.LinkAcknowledge, app.ID, c.CloseAt.Add(linkLife))
+	if err != nil {
+		return err
+	}
 	content, err := mail.Render(mail.TemplateApplicationReceived, ApplicationReceivedEmail{
-		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title,
+		AcknowledgeLink: link,
+		ApplicationID:   app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title,
 		ThemeLabel: models.ThemeLabel(app.Theme), RequestedCents: app.RequestedCents, TotalBudgetCents: app.TotalBudgetCents,
 		ReceivedAt: app.CreatedAt, CampaignTitle: c.Title, TerritoryLabel: label, CloseAt: c.CloseAt,
 		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,

@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"github.com/dian-p104/aap/auth"
 	"strings"
 	"time"
 
@@ -85,6 +86,8 @@ type ConventionEmail struct {
 	FinancialReportDue time.Time
 	ReplyTo            string
 	SenderLabel        string
+	// SignLink lets the association sign online (the request to sign and its reminders); "" otherwise.
+	SignLink string
 }
 
 // SendConventionForSignature emails the convention (PDF attached) to the porteur de projet.
@@ -159,6 +162,11 @@ func (a *Activities) conventionEmail(ctx context.Context, ref ConventionRef, tem
 	if !toCorrespondent {
 		data.ReplyTo, data.SenderLabel = c.ContactEmail, "au correspondant intégration, "+label
 		env.To, env.ReplyTo = app.AssociationEmail, c.ContactEmail
+	}
+	if !toCorrespondent && (template == mail.TemplateConventionToSign || template == mail.TemplateConventionReminder) {
+		if data.SignLink, err = a.associationLink(auth.LinkSign, conv.ID, ref.LapseAt); err != nil {
+			return err
+		}
 	}
 	if env.Content, err = mail.Render(template, data); err != nil {
 		return err

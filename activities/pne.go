@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"github.com/dian-p104/aap/auth"
 	"net/url"
 	"time"
 
@@ -71,8 +72,10 @@ type PNEEmail struct {
 	FundedYear      int
 	FundedActions   int
 	SurveyLink      string
-	CloseAt         time.Time
-	Reminder        int
+	// AnswerLink lets the structure declare it answered; "" without one.
+	AnswerLink string
+	CloseAt    time.Time
+	Reminder   int
 	// ReplyTo and SenderLabel stay empty: DIAN sends the questionnaire, no correspondent answers it.
 	ReplyTo     string
 	SenderLabel string
@@ -94,7 +97,7 @@ func (a *Activities) SendPNEMailing(ctx context.Context, m PNEMailing) (PNEMaili
 	if err != nil {
 		return PNEMailingSummary{}, err
 	}
-	envelopes, sum, err := pneEnvelopes(m, rows)
+	envelopes, sum, err := pneEnvelopes(m, rows, a.associationLink)
 	if err != nil {
 		return sum, err
 	}
@@ -106,7 +109,7 @@ func (a *Activities) SendPNEMailing(ctx context.Context, m PNEMailing) (PNEMaili
 	return sum, nil
 }
 
-func pneEnvelopes(m PNEMailing, rows []models.PNEStructure) ([]mail.Envelope, PNEMailingSummary, error) {
+func pneEnvelopes(m PNEMailing, rows []models.PNEStructure, link func(action, item string, expires time.Time) (string, error)) ([]mail.Envelope, PNEMailingSummary, error) {
 	template, purpose := mail.TemplatePNEInvitation, "pne-invitation"
 	if m.Reminder > 0 {
 		template, purpose = mail.TemplatePNEReminder, fmt.Sprintf("pne-reminder-%d", m.Reminder)
@@ -128,6 +131,10 @@ func pneEnvelopes(m PNEMailing, rows []models.PNEStructure) ([]mail.Envelope, PN
 		data := PNEEmail{
 			AssociationName: r.AssociationName, Year: m.Year, FundedYear: m.Year - 1, FundedActions: r.FundedActions,
 			SurveyLink: m.SurveyURL + "?token=" + url.QueryEscape(r.Token), CloseAt: m.CloseAt, Reminder: m.Reminder,
+		}
+		var err error
+		if data.AnswerLink, err = link(auth.LinkPNE, fmt.Sprintf("%d/%d", m.Year, r.ID), m.CloseAt); err != nil {
+			return nil, sum, err
 		}
 		content, err := mail.Render(template, data)
 		if err != nil {

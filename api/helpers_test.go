@@ -49,6 +49,8 @@ type testEnv struct {
 	policies  *policy.Set
 	// bearer is sent as "Authorization: Bearer …" by do; "" sends none (anonymous).
 	bearer string
+	// links signs association links as the activities do.
+	links *auth.LinkSigner
 }
 
 type envConfig struct {
@@ -90,6 +92,8 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 	campaignService := &api.CampaignService{Temporal: tc, Campaigns: campaigns, Policies: pols,
 		DevMode: cfg.devMode, MailRetryFor: mailRetryFor, Now: now, Logger: logger}
 	applications := store.NewApplications(db)
+	links, err := auth.NewLinkSigner([]byte("a test secret of at least 32 bytes"))
+	require.NoError(t, err)
 	router := api.NewRouter(api.Deps{
 		Campaigns: campaignService,
 		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaigns,
@@ -97,10 +101,12 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 		Selection: &api.SelectionService{Temporal: tc, Campaigns: campaignService, Applications: applications,
 			PNE: store.NewPNEResults(db)},
 		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: pols, Now: now, Logger: logger},
-		DB:  db, Temporal: tc, Catcher: cfg.catcher, Logger: logger,
-		RateLimit: cfg.rateLimit, Now: now,
+		Conventions: &api.ConventionService{Temporal: tc, Conventions: store.NewConventions(db),
+			Applications: applications, Campaigns: campaigns},
+		DB: db, Temporal: tc, Catcher: cfg.catcher, Logger: logger,
+		RateLimit: cfg.rateLimit, Now: now, Links: links,
 	})
-	e := &testEnv{router: router, temporal: tc, db: db, campaigns: campaigns, policies: pols}
+	e := &testEnv{router: router, temporal: tc, db: db, campaigns: campaigns, policies: pols, links: links}
 	e.bearer = e.token(t, auth.NewToken{Name: "DIAN (tests)", Role: auth.RoleDIAN})
 	return e
 }

@@ -78,6 +78,12 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.POST("/pne/:year/responses", pne.importAnswers)
 	v1.GET("/audit", auditHandlers{audit: audit}.list)
 
+	if d.Links != nil {
+		links := linkHandlers{links: d.Links, now: now, applications: store.NewApplications(d.DB),
+			campaigns: store.NewCampaigns(d.DB), conventions: d.Conventions, pne: d.PNE, audit: audit}
+		r.GET("/liens/:token", links.show)
+		r.POST("/liens/:token", links.act)
+	}
 	if d.Catcher != nil {
 		d.Catcher.Register(r, "/dev/mail")
 	}

@@ -71,7 +71,7 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 	if err := store.Migrate(d.DB); err != nil {
 		return nil, err
 	}
-	acts, err := newActivities(d.DB, d.Temporal, cfg, log)
+	acts, err := newActivities(d.DB, d.Temporal, cfg, links, log)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/config"
 	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/policies"
@@ -48,7 +49,7 @@ func loadPolicies(cfg config.Config) (*policy.Set, error) {
 }
 
 // newActivities wires the activities to the database and the mail relay.
-func newActivities(db *gorm.DB, tc client.Client, cfg config.Config, log *slog.Logger) (*activities.Activities, error) {
+func newActivities(db *gorm.DB, tc client.Client, cfg config.Config, links *auth.LinkSigner, log *slog.Logger) (*activities.Activities, error) {
 	outbox, err := mail.NewOutbox(db, mail.NewSMTPSender(cfg.SMTP), cfg.MailFrom)
 	if err != nil {
 		return nil, fmt.Errorf("AAP_MAIL_FROM: %w", err)
@@ -59,6 +60,7 @@ func newActivities(db *gorm.DB, tc client.Client, cfg config.Config, log *slog.L
 	}
 	return &activities.Activities{
 		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Conventions: store.NewConventions(db), PNE: store.NewPNEStructures(db), Outbox: outbox, Temporal: tc, CarifOref: carifOref, DIANEmail: cfg.DIANEmail, Logger: log,
+		Links: links, PublicURL: cfg.PublicURL,
 	}, nil
 }
 

@@ -71,8 +71,9 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.SMTP.Host == "" {
 		return errors.New("AAP_SMTP_HOST is required outside `aap dev` (the built-in catcher runs only there)")
 	}
-	if cfg.LinkSecret == "" {
-		return errNeedsLinkSecret
+	links, err := linkSigner(cfg, false)
+	if err != nil {
+		return err
 	}
 	policies, err := loadPolicies(cfg)
 	if err != nil {
@@ -84,7 +85,7 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer store.Close(db)
 	defer tc.Close()
-	acts, err := newActivities(db, tc, cfg, log)
+	acts, err := newActivities(db, tc, cfg, links, log)
 	if err != nil {
 		return err
 	}

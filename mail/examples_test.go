@@ -44,6 +44,7 @@ var templateExamples = map[string][]example{
 			CampaignTitle: "Langue & emploi dans le Rhône", TerritoryLabel: "Rhône (69)",
 			CloseAt: time.Date(2027, time.May, 31, 18, 0, 0, 0, paris),
 			ReplyTo: "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
+			AcknowledgeLink: "https://aap.example.gouv.fr/liens/eyJhIjoiYWNrbm93bGVkZ2UifQ.c2lnbmF0dXJl",
 		}},
 	},
 	TemplateEmailUndeliverable: {
@@ -70,7 +71,7 @@ var templateExamples = map[string][]example{
 		}},
 	},
 	TemplateConventionToSign: {
-		{"", "ConventionEmail", conventionExample(false)},
+		{"", "ConventionEmail", conventionToSignExample()},
 	},
 	TemplateConventionReminder: {
 		{"", "ConventionEmail", conventionReminderExample()},
@@ -217,6 +218,7 @@ type applicationReceivedEmail struct {
 	CloseAt          time.Time
 	ReplyTo          string
 	SenderLabel      string
+	AcknowledgeLink  string
 }
 
 type emailUndeliverableEmail struct {
@@ -263,6 +265,7 @@ type conventionEmail struct {
 	FinancialReportDue time.Time
 	ReplyTo            string
 	SenderLabel        string
+	SignLink           string
 }
 
 // conventionExample is the convention data as the activity fills it: for the
@@ -285,8 +288,15 @@ func conventionExample(forCorrespondent bool) conventionEmail {
 }
 
 func conventionReminderExample() conventionEmail {
-	e := conventionExample(false)
+	e := conventionToSignExample()
 	e.Reminder = 2
+	return e
+}
+
+// conventionToSignExample carries the link to sign online, as the request to sign and its reminders do.
+func conventionToSignExample() conventionEmail {
+	e := conventionExample(false)
+	e.SignLink = "https://aap.example.gouv.fr/liens/eyJhIjoic2lnbiJ9.c2lnbmF0dXJl"
 	return e
 }
 
@@ -313,6 +323,7 @@ type pneEmail struct {
 	FundedYear      int
 	FundedActions   int
 	SurveyLink      string
+	AnswerLink      string
 	CloseAt         time.Time
 	Reminder        int
 	ReplyTo         string
@@ -324,6 +335,7 @@ func pneExample(reminder int) pneEmail {
 	return pneEmail{
 		AssociationName: "Association Accueil & Parole", Year: 2027, FundedYear: 2026, FundedActions: 2,
 		SurveyLink: "https://enquetes.example.gouv.fr/index.php/pne?token=4f1c2b9e0a7d4e3f8b6a5c2d1e0f9a8b",
+		AnswerLink: "https://aap.example.gouv.fr/liens/eyJhIjoicG5lIn0.c2lnbmF0dXJl",
 		CloseAt:    time.Date(2027, time.May, 31, 21, 59, 59, 0, time.UTC), // 31 May, 23:59:59 in Paris
 		Reminder:   reminder,
 	}

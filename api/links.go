@@ -1,0 +1,237 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/dian-p104/aap/auth"
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/store"
+)
+
+// linkHandlers serve the pages an association reaches from the links of its
+// emails (GET /liens/{token}) and the action each allows (POST /liens/{token}).
+// A link reaches one item: its token is signed (auth.LinkSigner) and says which.
+type linkHandlers struct {
+	links        *auth.LinkSigner
+	now          func() time.Time
+	applications *store.Applications
+	campaigns    *store.Campaigns
+	conventions  *ConventionService
+	pne          *PNEService
+	audit        *store.Audit
+}
+
+// linkPage is what the page shows.
+type linkPage struct {
+	Title   string
+	Lines   []string
+	Message string
+	Error   string
+	// Form: the action's button (and the signatory field for a convention).
+	Form      bool
+	Button    string
+	AskSigner bool
+	Signer    string
+}
+
+var linkTemplate = template.Must(template.New("link").Parse(`<!doctype html>
+<html lang="fr">
+<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{{.Title}} — appels à projets intégration</title>
+<style>body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em;color:#1e1e1e}
+.error{color:#a4161a;font-weight:bold}.ok{color:#18753c;font-weight:bold}
+label{display:block;margin:1em 0 .3em}input[type=text]{width:100%;padding:.4em}
+button{margin-top:1em;padding:.5em 1.2em;background:#000091;color:#fff;border:0}</style></head>
+<body>
+<h1>{{.Title}}</h1>
+{{range .Lines}}<p>{{.}}</p>
+{{end}}{{if .Message}}<p class="ok" role="status">{{.Message}}</p>
+{{end}}{{if .Error}}<p class="error" role="alert">{{.Error}}</p>
+{{end}}{{if .Form}}<form method="post">
+{{if .AskSigner}}<label for="signed_by">Nom et qualité du signataire</label>
+<input type="text" id="signed_by" name="signed_by" required minlength="2" maxlength="300" value="{{.Signer}}">
+{{end}}<button type="submit">{{.Button}}</button>
+</form>
+{{end}}<p><small>Service des appels à projets « intégration des étrangers primo-arrivants » (programme 104, action 12). Ce lien vous est personnel : ne le transmettez pas.</small></p>
+</body></html>
+`))
+
+func renderLink(c *gin.Context, status int, p linkPage) {
+	c.Header("Cache-Control", "no-store")
+	c.Header("Referrer-Policy", "no-referrer") // the token stays out of other sites' logs
+	var b strings.Builder
+	if err := linkTemplate.Execute(&b, p); err != nil {
+		_ = c.Error(err)
+		c.String(http.StatusInternalServerError, "Erreur interne ; l'incident est journalisé.")
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
+}
+
+// verify checks the link; a tampered or expired one gets its French page and nothing else.
+func (h linkHandlers) verify(c *gin.Context) (auth.Link, bool) {
+	l, err := h.links.Verify(c.Param("token"), h.now())
+	switch {
+	case errors.Is(err, auth.ErrLinkExpired):
+		renderLink(c, http.StatusGone, linkPage{Title: "Lien expiré",
+			Error: "Ce lien a expiré. Répondez au courriel qui le contenait pour que le correspondant intégration vous aide."})
+		return l, false
+	case err != nil:
+		renderLink(c, http.StatusNotFound, linkPage{Title: "Lien invalide",
+			Error: "Ce lien n'est pas valide : vérifiez qu'il a été recopié en entier depuis le courriel."})
+		return l, false
+	}
+	// The association's changes are recorded in the audit trail under this actor.
+	ctx := store.WithActor(c.Request.Context(), store.Actor{Name: "association (lien " + l.Action + ")",
+		RequestID: c.GetString(requestIDKey)})
+	c.Request = c.Request.WithContext(ctx)
+	return l, true
+}
+
+func (h linkHandlers) show(c *gin.Context) {
+	l, ok := h.verify(c)
+	if !ok {
+		return
+	}
+	page, err := h.page(c.Request.Context(), l)
+	h.respond(c, page, err)
+}
+
+func (h linkHandlers) act(c *gin.Context) {
+	l, ok := h.verify(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	var err error
+	var message string
+	switch l.Action {
+	case auth.LinkAcknowledge:
+		message = "Merci : la bonne réception de l'accusé est enregistrée."
+		if _, err = h.applications.Get(ctx, l.Item); err == nil {
+			err = h.audit.Record(ctx, store.AuditApplication, l.Item, "receipt_acknowledged", nil, nil)
+		}
+	case auth.LinkSign:
+		signer := strings.TrimSpace(c.PostForm("signed_by"))
+		message = "Merci : la signature de la convention est enregistrée ; une confirmation vous est envoyée par courriel."
+		_, err = h.conventions.Sign(ctx, l.Item, SignatureRequest{SignedBy: signer})
+		var p *Problem
+		if errors.As(err, &p) && p.Status == http.StatusUnprocessableEntity {
+			page, perr := h.page(ctx, l)
+			page.Error, page.Signer = "Indiquez le nom et la qualité du signataire (2 à 300 caractères).", signer
+			h.respond(c, page, perr)
+			return
+		}
+	case auth.LinkPNE:
+		message = "Merci : votre réponse au questionnaire PNE est enregistrée."
+		year, id, perr := pneItem(l.Item)
+		if err = perr; err == nil {
+			answered := true
+			_, err = h.pne.RecordAnswer(ctx, year, id, &PNEAnswerRequest{Answered: &answered})
+		}
+	default:
+		err = store.ErrNotFound
+	}
+	var p *Problem
+	if errors.As(err, &p) && p.Status == http.StatusConflict {
+		page, perr := h.page(ctx, l)
+		page.Form, page.Error = false, p.Message
+		h.respond(c, page, perr)
+		return
+	}
+	if err != nil {
+		h.respond(c, linkPage{}, err)
+		return
+	}
+	page, err := h.page(ctx, l)
+	page.Form, page.Message = false, message
+	h.respond(c, page, err)
+}
+
+// respond renders the page, or the French page of what went wrong.
+func (h linkHandlers) respond(c *gin.Context, page linkPage, err error) {
+	switch {
+	case errors.Is(err, store.ErrNotFound), errors.Is(err, errNotFound):
+		renderLink(c, http.StatusNotFound, linkPage{Title: "Dossier introuvable",
+			Error: "L'élément auquel ce lien renvoie n'existe plus."})
+	case err != nil:
+		_ = c.Error(err)
+		renderLink(c, http.StatusInternalServerError, linkPage{Title: "Erreur",
+			Error: "Une erreur est survenue ; elle est journalisée. Réessayez dans quelques minutes."})
+	default:
+		renderLink(c, http.StatusOK, page)
+	}
+}
+
+// page describes the one item the link reaches.
+func (h linkHandlers) page(ctx context.Context, l auth.Link) (linkPage, error) {
+	switch l.Action {
+	case auth.LinkAcknowledge:
+		app, err := h.applications.Get(ctx, l.Item)
+		if err != nil {
+			return linkPage{}, err
+		}
+		c, err := h.campaigns.Get(ctx, app.CampaignID)
+		if err != nil {
+			return linkPage{}, err
+		}
+		return linkPage{Title: "Accusé de réception de votre dossier", Lines: []string{
+			fmt.Sprintf("Dossier « %s » déposé par %s.", app.Title, app.AssociationName),
+			fmt.Sprintf("Appel à projets « %s » (%s).", c.Title, territoryLabel(c)),
+			"Référence du dossier : " + app.ID,
+		}, Form: true, Button: "Je confirme avoir reçu l'accusé de réception"}, nil
+	case auth.LinkSign:
+		view, err := h.conventions.Get(ctx, l.Item)
+		if err != nil {
+			return linkPage{}, err
+		}
+		page := linkPage{Title: "Signature de la convention " + view.Reference, Lines: []string{
+			fmt.Sprintf("Convention n° %s : subvention de %s.", view.Reference, mail.Euros(view.GrantedCents)),
+			"État : convention " + models.ConventionLabel(view.State) + ".",
+		}}
+		if view.State == models.ConventionAwaitingSignature {
+			page.Lines = append(page.Lines, "En signant, vous acceptez la convention qui vous a été adressée en pièce jointe, et ses engagements.")
+			page.Form, page.AskSigner, page.Button = true, true, "Signer la convention"
+		}
+		return page, nil
+	case auth.LinkPNE:
+		year, id, err := pneItem(l.Item)
+		if err != nil {
+			return linkPage{}, err
+		}
+		row, err := h.pne.Structures.Get(ctx, year, id)
+		if err != nil {
+			return linkPage{}, err
+		}
+		page := linkPage{Title: fmt.Sprintf("Questionnaire PNE %d", year),
+			Lines: []string{fmt.Sprintf("Structure : %s.", row.AssociationName)}}
+		if row.AnsweredAt != nil {
+			page.Lines = append(page.Lines, "Votre réponse est enregistrée.")
+		} else {
+			page.Form, page.Button = true, "Je déclare avoir répondu au questionnaire"
+		}
+		return page, nil
+	}
+	return linkPage{}, store.ErrNotFound
+}
+
+// pneItem reads a PNE link's item, "year/structure ID".
+func pneItem(item string) (int, uint64, error) {
+	y, i, ok := strings.Cut(item, "/")
+	year, err1 := strconv.Atoi(y)
+	id, err2 := strconv.ParseUint(i, 10, 64)
+	if !ok || err1 != nil || err2 != nil {
+		return 0, 0, store.ErrNotFound
+	}
+	return year, id, nil
+}

@@ -1,0 +1,129 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dian-p104/aap/auth"
+	"github.com/dian-p104/aap/models"
+)
+
+// link signs a link as the emails carry it.
+func (e *testEnv) link(t *testing.T, action, item string, expires time.Time) string {
+	t.Helper()
+	token, err := e.links.Sign(action, item, expires)
+	require.NoError(t, err)
+	return "/liens/" + token
+}
+
+func (e *testEnv) postForm(t *testing.T, path string, form url.Values) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	rec := httptest.NewRecorder()
+	e.router.ServeHTTP(rec, req)
+	return rec
+}
+
+func TestPNELinkDeclaresOnlyItsStructuresAnswer(t *testing.T) {
+	e := newEnv(t)
+	rows := e.seedPNE(t)
+	lire, partage := rows[1], rows[2]
+	path := e.link(t, auth.LinkPNE, "2027/"+itoa(lire.ID), fixedNow.Add(24*time.Hour))
+
+	page := e.anonymous().get(t, path)
+	require.Equal(t, http.StatusOK, page.Code, page.Body.String())
+	assert.Contains(t, page.Header().Get("Content-Type"), "text/html")
+	assert.Contains(t, page.Body.String(), "Lire ensemble")
+	assert.Contains(t, page.Body.String(), `<form method="post">`)
+	assert.NotContains(t, page.Body.String(), "Partage A")
+
+	done := e.postForm(t, path, nil)
+	require.Equal(t, http.StatusOK, done.Code, done.Body.String())
+	assert.Contains(t, done.Body.String(), "votre réponse au questionnaire PNE est enregistrée")
+
+	var got []models.PNEStructure
+	require.NoError(t, e.db.Where("id IN ?", []uint64{lire.ID, partage.ID}).Order("id").Find(&got).Error)
+	assert.NotNil(t, got[0].AnsweredAt, "the link's structure answered")
+	assert.Nil(t, got[1].AnsweredAt, "no other structure changed")
+
+	var audit []models.AuditEntry
+	require.NoError(t, e.db.Where("entity = ? AND entity_id = ?", "pne_structure", itoa(lire.ID)).Find(&audit).Error)
+	require.Len(t, audit, 1)
+	assert.Equal(t, "association (lien pne)", audit[0].Actor)
+}
+
+func TestTamperedOrExpiredLinksShowNothing(t *testing.T) {
+	e := newEnv(t)
+	rows := e.seedPNE(t)
+	lire := rows[1]
+	valid := e.link(t, auth.LinkPNE, "2027/"+itoa(lire.ID), fixedNow.Add(time.Hour))
+	other := e.link(t, auth.LinkPNE, "2027/"+itoa(rows[2].ID), fixedNow.Add(time.Hour))
+	body, sig, _ := strings.Cut(strings.TrimPrefix(valid, "/liens/"), ".")
+	otherBody, _, _ := strings.Cut(strings.TrimPrefix(other, "/liens/"), ".")
+	expired := e.link(t, auth.LinkPNE, "2027/"+itoa(lire.ID), fixedNow.Add(-time.Second))
+
+	for _, tc := range []struct {
+		name, path string
+		status     int
+		message    string
+	}{
+		{"another item's body with this signature", "/liens/" + otherBody + "." + sig, http.StatusNotFound, "Lien invalide"},
+		{"signature cut short", "/liens/" + body + "." + sig[:10], http.StatusNotFound, "Lien invalide"},
+		{"no signature", "/liens/" + body, http.StatusNotFound, "Lien invalide"},
+		{"random text", "/liens/n-importe-quoi", http.StatusNotFound, "Lien invalide"},
+		{"expired", expired, http.StatusGone, "Lien expiré"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			for _, rec := range []*httptest.ResponseRecorder{e.anonymous().get(t, tc.path), e.postForm(t, tc.path, nil)} {
+				require.Equal(t, tc.status, rec.Code)
+				assert.Contains(t, rec.Body.String(), tc.message)
+				assert.NotContains(t, rec.Body.String(), "Lire ensemble")
+				assert.NotContains(t, rec.Body.String(), "Partage")
+			}
+		})
+	}
+	var row models.PNEStructure
+	require.NoError(t, e.db.First(&row, lire.ID).Error)
+	assert.Nil(t, row.AnsweredAt, "no refused link changed anything")
+	var n int64
+	require.NoError(t, e.db.Model(&models.AuditEntry{}).Count(&n).Error)
+	assert.Zero(t, n)
+}
+
+func TestSignLinkShowsTheConventionAndRefusesAnEmptySignatory(t *testing.T) {
+	e := newEnv(t)
+	c := e.seedCampaign(t, seed{year: 2027, territory: "69"})
+	app := &models.Application{ID: "0193f6b0-1111-7abc-8def-000000000042", CampaignID: c.ID, WorkflowID: c.WorkflowID + "/dossier/x",
+		Year: 2027, AssociationKey: "siret:73282932000074", AssociationName: "Accueil Rhône", AssociationEmail: "a@example.org",
+		Title: "Ateliers de français", TitleKey: "ateliers de francais", Theme: "langue", State: models.ApplicationRetained}
+	require.NoError(t, e.db.Create(app).Error)
+	conv := &models.Convention{ID: "0193f6b0-2222-7abc-8def-000000000042", ApplicationID: app.ID, CampaignID: c.ID,
+		Reference: "CONV-2027-69-0042", GrantedCents: 1_250_050, State: models.ConventionAwaitingSignature}
+	require.NoError(t, e.db.Create(conv).Error)
+	path := e.link(t, auth.LinkSign, conv.ID, fixedNow.Add(time.Hour))
+
+	page := e.anonymous().get(t, path)
+	require.Equal(t, http.StatusOK, page.Code, page.Body.String())
+	assert.Contains(t, page.Body.String(), "CONV-2027-69-0042")
+	assert.Contains(t, page.Body.String(), "12\u00a0500,50\u00a0€")
+	assert.Contains(t, page.Body.String(), `name="signed_by"`)
+
+	rec := e.postForm(t, path, url.Values{"signed_by": {" "}})
+	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Contains(t, rec.Body.String(), "Indiquez le nom et la qualité du signataire")
+	assert.Empty(t, e.temporal.Calls, "nothing sent to the dossier's workflow")
+}
+
+func itoa(id uint64) string {
+	raw, _ := json.Marshal(id)
+	return string(raw)
+}
