@@ -90,11 +90,17 @@ func parseAnswersCSV(body []byte, now time.Time) ([]store.PNEImportRow, []FieldE
 		if errors.Is(err, io.EOF) {
 			break
 		}
-		line, _ := r.FieldPos(0)
 		if err != nil {
+			// FieldPos panics after a failed Read: the parse error knows the line.
+			line := 0
+			var parseErr *csv.ParseError
+			if errors.As(err, &parseErr) {
+				line = parseErr.StartLine
+			}
 			errs = append(errs, FieldError{Field: "line " + strconv.Itoa(line), Rule: "csv", Message: "ligne CSV illisible"})
 			break
 		}
+		line, _ := r.FieldPos(0)
 		row := store.PNEImportRow{Line: line, Token: cell(rec, tokenCol, hasToken), Email: cell(rec, emailCol, hasEmail), AnsweredAt: now}
 		if row.Token == "" && row.Email == "" {
 			if strings.TrimSpace(strings.Join(rec, "")) == "" {

@@ -3,7 +3,9 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"io"
 	"net/http"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -84,6 +86,27 @@ func TestDossiersAreFiledOnlyWhileTheCallIsOpen(t *testing.T) {
 	require.Equal(t, "Accusé de réception de votre dossier : Ateliers sociolinguistiques", msg.Subject)
 	require.Contains(t, msg.Header.Get("Reply-To"), "ddets-integration@rhone.gouv.fr")
 	require.Contains(t, msg.TextBody, "15\u00a0000,00\u00a0€")
+
+	// The accusé carries the association's personal link: it opens without a token, reaches this
+	// dossier, and the confirmation lands in the audit trail; the same link altered shows nothing.
+	link := regexp.MustCompile(`http://[^\s]+/liens/[A-Za-z0-9_.-]+`).FindString(msg.TextBody)
+	require.True(t, strings.HasPrefix(link, d.HTTPURL+"/liens/"), "link in %q", msg.TextBody)
+	page, err := http.Get(link)
+	require.NoError(t, err)
+	body, _ := io.ReadAll(page.Body)
+	page.Body.Close()
+	require.Equal(t, http.StatusOK, page.StatusCode)
+	require.Contains(t, string(body), "Ateliers sociolinguistiques")
+	done, err := http.PostForm(link, nil)
+	require.NoError(t, err)
+	done.Body.Close()
+	require.Equal(t, http.StatusOK, done.StatusCode)
+	_, audit := do(t, http.MethodGet, d.HTTPURL+"/api/v1/audit?entity=application&entity_id="+filed["id"].(string), nil)
+	require.EqualValues(t, 2, audit["total"], "filed, then its receipt confirmed: %v", audit)
+	tampered, err := http.Get(link[:len(link)-2] + "xx")
+	require.NoError(t, err)
+	tampered.Body.Close()
+	require.Equal(t, http.StatusNotFound, tampered.StatusCode)
 
 	// The same project of the same association in a regional call of the same year: flagged on both sides.
 	regional := campaignBody(0, 14*time.Second)

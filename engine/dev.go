@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -56,6 +57,22 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 	if err != nil {
 		return nil, err
 	}
+	// The API's port is taken first, so that the links emailed by the worker
+	// point at it (a ":0" address picks a free port only now).
+	ln, err := listenHTTP(cfg.HTTPAddr)
+	if err != nil {
+		return nil, err
+	}
+	served := false
+	d.stops = append(d.stops, func() {
+		if !served {
+			_ = ln.Close()
+		}
+	})
+	d.HTTPURL = "http://" + ln.Addr().String()
+	if cfg.PublicURL == "" || strings.HasSuffix(cfg.PublicURL, ":0") {
+		cfg.PublicURL = d.HTTPURL
+	}
 	if err := d.startTemporal(ctx, cfg, log); err != nil {
 		return nil, err
 	}
@@ -98,12 +115,9 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 		DB:  d.DB, Temporal: d.Temporal, Catcher: d.Catcher, Logger: log,
 		RateLimit: cfg.RateLimit, Links: links,
 	})
-	srv, err := serveHTTP(cfg.HTTPAddr, router, log)
-	if err != nil {
-		return nil, err
-	}
+	srv := serveOn(ln, router, log)
+	served = true
 	d.stops = append(d.stops, func() { _ = srv.shutdown() })
-	d.HTTPURL = "http://" + srv.addr
 	return d, nil
 }
 

@@ -72,10 +72,23 @@ type httpServer struct {
 }
 
 func serveHTTP(addr string, handler http.Handler, log *slog.Logger) (*httpServer, error) {
+	ln, err := listenHTTP(addr)
+	if err != nil {
+		return nil, err
+	}
+	return serveOn(ln, handler, log), nil
+}
+
+func listenHTTP(addr string) (net.Listener, error) {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s (AAP_HTTP_ADDR): %w", addr, err)
 	}
+	return ln, nil
+}
+
+// serveOn serves handler on a listener already open.
+func serveOn(ln net.Listener, handler http.Handler, log *slog.Logger) *httpServer {
 	s := &httpServer{
 		srv:  &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second},
 		addr: ln.Addr().String(),
@@ -91,7 +104,7 @@ func serveHTTP(addr string, handler http.Handler, log *slog.Logger) (*httpServer
 		}
 		s.done <- err
 	}()
-	return s, nil
+	return s
 }
 
 // shutdown lets requests in flight finish, for at most ten seconds.
