@@ -207,3 +207,34 @@ func TestCampaignCreationIsAudited(t *testing.T) {
 	assert.Contains(t, rec.Body.String(), `"total":0`)
 	requireFields(t, e.get(t, "/api/v1/audit?from=hier"), fieldRule{"from", "date"})
 }
+
+func TestPNEStructuresByTerritoryAndAnswersAudited(t *testing.T) {
+	e := newEnv(t, withNow(time.Date(2027, time.April, 10, 12, 0, 0, 0, time.UTC)))
+	rows := e.seedPNE(t)
+	rhone := e.asCorrespondent(t, "69", "")
+
+	rec := rhone.get(t, "/api/v1/pne/2027/structures")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	var list struct {
+		Items []models.PNEStructure `json:"items"`
+	}
+	require.NoError(t, json.Unmarshal(rec.Body.Bytes(), &list))
+	require.Len(t, list.Items, 2, "the Rhône's two structures of 2027, not Brittany's")
+	for _, it := range list.Items {
+		assert.Equal(t, "69", it.Department)
+	}
+
+	answer := []byte(`{"answered": true}`)
+	brittany := "/api/v1/pne/2027/structures/" + itoa(rows[2].ID)
+	requireProblem(t, rhone.do(t, http.MethodPut, brittany, answer), http.StatusNotFound, "not_found")
+	rec = rhone.do(t, http.MethodPut, "/api/v1/pne/2027/structures/"+itoa(rows[1].ID), answer, "X-Request-ID", "pne-1")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+
+	var entries []models.AuditEntry
+	require.NoError(t, e.db.Where("entity = ?", store.AuditPNEStructure).Find(&entries).Error)
+	require.Len(t, entries, 1, "the refused answer wrote nothing")
+	assert.Equal(t, "correspondant 69", entries[0].Actor)
+	assert.Equal(t, "pne-1", entries[0].RequestID)
+	assert.Equal(t, itoa(rows[1].ID), entries[0].EntityID)
+	assert.Contains(t, entries[0].Before, `"answered_at":null`)
+}

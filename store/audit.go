@@ -77,6 +77,33 @@ func snapshot(v any) (string, error) {
 	return string(raw), nil
 }
 
+// AuditAssociation: decisions about an association (ID "siret:…" or "rna:…").
+const AuditAssociation = "association"
+
+// auditMissedPNE records, with the PNE's closure, each association recorded as
+// having missed the year's questionnaire: the decision that blocks its renewal
+// (§8.4). Closing again records nothing new.
+func auditMissedPNE(ctx context.Context, tx *gorm.DB, year int, results []models.PNEResult) error {
+	var before []models.PNEResult
+	if err := tx.Where("year = ?", year).Find(&before).Error; err != nil {
+		return err
+	}
+	known := make(map[string]bool, len(before))
+	for _, r := range before {
+		known[r.AssociationKey] = r.Answered
+	}
+	for _, r := range results {
+		if answered, ok := known[r.AssociationKey]; r.Answered || (ok && !answered) {
+			continue
+		}
+		if err := recordAudit(ctx, tx, AuditAssociation, r.AssociationKey, "pne_missed",
+			nil, map[string]any{"year": year, "answered": false, "effect": "renewal_blocked_per_policy"}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // Audit reads and writes the audit trail.
 type Audit struct{ db *gorm.DB }
 

@@ -171,11 +171,14 @@ func (s *PNEStructures) RecordAnswer(ctx context.Context, year int, id uint64, a
 		if err := tx.Where("year = ? AND id = ?", year, id).Take(&before).Error; err != nil {
 			return notFound(err)
 		}
+		was := map[string]any{"answered_at": before.AnsweredAt} // snapshot: Updates writes into before
+		if before.AnsweredAt != nil {
+			was["answered_at"] = before.AnsweredAt.UTC()
+		}
 		if err := tx.Model(&before).Updates(map[string]any{"answered_at": value, "updated_at": time.Now().UTC()}).Error; err != nil {
 			return err
 		}
-		return recordAudit(ctx, tx, AuditPNEStructure, fmt.Sprint(id), "answer_recorded",
-			map[string]any{"answered_at": before.AnsweredAt}, map[string]any{"answered_at": value})
+		return recordAudit(ctx, tx, AuditPNEStructure, fmt.Sprint(id), "answer_recorded", was, map[string]any{"answered_at": value})
 	})
 	if errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("PNE structure %d of %d: %w", id, year, ErrNotFound)
@@ -205,6 +208,9 @@ func (s *PNEStructures) Close(ctx context.Context, year int) (structures, answer
 		structures = len(rows)
 		if len(results) == 0 {
 			return nil
+		}
+		if err := auditMissedPNE(ctx, tx, year, results); err != nil {
+			return err
 		}
 		return tx.Clauses(clause.OnConflict{
 			Columns:   []clause.Column{{Name: "association_key"}, {Name: "year"}},
