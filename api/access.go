@@ -50,7 +50,7 @@ var routeRules = map[string]rule{
 	"GET /api/v1/conventions/:id/document":    {roles: anyRole, target: targetConvention},
 	"POST /api/v1/conventions/:id/signature":  {roles: anyRole, manage: true, target: targetConvention},
 	"GET /api/v1/emails":                      {roles: anyRole, target: targetNone},
-	"GET /api/v1/pne/:year":                   {roles: dianOnly, target: targetNone},
+	"GET /api/v1/pne/:year":                   {roles: anyRole, target: targetNone},
 	"GET /api/v1/pne/:year/structures":        {roles: anyRole, target: targetNone},
 	"PUT /api/v1/pne/:year/structures/:id":    {roles: anyRole, manage: true, target: targetPNEStructure},
 	"POST /api/v1/pne/:year/responses":        {roles: dianOnly, manage: true, target: targetNone},

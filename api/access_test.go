@@ -176,7 +176,7 @@ func TestCorrespondentsSeeAndRunOnlyTheirTerritory(t *testing.T) {
 	})
 	t.Run("the audit trail is DIAN's", func(t *testing.T) {
 		requireProblem(t, department.get(t, "/api/v1/audit"), http.StatusForbidden, "forbidden")
-		requireProblem(t, region.get(t, "/api/v1/pne/2027"), http.StatusForbidden, "forbidden")
+		requireProblem(t, region.do(t, http.MethodPost, "/api/v1/pne/2027/responses", []byte("token\nt1\n")), http.StatusForbidden, "forbidden")
 	})
 }
 
@@ -223,6 +223,10 @@ func TestPNEStructuresByTerritoryAndAnswersAudited(t *testing.T) {
 	for _, it := range list.Items {
 		assert.Equal(t, "69", it.Department)
 	}
+
+	rec = rhone.get(t, "/api/v1/pne/2027")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	assert.Contains(t, rec.Body.String(), `"overall":{"structures":2,"answered":1,"response_percent":50}`, "the Rhône's rate, not the country's")
 
 	answer := []byte(`{"answered": true}`)
 	brittany := "/api/v1/pne/2027/structures/" + itoa(rows[2].ID)

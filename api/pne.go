@@ -51,13 +51,14 @@ type PNEList struct {
 	Problems []store.PNEProblem    `json:"problems"`
 }
 
-// Summary counts the answers of a year overall, by region and by department.
-func (s *PNEService) Summary(ctx context.Context, year int) (PNESummary, error) {
+// Summary counts the answers of a year overall, by region and by department,
+// among the structures inside scope (a correspondent's territory).
+func (s *PNEService) Summary(ctx context.Context, year int, scope store.Scope) (PNESummary, error) {
 	pol, err := s.Policies.ForYear(year)
 	if err != nil {
 		return PNESummary{}, errNotFound
 	}
-	rates, err := s.Structures.Rates(ctx, year)
+	rates, err := s.Structures.RatesIn(ctx, year, scope)
 	if err != nil {
 		return PNESummary{}, err
 	}
@@ -166,7 +167,7 @@ func (h pneHandlers) summary(c *gin.Context) {
 	if !ok {
 		return
 	}
-	res, err := h.svc.Summary(c.Request.Context(), year)
+	res, err := h.svc.Summary(c.Request.Context(), year, *readScope(c))
 	if err != nil {
 		respondError(c, err)
 		return

@@ -236,15 +236,20 @@ type PNERates struct {
 
 // Rates counts the structures and the answers of a year, from the database.
 func (s *PNEStructures) Rates(ctx context.Context, year int) (PNERates, error) {
+	return s.RatesIn(ctx, year, Everything)
+}
+
+// RatesIn counts the structures and answers of a year inside scope.
+func (s *PNEStructures) RatesIn(ctx context.Context, year int, scope Scope) (PNERates, error) {
 	type row struct {
 		Region, Department string
 		Structures         int
 		Answered           int
 	}
 	var rows []row
-	err := s.db.WithContext(ctx).Model(&models.PNEStructure{}).
+	err := scope.structures(s.db.WithContext(ctx).Model(&models.PNEStructure{}).
 		Select("region, department, COUNT(*) AS structures, SUM(CASE WHEN answered_at IS NULL THEN 0 ELSE 1 END) AS answered").
-		Where("year = ?", year).Group("region, department").Scan(&rows).Error
+		Where("year = ?", year)).Group("region, department").Scan(&rows).Error
 	if err != nil {
 		return PNERates{}, err
 	}
