@@ -181,6 +181,7 @@ func (d *Dev) PrintURLs(w io.Writer, cfg config.Config) {
 	fmt.Fprintf(w, "\naap dev is running (data in %s)\n", cfg.DataDir)
 	fmt.Fprintf(w, "  HTTP API          %s/api/v1/campaigns   (OpenAPI: %s/api/openapi.yaml)\n", d.HTTPURL, d.HTTPURL)
 	fmt.Fprintf(w, "  health            %s/healthz  %s/readyz\n", d.HTTPURL, d.HTTPURL)
+	fmt.Fprintf(w, "  API token         AAP_DATA_DIR=%s aap token create --role dian --name \"DIAN (dev)\"   (then: curl -H \"Authorization: Bearer <token>\" …)\n", cfg.DataDir)
 	if d.Catcher != nil {
 		fmt.Fprintf(w, "  caught emails     %s/dev/mail   (SMTP on %s)\n", d.HTTPURL, d.SMTPAddr)
 	}
