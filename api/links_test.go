@@ -95,7 +95,7 @@ func TestTamperedOrExpiredLinksShowNothing(t *testing.T) {
 	require.NoError(t, e.db.First(&row, lire.ID).Error)
 	assert.Nil(t, row.AnsweredAt, "no refused link changed anything")
 	var n int64
-	require.NoError(t, e.db.Model(&models.AuditEntry{}).Count(&n).Error)
+	require.NoError(t, e.db.Model(&models.AuditEntry{}).Where("entity <> ?", "token").Count(&n).Error)
 	assert.Zero(t, n)
 }
 

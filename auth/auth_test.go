@@ -17,7 +17,8 @@ import (
 var now = time.Date(2026, 11, 29, 10, 0, 0, 0, time.UTC)
 
 func TestIssueStoresOnlyTheHashAndAuthenticates(t *testing.T) {
-	tokens := store.NewTokens(storetest.SQLite(t))
+	db := storetest.SQLite(t)
+	tokens := store.NewTokens(db)
 	secret, tok, err := auth.Issue(t.Context(), tokens, auth.NewToken{Name: "DDETS du Rhône", Role: auth.RoleCorrespondent,
 		Territory: "69", TTL: 90 * 24 * time.Hour}, now)
 	require.NoError(t, err)
@@ -40,6 +41,15 @@ func TestIssueStoresOnlyTheHashAndAuthenticates(t *testing.T) {
 	require.NoError(t, tokens.Revoke(t.Context(), tok.ID, now.Add(2*time.Hour)))
 	_, err = auth.Authenticate(t.Context(), tokens, secret, now.Add(3*time.Hour))
 	assert.ErrorIs(t, err, auth.ErrRevokedToken)
+
+	trail, total, err := store.NewAudit(db).List(t.Context(), store.AuditFilter{Entity: store.AuditToken, Limit: 10})
+	require.NoError(t, err)
+	require.EqualValues(t, 2, total, "created and revoked are in the audit trail")
+	assert.Equal(t, []string{"revoked", "created"}, []string{trail[0].Action, trail[1].Action})
+	for _, e := range trail {
+		assert.NotContains(t, e.After, tok.Hash, "the hash stays out of the trail")
+		assert.NotContains(t, e.After, secret)
+	}
 }
 
 func TestNewTokenValidation(t *testing.T) {

@@ -45,6 +45,7 @@ func RunToken(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 		return err
 	}
 	tokens := store.NewTokens(db)
+	ctx = store.WithActor(ctx, store.Actor{Name: "aap token (command line)"})
 	switch args[0] {
 	case "create":
 		return createToken(ctx, tokens, args[1:], stdout)

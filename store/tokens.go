@@ -18,7 +18,13 @@ func NewTokens(db *gorm.DB) *Tokens { return &Tokens{db: db} }
 
 // Create stores a new token.
 func (s *Tokens) Create(ctx context.Context, t *models.APIToken) error {
-	if err := s.db.WithContext(ctx).Create(t).Error; err != nil {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(t).Error; err != nil {
+			return err
+		}
+		return recordAudit(ctx, tx, AuditToken, fmt.Sprint(t.ID), "created", nil, t) // the hash is not serialized
+	})
+	if err != nil {
 		return fmt.Errorf("insert token: %w", err)
 	}
 	return nil
@@ -40,15 +46,20 @@ func (s *Tokens) List(ctx context.Context) ([]models.APIToken, error) {
 
 // Revoke marks a token revoked at the given instant; revoking again keeps the first instant.
 func (s *Tokens) Revoke(ctx context.Context, id uint64, at time.Time) error {
-	res := s.db.WithContext(ctx).Model(&models.APIToken{}).Where("id = ?", id).
-		Update("revoked_at", gorm.Expr("COALESCE(revoked_at, ?)", at.UTC()))
-	if res.Error != nil {
-		return res.Error
-	}
-	if res.RowsAffected == 0 {
-		return fmt.Errorf("token %d: %w", id, ErrNotFound)
-	}
-	return nil
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.APIToken{}).Where("id = ? AND revoked_at IS NULL", id).Update("revoked_at", at.UTC())
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			var n int64
+			if err := tx.Model(&models.APIToken{}).Where("id = ?", id).Count(&n).Error; err != nil || n > 0 {
+				return err // already revoked: the first instant stands
+			}
+			return fmt.Errorf("token %d: %w", id, ErrNotFound)
+		}
+		return recordAudit(ctx, tx, AuditToken, fmt.Sprint(id), "revoked", nil, map[string]any{"revoked_at": at.UTC()})
+	})
 }
 
 // Touch records when a token was last used (at most once a minute per token, so
