@@ -3,10 +3,12 @@
 package activities
 
 import (
+	"context"
 	"errors"
 	"github.com/dian-p104/aap/auth"
 	"log/slog"
 
+	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -56,4 +58,15 @@ func storeError(err error) error {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
 	}
 	return err
+}
+
+// log is the activities' logger with the workflow and activity that run it, so
+// a line in the logs leads to its history in Temporal.
+func (a *Activities) log(ctx context.Context) *slog.Logger {
+	if !activity.IsActivity(ctx) {
+		return a.Logger
+	}
+	info := activity.GetInfo(ctx)
+	return a.Logger.With("workflow_id", info.WorkflowExecution.ID, "run_id", info.WorkflowExecution.RunID,
+		"activity", info.ActivityType.Name)
 }

@@ -61,7 +61,7 @@ func (a *Activities) NotifyCarifOref(ctx context.Context, ref CampaignRef) error
 		return nil
 	}
 	if to == "" {
-		a.Logger.Warn("no Carif-Oref address for the region: list of funded language actions not sent", "campaign", c.ID, "region", region)
+		a.log(ctx).Warn("no Carif-Oref address for the region: list of funded language actions not sent", "campaign", c.ID, "region", region)
 		return nil
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)

@@ -28,7 +28,7 @@ func (a *Activities) signalDossiers(ctx context.Context, campaignID, signal stri
 			err := a.Temporal.SignalWorkflow(ctx, all[i].WorkflowID, "", signal, arg)
 			var gone *serviceerror.NotFound
 			if errors.As(err, &gone) {
-				a.Logger.Warn("dossier workflow not running; signal not delivered", "application", all[i].ID, "signal", signal)
+				a.log(ctx).Warn("dossier workflow not running; signal not delivered", "application", all[i].ID, "signal", signal)
 			} else if err != nil {
 				return fmt.Errorf("signal dossier %s: %w", all[i].ID, err)
 			}

@@ -55,6 +55,12 @@ var routeRules = map[string]rule{
 	"PUT /api/v1/pne/:year/structures/:id":    {roles: anyRole, manage: true, target: targetPNEStructure},
 	"POST /api/v1/pne/:year/responses":        {roles: dianOnly, manage: true, target: targetNone},
 	"GET /api/v1/audit":                       {roles: dianOnly, target: targetNone},
+	// DIAN's national view and its exports; a correspondent reads its calls' timelines.
+	"GET /api/v1/monitoring/overview":         {roles: dianOnly, target: targetNone},
+	"GET /api/v1/monitoring/overview.xlsx":    {roles: dianOnly, target: targetNone},
+	"GET /api/v1/monitoring/dossiers.xlsx":    {roles: dianOnly, target: targetNone},
+	"GET /api/v1/monitoring/conventions.xlsx": {roles: dianOnly, target: targetNone},
+	"GET /api/v1/campaigns/:id/timeline":      {roles: anyRole, target: targetCampaign},
 }
 
 // rule is one line of routeRules.

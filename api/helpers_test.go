@@ -104,7 +104,7 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 		Conventions: &api.ConventionService{Temporal: tc, Conventions: store.NewConventions(db),
 			Applications: applications, Campaigns: campaigns},
 		DB: db, Temporal: tc, Catcher: cfg.catcher, Logger: logger,
-		RateLimit: cfg.rateLimit, Now: now, Links: links,
+		RateLimit: cfg.rateLimit, Now: now, Links: links, Policies: pols,
 	})
 	e := &testEnv{router: router, temporal: tc, db: db, campaigns: campaigns, policies: pols, links: links}
 	e.bearer = e.token(t, auth.NewToken{Name: "DIAN (tests)", Role: auth.RoleDIAN})

@@ -13,7 +13,11 @@ import (
 
 	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/mailcatcher"
+	"github.com/dian-p104/aap/metrics"
+	"github.com/dian-p104/aap/monitoring"
+	"github.com/dian-p104/aap/policy"
 	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/web"
 )
 
 // Deps are what the HTTP server needs.
@@ -32,15 +36,27 @@ type Deps struct {
 	RateLimit int
 	// Links signs and checks the links emailed to associations (AAP_LINK_SECRET).
 	Links *auth.LinkSigner
-	// Now is the clock of authentication and links; nil: time.Now.
+	// Now is the clock of authentication, links and the overview's deadlines; nil: time.Now.
 	Now func() time.Time
+	// Policies give the overview its targets and deadlines; nil leaves them out.
+	Policies *policy.Set
+	// Metrics is the process's Prometheus registry, served at /metrics; nil makes
+	// one with the HTTP and database metrics only (no Temporal SDK metrics).
+	Metrics *metrics.Metrics
 }
 
 // NewRouter builds the HTTP handler of the engine.
 func NewRouter(d Deps) *gin.Engine {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
-	r.Use(requestID(), accessLog(d.Logger), gin.CustomRecovery(func(c *gin.Context, err any) {
+	m := d.Metrics
+	if m == nil {
+		m = metrics.New()
+		if err := m.WatchDatabase(d.DB); err != nil {
+			d.Logger.Error("database metrics not registered", "error", err)
+		}
+	}
+	r.Use(requestID(), m.Middleware(), accessLog(d.Logger), gin.CustomRecovery(func(c *gin.Context, err any) {
 		d.Logger.Error("panic in handler", "error", err, "request_id", c.GetString(requestIDKey))
 		respondError(c, &Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "Erreur interne ; l'incident est journalisé."})
 	}))
@@ -49,6 +65,7 @@ func NewRouter(d Deps) *gin.Engine {
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", readiness(d))
 	r.GET("/api/openapi.yaml", serveOpenAPI)
+	r.GET("/metrics", gin.WrapH(m.Handler()))
 
 	now := d.Now
 	if now == nil {
@@ -77,6 +94,14 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.PUT("/pne/:year/structures/:id", pne.answer)
 	v1.POST("/pne/:year/responses", pne.importAnswers)
 	v1.GET("/audit", auditHandlers{audit: audit}.list)
+	mon := &MonitoringService{Monitoring: monitoring.New(d.DB, d.Policies, d.Now), Campaigns: store.NewCampaigns(d.DB),
+		DB: d.DB, Temporal: d.Temporal, Logger: d.Logger}
+	registerMonitoring(v1, mon)
+
+	// Every page is in this one group: the sign-in middleware goes here.
+	pages := r.Group("")
+	web.Register(pages, web.Deps{Monitoring: mon.Monitoring, DB: d.DB, Temporal: d.Temporal,
+		DevMail: d.Catcher != nil, Now: d.Now, Logger: d.Logger})
 
 	if d.Links != nil {
 		links := linkHandlers{links: d.Links, now: now, applications: store.NewApplications(d.DB),

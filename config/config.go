@@ -66,6 +66,8 @@ type Config struct {
 	LinkSecret string
 	// PublicURL is the address the associations' links start with.
 	PublicURL string
+	// MetricsAddr is where `aap worker` serves /metrics (the API serves it on AAP_HTTP_ADDR); empty: not served.
+	MetricsAddr string
 }
 
 // DefaultDIANEmail is DIAN's mailbox until AAP_DIAN_EMAIL says otherwise.
@@ -102,6 +104,7 @@ var Variables = []Variable{
 	{"AAP_RATE_LIMIT", "600", "API requests a minute allowed per token (429 with Retry-After beyond); 0: unlimited"},
 	{"AAP_LINK_SECRET", "", "secret (at least 32 characters) signing the links emailed to associations; `aap dev` keeps one in its data directory, production refuses to start without it"},
 	{"AAP_PUBLIC_URL", "http://<AAP_HTTP_ADDR>", "address the emailed links start with, e.g. https://aap.interieur.gouv.fr"},
+	{"AAP_METRICS_ADDR", "", "host:port where `aap worker` serves /metrics (the API and `aap dev` serve it on AAP_HTTP_ADDR); empty: not served"},
 	{"AAP_LOG_FORMAT", "text", "text or json"},
 }
 
@@ -132,6 +135,7 @@ func Load(getenv func(string) string) (Config, error) {
 		PNESurveyURL:      get("AAP_PNE_SURVEY_URL", DefaultPNESurveyURL),
 		DIANEmail:         get("AAP_DIAN_EMAIL", DefaultDIANEmail),
 		LinkSecret:        getenv("AAP_LINK_SECRET"),
+		MetricsAddr:       get("AAP_METRICS_ADDR", ""),
 		SMTP: SMTP{
 			Host:     get("AAP_SMTP_HOST", ""),
 			Username: get("AAP_SMTP_USERNAME", ""),
@@ -139,6 +143,11 @@ func Load(getenv func(string) string) (Config, error) {
 		},
 	}
 
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			bad("AAP_METRICS_ADDR", c.MetricsAddr, "expected host:port, e.g. 0.0.0.0:9464")
+		}
+	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
 		bad("AAP_HTTP_ADDR", c.HTTPAddr, "expected host:port, e.g. 127.0.0.1:8080")
 	}

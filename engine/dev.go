@@ -19,6 +19,7 @@ import (
 	"github.com/dian-p104/aap/config"
 	"github.com/dian-p104/aap/devserver"
 	"github.com/dian-p104/aap/mailcatcher"
+	"github.com/dian-p104/aap/metrics"
 	"github.com/dian-p104/aap/store"
 	"github.com/dian-p104/aap/worker"
 	"github.com/dian-p104/aap/workflows"
@@ -33,6 +34,8 @@ type Dev struct {
 	Catcher      *mailcatcher.Catcher
 	DB           *gorm.DB
 	Temporal     client.Client
+	// Metrics is the registry served at /metrics (HTTP, database, Temporal SDK).
+	Metrics *metrics.Metrics
 
 	stops []func() // in reverse order of start
 }
@@ -40,7 +43,7 @@ type Dev struct {
 // StartDev starts every part. cfg.TemporalPort 0 and a ":0" address pick free
 // ports (tests). On error, whatever started is stopped again.
 func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev, err error) {
-	d := &Dev{}
+	d := &Dev{Metrics: metrics.New()}
 	defer func() {
 		if err != nil {
 			d.Stop() // whatever started, in reverse order
@@ -88,6 +91,9 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 	if err := store.Migrate(d.DB); err != nil {
 		return nil, err
 	}
+	if err := d.Metrics.WatchDatabase(d.DB); err != nil {
+		return nil, err
+	}
 	acts, err := newActivities(d.DB, d.Temporal, cfg, links, log)
 	if err != nil {
 		return nil, err
@@ -113,7 +119,8 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		PNE: &api.PNEService{Structures: acts.PNE, Policies: policies, Now: time.Now, Logger: log},
 		DB:  d.DB, Temporal: d.Temporal, Catcher: d.Catcher, Logger: log,
-		RateLimit: cfg.RateLimit, Links: links,
+		RateLimit: cfg.RateLimit, Links: links, Policies: policies, Now: time.Now,
+		Metrics: d.Metrics,
 	})
 	srv := serveOn(ln, router, log)
 	served = true
@@ -140,7 +147,7 @@ func (d *Dev) startTemporal(ctx context.Context, cfg config.Config, log *slog.Lo
 		d.stops = append(d.stops, srv.Stop)
 		d.TemporalAddr = srv.HostPort()
 	}
-	c, err := dialTemporal(ctx, d.TemporalAddr, cfg.TemporalNamespace, log)
+	c, err := dialTemporal(ctx, d.TemporalAddr, cfg.TemporalNamespace, d.Metrics.SDKHandler(), log)
 	if err != nil {
 		return err
 	}
@@ -181,6 +188,7 @@ func (d *Dev) PrintURLs(w io.Writer, cfg config.Config) {
 	fmt.Fprintf(w, "\naap dev is running (data in %s)\n", cfg.DataDir)
 	fmt.Fprintf(w, "  HTTP API          %s/api/v1/campaigns   (OpenAPI: %s/api/openapi.yaml)\n", d.HTTPURL, d.HTTPURL)
 	fmt.Fprintf(w, "  health            %s/healthz  %s/readyz\n", d.HTTPURL, d.HTTPURL)
+	fmt.Fprintf(w, "  DIAN's dashboard  %s/   (sign in with a token; metrics: %s/metrics)\n", d.HTTPURL, d.HTTPURL)
 	fmt.Fprintf(w, "  API token         AAP_DATA_DIR=%s aap token create --role dian --name \"DIAN (dev)\"   (then: curl -H \"Authorization: Bearer <token>\" …)\n", cfg.DataDir)
 	if d.Catcher != nil {
 		fmt.Fprintf(w, "  caught emails     %s/dev/mail   (SMTP on %s)\n", d.HTTPURL, d.SMTPAddr)

@@ -41,6 +41,9 @@ func startPNEWorkflows(ctx context.Context, tc client.Client, pols *policy.Set, 
 			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 			TypedSearchAttributes: temporal.NewSearchAttributes(
 				workflows.YearKey.ValueSet(int64(year)),
+				// The PNE is national (§8.4): its territory is the whole country.
+				workflows.TerritoryKey.ValueSet(workflows.NationalTerritory),
+				workflows.LevelKey.ValueSet(workflows.LevelNational),
 				workflows.PhaseKey.ValueSet(workflows.PNEPhaseScheduled),
 			),
 		}

@@ -28,7 +28,11 @@ func TestStartPNEWorkflowsStartsTheYearsStillToComeOnce(t *testing.T) {
 	tc := mocks.NewClient(t)
 	var started []workflows.PNEInput
 	tc.On("ExecuteWorkflow", mock.Anything, mock.MatchedBy(func(o client.StartWorkflowOptions) bool {
-		return o.ID == "aap/pne/2027" && o.WorkflowIDConflictPolicy == enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING
+		territory, _ := o.TypedSearchAttributes.GetKeyword(workflows.TerritoryKey)
+		year, _ := o.TypedSearchAttributes.GetInt64(workflows.YearKey)
+		phase, _ := o.TypedSearchAttributes.GetKeyword(workflows.PhaseKey)
+		return o.ID == "aap/pne/2027" && o.WorkflowIDConflictPolicy == enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING &&
+			territory == workflows.NationalTerritory && year == 2027 && phase == workflows.PNEPhaseScheduled
 	}), mock.Anything, mock.Anything).Run(func(args mock.Arguments) {
 		started = append(started, args.Get(3).(workflows.PNEInput))
 	}).Return(&mocks.WorkflowRun{}, nil).Once()

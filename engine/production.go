@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
 	"time"
 
 	"go.temporal.io/sdk/client"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/dian-p104/aap/api"
 	"github.com/dian-p104/aap/config"
+	"github.com/dian-p104/aap/metrics"
 	"github.com/dian-p104/aap/store"
 	"github.com/dian-p104/aap/worker"
 )
@@ -34,7 +36,8 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	db, tc, err := connect(ctx, cfg, log)
+	m := metrics.New()
+	db, tc, err := connect(ctx, cfg, m, log)
 	if err != nil {
 		return err
 	}
@@ -52,7 +55,8 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: policies, Now: time.Now, Logger: log},
 		DB:  db, Temporal: tc, Logger: log,
-		RateLimit: cfg.RateLimit, Links: links,
+		RateLimit: cfg.RateLimit, Links: links, Policies: policies, Now: time.Now,
+		Metrics: m,
 	})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)
 	if err != nil {
@@ -79,12 +83,24 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	db, tc, err := connect(ctx, cfg, log)
+	m := metrics.New()
+	db, tc, err := connect(ctx, cfg, m, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close(db)
 	defer tc.Close()
+	if cfg.MetricsAddr != "" {
+		// The worker serves no API: its SDK metrics get a listener of their own.
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", m.Handler())
+		srv, err := serveHTTP(cfg.MetricsAddr, mux, log)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = srv.shutdown() }()
+		log.Info("aap worker metrics", "addr", srv.addr)
+	}
 	acts, err := newActivities(db, tc, cfg, links, log)
 	if err != nil {
 		return err
@@ -119,7 +135,7 @@ func RunMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		log.Info("AAP_TEMPORAL_ADDRESS not set: search attributes not registered")
 		return nil
 	}
-	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log)
+	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, nil, log)
 	if err != nil {
 		return err
 	}
@@ -131,8 +147,8 @@ func RunMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	return nil
 }
 
-// connect opens a migrated database and a Temporal client.
-func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*gorm.DB, client.Client, error) {
+// connect opens a migrated database and a Temporal client, both watched by m.
+func connect(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slog.Logger) (*gorm.DB, client.Client, error) {
 	db, err := store.Open(cfg.DatabaseURL, cfg.DataDir, log)
 	if err != nil {
 		return nil, nil, err
@@ -141,7 +157,11 @@ func connect(ctx context.Context, cfg config.Config, log *slog.Logger) (*gorm.DB
 		_ = store.Close(db)
 		return nil, nil, err
 	}
-	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, log)
+	if err := m.WatchDatabase(db); err != nil {
+		_ = store.Close(db)
+		return nil, nil, err
+	}
+	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, m.SDKHandler(), log)
 	if err != nil {
 		_ = store.Close(db)
 		return nil, nil, err

@@ -128,6 +128,32 @@ func TestTheCommitteeSelectsAndEveryPorteurIsTold(t *testing.T) {
 		}
 	}
 	require.Equal(t, "Votre projet n'est pas retenu : Accès aux soins des primo-arrivants", subjects["contact@sante.example.org"])
+
+	// DIAN's view: the call's timeline read from its real history and the database,
+	// and the year's overview.
+	status, timeline := do(t, http.MethodGet, d.HTTPURL+"/api/v1/campaigns/"+campaignID+"/timeline", nil)
+	require.Equal(t, http.StatusOK, status, "%v", timeline)
+	require.Equal(t, true, timeline["history"])
+	kinds := map[string]int{}
+	for _, e := range timeline["events"].([]any) {
+		kinds[e.(map[string]any)["kind"].(string)]++
+	}
+	assert.Equal(t, 1, kinds["workflow_started"])
+	assert.Equal(t, 1, kinds["published"])
+	assert.Equal(t, 1, kinds["closed"])
+	assert.Equal(t, 2, kinds["dossier_filed"])
+	assert.Equal(t, 1, kinds["dossier_retained"])
+	assert.Equal(t, 1, kinds["update"], "the selection, once: the refused one left no trace")
+	assert.GreaterOrEqual(t, kinds["phase"], 3, "published, closed, selected")
+	assert.GreaterOrEqual(t, kinds["email_sent"], 5)
+	year := fmt.Sprint(created["year"])
+	status, ov := do(t, http.MethodGet, d.HTTPURL+"/api/v1/monitoring/overview?year="+year, nil)
+	require.Equal(t, http.StatusOK, status, "%v", ov)
+	figures := ov["national"].(map[string]any)["figures"].(map[string]any)
+	assert.EqualValues(t, 2, figures["dossiers_filed"])
+	assert.EqualValues(t, 1, figures["dossiers_retained"])
+	assert.EqualValues(t, 1_500_000, figures["granted_cents"])
+	assert.EqualValues(t, 25_000_050, figures["envelope_cents"])
 }
 
 func TestARetainedDossierGetsItsConventionToSign(t *testing.T) {

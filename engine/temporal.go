@@ -18,11 +18,13 @@ import (
 
 // dialTemporal connects to the frontend, waiting for it to come up (a compose
 // start, or the embedded server still booting).
-func dialTemporal(ctx context.Context, hostPort, namespace string, log *slog.Logger) (client.Client, error) {
+// Its SDK metrics go to mh (nil: none).
+func dialTemporal(ctx context.Context, hostPort, namespace string, mh client.MetricsHandler, log *slog.Logger) (client.Client, error) {
 	var lastErr error
 	for attempt := 0; attempt < 60; attempt++ { // up to two minutes
 		c, err := client.DialContext(ctx, client.Options{
 			HostPort: hostPort, Namespace: namespace, Logger: sdklog.NewStructuredLogger(log.With("component", "temporal-sdk")),
+			MetricsHandler: mh,
 		})
 		if err == nil {
 			return c, nil

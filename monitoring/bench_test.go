@@ -1,0 +1,58 @@
+package monitoring_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/monitoring"
+	"github.com/dian-p104/aap/selection"
+	"github.com/dian-p104/aap/store/storetest"
+	"github.com/dian-p104/aap/territory"
+)
+
+// BenchmarkOverview computes a national year: three calls in each of the 101
+// departments, 100 dossiers each (30,300 dossiers), half retained, each with a convention.
+func BenchmarkOverview(b *testing.B) {
+	db := storetest.SQLite(b)
+	themes := []string{"langue", "emploi", "sante", "logement"}
+	var campaigns []models.Campaign
+	var dossiers []models.Application
+	var conventions []models.Convention
+	for _, d := range territory.Departments() {
+		for k := 0; k < 3; k++ {
+			c := models.Campaign{ID: fmt.Sprintf("c-%s-%d", d.Code, k), Year: 2024, Level: models.LevelDepartmental,
+				Territory: d.Code, Title: "Appel", BudgetCents: 1_000_000_00, Phase: models.PhaseSelected, PolicyName: "2024"}
+			c.WorkflowID = "campaign-" + c.ID
+			campaigns = append(campaigns, c)
+			for i := 0; i < 100; i++ {
+				a := models.Application{ID: fmt.Sprintf("%s-a%03d", c.ID, i), CampaignID: c.ID, Year: 2024,
+					Theme: themes[i%len(themes)], RequestedCents: 20_000_00, BeneficiariesBPI: i % 7, BeneficiariesNonBPI: i % 11,
+					State: models.ApplicationNotRetained}
+				a.WorkflowID, a.AssociationKey, a.TitleKey = "application-"+a.ID, "rna:"+a.ID, a.ID
+				if i%2 == 0 {
+					a.Decision, a.GrantedCents, a.State = selection.Retained, 15_000_00, models.ApplicationRetained
+					conventions = append(conventions, models.Convention{ID: "v-" + a.ID, ApplicationID: a.ID,
+						CampaignID: c.ID, Reference: "R-" + a.ID, GrantedCents: a.GrantedCents, State: models.ConventionSigned})
+				}
+				dossiers = append(dossiers, a)
+			}
+		}
+	}
+	require.NoError(b, db.CreateInBatches(campaigns, 100).Error)
+	require.NoError(b, db.CreateInBatches(dossiers, 200).Error)
+	require.NoError(b, db.CreateInBatches(conventions, 200).Error)
+	svc := service(b, db)
+	b.ResetTimer()
+	start := time.Now()
+	for b.Loop() {
+		ov, err := svc.Overview(b.Context(), 2024)
+		if err != nil || ov.National.Figures[monitoring.DossiersFiled] != int64(len(dossiers)) {
+			b.Fatalf("overview: %v %v", err, ov.National.Figures)
+		}
+	}
+	b.Logf("%d dossiers: %s per overview", len(dossiers), time.Since(start)/time.Duration(b.N))
+}
