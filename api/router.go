@@ -98,10 +98,10 @@ func NewRouter(d Deps) *gin.Engine {
 		DB: d.DB, Temporal: d.Temporal, Logger: d.Logger}
 	registerMonitoring(v1, mon)
 
-	// Every page is in this one group: the sign-in middleware goes here.
+	// Every page is in this one group; web asks for the sign-in (a token exchanged for a session cookie).
 	pages := r.Group("")
 	web.Register(pages, web.Deps{Monitoring: mon.Monitoring, DB: d.DB, Temporal: d.Temporal,
-		DevMail: d.Catcher != nil, Now: d.Now, Logger: d.Logger})
+		Links: d.Links, DevMail: d.Catcher != nil, Now: d.Now, Logger: d.Logger})
 
 	if d.Links != nil {
 		links := linkHandlers{links: d.Links, now: now, applications: store.NewApplications(d.DB),

@@ -5,18 +5,21 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/monitoring"
@@ -33,6 +36,9 @@ type Deps struct {
 	Monitoring *monitoring.Service
 	DB         *gorm.DB
 	Temporal   client.Client // for the timeline; nil shows the database's events only
+	// Links signs the session cookies (AAP_LINK_SECRET); nil: a secret of this
+	// process only (sessions end when it stops).
+	Links *auth.LinkSigner
 	// DevMail links the dev mail catcher's pages (`aap dev` only).
 	DevMail bool
 	Now     func() time.Time
@@ -40,12 +46,14 @@ type Deps struct {
 }
 
 type pages struct {
-	d     Deps
-	tmpls map[string]*template.Template
+	d      Deps
+	tmpls  map[string]*template.Template
+	tokens *store.Tokens
+	links  *auth.LinkSigner
 }
 
-// Register adds the pages to group. The group is where a sign-in middleware goes,
-// once for every page.
+// Register adds the pages to group: /connexion for everyone, the others behind
+// the sign-in (session.go), each showing only what the signed-in role may see.
 func Register(group *gin.RouterGroup, d Deps) {
 	if d.Now == nil {
 		d.Now = time.Now
@@ -53,7 +61,10 @@ func Register(group *gin.RouterGroup, d Deps) {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	p := &pages{d: d, tmpls: map[string]*template.Template{}}
+	p := &pages{d: d, tmpls: map[string]*template.Template{}, tokens: store.NewTokens(d.DB), links: d.Links}
+	if p.links == nil {
+		p.links = ephemeralSigner()
+	}
 	funcs := template.FuncMap{
 		"euros":      mail.Euros,
 		"percent":    percentText,
@@ -72,16 +83,63 @@ func Register(group *gin.RouterGroup, d Deps) {
 			return p != nil && *p < float64(target)
 		},
 	}
-	for _, name := range []string{"overview.html", "campaign.html", "error.html"} {
+	for _, name := range []string{"overview.html", "campaign.html", "error.html", "signin.html"} {
 		p.tmpls[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name))
 	}
-	group.GET("/", p.overview)
-	group.GET("/campagnes/:id", p.campaign)
+	group.GET("/connexion", p.signInForm)
+	group.POST("/connexion", p.signIn)
+	private := group.Group("", p.requireSession)
+	private.GET("/", p.overview)
+	private.GET("/campagnes/:id", p.campaign)
+	private.POST("/deconnexion", p.signOut)
+	private.GET("/exports/:file", p.export)
+}
+
+// exports are the API's XLSX exports, for a signed-in DIAN (a browser sends no bearer token).
+var exports = map[string]func(*monitoring.Service, context.Context, int) ([]byte, error){
+	"vue-nationale.xlsx":    (*monitoring.Service).OverviewXLSX,
+	"dossiers-retenus.xlsx": (*monitoring.Service).DossiersXLSX,
+	"conventions.xlsx":      (*monitoring.Service).ConventionsXLSX,
+}
+
+func (p *pages) export(c *gin.Context) {
+	build, ok := exports[c.Param("file")]
+	year, err := strconv.Atoi(c.Query("annee"))
+	if !ok || !viewer(c).IsDIAN() {
+		p.fail(c, http.StatusNotFound, "Cet export n'existe pas.")
+		return
+	}
+	if err != nil || year < 2000 || year > 9999 {
+		p.fail(c, http.StatusUnprocessableEntity, "Année invalide : saisissez une année sur quatre chiffres, par exemple 2024.")
+		return
+	}
+	data, err := build(p.d.Monitoring, c.Request.Context(), year)
+	if err != nil {
+		p.d.Logger.Error("export", "file", c.Param("file"), "error", err, "request_id", c.GetString("request_id"))
+		p.fail(c, http.StatusInternalServerError, "L'export n'a pas pu être construit ; l'incident est journalisé.")
+		return
+	}
+	name := strings.TrimSuffix(c.Param("file"), ".xlsx")
+	c.Header("Content-Disposition", `attachment; filename="`+name+"-"+strconv.Itoa(year)+`.xlsx"`)
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
 }
 
 type layout struct {
 	Title   string
 	DevMail bool
+	// Viewer is who is signed in ("" on the sign-in page).
+	Viewer string
+}
+
+func (p *pages) layoutFor(c *gin.Context, title string) layout {
+	v := viewer(c)
+	name := v.Name
+	if v.IsDIAN() {
+		name += " (DIAN)"
+	} else if v.Territory != "" {
+		name += " (" + territory.Label(v.Territory, v.Level == models.LevelRegional) + ")"
+	}
+	return layout{Title: title, DevMail: p.d.DevMail, Viewer: name}
 }
 
 func (p *pages) render(c *gin.Context, status int, name string, data any) {
@@ -98,7 +156,7 @@ func (p *pages) fail(c *gin.Context, status int, message string) {
 	p.render(c, status, "error.html", struct {
 		layout
 		Message string
-	}{layout{Title: "Erreur", DevMail: p.d.DevMail}, message})
+	}{p.layoutFor(c, "Erreur"), message})
 }
 
 type overviewPage struct {
@@ -112,6 +170,8 @@ type overviewPage struct {
 	// Campaigns are the year's calls, linked to their pages.
 	Campaigns []campaignRow
 	More      int64
+	// National: the viewer is DIAN (national figures, PNE chart, exports).
+	National bool
 }
 
 type campaignRow struct {
@@ -139,7 +199,14 @@ func (p *pages) overview(c *gin.Context) {
 		p.fail(c, http.StatusInternalServerError, "La vue nationale n'a pas pu être calculée ; l'incident est journalisé.")
 		return
 	}
-	page := overviewPage{layout: layout{Title: "Vue nationale " + strconv.Itoa(year), DevMail: p.d.DevMail},
+	v := viewer(c)
+	scope := v.ReadScope()
+	title := "Vue nationale " + strconv.Itoa(year)
+	if !v.IsDIAN() {
+		narrow(ov, v.Level, v.Territory)
+		title = "Vue du territoire " + strconv.Itoa(year) + " : " + territory.Label(v.Territory, v.Level == models.LevelRegional)
+	}
+	page := overviewPage{layout: p.layoutFor(c, title), National: v.IsDIAN(),
 		Year: year, Overview: ov,
 		Phases: []string{models.PhaseScheduled, models.PhasePublished, models.PhaseClosed, models.PhaseSelected, models.PhaseCancelled}}
 	for y := year - 2; y <= year+1; y++ {
@@ -151,7 +218,7 @@ func (p *pages) overview(c *gin.Context) {
 		{Label: "Bénéficiaires hors BPI", Percent: sh.NonBPIPercent, Target: sh.NonBPITarget},
 		{Label: "Réponses au PNE", Percent: sh.PNEResponsePercent, Target: sh.PNETarget},
 	})
-	list, total, err := store.NewCampaigns(p.d.DB).List(ctx, store.CampaignFilter{Year: year, Limit: maxListed})
+	list, total, err := store.NewCampaigns(p.d.DB).List(ctx, store.CampaignFilter{Year: year, Limit: maxListed, Scope: &scope})
 	if err != nil {
 		p.d.Logger.Error("overview campaigns", "error", err, "request_id", c.GetString("request_id"))
 	}
@@ -160,9 +227,11 @@ func (p *pages) overview(c *gin.Context) {
 			Territory: territory.Label(camp.Territory, camp.Level == models.LevelRegional), Budget: camp.BudgetCents})
 	}
 	page.More = total - int64(len(list))
-	weeks, err := p.d.Monitoring.PNEWeeks(ctx, year)
-	if err != nil {
-		p.d.Logger.Error("PNE weeks", "error", err, "request_id", c.GetString("request_id"))
+	var weeks []monitoring.WeekRate
+	if page.National {
+		if weeks, err = p.d.Monitoring.PNEWeeks(ctx, year); err != nil {
+			p.d.Logger.Error("PNE weeks", "error", err, "request_id", c.GetString("request_id"))
+		}
 	}
 	if len(weeks) > 0 {
 		page.PNE = pneChart("pne", weeks, sh.PNETarget)
@@ -180,6 +249,12 @@ type campaignPage struct {
 func (p *pages) campaign(c *gin.Context) {
 	ctx := c.Request.Context()
 	camp, err := store.NewCampaigns(p.d.DB).Get(ctx, c.Param("id"))
+	if err == nil && !viewer(c).ReadScope().Covers(camp.Level, camp.Territory) {
+		// Outside the viewer's territory: as if it did not exist (logged, as the API does).
+		p.d.Logger.Warn("campaign page outside the viewer's scope", "campaign", camp.ID, "viewer", viewer(c).String(),
+			"request_id", c.GetString("request_id"))
+		err = store.ErrNotFound
+	}
 	if errors.Is(err, store.ErrNotFound) {
 		p.fail(c, http.StatusNotFound, "Cet appel à projets n'existe pas.")
 		return
@@ -194,7 +269,7 @@ func (p *pages) campaign(c *gin.Context) {
 		return
 	}
 	p.render(c, http.StatusOK, "campaign.html", campaignPage{
-		layout:   layout{Title: camp.Title, DevMail: p.d.DevMail},
+		layout:   p.layoutFor(c, camp.Title),
 		Campaign: camp, Territory: territory.Label(camp.Territory, camp.Level == models.LevelRegional), Timeline: tl,
 	})
 }

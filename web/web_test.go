@@ -4,6 +4,8 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,13 +18,16 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/monitoring"
 	"github.com/dian-p104/aap/policies"
 	"github.com/dian-p104/aap/policy"
 	"github.com/dian-p104/aap/selection"
+	"github.com/dian-p104/aap/store"
 	"github.com/dian-p104/aap/store/storetest"
 	"github.com/dian-p104/aap/web"
+	"github.com/dian-p104/aap/xlsx"
 )
 
 var now = time.Date(2024, 6, 20, 10, 0, 0, 0, time.UTC)
@@ -60,7 +65,14 @@ func seed(t *testing.T, db *gorm.DB) {
 	}
 }
 
-func server(t *testing.T) *httptest.Server {
+// site is the pages on a test server, with tokens to sign in with.
+type site struct {
+	*httptest.Server
+	db     *gorm.DB
+	tokens *store.Tokens
+}
+
+func server(t *testing.T) *site {
 	db := storetest.SQLite(t)
 	seed(t, db)
 	pols, err := policy.Load(policies.FS)
@@ -71,21 +83,62 @@ func server(t *testing.T) *httptest.Server {
 	web.Register(r.Group(""), web.Deps{Monitoring: monitoring.New(db, pols, clock), DB: db, DevMail: true, Now: clock})
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
-	return srv
+	return &site{Server: srv, db: db, tokens: store.NewTokens(db)}
 }
 
-func get(t *testing.T, url string) (int, string) {
-	res, err := http.Get(url)
+func (s *site) token(t *testing.T, n auth.NewToken) (string, *models.APIToken) {
+	secret, tok, err := auth.Issue(t.Context(), s.tokens, n, now.Add(-time.Hour))
+	require.NoError(t, err)
+	return secret, tok
+}
+
+// signIn posts a token to /connexion and returns the session cookie it set.
+func (s *site) signIn(t *testing.T, secret string) *http.Cookie {
+	res, err := noRedirect().PostForm(s.URL+"/connexion", url.Values{"jeton": {secret}})
+	require.NoError(t, err)
+	defer res.Body.Close()
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	require.Equal(t, "/", res.Header.Get("Location"))
+	for _, c := range res.Cookies() {
+		if c.Name == web.SessionCookie {
+			return c
+		}
+	}
+	t.Fatal("no session cookie")
+	return nil
+}
+
+// dian signs in a DIAN token.
+func (s *site) dian(t *testing.T) *http.Cookie {
+	secret, _ := s.token(t, auth.NewToken{Name: "DIAN", Role: auth.RoleDIAN})
+	return s.signIn(t, secret)
+}
+
+func noRedirect() *http.Client {
+	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+}
+
+func get(t *testing.T, url string, session *http.Cookie) (int, string) {
+	req, err := http.NewRequest(http.MethodGet, url, nil)
+	require.NoError(t, err)
+	if session != nil {
+		req.AddCookie(session)
+	}
+	res, err := noRedirect().Do(req)
 	require.NoError(t, err)
 	defer res.Body.Close()
 	b, err := io.ReadAll(res.Body)
 	require.NoError(t, err)
+	if res.StatusCode == http.StatusSeeOther {
+		return res.StatusCode, res.Header.Get("Location")
+	}
 	return res.StatusCode, string(b)
 }
 
 func TestOverviewPage(t *testing.T) {
 	srv := server(t)
-	code, body := get(t, srv.URL+"/")
+	session := srv.dian(t)
+	code, body := get(t, srv.URL+"/", session)
 	require.Equal(t, http.StatusOK, code)
 	assert.Contains(t, body, "<h1>Vue nationale 2024</h1>", "the current year in Paris by default")
 	assert.Contains(t, body, "Appels publiés<strong>1 / 2</strong>")
@@ -103,26 +156,34 @@ func TestOverviewPage(t *testing.T) {
 	assert.NotContains(t, body, "<script", "no JavaScript")
 	assert.NotContains(t, body, "https://", "no external resource")
 
-	code, body = get(t, srv.URL+"/?annee=2023")
+	assert.Contains(t, body, `<a href="/exports/dossiers-retenus.xlsx?annee=2024">`)
+	code, body = get(t, srv.URL+"/exports/dossiers-retenus.xlsx?annee=2024", session)
+	require.Equal(t, http.StatusOK, code)
+	rows, err := xlsx.Read([]byte(body), "Dossiers retenus")
+	require.NoError(t, err)
+	assert.Len(t, rows, 3, "header and two retained dossiers")
+
+	code, body = get(t, srv.URL+"/?annee=2023", session)
 	require.Equal(t, http.StatusOK, code)
 	assert.Contains(t, body, "Aucun appel à projets ni aucune structure PNE pour 2023.")
 	assert.NotContains(t, body, "<svg role=\"img\" aria-labelledby=\"pne-t")
 
-	code, body = get(t, srv.URL+"/?annee=vingt")
+	code, body = get(t, srv.URL+"/?annee=vingt", session)
 	assert.Equal(t, http.StatusUnprocessableEntity, code)
 	assert.Contains(t, body, "Année invalide")
 }
 
 func TestCampaignPage(t *testing.T) {
 	srv := server(t)
-	code, body := get(t, srv.URL+"/campagnes/c-rhone")
+	session := srv.dian(t)
+	code, body := get(t, srv.URL+"/campagnes/c-rhone", session)
 	require.Equal(t, http.StatusOK, code)
 	assert.Contains(t, body, "<h1>Intégration dans le Rhône</h1>")
 	assert.Contains(t, body, "Rhône (69)")
 	assert.Contains(t, body, "1er février 2024 à 9 h 00</time> — Appel à projets publié.")
 	assert.Contains(t, body, "Dossier retenu : « Projet langue », 30\u00a0000,00\u00a0€ accordés.")
 
-	code, body = get(t, srv.URL+"/campagnes/inconnue")
+	code, body = get(t, srv.URL+"/campagnes/inconnue", session)
 	assert.Equal(t, http.StatusNotFound, code)
 	assert.Contains(t, body, "Cet appel à projets n&#39;existe pas.")
 }
@@ -143,6 +204,17 @@ func chromium(t *testing.T) string {
 func TestPagesInABrowser(t *testing.T) {
 	bin := chromium(t)
 	srv := server(t)
+	// Chromium's command line cannot post the sign-in form: a proxy in front of
+	// the pages adds the session cookie a signed-in browser would send.
+	session := srv.dian(t)
+	target, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	proxy := httputil.NewSingleHostReverseProxy(target)
+	front := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r.AddCookie(session)
+		proxy.ServeHTTP(w, r)
+	}))
+	defer front.Close()
 	dir := os.Getenv("AAP_SCREENSHOT_DIR")
 	if dir == "" {
 		dir = t.TempDir()
@@ -155,18 +227,84 @@ func TestPagesInABrowser(t *testing.T) {
 		require.NoError(t, err, string(out))
 		return string(out)
 	}
-	dom := run("--dump-dom", srv.URL+"/")
+	dom := run("--dump-dom", front.URL+"/")
 	assert.Contains(t, dom, "Vue nationale 2024")
 	assert.Contains(t, dom, "Départements de la région Auvergne-Rhône-Alpes")
 	assert.True(t, strings.Contains(dom, "<svg"), "the charts are in the page")
 
-	dom = run("--dump-dom", srv.URL+"/campagnes/c-rhone")
+	dom = run("--dump-dom", front.URL+"/campagnes/c-rhone")
 	assert.Contains(t, dom, "Chronologie de l'appel")
 
 	shot := filepath.Join(dir, "vue-nationale.png")
-	run("--screenshot="+shot, "--window-size=1280,2200", srv.URL+"/")
+	run("--screenshot="+shot, "--window-size=1280,2200", front.URL+"/")
 	info, err := os.Stat(shot)
 	require.NoError(t, err)
 	assert.Greater(t, info.Size(), int64(10_000), "a real picture")
 	t.Logf("screenshot: %s", shot)
+}
+
+func TestPagesAskForASignIn(t *testing.T) {
+	srv := server(t)
+	for _, path := range []string{"/", "/campagnes/c-rhone", "/exports/conventions.xlsx?annee=2024"} {
+		code, location := get(t, srv.URL+path, nil)
+		assert.Equal(t, http.StatusSeeOther, code, path)
+		assert.Equal(t, "/connexion", location, path)
+	}
+	code, body := get(t, srv.URL+"/connexion", nil)
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, `<label for="jeton">Jeton d'accès</label>`)
+
+	res, err := noRedirect().PostForm(srv.URL+"/connexion", url.Values{"jeton": {"aap_inconnu"}})
+	require.NoError(t, err)
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	assert.Contains(t, string(b), "Jeton inconnu")
+	assert.Empty(t, res.Cookies(), "no session for a refused token")
+
+	secret, tok := srv.token(t, auth.NewToken{Name: "DIAN", Role: auth.RoleDIAN})
+	session := srv.signIn(t, secret)
+	assert.True(t, session.HttpOnly)
+	assert.True(t, session.Secure)
+	assert.Equal(t, http.SameSiteStrictMode, session.SameSite)
+	assert.NotContains(t, session.Value, secret, "the cookie never carries the token")
+	code, _ = get(t, srv.URL+"/", session)
+	assert.Equal(t, http.StatusOK, code)
+
+	tampered := *session
+	tampered.Value = session.Value[:len(session.Value)-2] + "xx"
+	code, _ = get(t, srv.URL+"/", &tampered)
+	assert.Equal(t, http.StatusSeeOther, code, "a tampered cookie is no session")
+
+	require.NoError(t, srv.tokens.Revoke(t.Context(), tok.ID, now.Add(-time.Minute)))
+	code, location := get(t, srv.URL+"/", session)
+	assert.Equal(t, http.StatusSeeOther, code, "revoking the token closes its sessions")
+	assert.Equal(t, "/connexion", location)
+}
+
+func TestACorrespondentSeesItsTerritoryOnly(t *testing.T) {
+	srv := server(t)
+	secret, _ := srv.token(t, auth.NewToken{Name: "DDETS Bouches-du-Rhône", Role: auth.RoleCorrespondent,
+		Territory: "13", Level: models.LevelDepartmental})
+	marseille := srv.signIn(t, secret)
+	code, body := get(t, srv.URL+"/", marseille)
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, "<h1>Vue du territoire 2024 : Bouches-du-Rhône (13)</h1>")
+	assert.NotContains(t, body, "Rhône (69)")
+	assert.NotContains(t, body, "Intégration dans le Rhône")
+	assert.NotContains(t, body, "/exports/", "exports are DIAN's")
+	code, _ = get(t, srv.URL+"/campagnes/c-rhone", marseille)
+	assert.Equal(t, http.StatusNotFound, code, "another territory's call does not exist for it")
+	code, _ = get(t, srv.URL+"/exports/dossiers-retenus.xlsx?annee=2024", marseille)
+	assert.Equal(t, http.StatusNotFound, code)
+
+	secret, _ = srv.token(t, auth.NewToken{Name: "DREETS Auvergne-Rhône-Alpes", Role: auth.RoleCorrespondent,
+		Territory: "84", Level: models.LevelRegional})
+	ara := srv.signIn(t, secret)
+	code, body = get(t, srv.URL+"/", ara)
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, `<th scope="row">Rhône</th>`, "a region reads its departments")
+	assert.Contains(t, body, "Intégration dans le Rhône")
+	code, _ = get(t, srv.URL+"/campagnes/c-rhone", ara)
+	assert.Equal(t, http.StatusOK, code)
 }
