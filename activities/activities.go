@@ -31,6 +31,8 @@ type Activities struct {
 	Conventions  *store.Conventions
 	// PNE holds each year's list of structures asked to answer the questionnaire (§8.4).
 	PNE *store.PNEStructures
+	// Controls holds the on-site controls, the doubts flagged and the regions' syntheses (§8.5).
+	Controls *store.Controls
 	// CarifOref maps a region's INSEE code to its Carif-Oref's address.
 	CarifOref map[string]string
 	Outbox    *mail.Outbox

@@ -17,6 +17,7 @@ import (
 	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/territory"
 )
 
 // Who may call what: routeRules is the one table of the API's authorization.
@@ -61,6 +62,16 @@ var routeRules = map[string]rule{
 	"GET /api/v1/monitoring/dossiers.xlsx":    {roles: dianOnly, target: targetNone},
 	"GET /api/v1/monitoring/conventions.xlsx": {roles: dianOnly, target: targetNone},
 	"GET /api/v1/campaigns/:id/timeline":      {roles: anyRole, target: targetCampaign},
+	// §8.5 on-site controls: a control is its convention's call's; a region's ranking and
+	// synthesis are its correspondent's and DIAN's (a department's correspondent sees its
+	// department's candidates only, and not the region's synthesis).
+	"POST /api/v1/conventions/:id/doubts":               {roles: anyRole, manage: true, target: targetConvention},
+	"POST /api/v1/controls":                             {roles: anyRole, manage: true, target: targetNone},
+	"GET /api/v1/controls":                              {roles: anyRole, target: targetNone},
+	"GET /api/v1/controls/:year/:region/candidates":     {roles: anyRole, target: targetRegion},
+	"GET /api/v1/controls/:year/:region/synthesis.xlsx": {roles: anyRole, target: targetRegion},
+	"POST /api/v1/controls/:id/result":                  {roles: anyRole, manage: true, target: targetControl},
+	"POST /api/v1/controls/:id/follow-up":               {roles: anyRole, manage: true, target: targetControl},
 }
 
 // rule is one line of routeRules.
@@ -84,6 +95,10 @@ const (
 	targetApplication
 	targetConvention
 	targetPNEStructure
+	// targetControl: :id is an on-site control, its territory its convention's call's.
+	targetControl
+	// targetRegion: :region is a region; a department's correspondent reaches its own region.
+	targetRegion
 )
 
 // allows reports whether the rule lets role call the route at all.
@@ -183,7 +198,7 @@ type resolver func(ctx context.Context, c *gin.Context, scope store.Scope) (bool
 
 func targets(db *gorm.DB) map[target]resolver {
 	campaigns, applications, conventions := store.NewCampaigns(db), store.NewApplications(db), store.NewConventions(db)
-	structures := store.NewPNEStructures(db)
+	structures, controls := store.NewPNEStructures(db), store.NewControls(db)
 	campaignInside := func(ctx context.Context, id string, scope store.Scope) (bool, error) {
 		camp, err := campaigns.Get(ctx, id)
 		if err != nil {
@@ -209,6 +224,20 @@ func targets(db *gorm.DB) map[target]resolver {
 			}
 			return campaignInside(ctx, conv.CampaignID, scope)
 		},
+		targetControl: func(ctx context.Context, c *gin.Context, scope store.Scope) (bool, error) {
+			ctl, err := controls.Get(ctx, c.Param("id"))
+			if err != nil {
+				return false, err
+			}
+			conv, err := conventions.Get(ctx, ctl.ConventionID)
+			if err != nil {
+				return false, err
+			}
+			return campaignInside(ctx, conv.CampaignID, scope)
+		},
+		targetRegion: func(_ context.Context, c *gin.Context, scope store.Scope) (bool, error) {
+			return regionInside(scope, c.Param("region")), nil
+		},
 		targetPNEStructure: func(ctx context.Context, c *gin.Context, scope store.Scope) (bool, error) {
 			year, err1 := strconv.Atoi(c.Param("year"))
 			id, err2 := strconv.ParseUint(c.Param("id"), 10, 64)
@@ -222,6 +251,20 @@ func targets(db *gorm.DB) map[target]resolver {
 			return structureInside(scope, row), nil
 		},
 	}
+}
+
+// regionInside: the region's correspondent and DIAN reach a region, and so does the
+// correspondent of one of its departments (whose views are narrowed to it).
+func regionInside(scope store.Scope, region string) bool {
+	if scope.Covers(models.LevelRegional, region) {
+		return true
+	}
+	for _, d := range scope.Departments {
+		if dep, ok := territory.LookupDepartment(d); ok && dep.RegionCode == region {
+			return true
+		}
+	}
+	return false
 }
 
 // structureInside: a region's correspondent reaches its region's structures, a department's its own.

@@ -267,3 +267,13 @@ func checkEmail(v *validation, field, value string) {
 		v.add(field, "email", "adresse électronique invalide")
 	}
 }
+
+// has reports whether a field already has an error.
+func (v *validation) has(field string) bool {
+	for _, e := range v.errs {
+		if e.Field == field {
+			return true
+		}
+	}
+	return false
+}

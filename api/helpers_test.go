@@ -101,6 +101,8 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 		Selection: &api.SelectionService{Temporal: tc, Campaigns: campaignService, Applications: applications,
 			PNE: store.NewPNEResults(db)},
 		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: pols, Now: now, Logger: logger},
+		Controls: &api.ControlService{Temporal: tc, Controls: store.NewControls(db), Conventions: store.NewConventions(db),
+			Applications: applications, Campaigns: campaigns, Policies: pols, DevMode: cfg.devMode, MailRetryFor: mailRetryFor, Now: now},
 		Conventions: &api.ConventionService{Temporal: tc, Conventions: store.NewConventions(db),
 			Applications: applications, Campaigns: campaigns},
 		DB: db, Temporal: tc, Catcher: cfg.catcher, Logger: logger,

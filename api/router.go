@@ -27,6 +27,7 @@ type Deps struct {
 	Selection    *SelectionService
 	Conventions  *ConventionService
 	PNE          *PNEService
+	Controls     *ControlService
 	DB           *gorm.DB
 	Temporal     client.Client
 	// Catcher is the dev mail catcher whose pages are served under /dev/mail; nil in production.
@@ -94,6 +95,17 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.PUT("/pne/:year/structures/:id", pne.answer)
 	v1.POST("/pne/:year/responses", pne.importAnswers)
 	v1.GET("/audit", auditHandlers{audit: audit}.list)
+	controls := controlHandlers{svc: d.Controls}
+	v1.POST("/conventions/:id/doubts", controls.flagDoubt)
+	v1.POST("/controls", controls.plan)
+	v1.GET("/controls", controls.list)
+	// gin wants one wildcard name per position and method: GET routes of
+	// /controls/… take a year, POST routes a control's ID.
+	v1.GET("/controls/:year/:region/candidates", controls.candidates)
+	v1.GET("/controls/:year/:region/synthesis.xlsx", controls.synthesis)
+	v1.POST("/controls/:id/result", controls.result)
+	v1.POST("/controls/:id/follow-up", controls.followUp)
+
 	mon := &MonitoringService{Monitoring: monitoring.New(d.DB, d.Policies, d.Now), Campaigns: store.NewCampaigns(d.DB),
 		DB: d.DB, Temporal: d.Temporal, Logger: d.Logger}
 	registerMonitoring(v1, mon)

@@ -54,7 +54,9 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaignStore, Applications: applications,
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: policies, Now: time.Now, Logger: log},
-		DB:  db, Temporal: tc, Logger: log,
+		Controls: &api.ControlService{Temporal: tc, Controls: store.NewControls(db), Conventions: store.NewConventions(db),
+			Applications: applications, Campaigns: campaignStore, Policies: policies, MailRetryFor: cfg.MailRetryFor, Now: time.Now},
+		DB: db, Temporal: tc, Logger: log,
 		RateLimit: cfg.RateLimit, Links: links, Policies: policies, Now: time.Now,
 		Metrics: m,
 	})

@@ -105,6 +105,32 @@ var templateExamples = map[string][]example{
 	TemplatePNEReminder: {
 		{"", "PNEEmail", pneExample(2)},
 	},
+	TemplateControlPlanned: {
+		{"", "ControlPlannedEmail", controlPlannedEmail{
+			ControlID: "0193f7c0-2222-7abc-8def-000000000007", Reference: "CONV-2027-69-0193F6B0",
+			AssociationName: "Association Accueil & Parole", ProjectTitle: "Ateliers de français à visée professionnelle",
+			TerritoryLabel: "Rhône (69)", PlannedOn: time.Date(2027, time.June, 15, 0, 0, 0, 0, paris),
+			Controller: "Inspection DREETS Auvergne-Rhône-Alpes",
+			ReplyTo:    "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
+		}},
+	},
+	TemplateControlSynthesisReminder: {
+		{"", "ControlSynthesisReminderEmail", controlSynthesisReminderEmail{
+			RegionLabel: "Auvergne-Rhône-Alpes (région 84)", Year: 2027, Reminder: 1, Planned: 2, Done: 5,
+			DueAt: time.Date(2027, time.September, 30, 9, 0, 0, 0, paris),
+		}},
+		{"last", "ControlSynthesisReminderEmail", controlSynthesisReminderEmail{
+			RegionLabel: "Corse (région 94)", Year: 2027, Reminder: 2, Planned: 0, Done: 1,
+			DueAt: time.Date(2027, time.September, 30, 9, 0, 0, 0, paris),
+		}},
+	},
+	TemplateControlSynthesis: {
+		{"", "ControlSynthesisEmail", controlSynthesisEmail{
+			RegionLabel: "Auvergne-Rhône-Alpes (région 84)", Year: 2027, DueAt: time.Date(2027, time.September, 30, 9, 0, 0, 0, paris),
+			Planned: 1, Done: 6, Compliant: 4, NonCompliant: 2, Departments: 5, FollowUpsOpen: 1, FollowUpsClosed: 1,
+			RepaymentCents: 1_250_050, FileName: "synthese-controles-2027-region-84.xlsx",
+		}},
+	},
 	TemplateCampaignCancelled: {
 		{"", "CampaignCancelledEmail", campaignCancelledEmail{
 			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", AssociationName: "Association Accueil & Parole",
@@ -339,4 +365,44 @@ func pneExample(reminder int) pneEmail {
 		CloseAt:    time.Date(2027, time.May, 31, 21, 59, 59, 0, time.UTC), // 31 May, 23:59:59 in Paris
 		Reminder:   reminder,
 	}
+}
+
+type controlPlannedEmail struct {
+	ControlID       string
+	Reference       string
+	AssociationName string
+	ProjectTitle    string
+	TerritoryLabel  string
+	PlannedOn       time.Time
+	Controller      string
+	ReplyTo         string
+	SenderLabel     string
+}
+
+type controlSynthesisReminderEmail struct {
+	RegionLabel string
+	Year        int
+	DueAt       time.Time
+	Reminder    int
+	Planned     int
+	Done        int
+	ReplyTo     string
+	SenderLabel string
+}
+
+type controlSynthesisEmail struct {
+	RegionLabel     string
+	Year            int
+	DueAt           time.Time
+	Planned         int
+	Done            int
+	Compliant       int
+	NonCompliant    int
+	Departments     int
+	FollowUpsOpen   int
+	FollowUpsClosed int
+	RepaymentCents  int64
+	FileName        string
+	ReplyTo         string
+	SenderLabel     string
 }

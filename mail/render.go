@@ -30,6 +30,10 @@ const (
 	TemplateConventionSigned    = "convention_signed"
 	TemplatePNEInvitation       = "pne_invitation"
 	TemplatePNEReminder         = "pne_reminder"
+	// §8.5: the association told the date of its on-site control; the synthesis of a region's controls.
+	TemplateControlPlanned           = "control_planned"
+	TemplateControlSynthesisReminder = "control_synthesis_reminder"
+	TemplateControlSynthesis         = "control_synthesis"
 )
 
 //go:embed templates/*.tmpl

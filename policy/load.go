@@ -164,6 +164,11 @@ func (p *Policy) validateDemo(bad reporter) {
 	if p.Demo.CloseAfter <= p.Demo.PublishAfter {
 		bad("demo.close_after", "must come after demo.publish_after")
 	}
+	if p.Demo.ControlSynthesisAfter <= 0 {
+		bad("demo.control_synthesis_after", "a positive delay")
+	} else if r := p.Control.SynthesisRemindersBefore; len(r) > 0 && r[0] >= p.Demo.ControlSynthesisAfter {
+		bad("control.synthesis_reminders_before", "each reminder must come after the control workflow's start (before %s)", p.Demo.ControlSynthesisAfter)
+	}
 }
 
 func (p *Policy) validateRules(bad reporter) {
@@ -195,6 +200,20 @@ func (p *Policy) validateRules(bad reporter) {
 		bad("ctai.new_contract_max_eur", "a positive amount in euros")
 	}
 	p.validateConvention(bad)
+	p.validateControl(bad)
+}
+
+func (p *Policy) validateControl(bad reporter) {
+	for i, r := range p.Control.SynthesisRemindersBefore {
+		if r <= 0 || (i > 0 && r >= p.Control.SynthesisRemindersBefore[i-1]) {
+			bad("control.synthesis_reminders_before", "positive delays, longest first (30d then 7d)")
+			return
+		}
+		if r > Duration(365*day) {
+			bad("control.synthesis_reminders_before", "at most a year before the synthesis")
+			return
+		}
+	}
 }
 
 func (p *Policy) validateConvention(bad reporter) {

@@ -37,6 +37,15 @@ type Policy struct {
 	CTAI CTAI `yaml:"ctai" json:"ctai"`
 	// Convention holds the signature schedule of the subsidy agreements.
 	Convention Convention `yaml:"convention" json:"convention"`
+	// Control holds the schedule of the on-site controls' regional synthesis (§8.5).
+	Control Control `yaml:"control" json:"control"`
+}
+
+// Control is the schedule around a region's yearly synthesis of its on-site
+// controls, due on calendar.control_synthesis_due (§8.5: 30 September).
+type Control struct {
+	// SynthesisRemindersBefore remind the correspondents this long before the synthesis is due, longest first.
+	SynthesisRemindersBefore []Duration `yaml:"synthesis_reminders_before" json:"synthesis_reminders_before"`
 }
 
 // Convention is the schedule of a convention sent for signature: reminders to
@@ -66,6 +75,8 @@ type Calendar struct {
 type DemoCalendar struct {
 	PublishAfter Duration `yaml:"publish_after" json:"publish_after"`
 	CloseAfter   Duration `yaml:"close_after" json:"close_after"`
+	// ControlSynthesisAfter places a region's control synthesis after its control workflow's start.
+	ControlSynthesisAfter Duration `yaml:"control_synthesis_after" json:"control_synthesis_after"`
 }
 
 // Selection holds the thresholds the committee's choice must respect.

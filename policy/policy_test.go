@@ -2,6 +2,7 @@ package policy
 
 import (
 	"encoding/json"
+	"io/fs"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -30,6 +31,8 @@ func TestShippedPoliciesCarryTheInstructionsFigures(t *testing.T) {
 	require.Equal(t, 2, p2024.Selection.PNEMissesBlockingRenewal)
 	require.Equal(t, []Duration{Duration(7 * 24 * time.Hour), Duration(14 * 24 * time.Hour)}, p2024.Convention.RemindersAfter)
 	require.Equal(t, Duration(30*24*time.Hour), p2024.Convention.LapseAfter)
+	require.Equal(t, MonthDay{time.September, 30}, p2024.Calendar.ControlSynthesisDue, "§8.5")
+	require.Equal(t, []Duration{Duration(30 * 24 * time.Hour), Duration(7 * 24 * time.Hour)}, p2024.Control.SynthesisRemindersBefore)
 
 	p2025, err := s.ForYear(2025)
 	require.NoError(t, err)
@@ -51,6 +54,19 @@ func TestDemoPolicyUsesOffsets(t *testing.T) {
 	require.True(t, ok)
 	require.True(t, p.IsDemo())
 	require.Less(t, time.Duration(p.Demo.PublishAfter), time.Duration(p.Demo.CloseAfter))
+	require.Positive(t, p.Demo.ControlSynthesisAfter)
+	require.Less(t, p.Control.SynthesisRemindersBefore[0], p.Demo.ControlSynthesisAfter)
+}
+
+func TestDemoControlRemindersComeAfterTheStart(t *testing.T) {
+	raw, err := fs.ReadFile(policies.FS, "demo.yaml")
+	require.NoError(t, err)
+	bad := replace(string(raw), "[60s, 30s]", "[2m, 30s]")
+	_, err = Load(fstest.MapFS{"demo.yaml": {Data: []byte(bad)}, "2030.yaml": {Data: []byte(validYear)}})
+	require.ErrorContains(t, err, "control.synthesis_reminders_before: each reminder must come after")
+	noDelay := replace(string(raw), "control_synthesis_after: 90s", "control_synthesis_after: 0s")
+	_, err = Load(fstest.MapFS{"demo.yaml": {Data: []byte(noDelay)}, "2030.yaml": {Data: []byte(validYear)}})
+	require.ErrorContains(t, err, "demo.control_synthesis_after")
 }
 
 const validYear = `name: "2030"
@@ -65,6 +81,7 @@ pne: {target_response_percent: 100, reminder_days_after_send: [7, 14]}
 financial_report: {months_after_fiscal_year_end: 6}
 ctai: {new_contract_max_eur: 150000}
 convention: {reminders_after: [7d, 14d], warn_correspondent_after: 21d, lapse_after: 30d, fiscal_year_end: "12-31"}
+control: {synthesis_reminders_before: [30d, 7d]}
 `
 
 func TestLoadValidatesEachFileNamingTheField(t *testing.T) {
@@ -83,6 +100,9 @@ func TestLoadValidatesEachFileNamingTheField(t *testing.T) {
 		{"bad file name", "latest.yaml", validYear, "file name must be a year"},
 		{"lapse before warning", "2030.yaml", replace(validYear, "lapse_after: 30d", "lapse_after: 20d"), "convention.lapse_after"},
 		{"reminders out of order", "2030.yaml", replace(validYear, "[7d, 14d]", "[14d, 7d]"), "convention.reminders_after"},
+		{"control reminders shortest first", "2030.yaml", replace(validYear, "[30d, 7d]", "[7d, 30d]"), "control.synthesis_reminders_before"},
+		{"control reminder of zero", "2030.yaml", replace(validYear, "[30d, 7d]", "[30d, 0s]"), "control.synthesis_reminders_before"},
+		{"control reminder over a year", "2030.yaml", replace(validYear, "[30d, 7d]", "[400d]"), "control.synthesis_reminders_before: at most a year"},
 		{"bad duration", "2030.yaml", replace(validYear, "lapse_after: 30d", "lapse_after: 30 days"), "is not a duration"},
 	}
 	for _, tc := range cases {

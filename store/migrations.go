@@ -242,6 +242,61 @@ var migrations = []*gormigrate.Migration{
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("audit_entries", "api_tokens") },
 	},
+	{
+		// §8.5: doubts flagged on conventions, on-site controls and their follow-up,
+		// and each region's yearly synthesis sent to DIAN.
+		ID: "2026112909_controls",
+		Migrate: func(tx *gorm.DB) error {
+			type conventionDoubt struct {
+				ID           uint64 `gorm:"primaryKey"`
+				ConventionID string `gorm:"size:36;uniqueIndex:idx_convention_doubts_identity"`
+				Kind         string `gorm:"size:32;uniqueIndex:idx_convention_doubts_identity"`
+				Note         string `gorm:"size:2000"`
+				CreatedAt    time.Time
+			}
+			type control struct {
+				ID                  string `gorm:"primaryKey;size:36"`
+				ConventionID        string `gorm:"size:36;uniqueIndex"`
+				Year                int    `gorm:"index:idx_controls_year_region"`
+				Region              string `gorm:"size:3;index:idx_controls_year_region"`
+				Department          string `gorm:"size:3"`
+				PlannedOn           string `gorm:"size:10"`
+				Controller          string `gorm:"size:300"`
+				State               string `gorm:"size:16;index"`
+				Outcome             string `gorm:"size:16"`
+				Findings            string `gorm:"size:5000"`
+				DoneOn              string `gorm:"size:10"`
+				FollowUpKind        string `gorm:"size:32"`
+				FollowUpAmountCents int64
+				FollowUpState       string `gorm:"size:16;index"`
+				FollowUpNote        string `gorm:"size:2000"`
+				RecoveredCents      int64
+				FollowUpClosedOn    string `gorm:"size:10"`
+				CreatedAt           time.Time
+				UpdatedAt           time.Time
+			}
+			type controlSynthesis struct {
+				ID        uint64 `gorm:"primaryKey"`
+				Year      int    `gorm:"uniqueIndex:idx_control_syntheses_identity"`
+				Region    string `gorm:"size:3;uniqueIndex:idx_control_syntheses_identity"`
+				DueOn     string `gorm:"size:10"`
+				Controls  int
+				SentAt    *time.Time
+				CreatedAt time.Time
+				UpdatedAt time.Time
+			}
+			if err := tx.Table("convention_doubts").Migrator().CreateTable(&conventionDoubt{}); err != nil {
+				return err
+			}
+			if err := tx.Table("controls").Migrator().CreateTable(&control{}); err != nil {
+				return err
+			}
+			return tx.Table("control_syntheses").Migrator().CreateTable(&controlSynthesis{})
+		},
+		Rollback: func(tx *gorm.DB) error {
+			return tx.Migrator().DropTable("control_syntheses", "controls", "convention_doubts")
+		},
+	},
 }
 
 const migrationsTable = "schema_migrations"

@@ -22,5 +22,6 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.CampaignWorkflow)
 	r.RegisterWorkflow(workflows.ApplicationWorkflow)
 	r.RegisterWorkflow(workflows.PNEWorkflow)
+	r.RegisterWorkflow(workflows.ControlWorkflow)
 	r.RegisterActivity(acts)
 }

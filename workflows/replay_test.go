@@ -15,12 +15,16 @@ func TestRecordedHistoriesReplay(t *testing.T) {
 	files, err := filepath.Glob("testdata/histories/*.json")
 	require.NoError(t, err)
 	require.NotEmpty(t, files, "no recorded history: run tools/recordhistory")
+	controls, err := filepath.Glob("testdata/histories/control-*.json")
+	require.NoError(t, err)
+	require.NotEmpty(t, controls, "no recorded control workflow: run tools/recordhistory -workflow control")
 	for _, file := range files {
 		t.Run(filepath.Base(file), func(t *testing.T) {
 			replayer := worker.NewWorkflowReplayer()
 			replayer.RegisterWorkflow(CampaignWorkflow)
 			replayer.RegisterWorkflow(ApplicationWorkflow)
 			replayer.RegisterWorkflow(PNEWorkflow)
+			replayer.RegisterWorkflow(ControlWorkflow)
 			require.NoError(t, replayer.ReplayWorkflowHistoryFromJSONFile(nil, file))
 		})
 	}

@@ -9,6 +9,13 @@
 // writes campaign-v2.json and application-v2.json: a call with one dossier,
 // published, closed, its selection recorded (the dossier retained), and the
 // dossier's convention signed.
+//
+//	go run ./tools/recordhistory -workflow control -version v1
+//
+// goes on from there: a doubt flagged on the signed convention, its on-site
+// control planned (which starts the region's control workflow), its result
+// recorded, and the workflow run to its synthesis on the demo schedule (about
+// two minutes); it writes control-v1.json.
 package main
 
 import (
@@ -36,19 +43,20 @@ import (
 func main() {
 	dir := flag.String("dir", "workflows/testdata/histories", "folder to write the histories to")
 	version := flag.String("version", "", "suffix of the files, e.g. v2")
+	which := flag.String("workflow", "campaign", "campaign (the campaign's and its dossier's histories) or control (a region's control workflow)")
 	flag.Parse()
-	if *version == "" {
-		fmt.Fprintln(os.Stderr, "usage: recordhistory -dir DIR -version vN")
+	if *version == "" || (*which != "campaign" && *which != "control") {
+		fmt.Fprintln(os.Stderr, "usage: recordhistory -dir DIR -version vN [-workflow campaign|control]")
 		os.Exit(2)
 	}
-	if err := record(*dir, *version); err != nil {
+	if err := record(*dir, *version, *which); err != nil {
 		fmt.Fprintln(os.Stderr, "recordhistory:", err)
 		os.Exit(1)
 	}
 }
 
-func record(outDir, version string) error {
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+func record(outDir, version, which string) error {
+	ctx, cancel := context.WithTimeout(context.Background(), 8*time.Minute)
 	defer cancel()
 	dir, err := os.MkdirTemp("", "aap-record-")
 	if err != nil {
@@ -58,6 +66,7 @@ func record(outDir, version string) error {
 	d, err := engine.StartDev(ctx, config.Config{
 		HTTPAddr: "127.0.0.1:0", DataDir: dir, TemporalNamespace: "default",
 		SMTP: config.SMTP{TLS: config.TLSNone}, MailFrom: "AAP <no-reply@aap.test>", LogFormat: "text",
+		DIANEmail: config.DefaultDIANEmail,
 	}, slog.New(slog.DiscardHandler))
 	if err != nil {
 		return err
@@ -86,8 +95,12 @@ func record(outDir, version string) error {
 	if err := postOK(hc, d.HTTPURL+"/api/v1/campaigns/"+campaign.ID+"/selection", selection); err != nil {
 		return err
 	}
-	if err := signConvention(ctx, hc, d.HTTPURL, application.ID); err != nil {
+	conventionID, err := signConvention(ctx, hc, d.HTTPURL, application.ID)
+	if err != nil {
 		return err
+	}
+	if which == "control" {
+		return recordControl(ctx, hc, d, conventionID, filepath.Join(outDir, "control-"+version+".json"))
 	}
 	// The dossier's workflow ends with its signed convention; the campaign's stays
 	// open to a cancellation until the conventions could lapse: its history is
@@ -144,12 +157,36 @@ func post(hc *http.Client, url string, body map[string]any) (created, error) {
 	return c, nil
 }
 
-// signConvention waits for the retained dossier's convention and signs it.
-func signConvention(ctx context.Context, hc *http.Client, baseURL, applicationID string) error {
+// recordControl flags a doubt on the signed convention, plans its control for
+// today, records its result and waits for the region's workflow to send its
+// synthesis (the demo policy's control_synthesis_after).
+func recordControl(ctx context.Context, hc *http.Client, d *engine.Dev, conventionID, out string) error {
+	if err := postStatus(hc, d.HTTPURL+"/api/v1/conventions/"+conventionID+"/doubts",
+		map[string]any{"kind": "utilisation_fonds", "note": "Factures non produites"}, http.StatusCreated); err != nil {
+		return err
+	}
+	today := time.Now().Format(time.DateOnly)
+	ctl, err := post(hc, d.HTTPURL+"/api/v1/controls", map[string]any{"convention_id": conventionID, "planned_on": today, "controller": "Inspection"})
+	if err != nil {
+		return err
+	}
+	result := map[string]any{"outcome": "non_conforme", "findings": "Émargements absents",
+		"follow_up": map[string]any{"kind": "reversement", "amount_eur": 1000}}
+	if err := postOK(hc, d.HTTPURL+"/api/v1/controls/"+ctl.ID+"/result", result); err != nil {
+		return err
+	}
+	if err := d.Temporal.GetWorkflow(ctx, ctl.WorkflowID, "").Get(ctx, nil); err != nil {
+		return fmt.Errorf("control workflow: %w", err)
+	}
+	return writeHistory(ctx, d.Temporal, ctl.WorkflowID, out)
+}
+
+// signConvention waits for the retained dossier's convention, signs it and returns its ID.
+func signConvention(ctx context.Context, hc *http.Client, baseURL, applicationID string) (string, error) {
 	for ctx.Err() == nil {
 		resp, err := hc.Get(baseURL + "/api/v1/applications/" + applicationID)
 		if err != nil {
-			return err
+			return "", err
 		}
 		var app struct {
 			ConventionID string `json:"convention_id"`
@@ -157,21 +194,25 @@ func signConvention(ctx context.Context, hc *http.Client, baseURL, applicationID
 		err = json.NewDecoder(resp.Body).Decode(&app)
 		resp.Body.Close()
 		if err == nil && app.ConventionID != "" {
-			return postOK(hc, baseURL+"/api/v1/conventions/"+app.ConventionID+"/signature", map[string]any{"signed_by": "Présidente"})
+			return app.ConventionID, postOK(hc, baseURL+"/api/v1/conventions/"+app.ConventionID+"/signature", map[string]any{"signed_by": "Présidente"})
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-	return ctx.Err()
+	return "", ctx.Err()
 }
 
 func postOK(hc *http.Client, url string, body map[string]any) error {
+	return postStatus(hc, url, body, http.StatusOK)
+}
+
+func postStatus(hc *http.Client, url string, body map[string]any, want int) error {
 	raw, _ := json.Marshal(body)
 	resp, err := hc.Post(url, "application/json", bytes.NewReader(raw))
 	if err != nil {
 		return err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
+	if resp.StatusCode != want {
 		return fmt.Errorf("POST %s: status %d", url, resp.StatusCode)
 	}
 	return nil

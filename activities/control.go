@@ -1,0 +1,210 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dian-p104/aap/control"
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/territory"
+)
+
+// ControlRef names a region's controls of a year and their workflow; the
+// controls are read from the database, never carried in the history.
+type ControlRef struct {
+	Year       int
+	Region     string
+	WorkflowID string
+}
+
+// ControlNotice asks to tell the association the date of its control.
+type ControlNotice struct {
+	ControlRef
+	ControlID string
+}
+
+// ControlPlannedEmail is the data of the email telling an association the date of its on-site control.
+type ControlPlannedEmail struct {
+	ControlID       string
+	Reference       string
+	AssociationName string
+	ProjectTitle    string
+	TerritoryLabel  string
+	PlannedOn       time.Time
+	Controller      string
+	ReplyTo         string
+	SenderLabel     string
+}
+
+// NotifyControlPlanned emails the association the date of its control, with
+// the visit as an .ics for its agenda; once per control and date.
+func (a *Activities) NotifyControlPlanned(ctx context.Context, n ControlNotice) error {
+	ctl, err := a.Controls.Get(ctx, n.ControlID)
+	if err != nil {
+		return storeError(err)
+	}
+	conv, err := a.Conventions.Get(ctx, ctl.ConventionID)
+	if err != nil {
+		return storeError(err)
+	}
+	app, c, err := a.dossier(ctx, conv.ApplicationID)
+	if err != nil {
+		return err
+	}
+	day, err := time.ParseInLocation(time.DateOnly, ctl.PlannedOn, policy.Paris)
+	if err != nil {
+		return fmt.Errorf("control %s: planned date %q: %w", ctl.ID, ctl.PlannedOn, err)
+	}
+	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
+	data := ControlPlannedEmail{
+		ControlID: ctl.ID, Reference: conv.Reference, AssociationName: app.AssociationName, ProjectTitle: app.Title,
+		TerritoryLabel: label, PlannedOn: day, Controller: ctl.Controller,
+		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
+	}
+	content, err := mail.Render(mail.TemplateControlPlanned, data)
+	if err != nil {
+		return err
+	}
+	visit := mail.Deadline{
+		UID:         "control-" + ctl.ID + "@aap", // a new date moves the same event in the agenda
+		Summary:     "Contrôle sur place : convention " + conv.Reference,
+		Description: "Contrôle sur place de l'action « " + app.Title + " » (§8.5 de l'instruction annuelle).",
+		Day:         policy.DateOf(day),
+	}
+	env := mail.Envelope{
+		Key:     n.WorkflowID + "/control-planned/" + ctl.ID + "/" + ctl.PlannedOn,
+		Purpose: mail.TemplateControlPlanned, CampaignID: c.ID, To: app.AssociationEmail, ReplyTo: c.ContactEmail,
+		Content: content, Attachment: &mail.Attachment{Name: "controle-sur-place.ics", ContentType: "text/calendar", Data: visit.ICS(ctl.CreatedAt)},
+	}
+	return a.deliverToPorteur(ctx, env, app, c, "annonce du contrôle sur place")
+}
+
+// SynthesisReminder is one reminder of a region's synthesis to its correspondents.
+type SynthesisReminder struct {
+	ControlRef
+	DueAt    time.Time
+	Reminder int
+}
+
+// ControlSynthesisReminderEmail is the data of the reminder of the synthesis to a correspondent.
+type ControlSynthesisReminderEmail struct {
+	RegionLabel string
+	Year        int
+	DueAt       time.Time
+	Reminder    int
+	Planned     int
+	Done        int
+	ReplyTo     string
+	SenderLabel string
+}
+
+// RemindControlSynthesis reminds each correspondent of the region's calls of
+// the year that the synthesis of the controls is due, with the date as an .ics.
+// It returns how many were reminded.
+func (a *Activities) RemindControlSynthesis(ctx context.Context, r SynthesisReminder) (int, error) {
+	lines, err := a.Controls.SynthesisLines(ctx, r.Year, r.Region)
+	if err != nil {
+		return 0, err
+	}
+	corr, err := a.Controls.Correspondents(ctx, r.Year, r.Region)
+	if err != nil {
+		return 0, err
+	}
+	t := control.Count(lines)
+	content, err := mail.Render(mail.TemplateControlSynthesisReminder, ControlSynthesisReminderEmail{
+		RegionLabel: territory.Label(r.Region, true), Year: r.Year, DueAt: r.DueAt, Reminder: r.Reminder,
+		Planned: t.Planned, Done: t.Done,
+	})
+	if err != nil {
+		return 0, err
+	}
+	due := &mail.Attachment{Name: "synthese-controles.ics", ContentType: "text/calendar", Data: mail.Deadline{
+		UID:         r.WorkflowID + "/synthesis@aap",
+		Summary:     fmt.Sprintf("Synthèse régionale des contrôles sur place %d", r.Year),
+		Description: "Date d'envoi à la DIAN de la synthèse régionale des contrôles sur place (§8.5).",
+		Day:         policy.DateOf(r.DueAt),
+	}.ICS(r.DueAt)}
+	for _, c := range corr {
+		err := a.Outbox.Deliver(ctx, mail.Envelope{
+			Key:     fmt.Sprintf("%s/synthesis-reminder-%d/campaign-%s", r.WorkflowID, r.Reminder, c.CampaignID),
+			Purpose: mail.TemplateControlSynthesisReminder, CampaignID: c.CampaignID, To: c.Email, Content: content, Attachment: due,
+		})
+		if err != nil && mail.IsPermanent(err) {
+			a.Logger.Warn("control synthesis reminder refused", "campaign", c.CampaignID, "error", err)
+			continue // another correspondent may still be reached
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(corr), nil
+}
+
+// SynthesisSending asks to send a region's synthesis to DIAN.
+type SynthesisSending struct {
+	ControlRef
+	DueAt time.Time
+}
+
+// SynthesisSummary counts what the synthesis sent held.
+type SynthesisSummary struct {
+	Controls int
+	Done     int
+}
+
+// ControlSynthesisEmail is the data of the email carrying a region's synthesis to DIAN.
+type ControlSynthesisEmail struct {
+	RegionLabel     string
+	Year            int
+	DueAt           time.Time
+	Planned         int
+	Done            int
+	Compliant       int
+	NonCompliant    int
+	Departments     int
+	FollowUpsOpen   int
+	FollowUpsClosed int
+	RepaymentCents  int64
+	FileName        string
+	ReplyTo         string
+	SenderLabel     string
+}
+
+// SendControlSynthesis generates the region's synthesis of the year's controls
+// (XLSX) and emails it to DIAN, once, then records it sent.
+func (a *Activities) SendControlSynthesis(ctx context.Context, s SynthesisSending) (SynthesisSummary, error) {
+	lines, err := a.Controls.SynthesisLines(ctx, s.Year, s.Region)
+	if err != nil {
+		return SynthesisSummary{}, err
+	}
+	data, err := control.SynthesisXLSX(s.Year, s.Region, lines)
+	if err != nil {
+		return SynthesisSummary{}, err
+	}
+	t := control.Count(lines)
+	name := control.SynthesisFileName(s.Year, s.Region)
+	content, err := mail.Render(mail.TemplateControlSynthesis, ControlSynthesisEmail{
+		RegionLabel: territory.Label(s.Region, true), Year: s.Year, DueAt: s.DueAt, Planned: t.Planned, Done: t.Done,
+		Compliant: t.Compliant, NonCompliant: t.NonCompliant, Departments: t.Departments, FollowUpsOpen: t.FollowUpsOpen,
+		FollowUpsClosed: t.FollowUpsClosed, RepaymentCents: t.RepaymentCents, FileName: name,
+	})
+	if err != nil {
+		return SynthesisSummary{}, err
+	}
+	err = a.Outbox.Deliver(ctx, mail.Envelope{
+		Key: s.WorkflowID + "/synthesis/dian", Purpose: mail.TemplateControlSynthesis, To: a.DIANEmail, Content: content,
+		Attachment: &mail.Attachment{Name: name, ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: data},
+	})
+	if err != nil {
+		return SynthesisSummary{}, deliveryError(err)
+	}
+	dueOn := policy.DateOf(s.DueAt)
+	if err := a.Controls.RecordSynthesisSent(ctx, s.Year, s.Region,
+		fmt.Sprintf("%04d-%02d-%02d", dueOn.Year, dueOn.Month, dueOn.Day), len(lines), time.Now()); err != nil {
+		return SynthesisSummary{}, err
+	}
+	return SynthesisSummary{Controls: len(lines), Done: t.Done}, nil
+}

@@ -1,0 +1,86 @@
+package models
+
+import "time"
+
+// Control states (§8.5).
+const (
+	ControlPlanned = "planned" // date and controller set; the association was told
+	ControlDone    = "done"    // held; outcome and findings recorded
+)
+
+// Control outcomes, as the correspondents write them.
+const (
+	OutcomeCompliant    = "conforme"
+	OutcomeNonCompliant = "non_conforme"
+)
+
+// Follow-up kinds of a control.
+const (
+	FollowUpNone       = "aucune"
+	FollowUpRepayment  = "reversement"         // demande de reversement of (part of) the subsidy
+	FollowUpCorrective = "mesures_correctives" // the association must correct how it runs the action
+)
+
+// Follow-up states: a follow-up is tracked until it is closed.
+const (
+	FollowUpStateNone       = "none"
+	FollowUpStateOpen       = "open"
+	FollowUpStateInProgress = "in_progress"
+	FollowUpStateClosed     = "closed"
+)
+
+// ConventionDoubt is a doubt a correspondent flagged on a convention: it puts
+// the convention first among those to control (§8.5). One per convention and kind.
+type ConventionDoubt struct {
+	ID           uint64    `gorm:"primaryKey" json:"id"`
+	ConventionID string    `gorm:"size:36;uniqueIndex:idx_convention_doubts_identity" json:"convention_id"`
+	Kind         string    `gorm:"size:32;uniqueIndex:idx_convention_doubts_identity" json:"kind"`
+	Note         string    `gorm:"size:2000" json:"note"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// Control is one on-site control of a signed convention, from its planning to
+// the end of its follow-up. A convention is controlled at most once.
+type Control struct {
+	ID           string `gorm:"primaryKey;size:36" json:"id"`
+	ConventionID string `gorm:"size:36;uniqueIndex" json:"convention_id"`
+	// Year, Region and Department (empty for a regional call) are the convention's call's.
+	Year       int    `gorm:"index:idx_controls_year_region" json:"year"`
+	Region     string `gorm:"size:3;index:idx_controls_year_region" json:"region"`
+	Department string `gorm:"size:3" json:"department,omitempty"`
+	// PlannedOn is the Paris calendar date of the visit, "2027-06-15".
+	PlannedOn  string `gorm:"size:10" json:"planned_on"`
+	Controller string `gorm:"size:300" json:"controller"`
+	State      string `gorm:"size:16;index" json:"state"`
+	// Outcome, findings and follow-up, once held.
+	Outcome  string `gorm:"size:16" json:"outcome,omitempty"`
+	Findings string `gorm:"size:5000" json:"findings,omitempty"`
+	DoneOn   string `gorm:"size:10" json:"done_on,omitempty"`
+	// FollowUpKind is aucune, reversement or mesures_correctives; the amount is the repayment asked, in cents.
+	FollowUpKind        string    `gorm:"size:32" json:"follow_up_kind,omitempty"`
+	FollowUpAmountCents int64     `json:"follow_up_amount_cents"`
+	FollowUpState       string    `gorm:"size:16;index" json:"follow_up_state"`
+	FollowUpNote        string    `gorm:"size:2000" json:"follow_up_note,omitempty"`
+	RecoveredCents      int64     `json:"recovered_cents"`
+	FollowUpClosedOn    string    `gorm:"size:10" json:"follow_up_closed_on,omitempty"`
+	CreatedAt           time.Time `json:"created_at"`
+	UpdatedAt           time.Time `json:"updated_at"`
+}
+
+// ControlSynthesis records a region's yearly synthesis of its controls, sent to DIAN (§8.5).
+type ControlSynthesis struct {
+	ID        uint64     `gorm:"primaryKey" json:"-"`
+	Year      int        `gorm:"uniqueIndex:idx_control_syntheses_identity" json:"year"`
+	Region    string     `gorm:"size:3;uniqueIndex:idx_control_syntheses_identity" json:"region"`
+	DueOn     string     `gorm:"size:10" json:"due_on"`
+	Controls  int        `json:"controls"`
+	SentAt    *time.Time `json:"sent_at,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// TableName is fixed by migration 2026112909_controls.
+func (ControlSynthesis) TableName() string { return "control_syntheses" }
+
+// TableName is fixed by migration 2026112909_controls.
+func (ConventionDoubt) TableName() string { return "convention_doubts" }
