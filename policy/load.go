@@ -193,9 +193,7 @@ func (p *Policy) validateRules(bad reporter) {
 			break
 		}
 	}
-	if p.FinancialReport.MonthsAfterFiscalYearEnd < 1 {
-		bad("financial_report.months_after_fiscal_year_end", "at least 1 month")
-	}
+	p.validateFinancialReport(bad)
 	if p.CTAI.NewContractMaxEUR <= 0 {
 		bad("ctai.new_contract_max_eur", "a positive amount in euros")
 	}
@@ -213,6 +211,33 @@ func (p *Policy) validateControl(bad reporter) {
 			bad("control.synthesis_reminders_before", "at most a year before the synthesis")
 			return
 		}
+	}
+}
+
+func (p *Policy) validateFinancialReport(bad reporter) {
+	f := p.FinancialReport
+	if f.MonthsAfterFiscalYearEnd < 1 || f.MonthsAfterFiscalYearEnd > 6 {
+		bad("financial_report.months_after_fiscal_year_end", "between 1 and 6 months (§8.4), got %d", f.MonthsAfterFiscalYearEnd)
+	}
+	for i, r := range f.RemindersBefore {
+		if r <= 0 || (i > 0 && r >= f.RemindersBefore[i-1]) {
+			bad("financial_report.reminders_before", "positive delays before the due date, furthest first (e.g. [30d, 7d])")
+			break
+		}
+	}
+	for i, r := range f.RemindersAfter {
+		if r <= 0 || (i > 0 && r <= f.RemindersAfter[i-1]) {
+			bad("financial_report.reminders_after", "positive delays after the due date in increasing order (e.g. [15d, 30d])")
+			break
+		}
+	}
+	switch {
+	case p.Demo != nil && f.DueAfterSignature <= 0:
+		bad("financial_report.due_after_signature", "required in demo.yaml: the report's due date after the signature")
+	case p.Demo == nil && f.DueAfterSignature != 0:
+		bad("financial_report.due_after_signature", "only demo.yaml places the due date after the signature")
+	case p.Demo != nil && len(f.RemindersBefore) > 0 && f.RemindersBefore[0] >= f.DueAfterSignature:
+		bad("financial_report.reminders_before", "the first reminder must come after the signature (before %s)", f.DueAfterSignature)
 	}
 }
 

@@ -104,6 +104,15 @@ type PNE struct {
 type FinancialReport struct {
 	// MonthsAfterFiscalYearEnd is the delay to send it (§8.4: 6).
 	MonthsAfterFiscalYearEnd int `yaml:"months_after_fiscal_year_end" json:"months_after_fiscal_year_end"`
+	// RemindersBefore the due date, furthest first ([30d, 7d]): the association is reminded
+	// while it has not sent the report (§8.4: "suivi actif").
+	RemindersBefore []Duration `yaml:"reminders_before,omitempty" json:"reminders_before,omitempty"`
+	// RemindersAfter the due date, nearest first ([15d, 30d]); past the last one the
+	// report is recorded as missing, which blocks the association's renewal.
+	RemindersAfter []Duration `yaml:"reminders_after,omitempty" json:"reminders_after,omitempty"`
+	// DueAfterSignature replaces the fiscal-year rule in the demo policy only: the
+	// report is due this long after the convention's signature, so that aap dev shows it in minutes.
+	DueAfterSignature Duration `yaml:"due_after_signature,omitempty" json:"due_after_signature,omitempty"`
 }
 
 // CTAI holds the ceilings of the contrats territoriaux d'accueil et d'intégration (§3).

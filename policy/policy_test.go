@@ -49,6 +49,30 @@ func TestForYearFallsBackToTheLatestEarlierPolicy(t *testing.T) {
 	require.ErrorContains(t, err, "first is 2024")
 }
 
+func TestFinancialReportRemindersAreData(t *testing.T) {
+	s := shipped(t)
+	for _, year := range []int{2024, 2025} {
+		p, err := s.ForYear(year)
+		require.NoError(t, err)
+		f := p.FinancialReport
+		require.Equal(t, 6, f.MonthsAfterFiscalYearEnd, "§8.4")
+		require.Equal(t, []Duration{Duration(30 * 24 * time.Hour), Duration(7 * 24 * time.Hour)}, f.RemindersBefore)
+		require.Equal(t, []Duration{Duration(15 * 24 * time.Hour), Duration(30 * 24 * time.Hour)}, f.RemindersAfter)
+		require.Zero(t, f.DueAfterSignature, "the fiscal year rules outside the demo")
+	}
+	demo, _ := s.Demo()
+	require.Equal(t, Duration(3*time.Minute), demo.FinancialReport.DueAfterSignature, "aap dev shows it in minutes")
+}
+
+func TestDemoPolicyNeedsTheFinancialReportsDelay(t *testing.T) {
+	raw, err := policies.FS.ReadFile("demo.yaml")
+	require.NoError(t, err)
+	_, err = Load(fstest.MapFS{"demo.yaml": {Data: []byte(replace(string(raw), "due_after_signature: 3m", "due_after_signature: 0s"))}, "2030.yaml": {Data: []byte(validYear)}})
+	require.ErrorContains(t, err, "financial_report.due_after_signature: required in demo.yaml")
+	_, err = Load(fstest.MapFS{"demo.yaml": {Data: raw}, "2030.yaml": {Data: []byte(validYear)}})
+	require.NoError(t, err)
+}
+
 func TestDemoPolicyUsesOffsets(t *testing.T) {
 	p, ok := shipped(t).Demo()
 	require.True(t, ok)
@@ -78,7 +102,7 @@ calendar: {aap_publish_by: "03-31", aap_close_by: "05-31", pne_list_due: "03-15"
 selection: {employment_language_min_percent: 70, non_bpi_beneficiaries_min_percent: 30,
   employment_language_themes: [emploi], pne_misses_blocking_renewal: 1}
 pne: {target_response_percent: 100, reminder_days_after_send: [7, 14]}
-financial_report: {months_after_fiscal_year_end: 6}
+financial_report: {months_after_fiscal_year_end: 6, reminders_before: [30d, 7d], reminders_after: [15d, 30d]}
 ctai: {new_contract_max_eur: 150000}
 convention: {reminders_after: [7d, 14d], warn_correspondent_after: 21d, lapse_after: 30d, fiscal_year_end: "12-31"}
 control: {synthesis_reminders_before: [30d, 7d]}
@@ -103,6 +127,10 @@ func TestLoadValidatesEachFileNamingTheField(t *testing.T) {
 		{"control reminders shortest first", "2030.yaml", replace(validYear, "[30d, 7d]", "[7d, 30d]"), "control.synthesis_reminders_before"},
 		{"control reminder of zero", "2030.yaml", replace(validYear, "[30d, 7d]", "[30d, 0s]"), "control.synthesis_reminders_before"},
 		{"control reminder over a year", "2030.yaml", replace(validYear, "[30d, 7d]", "[400d]"), "control.synthesis_reminders_before: at most a year"},
+		{"financial report beyond 6 months", "2030.yaml", replace(validYear, "fiscal_year_end: 6", "fiscal_year_end: 7"), "financial_report.months_after_fiscal_year_end"},
+		{"financial report reminders before nearest first", "2030.yaml", replace(validYear, "6, reminders_before: [30d, 7d]", "6, reminders_before: [7d, 30d]"), "financial_report.reminders_before"},
+		{"financial report reminders after out of order", "2030.yaml", replace(validYear, "[15d, 30d]", "[30d, 15d]"), "financial_report.reminders_after"},
+		{"financial report due after signature outside the demo", "2030.yaml", replace(validYear, "reminders_after: [15d, 30d]", "reminders_after: [15d, 30d], due_after_signature: 3m"), "financial_report.due_after_signature: only demo.yaml"},
 		{"bad duration", "2030.yaml", replace(validYear, "lapse_after: 30d", "lapse_after: 30 days"), "is not a duration"},
 	}
 	for _, tc := range cases {
