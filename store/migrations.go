@@ -297,6 +297,48 @@ var migrations = []*gormigrate.Migration{
 			return tx.Migrator().DropTable("control_syntheses", "controls", "convention_doubts")
 		},
 	},
+	{
+		// §8.4: the compte-rendu financier of each signed convention, and the
+		// renewals it (or the PNE) blocks.
+		ID: "2026112908_financial_reports",
+		Migrate: func(tx *gorm.DB) error {
+			type financialReport struct {
+				ID                uint64 `gorm:"primaryKey"`
+				ConventionID      string `gorm:"size:36;uniqueIndex"`
+				ApplicationID     string `gorm:"size:36;index"`
+				AssociationKey    string `gorm:"size:32;index"`
+				FiscalYear        int
+				DueAt             time.Time
+				ReceivedAt        *time.Time
+				SpentCents        int64
+				SubsidyUsedCents  int64
+				DocumentReference string `gorm:"size:200"`
+				Overdue           bool   `gorm:"index"`
+				OverdueAt         *time.Time
+				CreatedAt         time.Time
+				UpdatedAt         time.Time
+			}
+			type renewalBlock struct {
+				ID                 uint64 `gorm:"primaryKey"`
+				ApplicationID      string `gorm:"size:36;uniqueIndex:idx_renewal_blocks_identity"`
+				AssociationKey     string `gorm:"size:32;index"`
+				Rule               string `gorm:"size:32;uniqueIndex:idx_renewal_blocks_identity"`
+				Source             string `gorm:"size:64;uniqueIndex:idx_renewal_blocks_identity"`
+				SourceYear         int
+				SourceConventionID string `gorm:"size:36;index"`
+				Reason             string `gorm:"size:2000"`
+				Lift               string `gorm:"size:2000"`
+				LiftedAt           *time.Time
+				CreatedAt          time.Time
+				UpdatedAt          time.Time
+			}
+			if err := tx.Table("financial_reports").Migrator().CreateTable(&financialReport{}); err != nil {
+				return err
+			}
+			return tx.Table("renewal_blocks").Migrator().CreateTable(&renewalBlock{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("renewal_blocks", "financial_reports") },
+	},
 }
 
 const migrationsTable = "schema_migrations"

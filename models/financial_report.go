@@ -1,0 +1,56 @@
+package models
+
+import "time"
+
+// FinancialReport is the compte-rendu financier (Cerfa n° 15059*02) a signed
+// convention's association owes within months after the subsidy's fiscal year
+// (§8.4). The row is written when the convention's workflow starts waiting for
+// it (or when it arrives first); ReceivedAt is set once it is received, Overdue
+// once the last reminder has passed without it: the history the renewal reads.
+type FinancialReport struct {
+	ID             uint64 `gorm:"primaryKey" json:"-"`
+	ConventionID   string `gorm:"size:36;uniqueIndex" json:"convention_id"`
+	ApplicationID  string `gorm:"size:36;index" json:"application_id"`
+	AssociationKey string `gorm:"size:32;index" json:"-"`
+	// FiscalYear is the subsidy's year the report accounts for.
+	FiscalYear int `json:"fiscal_year"`
+	// DueAt is the end of the last day to send it (Europe/Paris).
+	DueAt time.Time `json:"due_at"`
+	// ReceivedAt, SpentCents, SubsidyUsedCents and DocumentReference: the report as received.
+	ReceivedAt        *time.Time `json:"received_at,omitempty"`
+	SpentCents        int64      `json:"spent_cents"`
+	SubsidyUsedCents  int64      `json:"subsidy_used_cents"`
+	DocumentReference string     `gorm:"size:200" json:"document_reference,omitempty"`
+	// Overdue: still missing after the last reminder (OverdueAt); stays true once received late.
+	Overdue   bool       `gorm:"index" json:"overdue"`
+	OverdueAt *time.Time `json:"overdue_at,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	UpdatedAt time.Time  `json:"updated_at"`
+}
+
+// Renewal block rules.
+const (
+	// BlockPNE: the association missed the PNE questionnaires the selection rule counts (§8.4).
+	BlockPNE = "pne_missed"
+	// BlockFinancialReport: a compte-rendu financier is overdue and not received (§8.4).
+	BlockFinancialReport = "financial_report_missing"
+)
+
+// RenewalBlock records why a new dossier of an association that was funded
+// before cannot be retained, where the rule's facts come from (a PNE year, a
+// convention) and, once they change, when the block was lifted.
+type RenewalBlock struct {
+	ID             uint64 `gorm:"primaryKey" json:"-"`
+	ApplicationID  string `gorm:"size:36;uniqueIndex:idx_renewal_blocks_identity" json:"application_id"`
+	AssociationKey string `gorm:"size:32;index" json:"-"`
+	Rule           string `gorm:"size:32;uniqueIndex:idx_renewal_blocks_identity" json:"rule"`
+	// Source is "pne:<year>" or "convention:<id>": what the block rests on.
+	Source             string     `gorm:"size:64;uniqueIndex:idx_renewal_blocks_identity" json:"source"`
+	SourceYear         int        `json:"source_year"`
+	SourceConventionID string     `gorm:"size:36;index" json:"source_convention_id,omitempty"`
+	Reason             string     `gorm:"size:2000" json:"reason"`
+	Lift               string     `gorm:"size:2000" json:"lift"`
+	LiftedAt           *time.Time `json:"lifted_at,omitempty"`
+	CreatedAt          time.Time  `json:"created_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
+}
