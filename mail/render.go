@@ -34,6 +34,10 @@ const (
 	TemplateControlPlanned           = "control_planned"
 	TemplateControlSynthesisReminder = "control_synthesis_reminder"
 	TemplateControlSynthesis         = "control_synthesis"
+	// The compte-rendu financier (§8.4) and the renewals it blocks.
+	TemplateFinancialReportReminder = "financial_report_reminder"
+	TemplateFinancialReportMissing  = "financial_report_missing"
+	TemplateRenewalBlocked          = "renewal_blocked"
 )
 
 //go:embed templates/*.tmpl

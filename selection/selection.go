@@ -36,6 +36,7 @@ const (
 	RuleGrantedAboveRequest      = "granted_above_request"
 	RuleAGIRRedundant            = "agir_redundant"
 	RulePNEBlocked               = "pne_blocked"
+	RuleFinancialReportMissing   = "financial_report_missing"
 	RuleDoubleFundingUnjustified = "double_funding_unjustified"
 	RuleCPOTranches              = "cpo_tranches"
 	RuleEnvelope                 = "envelope"
@@ -63,6 +64,9 @@ type Dossier struct {
 	DoubleFundingWith   []string // other dossiers of the same association and project this year (§3.2, §8.2)
 	// PNEMissedYears lists the years (descending or any order) whose PNE questionnaire the association did not answer.
 	PNEMissedYears []int
+	// MissingFinancialReports describes, in French, each compte-rendu financier of the
+	// association that is overdue and not received (§8.4): while one is, the dossier cannot be retained.
+	MissingFinancialReports []string
 }
 
 // Decision is the committee's choice for one dossier.
@@ -280,8 +284,11 @@ func Check(r Rules, dossiers []Dossier, decisions []Decision) []Violation {
 		if d.AGIRRedundant {
 			add(RuleAGIRRedundant, id, field("decision"), "le dossier %s (%s) finance un accompagnement global redondant avec AGIR : il ne peut être retenu (§8.2)", quote(id), d.AssociationName)
 		}
-		if years, blocked := pneBlocked(r, d.PNEMissedYears); blocked {
+		if years, blocked := PNEBlocked(r, d.PNEMissedYears); blocked {
 			add(RulePNEBlocked, id, field("decision"), "l'association %s n'a pas répondu au questionnaire PNE %s : son dossier %s ne peut être retenu en %d (§8.4)", d.AssociationName, yearList(years), quote(id), r.Year)
+		}
+		for _, report := range d.MissingFinancialReports {
+			add(RuleFinancialReportMissing, id, field("decision"), "l'association %s n'a pas envoyé %s : son dossier %s ne peut être retenu tant qu'il n'est pas reçu (§8.4)", d.AssociationName, report, quote(id))
 		}
 		if len(d.DoubleFundingWith) > 0 && strings.TrimSpace(dec.DoubleFundingJustified) == "" {
 			others := make([]string, len(d.DoubleFundingWith))
@@ -311,10 +318,10 @@ func Check(r Rules, dossiers []Dossier, decisions []Decision) []Violation {
 	return out
 }
 
-// pneBlocked tells whether the association missed the PNE in each of the
+// PNEBlocked tells whether the association missed the PNE in each of the
 // PNEMissesBlockingRenewal years ending with r.Year (a PNE year is the year the
 // questionnaire was run), and returns those years, oldest first.
-func pneBlocked(r Rules, missed []int) ([]int, bool) {
+func PNEBlocked(r Rules, missed []int) ([]int, bool) {
 	if r.PNEMissesBlockingRenewal <= 0 || len(missed) == 0 {
 		return nil, false
 	}
@@ -336,6 +343,9 @@ func pneBlocked(r Rules, missed []int) ([]int, bool) {
 	}
 	return years, true
 }
+
+// YearList writes "en 2023" or "en 2022 et 2023", as the rules' messages do.
+func YearList(years []int) string { return yearList(years) }
 
 // yearList writes "en 2023" or "en 2022 et 2023" or "en 2021, 2022 et 2023".
 func yearList(years []int) string {

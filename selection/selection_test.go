@@ -224,6 +224,20 @@ func TestPNERules(t *testing.T) {
 	})
 }
 
+func TestFinancialReportRule(t *testing.T) {
+	r := rules2025()
+	missing := func(reports ...string) []Dossier {
+		return []Dossier{dos("A", func(d *Dossier) { d.MissingFinancialReports = reports })}
+	}
+	crf := "le compte-rendu financier de la convention « CONV-2027-69-AB12CD34 » (exercice 2027), attendu au plus tard le 30 juin 2028"
+	runCases(t, []checkCase{
+		{name: "every report received: retained", rules: r, dossiers: missing(), decisions: []Decision{ret("A", 50_000_00)}},
+		{name: "a report missing: refused with the convention", rules: r, dossiers: missing(crf), decisions: []Decision{ret("A", 50_000_00)},
+			want: []want{{RuleFinancialReportMissing, "A", "decisions[0].decision", []string{"Association A", "CONV-2027-69-AB12CD34", "30 juin 2028", "§8.4"}}}},
+		{name: "a report missing: not retained is fine", rules: r, dossiers: missing(crf), decisions: []Decision{rej("A", "compte-rendu financier manquant")}},
+	})
+}
+
 func TestEnvelope(t *testing.T) {
 	r := rules2024()
 	r.EnvelopeCents = 1_000_000_00
@@ -599,7 +613,7 @@ var knownRules = []string{
 	RuleUnknownApplication, RuleDuplicateDecision, RuleMissingDecision, RuleDecisionEnum,
 	RuleScoreRange, RuleReasonRequired, RuleGrantedPositive, RuleGrantedNotRetained,
 	RuleGrantedAboveRequest, RuleAGIRRedundant, RulePNEBlocked, RuleDoubleFundingUnjustified,
-	RuleEnvelope, RuleEmploymentLanguageShare, RuleNonBPIShare,
+	RuleEnvelope, RuleEmploymentLanguageShare, RuleNonBPIShare, RuleFinancialReportMissing,
 }
 
 // bytesSource hands out fuzzed bytes, then zeros once they run out.
