@@ -33,6 +33,9 @@ type Activities struct {
 	PNE *store.PNEStructures
 	// Controls holds the on-site controls, the doubts flagged and the regions' syntheses (§8.5).
 	Controls *store.Controls
+	// PNEResults and FinancialReports are the history a renewal is judged on (§8.4).
+	PNEResults       *store.PNEResults
+	FinancialReports *store.FinancialReports
 	// CarifOref maps a region's INSEE code to its Carif-Oref's address.
 	CarifOref map[string]string
 	Outbox    *mail.Outbox

@@ -1,0 +1,160 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/dian-p104/aap/convention"
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/territory"
+)
+
+// SignalFinancialReport tells a dossier's workflow that its convention's
+// compte-rendu financier was received (the API has recorded it): its reminders stop.
+const SignalFinancialReport = "financial-report-received"
+
+// FinancialReportPlan is when a signed convention's compte-rendu financier is
+// due and when its association is reminded, from its campaign's policy.
+type FinancialReportPlan struct {
+	ConventionID string
+	FiscalYear   int
+	DueAt        time.Time
+	// RemindersBefore the due date, furthest first; RemindersAfter it, nearest first.
+	RemindersBefore []time.Duration
+	RemindersAfter  []time.Duration
+	// Received: the report arrived before the workflow started waiting for it.
+	Received bool
+}
+
+// PlanFinancialReport records that the signed convention owes its compte-rendu
+// financier (Cerfa n° 15059*02, §8.4) and returns its due date and reminders.
+// The report accounts for the subsidy's year (for a CPO, its first year's
+// tranche); it is due months_after_fiscal_year_end after the fiscal year's end,
+// at the end of that Paris day (the demo policy: due_after_signature after the signature).
+func (a *Activities) PlanFinancialReport(ctx context.Context, ref ApplicationRef) (FinancialReportPlan, error) {
+	app, c, err := a.dossier(ctx, ref.ApplicationID)
+	if err != nil {
+		return FinancialReportPlan{}, err
+	}
+	conv, err := a.Conventions.ByApplication(ctx, app.ID)
+	if err != nil {
+		return FinancialReportPlan{}, storeError(err)
+	}
+	f := c.Policy.FinancialReport
+	due := policy.DateOf(convention.FromRecords(app, c, conv).FinancialReportDue()).EndOfDay()
+	if f.DueAfterSignature > 0 && conv.SignedAt != nil {
+		due = conv.SignedAt.Add(time.Duration(f.DueAfterSignature))
+	}
+	report, err := a.FinancialReports.Expect(ctx, &models.FinancialReport{
+		ConventionID: conv.ID, ApplicationID: app.ID, AssociationKey: app.AssociationKey, FiscalYear: c.Year, DueAt: due.UTC(),
+	})
+	if err != nil {
+		return FinancialReportPlan{}, err
+	}
+	plan := FinancialReportPlan{ConventionID: conv.ID, FiscalYear: report.FiscalYear, DueAt: report.DueAt, Received: report.ReceivedAt != nil}
+	for _, d := range f.RemindersBefore {
+		plan.RemindersBefore = append(plan.RemindersBefore, time.Duration(d))
+	}
+	for _, d := range f.RemindersAfter {
+		plan.RemindersAfter = append(plan.RemindersAfter, time.Duration(d))
+	}
+	return plan, nil
+}
+
+// FinancialReportRef names one step of a compte-rendu financier's follow-up.
+type FinancialReportRef struct {
+	ApplicationRef
+	ConventionID string
+	DueAt        time.Time
+	// Reminder is the reminder's number (1, 2…, those before the due date first); Overdue after the due date.
+	Reminder int
+	Overdue  bool
+	// At is when the workflow took the step (the .ics's stamp).
+	At time.Time
+}
+
+// FinancialReportEmail is the data of the compte-rendu financier's emails.
+type FinancialReportEmail struct {
+	ApplicationID    string
+	Reference        string
+	AssociationName  string
+	ProjectTitle     string
+	CampaignTitle    string
+	TerritoryLabel   string
+	GrantedCents     int64
+	FiscalYear       int
+	DueAt            time.Time
+	Reminder         int
+	Overdue          bool
+	ForCorrespondent bool
+	ReplyTo          string
+	SenderLabel      string
+}
+
+// RemindFinancialReport reminds the association to send its compte-rendu
+// financier, with the due date as an .ics; nothing is sent once it is received.
+func (a *Activities) RemindFinancialReport(ctx context.Context, ref FinancialReportRef) error {
+	report, err := a.FinancialReports.ByConvention(ctx, ref.ConventionID)
+	if err != nil {
+		return storeError(err)
+	}
+	if report.ReceivedAt != nil {
+		return nil
+	}
+	return a.financialReportEmail(ctx, ref, mail.TemplateFinancialReportReminder, fmt.Sprintf("financial-report-reminder-%d/porteur", ref.Reminder), false)
+}
+
+// RecordFinancialReportMissing records the report missing once the last
+// reminder has passed without it (the history the renewal reads), and tells the
+// association and the correspondent; it answers whether it was missing.
+func (a *Activities) RecordFinancialReportMissing(ctx context.Context, ref FinancialReportRef) (bool, error) {
+	missing, err := a.FinancialReports.RecordMissing(ctx, ref.ConventionID, ref.At)
+	if err != nil || !missing {
+		return false, storeError(err)
+	}
+	if err := a.financialReportEmail(ctx, ref, mail.TemplateFinancialReportMissing, "financial-report-missing/porteur", false); err != nil {
+		return true, err
+	}
+	return true, a.financialReportEmail(ctx, ref, mail.TemplateFinancialReportMissing, "financial-report-missing/correspondent", true)
+}
+
+func (a *Activities) financialReportEmail(ctx context.Context, ref FinancialReportRef, template, purposeKey string, toCorrespondent bool) error {
+	app, c, err := a.dossier(ctx, ref.ApplicationID)
+	if err != nil {
+		return err
+	}
+	conv, err := a.Conventions.ByApplication(ctx, app.ID)
+	if err != nil {
+		return storeError(err)
+	}
+	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
+	data := FinancialReportEmail{
+		ApplicationID: app.ID, Reference: conv.Reference, AssociationName: app.AssociationName, ProjectTitle: app.Title,
+		CampaignTitle: c.Title, TerritoryLabel: label, GrantedCents: conv.GrantedCents, FiscalYear: c.Year,
+		DueAt: ref.DueAt, Reminder: ref.Reminder, Overdue: ref.Overdue, ForCorrespondent: toCorrespondent,
+	}
+	env := mail.Envelope{Key: ref.WorkflowID + "/" + purposeKey, Purpose: template, CampaignID: c.ID, To: c.ContactEmail}
+	if !toCorrespondent {
+		data.ReplyTo, data.SenderLabel = c.ContactEmail, "au correspondant intégration, "+label
+		env.To, env.ReplyTo = app.AssociationEmail, c.ContactEmail
+	}
+	if env.Content, err = mail.Render(template, data); err != nil {
+		return err
+	}
+	if template == mail.TemplateFinancialReportReminder && !ref.Overdue {
+		due := mail.Deadline{
+			UID:         ref.WorkflowID + "/financial-report@aap", // the same event as the signature's confirmation
+			Summary:     "Compte-rendu financier (Cerfa n° 15059*02) : " + app.Title,
+			Description: "Date limite d'envoi du compte-rendu financier de la convention " + conv.Reference + ".",
+			Day:         policy.DateOf(ref.DueAt),
+		}
+		env.Attachment = &mail.Attachment{Name: "compte-rendu-financier.ics", ContentType: "text/calendar", Data: due.ICS(ref.At)}
+	}
+	if toCorrespondent {
+		return deliveryError(a.Outbox.Deliver(ctx, env))
+	}
+	return a.deliverToPorteur(ctx, env, app, c, "rappel du compte-rendu financier")
+}

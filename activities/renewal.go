@@ -1,0 +1,123 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/selection"
+	"github.com/dian-p104/aap/territory"
+)
+
+// RenewalCheck is what CheckRenewal found: the rules that block the dossier, if any.
+type RenewalCheck struct {
+	Rules []string
+}
+
+// RenewalBlockLine is one block as the email shows it.
+type RenewalBlockLine struct {
+	Reason string
+	Lift   string
+}
+
+// RenewalBlockedEmail tells a porteur de projet why its dossier cannot be retained, and what lifts it.
+type RenewalBlockedEmail struct {
+	ApplicationID   string
+	AssociationName string
+	ProjectTitle    string
+	CampaignTitle   string
+	TerritoryLabel  string
+	Blocks          []RenewalBlockLine
+	ReplyTo         string
+	SenderLabel     string
+}
+
+// CheckRenewal looks at the association's history when it applies again (§8.4):
+// the PNE questionnaires it missed (the selection's rule of the campaign's
+// policy) and its comptes-rendus financiers overdue and not received. Each
+// failing condition is recorded as a renewal block of the dossier (once) and
+// the porteur de projet is told, once per block, why and what would lift it.
+// It runs when the dossier is filed and again when it goes under review (the
+// PNE of the year closes by then).
+func (a *Activities) CheckRenewal(ctx context.Context, ref ApplicationRef) (RenewalCheck, error) {
+	app, c, err := a.dossier(ctx, ref.ApplicationID)
+	if err != nil {
+		return RenewalCheck{}, err
+	}
+	var blocks []models.RenewalBlock
+	missed, err := a.PNEResults.MissedYears(ctx, []string{app.AssociationKey})
+	if err != nil {
+		return RenewalCheck{}, err
+	}
+	rules := selection.Rules{Year: c.Year, PNEMissesBlockingRenewal: c.Policy.Selection.PNEMissesBlockingRenewal}
+	if years, blocked := selection.PNEBlocked(rules, missed[app.AssociationKey]); blocked {
+		last := years[len(years)-1]
+		blocks = append(blocks, models.RenewalBlock{
+			Rule: models.BlockPNE, Source: fmt.Sprintf("pne:%d", last), SourceYear: last,
+			Reason: fmt.Sprintf("l'association n'a pas répondu au questionnaire du Plan national d'évaluation (PNE) %s : la règle de %d (%d questionnaire(s) manqué(s)) exclut son financement",
+				selection.YearList(years), c.Year, rules.PNEMissesBlockingRenewal),
+			Lift: "répondre au prochain questionnaire PNE dans les délais (le blocage vaut pour cet appel à projets)",
+		})
+	}
+	reports, err := a.FinancialReports.Missing(ctx, []string{app.AssociationKey})
+	if err != nil {
+		return RenewalCheck{}, err
+	}
+	for _, r := range reports[app.AssociationKey] {
+		ref := r.ConventionID
+		if conv, err := a.Conventions.Get(ctx, r.ConventionID); err == nil {
+			ref = conv.Reference
+		}
+		blocks = append(blocks, models.RenewalBlock{
+			Rule: models.BlockFinancialReport, Source: "convention:" + r.ConventionID, SourceYear: r.FiscalYear, SourceConventionID: r.ConventionID,
+			Reason: fmt.Sprintf("le compte-rendu financier (Cerfa n° 15059*02) de la convention « %s » (exercice %d), attendu au plus tard le %s, n'a pas été reçu",
+				ref, r.FiscalYear, policy.DateOf(r.DueAt).French()),
+			Lift: "envoyer ce compte-rendu financier ; sa réception lève le blocage",
+		})
+	}
+	var out RenewalCheck
+	for _, b := range blocks {
+		b.ApplicationID, b.AssociationKey = app.ID, app.AssociationKey
+		stored, err := a.FinancialReports.Block(ctx, &b)
+		if err != nil {
+			return RenewalCheck{}, err
+		}
+		if stored.LiftedAt != nil {
+			continue
+		}
+		out.Rules = append(out.Rules, stored.Rule)
+		if err := a.notifyRenewalBlocked(ctx, ref, app, c, stored); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
+}
+
+func (a *Activities) notifyRenewalBlocked(ctx context.Context, ref ApplicationRef, app *models.Application, c *models.Campaign, b *models.RenewalBlock) error {
+	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
+	data := RenewalBlockedEmail{
+		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
+		TerritoryLabel: label, Blocks: []RenewalBlockLine{{Reason: upperFirst(b.Reason), Lift: b.Lift}},
+		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
+	}
+	content, err := mail.Render(mail.TemplateRenewalBlocked, data)
+	if err != nil {
+		return err
+	}
+	env := mail.Envelope{Key: ref.WorkflowID + "/renewal-blocked/" + b.Rule + "/" + b.Source + "/porteur", Purpose: mail.TemplateRenewalBlocked,
+		CampaignID: c.ID, To: app.AssociationEmail, ReplyTo: c.ContactEmail, Content: content}
+	return a.deliverToPorteur(ctx, env, app, c, "blocage du renouvellement")
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	r := []rune(s)
+	if r[0] >= 'a' && r[0] <= 'z' {
+		r[0] -= 'a' - 'A'
+	}
+	return string(r)
+}
