@@ -43,6 +43,11 @@ type ApplicationState struct {
 	Convention   string `json:"convention,omitempty"`
 	// CancelReason is set when the call is cancelled.
 	CancelReason string `json:"cancel_reason,omitempty"`
+	// RenewalBlocked lists the rules that block the association's renewal (§8.4).
+	RenewalBlocked []string `json:"renewal_blocked,omitempty"`
+	// FinancialReport (awaited, received, missing) and its due date, once the convention is signed.
+	FinancialReport    string     `json:"financial_report,omitempty"`
+	FinancialReportDue *time.Time `json:"financial_report_due,omitempty"`
 }
 
 func (st *ApplicationState) cancelled() bool { return st.CancelReason != "" }
@@ -51,6 +56,8 @@ func (st *ApplicationState) cancelled() bool { return st.CancelReason != "" }
 type ApplicationResult struct {
 	State      string
 	Convention string // signed or lapsed, for a retained dossier
+	// FinancialReport is received or missing, for a signed convention.
+	FinancialReport string
 }
 
 // ApplicationWorkflow carries one dossier. Each dossier is a standalone
@@ -80,6 +87,7 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 	} else {
 		st.Acknowledged = true
 	}
+	checkRenewal(ctx, in, ref, st)
 
 	ctx = workflow.WithActivityOptions(ctx, recordOptions)
 	if d := in.CloseAt.Sub(workflow.Now(ctx)); d > 0 {
@@ -97,6 +105,7 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 	if err := setDossierState(ctx, st, models.ApplicationUnderReview); err != nil {
 		return ApplicationResult{}, err
 	}
+	checkRenewal(ctx, in, ref, st) // the year's PNE has closed by now (§8.4)
 	if workflow.GetVersion(ctx, changeAwaitDecision, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return ApplicationResult{State: st.State}, nil
 	}
@@ -140,8 +149,13 @@ func awaitDecision(ctx workflow.Context, in ApplicationInput, ref activities.App
 		if st.cancelled() {
 			return cancelDossier(ctx, in, ref, st)
 		}
+		if st.Convention == models.ConventionSigned && workflow.GetVersion(ctx, changeFinancialReport, workflow.DefaultVersion, 1) == 1 {
+			if err := awaitFinancialReport(ctx, in, ref, st); err != nil {
+				return ApplicationResult{}, err
+			}
+		}
 	}
-	return ApplicationResult{State: st.State, Convention: st.Convention}, nil
+	return ApplicationResult{State: st.State, Convention: st.Convention, FinancialReport: st.FinancialReport}, nil
 }
 
 // isEmailRefused tells a permanent refusal from the relay (worth telling the

@@ -140,6 +140,8 @@ func mockConvention(env *testsuite.TestWorkflowEnvironment) *conventionCalls {
 		func(context.Context, activities.SignatureRecord) error { calls.signed++; return nil }).Maybe()
 	env.OnActivity(acts.ConfirmConventionSigned, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.ConventionRef) error { calls.confirmed++; return nil }).Maybe()
+	// The compte-rendu financier arrived with the signature (financial_report_test.go follows it otherwise).
+	env.OnActivity(acts.PlanFinancialReport, mock.Anything, mock.Anything).Return(activities.FinancialReportPlan{Received: true}, nil).Maybe()
 	return calls
 }
 

@@ -26,6 +26,14 @@ func campaignInput(publishIn, closeIn time.Duration) CampaignInput {
 }
 
 func newEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
+	env := newBareEnv(t)
+	// No renewal is blocked unless a test says otherwise (newBareEnv).
+	env.OnActivity(acts.CheckRenewal, mock.Anything, mock.Anything).Return(activities.RenewalCheck{}, nil).Maybe()
+	return env
+}
+
+// newBareEnv is newEnv without any activity mocked.
+func newBareEnv(t *testing.T) *testsuite.TestWorkflowEnvironment {
 	var s testsuite.WorkflowTestSuite
 	env := s.NewTestWorkflowEnvironment()
 	env.SetStartTime(t0)

@@ -32,4 +32,12 @@ const (
 	// changeSignedConfirmation: a signed convention is confirmed to the association
 	// (with the compte-rendu financier's due date) and to the correspondent.
 	changeSignedConfirmation = "signed-confirmation"
+	// changeFinancialReport: a signed convention's workflow waits for its
+	// compte-rendu financier, reminds before and after its due date and records
+	// it missing past the last reminder (§8.4).
+	changeFinancialReport = "financial-report"
+	// changeRenewalCheck: a dossier's workflow records and announces what blocks
+	// its association's renewal (missed PNE, overdue compte-rendu financier), when
+	// it is filed and when it goes under review.
+	changeRenewalCheck = "renewal-check"
 )
