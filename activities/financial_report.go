@@ -44,13 +44,7 @@ func (a *Activities) PlanFinancialReport(ctx context.Context, ref ApplicationRef
 		return FinancialReportPlan{}, storeError(err)
 	}
 	f := c.Policy.FinancialReport
-	due := policy.DateOf(convention.FromRecords(app, c, conv).FinancialReportDue()).EndOfDay()
-	if f.DueAfterSignature > 0 && conv.SignedAt != nil {
-		due = conv.SignedAt.Add(time.Duration(f.DueAfterSignature))
-	}
-	report, err := a.FinancialReports.Expect(ctx, &models.FinancialReport{
-		ConventionID: conv.ID, ApplicationID: app.ID, AssociationKey: app.AssociationKey, FiscalYear: c.Year, DueAt: due.UTC(),
-	})
+	report, err := a.FinancialReports.Expect(ctx, convention.ExpectedReport(app, c, conv))
 	if err != nil {
 		return FinancialReportPlan{}, err
 	}

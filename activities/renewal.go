@@ -66,14 +66,10 @@ func (a *Activities) CheckRenewal(ctx context.Context, ref ApplicationRef) (Rene
 		return RenewalCheck{}, err
 	}
 	for _, r := range reports[app.AssociationKey] {
-		ref := r.ConventionID
-		if conv, err := a.Conventions.Get(ctx, r.ConventionID); err == nil {
-			ref = conv.Reference
-		}
 		blocks = append(blocks, models.RenewalBlock{
 			Rule: models.BlockFinancialReport, Source: "convention:" + r.ConventionID, SourceYear: r.FiscalYear, SourceConventionID: r.ConventionID,
 			Reason: fmt.Sprintf("le compte-rendu financier (Cerfa n° 15059*02) de la convention « %s » (exercice %d), attendu au plus tard le %s, n'a pas été reçu",
-				ref, r.FiscalYear, policy.DateOf(r.DueAt).French()),
+				r.ConventionReference, r.FiscalYear, policy.DateOf(r.DueAt).French()),
 			Lift: "envoyer ce compte-rendu financier ; sa réception lève le blocage",
 		})
 	}

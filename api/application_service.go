@@ -22,6 +22,8 @@ type ApplicationService struct {
 	Temporal     client.Client
 	Campaigns    *store.Campaigns
 	Applications *store.Applications
+	// Reports holds the renewal blocks a dossier shows (§8.4).
+	Reports      *store.FinancialReports
 	MailRetryFor time.Duration
 	Now          func() time.Time
 	Logger       *slog.Logger
@@ -114,12 +116,20 @@ type ApplicationView struct {
 	// ConventionID and ConventionState once the retained dossier's convention is drawn up.
 	ConventionID    string `json:"convention_id,omitempty"`
 	ConventionState string `json:"convention_state,omitempty"`
+	// Blocked: a renewal block is in force (§8.4): the selection refuses to retain the dossier.
+	// RenewalBlocks lists every block with its rule, source, reason and lifting.
+	Blocked       bool                  `json:"blocked"`
+	RenewalBlocks []models.RenewalBlock `json:"renewal_blocks"`
+	// FinancialReport (awaited, received, missing) of the signed convention, and its due date.
+	FinancialReport    string     `json:"financial_report,omitempty"`
+	FinancialReportDue *time.Time `json:"financial_report_due,omitempty"`
 }
 
 func applicationView(a *models.Application) ApplicationView {
 	return ApplicationView{
 		Application: a, RequestedEUR: formatEuros(a.RequestedCents), TotalBudgetEUR: formatEuros(a.TotalBudgetCents),
 		DoubleFundingFlag: len(a.DoubleFundingWith) > 0, State: a.State, StateSource: "database",
+		RenewalBlocks: []models.RenewalBlock{},
 	}
 }
 
@@ -135,6 +145,12 @@ func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationVie
 		return ApplicationView{}, err
 	}
 	view := applicationView(a)
+	if view.RenewalBlocks, err = s.Reports.Blocks(ctx, a.ID); err != nil {
+		return ApplicationView{}, err
+	}
+	for _, b := range view.RenewalBlocks {
+		view.Blocked = view.Blocked || b.LiftedAt == nil
+	}
 	st, err := queryState[workflows.ApplicationState](ctx, s.Temporal, a.WorkflowID, workflows.QueryApplicationState)
 	if err != nil {
 		s.Logger.Warn("application state query failed; showing the recorded state", "application", id, "error", err)
@@ -142,6 +158,7 @@ func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationVie
 	}
 	view.State, view.StateSource, view.Acknowledged = st.State, "workflow", &st.Acknowledged
 	view.ConventionID, view.ConventionState = st.ConventionID, st.Convention
+	view.FinancialReport, view.FinancialReportDue = st.FinancialReport, st.FinancialReportDue
 	return view, nil
 }
 

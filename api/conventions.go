@@ -24,6 +24,8 @@ type ConventionService struct {
 	Conventions  *store.Conventions
 	Applications *store.Applications
 	Campaigns    *store.Campaigns
+	// Reports holds the convention's compte-rendu financier, once expected or received.
+	Reports *store.FinancialReports
 }
 
 // ConventionView is a convention as the API shows it.
@@ -32,6 +34,8 @@ type ConventionView struct {
 	GrantedEUR         string `json:"granted_eur"`
 	FinancialReportDue string `json:"financial_report_due"`
 	DocumentURL        string `json:"document_url"`
+	// FinancialReport is the compte-rendu financier, once the workflow awaits it or it is received.
+	FinancialReport *FinancialReportView `json:"financial_report,omitempty"`
 }
 
 func (s *ConventionService) records(ctx context.Context, id string) (*models.Convention, *models.Application, *models.Campaign, error) {
@@ -58,11 +62,21 @@ func (s *ConventionService) Get(ctx context.Context, id string) (ConventionView,
 	if err != nil {
 		return ConventionView{}, err
 	}
-	return ConventionView{
+	view := ConventionView{
 		Convention: conv, GrantedEUR: formatEuros(conv.GrantedCents),
 		FinancialReportDue: convention.FromRecords(app, c, conv).FinancialReportDue().Format("2006-01-02"),
 		DocumentURL:        "/api/v1/conventions/" + conv.ID + "/document",
-	}, nil
+	}
+	report, err := s.Reports.ByConvention(ctx, conv.ID)
+	switch {
+	case err == nil:
+		rv := financialReportView(report)
+		view.FinancialReport = &rv
+		view.FinancialReportDue = rv.DueDate
+	case !errors.Is(err, store.ErrNotFound):
+		return ConventionView{}, err
+	}
+	return view, nil
 }
 
 // Document returns the convention's PDF, the same as the one sent for signature.

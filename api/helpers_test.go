@@ -94,17 +94,21 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 	applications := store.NewApplications(db)
 	links, err := auth.NewLinkSigner([]byte("a test secret of at least 32 bytes"))
 	require.NoError(t, err)
+	reports := store.NewFinancialReports(db)
+	conventions := &api.ConventionService{Temporal: tc, Conventions: store.NewConventions(db),
+		Applications: applications, Campaigns: campaigns, Reports: reports}
 	router := api.NewRouter(api.Deps{
 		Campaigns: campaignService,
 		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaigns,
-			Applications: applications, MailRetryFor: mailRetryFor, Now: now, Logger: logger},
+			Applications: applications, Reports: reports, MailRetryFor: mailRetryFor, Now: now, Logger: logger},
 		Selection: &api.SelectionService{Temporal: tc, Campaigns: campaignService, Applications: applications,
-			PNE: store.NewPNEResults(db)},
+			PNE: store.NewPNEResults(db), Reports: reports},
+		Conventions: conventions,
+		FinancialReports: &api.FinancialReportService{Temporal: tc, Conventions: conventions, Reports: reports,
+			Now: now, Logger: logger},
 		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: pols, Now: now, Logger: logger},
 		Controls: &api.ControlService{Temporal: tc, Controls: store.NewControls(db), Conventions: store.NewConventions(db),
 			Applications: applications, Campaigns: campaigns, Policies: pols, DevMode: cfg.devMode, MailRetryFor: mailRetryFor, Now: now},
-		Conventions: &api.ConventionService{Temporal: tc, Conventions: store.NewConventions(db),
-			Applications: applications, Campaigns: campaigns},
 		DB: db, Temporal: tc, Catcher: cfg.catcher, Logger: logger,
 		RateLimit: cfg.rateLimit, Now: now, Links: links, Policies: pols,
 	})

@@ -28,8 +28,10 @@ type Deps struct {
 	Conventions  *ConventionService
 	PNE          *PNEService
 	Controls     *ControlService
-	DB           *gorm.DB
-	Temporal     client.Client
+	// FinancialReports records the comptes-rendus financiers (§8.4).
+	FinancialReports *FinancialReportService
+	DB               *gorm.DB
+	Temporal         client.Client
 	// Catcher is the dev mail catcher whose pages are served under /dev/mail; nil in production.
 	Catcher *mailcatcher.Catcher
 	Logger  *slog.Logger
@@ -88,6 +90,7 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.GET("/conventions/:id", conventions.get)
 	v1.GET("/conventions/:id/document", conventions.document)
 	v1.POST("/conventions/:id/signature", conventions.sign)
+	v1.POST("/conventions/:id/financial-report", financialReportHandlers{svc: d.FinancialReports}.record)
 	v1.GET("/emails", emailHandlers{emails: store.NewEmails(d.DB)}.list)
 	pne := pneHandlers{svc: d.PNE}
 	v1.GET("/pne/:year", pne.summary)

@@ -15,6 +15,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
 	"github.com/dian-p104/aap/selection"
 	"github.com/dian-p104/aap/store"
 	"github.com/dian-p104/aap/workflows"
@@ -49,6 +50,8 @@ type SelectionService struct {
 	Campaigns    *CampaignService
 	Applications *store.Applications
 	PNE          *store.PNEResults
+	// Reports tells which associations owe an overdue compte-rendu financier (§8.4).
+	Reports *store.FinancialReports
 }
 
 // SelectionResult answers a selection, recorded or only checked (dry run).
@@ -114,12 +117,21 @@ func (s *SelectionService) dossiers(ctx context.Context, campaignID string) ([]s
 	if err != nil {
 		return nil, err
 	}
+	reports, err := s.Reports.Missing(ctx, keys)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]selection.Dossier, len(apps))
 	for i, a := range apps {
 		out[i] = selection.Dossier{
 			ApplicationID: a.ID, AssociationName: a.AssociationName, Theme: a.Theme, RequestedCents: a.RequestedCents,
 			BeneficiariesBPI: a.BeneficiariesBPI, BeneficiariesNonBPI: a.BeneficiariesNonBPI, AGIRRedundant: a.AGIRRedundant,
 			DoubleFundingWith: a.DoubleFundingWith, PNEMissedYears: missed[a.AssociationKey],
+		}
+		for _, r := range reports[a.AssociationKey] {
+			out[i].MissingFinancialReports = append(out[i].MissingFinancialReports, fmt.Sprintf(
+				"le compte-rendu financier de la convention « %s » (exercice %d), attendu au plus tard le %s",
+				r.ConventionReference, r.FiscalYear, policy.DateOf(r.DueAt).French()))
 		}
 	}
 	return out, nil

@@ -2,6 +2,7 @@ package convention
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/territory"
@@ -32,5 +33,21 @@ func FromRecords(app *models.Application, c *models.Campaign, conv *models.Conve
 		ThemeLabel: models.ThemeLabel(app.Theme), GrantedCents: conv.GrantedCents, Indicators: c.Indicators,
 		PNECloseDate: conv.PNECloseDate, FiscalYearEnd: conv.FiscalYearEnd, FinancialReportMonths: conv.FinancialReportMonths,
 		LanguageTraining: app.Theme == "langue", IssuedAt: conv.CreatedAt,
+	}
+}
+
+// ExpectedReport is the compte-rendu financier (Cerfa n° 15059*02) a signed
+// convention owes (§8.4): for the subsidy's year (a CPO's first tranche), due
+// at the end of the Paris day FinancialReportDue gives; the demo policy places
+// it due_after_signature after the signature instead.
+func ExpectedReport(app *models.Application, c *models.Campaign, conv *models.Convention) *models.FinancialReport {
+	due := FromRecords(app, c, conv).FinancialReportDue()
+	dueAt := time.Date(due.Year(), due.Month(), due.Day()+1, 0, 0, 0, 0, paris).Add(-time.Nanosecond)
+	if after := c.Policy.FinancialReport.DueAfterSignature; after > 0 && conv.SignedAt != nil {
+		dueAt = conv.SignedAt.Add(time.Duration(after))
+	}
+	return &models.FinancialReport{
+		ConventionID: conv.ID, ConventionReference: conv.Reference, ApplicationID: app.ID,
+		AssociationKey: app.AssociationKey, FiscalYear: c.Year, DueAt: dueAt.UTC(),
 	}
 }

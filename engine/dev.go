@@ -109,14 +109,17 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 
 	campaigns := &api.CampaignService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Policies: policies,
 		DevMode: true, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
+	conventions := &api.ConventionService{Temporal: d.Temporal, Conventions: acts.Conventions,
+		Applications: acts.Applications, Campaigns: acts.Campaigns, Reports: acts.FinancialReports}
 	router := api.NewRouter(api.Deps{
-		Campaigns: campaigns,
-		Conventions: &api.ConventionService{Temporal: d.Temporal, Conventions: acts.Conventions,
-			Applications: acts.Applications, Campaigns: acts.Campaigns},
+		Campaigns:   campaigns,
+		Conventions: conventions,
+		FinancialReports: &api.FinancialReportService{Temporal: d.Temporal, Conventions: conventions, Reports: acts.FinancialReports,
+			Now: time.Now, Logger: log},
 		Selection: &api.SelectionService{Temporal: d.Temporal, Campaigns: campaigns, Applications: acts.Applications,
-			PNE: store.NewPNEResults(d.DB)},
+			PNE: store.NewPNEResults(d.DB), Reports: acts.FinancialReports},
 		Applications: &api.ApplicationService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Applications: acts.Applications,
-			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+			Reports: acts.FinancialReports, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		PNE: &api.PNEService{Structures: acts.PNE, Policies: policies, Now: time.Now, Logger: log},
 		Controls: &api.ControlService{Temporal: d.Temporal, Controls: acts.Controls, Conventions: acts.Conventions,
 			Applications: acts.Applications, Campaigns: acts.Campaigns, Policies: policies, DevMode: true,

@@ -46,13 +46,18 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	campaignStore, applications := store.NewCampaigns(db), store.NewApplications(db)
 	campaigns := &api.CampaignService{Temporal: tc, Campaigns: campaignStore, Policies: policies,
 		MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
+	reports := store.NewFinancialReports(db)
+	conventions := &api.ConventionService{Temporal: tc, Conventions: store.NewConventions(db),
+		Applications: applications, Campaigns: campaignStore, Reports: reports}
 	router := api.NewRouter(api.Deps{
-		Campaigns: campaigns,
-		Conventions: &api.ConventionService{Temporal: tc, Conventions: store.NewConventions(db),
-			Applications: applications, Campaigns: campaignStore},
-		Selection: &api.SelectionService{Temporal: tc, Campaigns: campaigns, Applications: applications, PNE: store.NewPNEResults(db)},
+		Campaigns:   campaigns,
+		Conventions: conventions,
+		FinancialReports: &api.FinancialReportService{Temporal: tc, Conventions: conventions, Reports: reports,
+			Now: time.Now, Logger: log},
+		Selection: &api.SelectionService{Temporal: tc, Campaigns: campaigns, Applications: applications,
+			PNE: store.NewPNEResults(db), Reports: reports},
 		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaignStore, Applications: applications,
-			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+			Reports: reports, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: policies, Now: time.Now, Logger: log},
 		Controls: &api.ControlService{Temporal: tc, Controls: store.NewControls(db), Conventions: store.NewConventions(db),
 			Applications: applications, Campaigns: campaignStore, Policies: policies, MailRetryFor: cfg.MailRetryFor, Now: time.Now},

@@ -8,10 +8,12 @@ import "time"
 // it (or when it arrives first); ReceivedAt is set once it is received, Overdue
 // once the last reminder has passed without it: the history the renewal reads.
 type FinancialReport struct {
-	ID             uint64 `gorm:"primaryKey" json:"-"`
-	ConventionID   string `gorm:"size:36;uniqueIndex" json:"convention_id"`
-	ApplicationID  string `gorm:"size:36;index" json:"application_id"`
-	AssociationKey string `gorm:"size:32;index" json:"-"`
+	ID           uint64 `gorm:"primaryKey" json:"-"`
+	ConventionID string `gorm:"size:36;uniqueIndex" json:"convention_id"`
+	// ConventionReference is the convention's number ("CONV-2027-69-…"), for the messages.
+	ConventionReference string `gorm:"size:40" json:"convention_reference"`
+	ApplicationID       string `gorm:"size:36;index" json:"application_id"`
+	AssociationKey      string `gorm:"size:32;index" json:"-"`
 	// FiscalYear is the subsidy's year the report accounts for.
 	FiscalYear int `json:"fiscal_year"`
 	// DueAt is the end of the last day to send it (Europe/Paris).

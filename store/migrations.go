@@ -303,20 +303,21 @@ var migrations = []*gormigrate.Migration{
 		ID: "2026112908_financial_reports",
 		Migrate: func(tx *gorm.DB) error {
 			type financialReport struct {
-				ID                uint64 `gorm:"primaryKey"`
-				ConventionID      string `gorm:"size:36;uniqueIndex"`
-				ApplicationID     string `gorm:"size:36;index"`
-				AssociationKey    string `gorm:"size:32;index"`
-				FiscalYear        int
-				DueAt             time.Time
-				ReceivedAt        *time.Time
-				SpentCents        int64
-				SubsidyUsedCents  int64
-				DocumentReference string `gorm:"size:200"`
-				Overdue           bool   `gorm:"index"`
-				OverdueAt         *time.Time
-				CreatedAt         time.Time
-				UpdatedAt         time.Time
+				ID                  uint64 `gorm:"primaryKey"`
+				ConventionID        string `gorm:"size:36;uniqueIndex"`
+				ConventionReference string `gorm:"size:40"`
+				ApplicationID       string `gorm:"size:36;index"`
+				AssociationKey      string `gorm:"size:32;index"`
+				FiscalYear          int
+				DueAt               time.Time
+				ReceivedAt          *time.Time
+				SpentCents          int64
+				SubsidyUsedCents    int64
+				DocumentReference   string `gorm:"size:200"`
+				Overdue             bool   `gorm:"index"`
+				OverdueAt           *time.Time
+				CreatedAt           time.Time
+				UpdatedAt           time.Time
 			}
 			type renewalBlock struct {
 				ID                 uint64 `gorm:"primaryKey"`
