@@ -1,0 +1,139 @@
+package api_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/serviceerror"
+
+	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/workflows"
+)
+
+// seedConvention stores a 2027 dossier of "siret:73282932000074" and its convention in the given state.
+func (e *testEnv) seedConvention(t *testing.T, state string) (*models.Application, *models.Convention) {
+	t.Helper()
+	c := e.seedCampaign(t, seed{year: 2027, territory: "69", phase: models.PhaseSelected})
+	app := &models.Application{ID: uuid.NewString(), CampaignID: c.ID, Year: 2027, AssociationKey: "siret:73282932000074",
+		SIRET: "73282932000074", AssociationName: "Accueil Rhône", AssociationEmail: "contact@accueil.example",
+		Title: "Ateliers " + uuid.NewString()[:8], TitleKey: uuid.NewString(), Theme: "langue", Decision: "retenu", GrantedCents: 1_000_000}
+	app.WorkflowID = workflows.ApplicationWorkflowID(c.WorkflowID, app.ID)
+	require.NoError(t, e.db.Create(app).Error)
+	conv := &models.Convention{ID: uuid.NewString(), ApplicationID: app.ID, CampaignID: c.ID, Reference: "CONV-2027-69-" + app.ID[:8],
+		Kind: "annuelle", GrantedCents: 1_000_000, PNECloseDate: time.Date(2028, 5, 31, 21, 0, 0, 0, time.UTC),
+		FiscalYearEnd: policy.MonthDay{Month: time.December, Day: 31}.In(2027).EndOfDay(), FinancialReportMonths: 6, State: state}
+	require.NoError(t, e.db.Create(conv).Error)
+	return app, conv
+}
+
+func reportBody(spent, used, ref string) []byte {
+	b, _ := json.Marshal(map[string]any{"spent_eur": json.Number(spent), "subsidy_used_eur": json.Number(used), "document_reference": ref})
+	return b
+}
+
+func TestFinancialReportRecordedOnceSignalsTheDossierAndLiftsTheBlock(t *testing.T) {
+	e := newEnv(t)
+	app, conv := e.seedConvention(t, models.ConventionSigned)
+	// A later dossier of the same association, blocked by this convention's missing report.
+	later, _ := e.seedConvention(t, models.ConventionAwaitingSignature)
+	require.NoError(t, e.db.Create(&models.RenewalBlock{ApplicationID: later.ID, AssociationKey: later.AssociationKey,
+		Rule: models.BlockFinancialReport, Source: "convention:" + conv.ID, SourceYear: 2027, SourceConventionID: conv.ID,
+		Reason: "le compte-rendu financier n'a pas été reçu", Lift: "l'envoyer"}).Error)
+	e.temporal.On("QueryWorkflow", mock.Anything, later.WorkflowID, "", workflows.QueryApplicationState).
+		Return(nil, serviceerror.NewNotFound("gone"))
+	rec := e.get(t, "/api/v1/applications/"+later.ID)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	got := decodeObject(t, rec)
+	assert.Equal(t, true, got["blocked"], "nothing blocked silently")
+	require.Len(t, got["renewal_blocks"], 1)
+
+	e.temporal.On("SignalWorkflow", mock.Anything, app.WorkflowID, "", activities.SignalFinancialReport, nil).Return(nil).Once()
+	path := "/api/v1/conventions/" + conv.ID + "/financial-report"
+	rec = e.do(t, http.MethodPost, path, reportBody("12000.50", "10000", "CRF-2027-0042"))
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	assert.Empty(t, rec.Header().Get("Idempotent-Replayed"))
+	report := decodeObject(t, rec)
+	assert.Equal(t, "12000.50", report["spent_eur"])
+	assert.Equal(t, float64(1_200_050), report["spent_cents"])
+	assert.Equal(t, "2028-06-30", report["due_date"], "six months after the 2027 fiscal year, Paris date")
+	assert.NotNil(t, report["received_at"])
+
+	rec = e.get(t, "/api/v1/applications/"+later.ID)
+	got = decodeObject(t, rec)
+	assert.Equal(t, false, got["blocked"], "sending the report lifts its block")
+	assert.NotNil(t, got["renewal_blocks"].([]any)[0].(map[string]any)["lifted_at"])
+
+	// The same report again answers the recorded one; its workflow may have ended meanwhile.
+	e.temporal.On("SignalWorkflow", mock.Anything, app.WorkflowID, "", activities.SignalFinancialReport, nil).
+		Return(serviceerror.NewNotFound("workflow completed")).Once()
+	rec = e.do(t, http.MethodPost, path, reportBody("12000.50", "10000", "CRF-2027-0042"))
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	assert.Equal(t, "true", rec.Header().Get("Idempotent-Replayed"))
+	assert.Equal(t, report["received_at"], decodeObject(t, rec)["received_at"])
+
+	// Other figures after the first: refused, the first one stands.
+	rec = e.do(t, http.MethodPost, path, reportBody("9000", "9000", "CRF-2027-0042"))
+	requireProblem(t, rec, http.StatusConflict, "financial_report_already_received")
+	var spent int64
+	require.NoError(t, e.db.Model(&models.FinancialReport{}).Where("convention_id = ?", conv.ID).Pluck("spent_cents", &spent).Error)
+	assert.Equal(t, int64(1_200_050), spent)
+
+	rec = e.get(t, "/api/v1/conventions/"+conv.ID)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	assert.Equal(t, "CRF-2027-0042", decodeObject(t, rec)["financial_report"].(map[string]any)["document_reference"])
+}
+
+func TestFinancialReportRefusals(t *testing.T) {
+	e := newEnv(t)
+	_, conv := e.seedConvention(t, models.ConventionSigned)
+	path := "/api/v1/conventions/" + conv.ID + "/financial-report"
+	cases := []struct {
+		name string
+		body []byte
+		want []fieldRule
+	}{
+		{"nothing", []byte(`{}`), []fieldRule{{"spent_eur", "required"}, {"subsidy_used_eur", "required"}, {"document_reference", "required"}}},
+		{"zero spent", reportBody("0", "0", "CRF-1"), []fieldRule{{"spent_eur", "positive"}}},
+		{"three decimals", reportBody("100.123", "100", "CRF-1"), []fieldRule{{"spent_eur", "money"}}},
+		{"subsidy used above spent", reportBody("5000", "5000.01", "CRF-1"), []fieldRule{{"subsidy_used_eur", "max"}}},
+		{"subsidy used above granted", reportBody("20000", "10000.01", "CRF-1"), []fieldRule{{"subsidy_used_eur", "max"}}},
+		{"reference too short", reportBody("5000", "5000", " x "), []fieldRule{{"document_reference", "min_length"}}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			requireFields(t, e.do(t, http.MethodPost, path, tc.body), tc.want...)
+		})
+	}
+	var n int64
+	require.NoError(t, e.db.Model(&models.FinancialReport{}).Count(&n).Error)
+	assert.Zero(t, n, "a refused report changes nothing")
+
+	// Exactly at the limits: accepted.
+	e.temporal.On("SignalWorkflow", mock.Anything, mock.Anything, "", activities.SignalFinancialReport, nil).Return(nil).Once()
+	rec := e.do(t, http.MethodPost, path, reportBody("10000", "10000", "CRF-1"))
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+
+	requireProblem(t, e.do(t, http.MethodPost, path, []byte(`{"spent_eur": 1, "extra": true}`)), http.StatusUnprocessableEntity, "validation_failed") // unknown field
+}
+
+func TestFinancialReportNeedsASignedConvention(t *testing.T) {
+	e := newEnv(t)
+	for _, state := range []string{models.ConventionAwaitingSignature, models.ConventionLapsed, models.ConventionCancelled} {
+		_, conv := e.seedConvention(t, state)
+		rec := e.do(t, http.MethodPost, "/api/v1/conventions/"+conv.ID+"/financial-report", reportBody("100", "100", "CRF-1"))
+		requireProblem(t, rec, http.StatusConflict, "convention_not_signed")
+	}
+	rec := e.do(t, http.MethodPost, "/api/v1/conventions/"+uuid.NewString()+"/financial-report", reportBody("100", "100", "CRF-1"))
+	requireProblem(t, rec, http.StatusNotFound, "not_found")
+	var n int64
+	require.NoError(t, e.db.Model(&models.FinancialReport{}).Count(&n).Error)
+	assert.Zero(t, n)
+}
