@@ -137,3 +137,36 @@ func TestFinancialReportNeedsASignedConvention(t *testing.T) {
 	require.NoError(t, e.db.Model(&models.FinancialReport{}).Count(&n).Error)
 	assert.Zero(t, n)
 }
+
+// A compte-rendu financier overdue and not received blocks the association's
+// next dossier at the selection; once sent, the same selection passes.
+func TestSelectionRefusesAnAssociationOwingAFinancialReportUntilItIsSent(t *testing.T) {
+	e := newEnv(t)
+	_, conv := e.seedConvention(t, models.ConventionSigned)
+	require.NoError(t, e.db.Create(&models.FinancialReport{ConventionID: conv.ID, ConventionReference: conv.Reference,
+		ApplicationID: conv.ApplicationID, AssociationKey: "siret:73282932000074", FiscalYear: 2027,
+		DueAt: time.Date(2028, 6, 30, 21, 59, 59, 0, time.UTC), Overdue: true}).Error)
+	next := e.seedCampaign(t, seed{year: 2028, territory: "69", phase: models.PhaseClosed})
+	app := &models.Application{ID: uuid.NewString(), CampaignID: next.ID, Year: 2028, AssociationKey: "siret:73282932000074",
+		AssociationName: "Accueil Rhône", Title: "Ateliers 2028", TitleKey: "ateliers 2028", Theme: "langue",
+		RequestedCents: 500_000, BeneficiariesNonBPI: 10}
+	app.WorkflowID = workflows.ApplicationWorkflowID(next.WorkflowID, app.ID)
+	require.NoError(t, e.db.Create(app).Error)
+	selection, _ := json.Marshal(map[string]any{"decisions": []map[string]any{
+		{"application_id": app.ID, "decision": "retenu", "granted_eur": 5000, "score": 80}}})
+	dryRun := "/api/v1/campaigns/" + next.ID + "/selection?dry_run=true"
+
+	p := requireProblem(t, e.do(t, http.MethodPost, dryRun, selection), http.StatusUnprocessableEntity, "selection_refused")
+	require.Len(t, p.Fields, 1)
+	assert.Equal(t, "financial_report_missing", p.Fields[0].Rule)
+	assert.Contains(t, p.Fields[0].Message, conv.Reference)
+	assert.Contains(t, p.Fields[0].Message, "30 juin 2028")
+
+	e.temporal.On("SignalWorkflow", mock.Anything, mock.Anything, "", activities.SignalFinancialReport, nil).Return(nil).Once()
+	rec := e.do(t, http.MethodPost, "/api/v1/conventions/"+conv.ID+"/financial-report", reportBody("10000", "10000", "CRF-2027-7"))
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	assert.Equal(t, true, decodeObject(t, rec)["overdue"], "received late: the history keeps it")
+
+	rec = e.do(t, http.MethodPost, dryRun, selection)
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+}
