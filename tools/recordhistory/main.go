@@ -8,7 +8,7 @@
 //
 // writes campaign-v2.json and application-v2.json: a call with one dossier,
 // published, closed, its selection recorded (the dossier retained), and the
-// dossier's convention signed.
+// dossier's convention signed and, from v9, its compte-rendu financier received.
 //
 //	go run ./tools/recordhistory -workflow control -version v1
 //
@@ -101,6 +101,11 @@ func record(outDir, version, which string) error {
 	}
 	if which == "control" {
 		return recordControl(ctx, hc, d, conventionID, filepath.Join(outDir, "control-"+version+".json"))
+	}
+	// From v9 the signed convention's workflow waits for the compte-rendu
+	// financier (its reminders are months away): send it, the workflow ends.
+	if err := sendFinancialReport(ctx, hc, d.HTTPURL, application.ID, conventionID); err != nil {
+		return err
 	}
 	// The dossier's workflow ends with its signed convention; the campaign's stays
 	// open to a cancellation until the conventions could lapse: its history is
@@ -199,6 +204,27 @@ func signConvention(ctx context.Context, hc *http.Client, baseURL, applicationID
 		time.Sleep(200 * time.Millisecond)
 	}
 	return "", ctx.Err()
+}
+
+// sendFinancialReport waits until the dossier's workflow awaits the report, then sends it.
+func sendFinancialReport(ctx context.Context, hc *http.Client, baseURL, applicationID, conventionID string) error {
+	for ctx.Err() == nil {
+		resp, err := hc.Get(baseURL + "/api/v1/applications/" + applicationID)
+		if err != nil {
+			return err
+		}
+		var app struct {
+			FinancialReport string `json:"financial_report"`
+		}
+		err = json.NewDecoder(resp.Body).Decode(&app)
+		resp.Body.Close()
+		if err == nil && app.FinancialReport == "awaited" {
+			return postStatus(hc, baseURL+"/api/v1/conventions/"+conventionID+"/financial-report",
+				map[string]any{"spent_eur": 10000, "subsidy_used_eur": 10000, "document_reference": "CRF-enregistrement"}, http.StatusCreated)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	return ctx.Err()
 }
 
 func postOK(hc *http.Client, url string, body map[string]any) error {
