@@ -238,4 +238,20 @@ func TestARetainedDossierGetsItsConventionToSign(t *testing.T) {
 		}
 	}
 	require.True(t, confirmed, "the association's confirmation arrived")
+
+	// The dossier's workflow now awaits the compte-rendu financier; sending it ends the wait.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID, nil)
+		assert.Equal(c, "awaited", a["financial_report"])
+	}, 30*time.Second, 250*time.Millisecond)
+	report := d.HTTPURL + "/api/v1/conventions/" + conventionID + "/financial-report"
+	status, problem = do(t, http.MethodPost, report, map[string]any{"spent_eur": 15000, "subsidy_used_eur": 12500.5, "document_reference": ""})
+	require.Equal(t, http.StatusUnprocessableEntity, status, "%v", problem)
+	status, got := do(t, http.MethodPost, report, map[string]any{"spent_eur": 15000, "subsidy_used_eur": 12500.5, "document_reference": "CRF-2028-001"})
+	require.Equal(t, http.StatusCreated, status, "%v", got)
+	require.Equal(t, "12500.50", got["subsidy_used_eur"])
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID, nil)
+		assert.Equal(c, "received", a["financial_report"])
+	}, 30*time.Second, 250*time.Millisecond)
 }
