@@ -72,6 +72,9 @@ var routeRules = map[string]rule{
 	"GET /api/v1/controls/:year/:region/synthesis.xlsx": {roles: anyRole, target: targetRegion},
 	"POST /api/v1/controls/:id/result":                  {roles: anyRole, manage: true, target: targetControl},
 	"POST /api/v1/controls/:id/follow-up":               {roles: anyRole, manage: true, target: targetControl},
+
+	// The correspondent records the compte-rendu financier the association sent (§8.4).
+	"POST /api/v1/conventions/:id/financial-report": {roles: anyRole, manage: true, target: targetConvention},
 }
 
 // rule is one line of routeRules.

@@ -19,7 +19,7 @@ import (
 )
 
 // seedConvention stores a 2027 dossier of "siret:73282932000074" and its convention in the given state.
-func (e *testEnv) seedConvention(t *testing.T, state string) (*models.Application, *models.Convention) {
+func (e *testEnv) seedReportConvention(t *testing.T, state string) (*models.Application, *models.Convention) {
 	t.Helper()
 	c := e.seedCampaign(t, seed{year: 2027, territory: "69", phase: models.PhaseSelected})
 	app := &models.Application{ID: uuid.NewString(), CampaignID: c.ID, Year: 2027, AssociationKey: "siret:73282932000074",
@@ -41,9 +41,9 @@ func reportBody(spent, used, ref string) []byte {
 
 func TestFinancialReportRecordedOnceSignalsTheDossierAndLiftsTheBlock(t *testing.T) {
 	e := newEnv(t)
-	app, conv := e.seedConvention(t, models.ConventionSigned)
+	app, conv := e.seedReportConvention(t, models.ConventionSigned)
 	// A later dossier of the same association, blocked by this convention's missing report.
-	later, _ := e.seedConvention(t, models.ConventionAwaitingSignature)
+	later, _ := e.seedReportConvention(t, models.ConventionAwaitingSignature)
 	require.NoError(t, e.db.Create(&models.RenewalBlock{ApplicationID: later.ID, AssociationKey: later.AssociationKey,
 		Rule: models.BlockFinancialReport, Source: "convention:" + conv.ID, SourceYear: 2027, SourceConventionID: conv.ID,
 		Reason: "le compte-rendu financier n'a pas été reçu", Lift: "l'envoyer"}).Error)
@@ -93,7 +93,7 @@ func TestFinancialReportRecordedOnceSignalsTheDossierAndLiftsTheBlock(t *testing
 
 func TestFinancialReportRefusals(t *testing.T) {
 	e := newEnv(t)
-	_, conv := e.seedConvention(t, models.ConventionSigned)
+	_, conv := e.seedReportConvention(t, models.ConventionSigned)
 	path := "/api/v1/conventions/" + conv.ID + "/financial-report"
 	cases := []struct {
 		name string
@@ -127,7 +127,7 @@ func TestFinancialReportRefusals(t *testing.T) {
 func TestFinancialReportNeedsASignedConvention(t *testing.T) {
 	e := newEnv(t)
 	for _, state := range []string{models.ConventionAwaitingSignature, models.ConventionLapsed, models.ConventionCancelled} {
-		_, conv := e.seedConvention(t, state)
+		_, conv := e.seedReportConvention(t, state)
 		rec := e.do(t, http.MethodPost, "/api/v1/conventions/"+conv.ID+"/financial-report", reportBody("100", "100", "CRF-1"))
 		requireProblem(t, rec, http.StatusConflict, "convention_not_signed")
 	}
@@ -142,7 +142,7 @@ func TestFinancialReportNeedsASignedConvention(t *testing.T) {
 // next dossier at the selection; once sent, the same selection passes.
 func TestSelectionRefusesAnAssociationOwingAFinancialReportUntilItIsSent(t *testing.T) {
 	e := newEnv(t)
-	_, conv := e.seedConvention(t, models.ConventionSigned)
+	_, conv := e.seedReportConvention(t, models.ConventionSigned)
 	require.NoError(t, e.db.Create(&models.FinancialReport{ConventionID: conv.ID, ConventionReference: conv.Reference,
 		ApplicationID: conv.ApplicationID, AssociationKey: "siret:73282932000074", FiscalYear: 2027,
 		DueAt: time.Date(2028, 6, 30, 21, 59, 59, 0, time.UTC), Overdue: true}).Error)

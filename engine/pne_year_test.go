@@ -21,6 +21,7 @@ import (
 
 	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/api"
+	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/config"
 	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/mailcatcher"
@@ -70,6 +71,12 @@ func TestPNEWholeYearThenNextSelection(t *testing.T) {
 		PNE: store.NewPNEStructures(db), PNEResults: store.NewPNEResults(db), FinancialReports: store.NewFinancialReports(db),
 		Outbox: outbox, DIANEmail: "dian@aap.localhost", Logger: log})
 	router := yearRouter(db, pols, env.Now, log)
+	secret, _, err := auth.Issue(context.Background(), store.NewTokens(db), auth.NewToken{Name: "DIAN (test)", Role: auth.RoleDIAN},
+		time.Date(2026, time.December, 1, 9, 0, 0, 0, time.UTC))
+	require.NoError(t, err)
+	call := func(router http.Handler, method, path, contentType, body string) *httptest.ResponseRecorder {
+		return callAs(router, secret, method, path, contentType, body)
+	}
 
 	token := func(key string) (uint64, string) {
 		var s models.PNEStructure
@@ -182,8 +189,10 @@ func yearRouter(db *gorm.DB, pols *policy.Set, now func() time.Time, log *slog.L
 	})
 }
 
-func call(router http.Handler, method, path, contentType, body string) *httptest.ResponseRecorder {
+// callAs sends one request with a bearer token.
+func callAs(router http.Handler, bearer, method, path, contentType, body string) *httptest.ResponseRecorder {
 	req := httptest.NewRequest(method, path, bytes.NewReader([]byte(body)))
+	req.Header.Set("Authorization", "Bearer "+bearer)
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
