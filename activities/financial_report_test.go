@@ -123,7 +123,7 @@ func TestFinancialReportMissingBlocksTheRenewalUntilReceived(t *testing.T) {
 			m, err := catcher.Get(s.ID)
 			require.NoError(t, err)
 			require.Contains(t, m.TextBody, "CONV-2027-69-ABCD1234")
-			require.Contains(t, m.TextBody, "Pour lever ce blocage : envoyer ce compte-rendu financier")
+			require.Contains(t, m.TextBody, "Pour lever ce blocage : envoyer ce compte-rendu financier ; sa réception lève le blocage.")
 		}
 	}
 	require.Equal(t, 1, blockedMails, "the block is told once")

@@ -15,6 +15,7 @@ import (
 
 	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/convention"
+	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policy"
 	"github.com/dian-p104/aap/store"
@@ -64,10 +65,10 @@ func (s *FinancialReportService) Record(ctx context.Context, conventionID string
 	spent := checkEuros(v, "spent_eur", req.SpentEUR)
 	used := checkEurosAllowZero(v, "subsidy_used_eur", req.SubsidyUsedEUR)
 	if !v.failed() && used > spent {
-		v.add("subsidy_used_eur", "max", "la part de la subvention employée (%s) ne peut dépasser les dépenses réalisées (%s)", formatEuros(used), formatEuros(spent))
+		v.add("subsidy_used_eur", "max", "la part de la subvention employée (%s) ne peut dépasser les dépenses réalisées (%s)", mail.Euros(used), mail.Euros(spent))
 	}
 	if !v.failed() && used > conv.GrantedCents {
-		v.add("subsidy_used_eur", "max", "la part de la subvention employée (%s) ne peut dépasser la subvention accordée (%s)", formatEuros(used), formatEuros(conv.GrantedCents))
+		v.add("subsidy_used_eur", "max", "la part de la subvention employée (%s) ne peut dépasser la subvention accordée (%s)", mail.Euros(used), mail.Euros(conv.GrantedCents))
 	}
 	ref := strings.TrimSpace(req.DocumentReference)
 	checkText(v, "document_reference", ref, 2, 200)

@@ -112,6 +112,8 @@ func TestFinancialReportRefusals(t *testing.T) {
 			requireFields(t, e.do(t, http.MethodPost, path, tc.body), tc.want...)
 		})
 	}
+	p := requireProblem(t, e.do(t, http.MethodPost, path, reportBody("20000", "10000.01", "CRF-1")), http.StatusUnprocessableEntity, "validation_failed")
+	assert.Equal(t, "la part de la subvention employée (10\u00a0000,01\u00a0€) ne peut dépasser la subvention accordée (10\u00a0000,00\u00a0€)", p.Fields[0].Message)
 	var n int64
 	require.NoError(t, e.db.Model(&models.FinancialReport{}).Count(&n).Error)
 	assert.Zero(t, n, "a refused report changes nothing")
