@@ -77,10 +77,24 @@ func (s *FinancialReports) Receive(ctx context.Context, expected *models.Financi
 			return res.Error
 		}
 		first = res.RowsAffected == 1
-		if err := tx.Model(&models.RenewalBlock{}).
+		if first {
+			if err := recordAudit(ctx, tx, AuditConvention, stored.ConventionID, "financial_report_received", nil, map[string]any{
+				"spent_cents": in.SpentCents, "subsidy_used_cents": in.SubsidyUsedCents, "document_reference": in.DocumentReference,
+			}); err != nil {
+				return err
+			}
+		}
+		lifted := tx.Model(&models.RenewalBlock{}).
 			Where("source_convention_id = ? AND rule = ? AND lifted_at IS NULL", stored.ConventionID, models.BlockFinancialReport).
-			Update("lifted_at", at).Error; err != nil {
-			return err
+			Update("lifted_at", at)
+		if lifted.Error != nil {
+			return lifted.Error
+		}
+		if lifted.RowsAffected > 0 {
+			if err := recordAudit(ctx, tx, AuditConvention, stored.ConventionID, "renewal_blocks_lifted", nil,
+				map[string]any{"renewal_blocks": lifted.RowsAffected}); err != nil {
+				return err
+			}
 		}
 		report = &models.FinancialReport{}
 		return tx.Where("id = ?", stored.ID).Take(report).Error
@@ -91,10 +105,16 @@ func (s *FinancialReports) Receive(ctx context.Context, expected *models.Financi
 // RecordMissing marks the convention's report overdue unless it was received;
 // it answers whether the report is missing.
 func (s *FinancialReports) RecordMissing(ctx context.Context, conventionID string, at time.Time) (bool, error) {
-	db := s.db.WithContext(ctx)
-	if err := db.Model(&models.FinancialReport{}).
-		Where("convention_id = ? AND received_at IS NULL AND overdue = ?", conventionID, false).
-		Updates(map[string]any{"overdue": true, "overdue_at": at.UTC()}).Error; err != nil {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.FinancialReport{}).
+			Where("convention_id = ? AND received_at IS NULL AND overdue = ?", conventionID, false).
+			Updates(map[string]any{"overdue": true, "overdue_at": at.UTC()})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return recordAudit(ctx, tx, AuditConvention, conventionID, "financial_report_missing", nil, map[string]any{"overdue_at": at.UTC()})
+	})
+	if err != nil {
 		return false, err
 	}
 	r, err := s.ByConvention(ctx, conventionID)
@@ -125,11 +145,18 @@ func (s *FinancialReports) Missing(ctx context.Context, associationKeys []string
 // recorded; it answers the stored block.
 func (s *FinancialReports) Block(ctx context.Context, b *models.RenewalBlock) (*models.RenewalBlock, error) {
 	db := s.db.WithContext(ctx)
-	if err := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "application_id"}, {Name: "rule"}, {Name: "source"}}, DoNothing: true}).Create(b).Error; err != nil {
+	err := db.Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "application_id"}, {Name: "rule"}, {Name: "source"}}, DoNothing: true}).Create(b)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return recordAudit(ctx, tx, AuditApplication, b.ApplicationID, "renewal_blocked", nil, map[string]any{"rule": b.Rule, "source": b.Source})
+	})
+	if err != nil {
 		return nil, fmt.Errorf("insert renewal block: %w", err)
 	}
 	var stored models.RenewalBlock
-	err := db.Where("application_id = ? AND rule = ? AND source = ?", b.ApplicationID, b.Rule, b.Source).Take(&stored).Error
+	err = db.Where("application_id = ? AND rule = ? AND source = ?", b.ApplicationID, b.Rule, b.Source).Take(&stored).Error
 	return &stored, notFound(err)
 }
 
