@@ -197,6 +197,12 @@ func (p *Policy) validateRules(bad reporter) {
 	if p.CTAI.NewContractMaxEUR <= 0 {
 		bad("ctai.new_contract_max_eur", "a positive amount in euros")
 	}
+	if p.CTAI.MinIntegrationDomains < 1 {
+		bad("ctai.min_integration_domains", "at least 1, got %d", p.CTAI.MinIntegrationDomains)
+	}
+	if p.CTAI.LargeTerritoryMinInhabitants < 1 || p.CTAI.LargeTerritoryMinCIR < 1 {
+		bad("ctai.large_territory_min_inhabitants", "positive thresholds for inhabitants and CIR (ctai.large_territory_min_cir)")
+	}
 	p.validateConvention(bad)
 	p.validateControl(bad)
 }

@@ -103,7 +103,8 @@ selection: {employment_language_min_percent: 70, non_bpi_beneficiaries_min_perce
   employment_language_themes: [emploi], pne_misses_blocking_renewal: 1}
 pne: {target_response_percent: 100, reminder_days_after_send: [7, 14]}
 financial_report: {months_after_fiscal_year_end: 6, reminders_before: [30d, 7d], reminders_after: [15d, 30d]}
-ctai: {new_contract_max_eur: 150000}
+ctai: {new_contract_max_eur: 150000, large_territory_min_inhabitants: 100000, large_territory_min_cir: 500,
+  min_integration_domains: 2, coordinator_min_local_share_percent: 20}
 convention: {reminders_after: [7d, 14d], warn_correspondent_after: 21d, lapse_after: 30d, fiscal_year_end: "12-31"}
 control: {synthesis_reminders_before: [30d, 7d]}
 `
@@ -131,6 +132,9 @@ func TestLoadValidatesEachFileNamingTheField(t *testing.T) {
 		{"financial report reminders before nearest first", "2030.yaml", replace(validYear, "6, reminders_before: [30d, 7d]", "6, reminders_before: [7d, 30d]"), "financial_report.reminders_before"},
 		{"financial report reminders after out of order", "2030.yaml", replace(validYear, "[15d, 30d]", "[30d, 15d]"), "financial_report.reminders_after"},
 		{"financial report due after signature outside the demo", "2030.yaml", replace(validYear, "reminders_after: [15d, 30d]", "reminders_after: [15d, 30d], due_after_signature: 3m"), "financial_report.due_after_signature: only demo.yaml"},
+		{"CTAI without domains", "2030.yaml", replace(validYear, "min_integration_domains: 2", "min_integration_domains: 0"), "ctai.min_integration_domains"},
+		{"CTAI coordinator share above 100", "2030.yaml", replace(validYear, "coordinator_min_local_share_percent: 20", "coordinator_min_local_share_percent: 120"), "ctai.coordinator_min_local_share_percent"},
+		{"CTAI large territory without threshold", "2030.yaml", replace(validYear, "large_territory_min_cir: 500", "large_territory_min_cir: 0"), "ctai.large_territory_min_inhabitants"},
 		{"bad duration", "2030.yaml", replace(validYear, "lapse_after: 30d", "lapse_after: 30 days"), "is not a duration"},
 	}
 	for _, tc := range cases {
