@@ -340,6 +340,43 @@ var migrations = []*gormigrate.Migration{
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("renewal_blocks", "financial_reports") },
 	},
+	{
+		// §3: the collectivités' CTAI requests, their bilan, the opinion and each rule's outcome.
+		ID: "2026112910_ctai_requests",
+		Migrate: func(tx *gorm.DB) error {
+			type ctaiRequest struct {
+				ID                     string `gorm:"primaryKey;size:36"`
+				WorkflowID             string `gorm:"size:160;uniqueIndex"`
+				Year                   int    `gorm:"uniqueIndex:idx_ctai_requests_identity;index"`
+				Kind                   string `gorm:"size:16;uniqueIndex:idx_ctai_requests_identity"`
+				CollectiviteCode       string `gorm:"size:9;uniqueIndex:idx_ctai_requests_identity"`
+				CollectiviteName       string `gorm:"size:300"`
+				CollectiviteEmail      string `gorm:"size:254"`
+				Territory              string `gorm:"size:3;index"`
+				CorrespondentEmail     string `gorm:"size:254"`
+				Inhabitants            int
+				CIRCount               int `gorm:"column:cir_count"`
+				HousingCompetent       bool
+				Actions                string // JSON: title, domain, budget per action
+				RequestedCents         int64
+				Coordinator            string // JSON: cost and local share of the coordinator's post
+				InvestmentCents        int64
+				PreviousDelegatedCents int64
+				Bilan                  string // JSON: per action beneficiaries by typology, expenses, reliquats, associations, objectives
+				PolicyName             string `gorm:"size:16"`
+				State                  string `gorm:"size:16;index"`
+				Opinion                string `gorm:"size:16"`
+				Outcomes               string // JSON: each rule's outcome and explanation
+				OpinionAt              *time.Time
+				RequestHash            string `gorm:"size:64"`
+				FiledAt                time.Time
+				CreatedAt              time.Time
+				UpdatedAt              time.Time
+			}
+			return tx.Table("ctai_requests").Migrator().CreateTable(&ctaiRequest{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("ctai_requests") },
+	},
 }
 
 const migrationsTable = "schema_migrations"
