@@ -36,6 +36,8 @@ type Activities struct {
 	// PNEResults and FinancialReports are the history a renewal is judged on (§8.4).
 	PNEResults       *store.PNEResults
 	FinancialReports *store.FinancialReports
+	// CTAI holds the collectivités' CTAI requests (§3).
+	CTAI *store.CTAIRequests
 	// CarifOref maps a region's INSEE code to its Carif-Oref's address.
 	CarifOref map[string]string
 	Outbox    *mail.Outbox

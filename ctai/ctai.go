@@ -318,3 +318,22 @@ func euros(cents int64) string {
 }
 
 func frenchPercent(v float64) string { return strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1) }
+
+// RuleLabel names a rule in French, as the opinion email and the summary table show it.
+func RuleLabel(rule string) string {
+	switch rule {
+	case RuleCeiling:
+		return "Plafond de financement"
+	case RuleDomains:
+		return "Domaines de l'intégration"
+	case RuleHousing:
+		return "Axe logement"
+	case RuleCoordinator:
+		return "Cofinancement du coordinateur"
+	case RuleInvestment:
+		return "Dépenses d'investissement"
+	case RuleBilan:
+		return "Bilan du contrat précédent"
+	}
+	return rule
+}

@@ -59,7 +59,7 @@ func newActivities(db *gorm.DB, tc client.Client, cfg config.Config, links *auth
 		return nil, err
 	}
 	return &activities.Activities{
-		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Conventions: store.NewConventions(db), PNE: store.NewPNEStructures(db), Controls: store.NewControls(db), Outbox: outbox, Temporal: tc, CarifOref: carifOref, DIANEmail: cfg.DIANEmail, Logger: log,
+		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Conventions: store.NewConventions(db), PNE: store.NewPNEStructures(db), Controls: store.NewControls(db), CTAI: store.NewCTAIRequests(db), Outbox: outbox, Temporal: tc, CarifOref: carifOref, DIANEmail: cfg.DIANEmail, Logger: log,
 		PNEResults: store.NewPNEResults(db), FinancialReports: store.NewFinancialReports(db),
 		Links: links, PublicURL: cfg.PublicURL,
 	}, nil

@@ -38,6 +38,8 @@ const (
 	TemplateFinancialReportReminder = "financial_report_reminder"
 	TemplateFinancialReportMissing  = "financial_report_missing"
 	TemplateRenewalBlocked          = "renewal_blocked"
+	TemplatePNEList                 = "pne_list"
+	TemplateCTAIOpinion             = "ctai_opinion"
 )
 
 //go:embed templates/*.tmpl

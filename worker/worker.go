@@ -23,5 +23,6 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.ApplicationWorkflow)
 	r.RegisterWorkflow(workflows.PNEWorkflow)
 	r.RegisterWorkflow(workflows.ControlWorkflow)
+	r.RegisterWorkflow(workflows.CTAIWorkflow)
 	r.RegisterActivity(acts)
 }

@@ -25,6 +25,7 @@ func TestRecordedHistoriesReplay(t *testing.T) {
 			replayer.RegisterWorkflow(ApplicationWorkflow)
 			replayer.RegisterWorkflow(PNEWorkflow)
 			replayer.RegisterWorkflow(ControlWorkflow)
+			replayer.RegisterWorkflow(CTAIWorkflow)
 			require.NoError(t, replayer.ReplayWorkflowHistoryFromJSONFile(nil, file))
 		})
 	}
