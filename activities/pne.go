@@ -12,7 +12,9 @@ import (
 	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/reports"
 	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/territory"
 )
 
 // PNERef names a year's PNE and its workflow; the structures are read from the
@@ -44,8 +46,84 @@ func (a *Activities) BuildPNEList(ctx context.Context, ref PNERef) (PNEListSumma
 			sum.DuplicateEmail++
 		}
 	}
-	return sum, nil
+	return sum, a.sendPNEList(ctx, ref, rows)
 }
+
+// PNEListProblem is a structure of the list a correspondent must fix.
+type PNEListProblem struct {
+	AssociationName string
+	Message         string
+}
+
+// PNEListEmail is the data of the list sent to DIAN and to each correspondent.
+type PNEListEmail struct {
+	Year       int
+	FundedYear int
+	ScopeLabel string
+	Structures int
+	Problems   []PNEListProblem
+	// ReplyTo and SenderLabel stay empty: the list is automatic, nobody answers it.
+	ReplyTo     string
+	SenderLabel string
+}
+
+// sendPNEList emails the list as an XLSX file (§8.4: name, number of funded
+// actions, one unique email) to DIAN, whole, and to each correspondent, for its
+// territory, with the structures to fix before the questionnaire leaves. Each
+// email has its key: a retried activity sends only what did not leave. A
+// refused address is logged and does not hold the year's PNE up.
+func (a *Activities) sendPNEList(ctx context.Context, ref PNERef, rows []models.PNEStructure) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	type list struct {
+		role, to, scope string
+		rows            []models.PNEStructure
+	}
+	lists := []list{{"dian", a.DIANEmail, "France entière", rows}}
+	correspondents, err := a.PNE.Correspondents(ctx, ref.Year)
+	if err != nil {
+		return err
+	}
+	for _, c := range correspondents {
+		if mine := c.Of(rows); len(mine) > 0 {
+			lists = append(lists, list{c.Level + "-" + c.Territory, c.Email, territory.Label(c.Territory, c.Level == models.LevelRegional), mine})
+		}
+	}
+	for _, l := range lists {
+		if l.to == "" {
+			continue
+		}
+		problems := store.PNEProblems(l.rows)
+		data, err := reports.PNEList(l.rows, problems)
+		if err != nil {
+			return err
+		}
+		email := PNEListEmail{Year: ref.Year, FundedYear: ref.Year - 1, ScopeLabel: l.scope, Structures: len(l.rows)}
+		for _, p := range problems {
+			email.Problems = append(email.Problems, PNEListProblem{AssociationName: p.AssociationName, Message: p.Message})
+		}
+		content, err := mail.Render(mail.TemplatePNEList, email)
+		if err != nil {
+			return err
+		}
+		err = a.Outbox.Deliver(ctx, mail.Envelope{
+			Key: ref.WorkflowID + "/pne-list/" + l.role, Purpose: mail.TemplatePNEList, To: l.to, Content: content,
+			Attachment: &mail.Attachment{Name: fmt.Sprintf("pne-%d-structures.xlsx", ref.Year), ContentType: xlsxContentType, Data: data},
+		})
+		if err != nil && mail.IsPermanent(err) {
+			a.Logger.Warn("PNE list refused by the relay", "year", ref.Year, "recipient_role", l.role, "error", err)
+			continue
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// xlsxContentType is the media type of the XLSX files sent.
+const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // PNEMailing is one mailing of a year's PNE: the invitation (Reminder 0) or a reminder.
 type PNEMailing struct {

@@ -131,6 +131,18 @@ var templateExamples = map[string][]example{
 			RepaymentCents: 1_250_050, FileName: "synthese-controles-2027-region-84.xlsx",
 		}},
 	},
+	TemplatePNEList: {
+		{"", "PNEListEmail", pneListEmail{Year: 2027, FundedYear: 2026, ScopeLabel: "Rhône (69)", Structures: 3,
+			Problems: []pneListProblem{
+				{AssociationName: "Lire ensemble", Message: "Aucune adresse électronique : la structure ne recevra pas le questionnaire."},
+				{AssociationName: "Les Amis <du> quartier", Message: "Adresse contact@amis.example partagée avec : Parole ; une adresse unique par structure est attendue."},
+			}}},
+		{"clean", "PNEListEmail", pneListEmail{Year: 2027, FundedYear: 2026, ScopeLabel: "France entière", Structures: 1}},
+	},
+	TemplateCTAIOpinion: {
+		{"", "CTAIOpinionEmail", ctaiOpinionExample(false)},
+		{"favourable", "CTAIOpinionEmail", ctaiOpinionExample(true)},
+	},
 	TemplateCampaignCancelled: {
 		{"", "CampaignCancelledEmail", campaignCancelledEmail{
 			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", AssociationName: "Association Accueil & Parole",
@@ -405,4 +417,61 @@ type controlSynthesisEmail struct {
 	FileName        string
 	ReplyTo         string
 	SenderLabel     string
+}
+
+type pneListProblem struct {
+	AssociationName string
+	Message         string
+}
+
+type pneListEmail struct {
+	Year        int
+	FundedYear  int
+	ScopeLabel  string
+	Structures  int
+	Problems    []pneListProblem
+	ReplyTo     string
+	SenderLabel string
+}
+
+type ctaiRuleOutcome struct {
+	Label   string
+	Passed  bool
+	Message string
+}
+
+type ctaiOpinionEmail struct {
+	RequestID        string
+	CollectiviteName string
+	Year             int
+	KindLabel        string
+	TerritoryLabel   string
+	FiledAt          time.Time
+	RequestedCents   int64
+	Favourable       bool
+	Outcomes         []ctaiRuleOutcome
+	ReplyTo          string
+	SenderLabel      string
+}
+
+// ctaiOpinionExample is Villeurbanne's renewal, with or without its bilan.
+func ctaiOpinionExample(favourable bool) ctaiOpinionEmail {
+	bilan := ctaiRuleOutcome{Label: "Bilan du contrat précédent", Passed: false,
+		Message: "Aucun bilan n'est joint à la demande de renouvellement : avis défavorable (§3.3)."}
+	if favourable {
+		bilan = ctaiRuleOutcome{Label: "Bilan du contrat précédent", Passed: true,
+			Message: "Le bilan couvre 2 action(s) : bénéficiaires par typologie, âge et sexe, dépenses et reliquats, associations mobilisées, atteinte des objectifs (§3.3)."}
+	}
+	return ctaiOpinionEmail{
+		RequestID: "0193f6b0-2222-7abc-8def-000000000007", CollectiviteName: "Ville de Villeurbanne", Year: 2027,
+		KindLabel: "renouvellement", TerritoryLabel: "Rhône (69)",
+		FiledAt:        time.Date(2027, time.February, 28, 23, 30, 0, 0, time.UTC), // 1 March in Paris
+		RequestedCents: 12_000_000, Favourable: favourable,
+		Outcomes: []ctaiRuleOutcome{
+			{Label: "Plafond de financement", Passed: true, Message: "Le financement demandé (120\u00a0000,00\u00a0€) ne dépasse pas le plafond d'un contrat qui recevait moins de 150\u00a0000,00\u00a0€ (150\u00a0000,00\u00a0€) (§3.5)."},
+			{Label: "Axe logement", Passed: true, Message: "La collectivité est compétente en matière de logement et le contrat comporte un axe logement (§3.2)."},
+			bilan,
+		},
+		ReplyTo: "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
+	}
 }

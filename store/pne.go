@@ -445,3 +445,57 @@ func (s *PNEStructures) RefusedMailings(ctx context.Context, year int, rows []mo
 	}
 	return out, nil
 }
+
+// PNECorrespondent is a correspondent whose calls funded structures of a year's list.
+type PNECorrespondent struct {
+	Level     string
+	Territory string
+	Email     string
+}
+
+// Correspondents returns, per territory, the correspondent of the calls of the
+// year before that retained a dossier (the first call's contact when several):
+// each receives the list of its territory's structures (§8.4).
+func (s *PNEStructures) Correspondents(ctx context.Context, year int) ([]PNECorrespondent, error) {
+	var rows []PNECorrespondent
+	err := s.db.WithContext(ctx).Table("campaigns AS c").
+		Select("c.level, c.territory, c.contact_email AS email").
+		Where("c.year = ? AND c.phase <> ? AND c.contact_email <> '' AND EXISTS (SELECT 1 FROM applications AS a WHERE a.campaign_id = c.id AND a.decision = ? AND a.state <> ?)",
+			year-1, models.PhaseCancelled, selection.Retained, models.ApplicationCancelled).
+		Order("c.level, c.territory, c.created_at, c.id").Scan(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	var out []PNECorrespondent
+	for i, r := range rows {
+		if i > 0 && rows[i-1].Level == r.Level && rows[i-1].Territory == r.Territory {
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// Of keeps the structures of the correspondent's territory.
+func (c PNECorrespondent) Of(rows []models.PNEStructure) []models.PNEStructure {
+	var out []models.PNEStructure
+	for _, r := range rows {
+		if (c.Level == models.LevelRegional && r.Region == c.Territory) || (c.Level != models.LevelRegional && r.Department == c.Territory) {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// UpdateEmail corrects a structure's address before the questionnaire leaves.
+func (s *PNEStructures) UpdateEmail(ctx context.Context, year int, id uint64, email string) (*models.PNEStructure, error) {
+	res := s.db.WithContext(ctx).Model(&models.PNEStructure{}).Where("year = ? AND id = ?", year, id).
+		Updates(map[string]any{"email": email, "updated_at": time.Now().UTC()})
+	if res.Error != nil {
+		return nil, res.Error
+	}
+	if res.RowsAffected == 0 {
+		return nil, fmt.Errorf("PNE structure %d of %d: %w", id, year, ErrNotFound)
+	}
+	return s.Get(ctx, year, id)
+}
