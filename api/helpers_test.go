@@ -109,6 +109,8 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: pols, Now: now, Logger: logger},
 		Controls: &api.ControlService{Temporal: tc, Controls: store.NewControls(db), Conventions: store.NewConventions(db),
 			Applications: applications, Campaigns: campaigns, Policies: pols, DevMode: cfg.devMode, MailRetryFor: mailRetryFor, Now: now},
+		CTAI: &api.CTAIService{Temporal: tc, Requests: store.NewCTAIRequests(db), Policies: pols,
+			MailRetryFor: mailRetryFor, Now: now, Logger: logger},
 		DB: db, Temporal: tc, Catcher: cfg.catcher, Logger: logger,
 		RateLimit: cfg.rateLimit, Now: now, Links: links, Policies: pols,
 	})

@@ -7,14 +7,18 @@ import (
 	"log/slog"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/reports"
 	"github.com/dian-p104/aap/store"
 	"github.com/dian-p104/aap/territory"
+	"github.com/dian-p104/aap/workflows"
 )
 
 // PNEService reads a year's PNE (§8.4) from the database and records answers.
@@ -207,6 +211,111 @@ func (h pneHandlers) answer(c *gin.Context) {
 	row, err := h.svc.RecordAnswer(c.Request.Context(), year, id, &req)
 	if err != nil {
 		respondError(c, fmt.Errorf("PNE answer: %w", err))
+		return
+	}
+	c.JSON(http.StatusOK, row)
+}
+
+// ListXLSX is the year's list as the instruction asks for it (§8.4): each
+// structure's name, number of funded actions and one unique email, the rows to
+// fix flagged and listed on a second sheet.
+func (s *PNEService) ListXLSX(ctx context.Context, year int) ([]byte, error) {
+	list, err := s.List(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return reports.PNEList(list.Items, list.Problems)
+}
+
+// PNEEmailRequest is the body of PATCH /api/v1/pne/{year}/structures/{id}.
+type PNEEmailRequest struct {
+	Email string `json:"email"`
+}
+
+// errPNEInvitationsSent: an address cannot change once the questionnaire left.
+func errPNEInvitationsSent(year int, at time.Time) *Problem {
+	when := "déjà"
+	if !at.IsZero() {
+		when = "le " + mail.FrenchDateTime(at)
+	}
+	return &Problem{Status: http.StatusConflict, Code: "pne_invitations_sent",
+		Message: fmt.Sprintf("Les invitations au questionnaire PNE %d sont parties %s : l'adresse d'une structure ne peut plus être corrigée.", year, when)}
+}
+
+// CorrectEmail corrects a structure's address before the invitations leave
+// (§8.4: one unique address per structure). An address another structure of
+// the year uses is refused.
+func (s *PNEService) CorrectEmail(ctx context.Context, year int, id uint64, req *PNEEmailRequest) (*models.PNEStructure, error) {
+	email := strings.TrimSpace(req.Email)
+	v := &validation{}
+	checkEmail(v, "email", email)
+	if v.failed() {
+		return nil, ValidationProblem(v.errs)
+	}
+	if _, err := s.Structures.Get(ctx, year, id); errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	} else if err != nil {
+		return nil, err
+	}
+	if pol, err := s.Policies.ForYear(year); err == nil {
+		if _, sendAt, _, _, ok := workflows.PNESchedule(year, pol); ok && !s.Now().Before(sendAt) {
+			return nil, errPNEInvitationsSent(year, sendAt)
+		}
+	}
+	if sent, err := s.Structures.InvitationsSent(ctx, year); err != nil {
+		return nil, err
+	} else if sent {
+		return nil, errPNEInvitationsSent(year, time.Time{})
+	}
+	rows, err := s.Structures.List(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		if r.ID != id && strings.EqualFold(r.Email, email) {
+			return nil, ValidationProblem([]FieldError{{Field: "email", Rule: "unique",
+				Message: fmt.Sprintf("adresse déjà celle de %s : une adresse unique par structure est attendue", r.AssociationName)}})
+		}
+	}
+	row, err := s.Structures.UpdateEmail(ctx, year, id, email)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, errNotFound
+	}
+	return row, err
+}
+
+// structuresXLSX answers GET /api/v1/pne/{year}/structures.xlsx.
+func (h pneHandlers) structuresXLSX(c *gin.Context) {
+	year, ok := yearParam(c)
+	if !ok {
+		return
+	}
+	data, err := h.svc.ListXLSX(c.Request.Context(), year)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	sendXLSX(c, fmt.Sprintf("pne-%d-structures.xlsx", year), data)
+}
+
+// correctEmail answers PATCH /api/v1/pne/{year}/structures/{id}.
+func (h pneHandlers) correctEmail(c *gin.Context) {
+	year, ok := yearParam(c)
+	if !ok {
+		return
+	}
+	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
+	if err != nil {
+		respondError(c, errNotFound)
+		return
+	}
+	var req PNEEmailRequest
+	if _, ok := bindJSON(c, &req); !ok {
+		return
+	}
+	row, err := h.svc.CorrectEmail(c.Request.Context(), year, id, &req)
+	if err != nil {
+		respondError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, row)

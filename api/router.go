@@ -28,6 +28,7 @@ type Deps struct {
 	Conventions  *ConventionService
 	PNE          *PNEService
 	Controls     *ControlService
+	CTAI         *CTAIService
 	// FinancialReports records the comptes-rendus financiers (§8.4).
 	FinancialReports *FinancialReportService
 	DB               *gorm.DB
@@ -108,6 +109,11 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.GET("/controls/:year/:region/synthesis.xlsx", controls.synthesis)
 	v1.POST("/controls/:id/result", controls.result)
 	v1.POST("/controls/:id/follow-up", controls.followUp)
+	v1.GET("/pne/:year/structures.xlsx", pne.structuresXLSX)
+	v1.PATCH("/pne/:year/structures/:id", pne.correctEmail)
+	ctaiRoutes := ctaiHandlers{svc: d.CTAI}
+	v1.POST("/ctai", ctaiRoutes.file)
+	v1.GET("/ctai/:id", ctaiRoutes.get)
 
 	mon := &MonitoringService{Monitoring: monitoring.New(d.DB, d.Policies, d.Now), Campaigns: store.NewCampaigns(d.DB),
 		DB: d.DB, Temporal: d.Temporal, Logger: d.Logger}

@@ -61,6 +61,8 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: policies, Now: time.Now, Logger: log},
 		Controls: &api.ControlService{Temporal: tc, Controls: store.NewControls(db), Conventions: store.NewConventions(db),
 			Applications: applications, Campaigns: campaignStore, Policies: policies, MailRetryFor: cfg.MailRetryFor, Now: time.Now},
+		CTAI: &api.CTAIService{Temporal: tc, Requests: store.NewCTAIRequests(db), Policies: policies,
+			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		DB: db, Temporal: tc, Logger: log,
 		RateLimit: cfg.RateLimit, Links: links, Policies: policies, Now: time.Now,
 		Metrics: m,

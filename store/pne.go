@@ -499,3 +499,11 @@ func (s *PNEStructures) UpdateEmail(ctx context.Context, year int, id uint64, em
 	}
 	return s.Get(ctx, year, id)
 }
+
+// InvitationsSent reports whether any questionnaire invitation of the year has
+// been recorded in the outbox: from then on a structure's address is fixed.
+func (s *PNEStructures) InvitationsSent(ctx context.Context, year int) (bool, error) {
+	var n int64
+	err := s.db.WithContext(ctx).Model(&models.Email{}).Where("key LIKE ?", fmt.Sprintf("aap/pne/%d/pne-invitation/%%", year)).Count(&n).Error
+	return n > 0, err
+}

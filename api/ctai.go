@@ -1,0 +1,201 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dian-p104/aap/ctai"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/reports"
+	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/workflows"
+)
+
+// CTAIService files the collectivités' CTAI requests (§3) and starts the
+// workflow that gives each its opinion; it reads them from the database.
+type CTAIService struct {
+	Temporal client.Client
+	Requests *store.CTAIRequests
+	Policies *policy.Set
+	// MailRetryFor is passed to each request's workflow (AAP_MAIL_RETRY_FOR).
+	MailRetryFor time.Duration
+	Now          func() time.Time
+	Logger       *slog.Logger
+}
+
+// CTAIFiled is a filed or replayed request.
+type CTAIFiled struct {
+	Request  *models.CTAIRequest
+	Replayed bool
+}
+
+// File validates the request, stores it and starts its workflow. A refused or
+// late request writes nothing. The same collectivité, year and kind is one
+// request: the same body again returns it, another body is a 409.
+func (s *CTAIService) File(ctx context.Context, body *CTAIRequestBody) (CTAIFiled, error) {
+	now := s.Now()
+	r, pol, fieldErrs := body.validate(now, s.Policies)
+	if fieldErrs != nil {
+		return CTAIFiled{}, ValidationProblem(fieldErrs)
+	}
+	canonical, err := json.Marshal(body)
+	if err != nil {
+		return CTAIFiled{}, err
+	}
+	r.ID = uuid.NewString()
+	r.WorkflowID = workflows.CTAIWorkflowID(r.Year, r.ID)
+	r.State = models.CTAIFiled
+	r.FiledAt = now.UTC()
+	r.RequestHash = hashBody(canonical)
+	stored, created, err := s.Requests.Create(ctx, &r)
+	if err != nil {
+		return CTAIFiled{}, err
+	}
+	if !created && stored.RequestHash != r.RequestHash {
+		return CTAIFiled{}, &Problem{Status: http.StatusConflict, Code: "ctai_already_filed",
+			Message: fmt.Sprintf("%s a déjà déposé une demande de %s pour %d (%s), différente de celle-ci.",
+				stored.CollectiviteName, ctai.KindLabel(stored.Kind), stored.Year, stored.ID)}
+	}
+	if err := s.start(ctx, stored, pol); err != nil {
+		if created {
+			if delErr := s.Requests.Delete(context.WithoutCancel(ctx), stored.ID); delErr != nil {
+				s.Logger.Error("remove CTAI request whose workflow did not start", "request", stored.ID, "error", delErr)
+			}
+		}
+		s.Logger.Error("start CTAI workflow", "request", stored.ID, "error", err)
+		return CTAIFiled{}, errEngineUnavailable
+	}
+	return CTAIFiled{Request: stored, Replayed: !created}, nil
+}
+
+// start runs the request's workflow once; its search attributes carry no personal data.
+func (s *CTAIService) start(ctx context.Context, r *models.CTAIRequest, pol policy.Policy) error {
+	opts := client.StartWorkflowOptions{
+		ID:                       r.WorkflowID,
+		TaskQueue:                workflows.TaskQueue,
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.YearKey.ValueSet(int64(r.Year)),
+			workflows.TerritoryKey.ValueSet(r.Territory),
+			workflows.PhaseKey.ValueSet(workflows.CTAIPhaseFiled),
+		),
+	}
+	in := workflows.CTAIInput{RequestID: r.ID, Year: r.Year, Rules: pol.CTAI, MailRetryFor: s.MailRetryFor}
+	_, err := s.Temporal.ExecuteWorkflow(ctx, opts, workflows.CTAIWorkflow, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if errors.As(err, &started) {
+		return nil // it ran before and has ended: the opinion is recorded
+	}
+	return err
+}
+
+// CTAIView is a request as the API shows it, with its deadline.
+type CTAIView struct {
+	*models.CTAIRequest
+	RequestedEUR string `json:"requested_eur"`
+	// Deadline is the last day to file this kind of request for the year (§3.4).
+	Deadline string `json:"deadline,omitempty"`
+}
+
+func (s *CTAIService) view(r *models.CTAIRequest) CTAIView {
+	v := CTAIView{CTAIRequest: r, RequestedEUR: eurosString(r.RequestedCents)}
+	if r.Outcomes == nil {
+		r.Outcomes = []ctai.Outcome{}
+	}
+	if pol, err := s.Policies.ForYear(r.Year); err == nil {
+		d := ctai.Deadline(r.Kind, r.Year, pol.Calendar)
+		v.Deadline = fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+	}
+	return v
+}
+
+func eurosString(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) }
+
+// Get returns one request.
+func (s *CTAIService) Get(ctx context.Context, id string) (CTAIView, error) {
+	r, err := s.Requests.Get(ctx, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return CTAIView{}, errNotFound
+	}
+	if err != nil {
+		return CTAIView{}, err
+	}
+	return s.view(r), nil
+}
+
+// Summary is the monthly summary table of a year's requests (§3.4) as XLSX.
+func (s *CTAIService) Summary(ctx context.Context, year int) ([]byte, error) {
+	rows, err := s.Requests.ListYear(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	return reports.CTAISummary(rows)
+}
+
+type ctaiHandlers struct{ svc *CTAIService }
+
+// file answers POST /api/v1/ctai.
+func (h ctaiHandlers) file(c *gin.Context) {
+	var body CTAIRequestBody
+	if _, ok := bindJSON(c, &body); !ok {
+		return
+	}
+	res, err := h.svc.File(c.Request.Context(), &body)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	respondCreated(c, res.Replayed, "/api/v1/ctai/"+res.Request.ID, h.svc.view(res.Request))
+}
+
+// get answers GET /api/v1/ctai/{id}, and GET /api/v1/ctai/{year}.xlsx, the
+// year's summary table (one route: gin cannot tell the two apart by pattern).
+func (h ctaiHandlers) get(c *gin.Context) {
+	id := c.Param("id")
+	if yearText, ok := strings.CutSuffix(id, ".xlsx"); ok {
+		year, err := strconv.Atoi(yearText)
+		if err != nil || year < 2000 || year > 9999 {
+			respondError(c, errNotFound)
+			return
+		}
+		data, err := h.svc.Summary(c.Request.Context(), year)
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		sendXLSX(c, fmt.Sprintf("ctai-%d.xlsx", year), data)
+		return
+	}
+	if _, err := uuid.Parse(id); err != nil {
+		respondError(c, errNotFound)
+		return
+	}
+	v, err := h.svc.Get(c.Request.Context(), id)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, v)
+}
+
+// sendXLSX answers a spreadsheet as a download.
+func sendXLSX(c *gin.Context, name string, data []byte) {
+	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
+}
