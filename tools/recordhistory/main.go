@@ -15,7 +15,9 @@
 // goes on from there: a doubt flagged on the signed convention, its on-site
 // control planned (which starts the region's control workflow), its result
 // recorded, and the workflow run to its synthesis on the demo schedule (about
-// two minutes); it writes control-v1.json.
+// two minutes); it writes control-v1.json. With -workflow ctai it writes
+// ctai-v1.json: a collectivité's CTAI renewal request (without bilan: an
+// unfavourable opinion) evaluated, its opinion recorded and sent.
 package main
 
 import (
@@ -43,10 +45,10 @@ import (
 func main() {
 	dir := flag.String("dir", "workflows/testdata/histories", "folder to write the histories to")
 	version := flag.String("version", "", "suffix of the files, e.g. v2")
-	which := flag.String("workflow", "campaign", "campaign (the campaign's and its dossier's histories) or control (a region's control workflow)")
+	which := flag.String("workflow", "campaign", "campaign (the campaign's and its dossier's histories), control (a region's control workflow) or ctai (a CTAI request's)")
 	flag.Parse()
-	if *version == "" || (*which != "campaign" && *which != "control") {
-		fmt.Fprintln(os.Stderr, "usage: recordhistory -dir DIR -version vN [-workflow campaign|control]")
+	if *version == "" || (*which != "campaign" && *which != "control" && *which != "ctai") {
+		fmt.Fprintln(os.Stderr, "usage: recordhistory -dir DIR -version vN [-workflow campaign|control|ctai]")
 		os.Exit(2)
 	}
 	if err := record(*dir, *version, *which); err != nil {
@@ -78,6 +80,9 @@ func record(outDir, version, which string) error {
 		return err
 	}
 	hc := &http.Client{Transport: bearer{secret: secret, next: http.DefaultTransport}}
+	if which == "ctai" {
+		return recordCTAI(ctx, hc, d, filepath.Join(outDir, "ctai-"+version+".json"))
+	}
 
 	campaign, err := post(hc, d.HTTPURL+"/api/v1/campaigns", campaignBody())
 	if err != nil {
@@ -271,4 +276,25 @@ func (b bearer) RoundTrip(req *http.Request) (*http.Response, error) {
 	req = req.Clone(req.Context())
 	req.Header.Set("Authorization", "Bearer "+b.secret)
 	return b.next.RoundTrip(req)
+}
+
+// recordCTAI files a renewal request for next year and writes its workflow's history.
+func recordCTAI(ctx context.Context, hc *http.Client, d *engine.Dev, out string) error {
+	req, err := post(hc, d.HTTPURL+"/api/v1/ctai", map[string]any{
+		"year": time.Now().Year() + 1, "kind": "renewal",
+		"collectivite": map[string]any{"name": "Commune enregistrée pour le rejeu", "insee_code": "69266", "email": "collectivite@example.org"},
+		"territory":    "69", "correspondent_email": "correspondant@example.gouv.fr",
+		"inhabitants": 150000, "cir_count": 600, "housing_competent": true,
+		"actions": []map[string]any{{"title": "Logement", "domain": "logement", "budget_eur": 50000},
+			{"title": "Français", "domain": "langue", "budget_eur": 30000}},
+		"coordinator":            map[string]any{"cost_eur": 40000, "local_share_eur": 8000},
+		"previous_delegated_eur": 90000,
+	})
+	if err != nil {
+		return err
+	}
+	if err := d.Temporal.GetWorkflow(ctx, req.WorkflowID, "").Get(ctx, nil); err != nil {
+		return fmt.Errorf("CTAI workflow: %w", err)
+	}
+	return writeHistory(ctx, d.Temporal, req.WorkflowID, out)
 }
