@@ -75,6 +75,11 @@ var routeRules = map[string]rule{
 
 	// The correspondent records the compte-rendu financier the association sent (§8.4).
 	"POST /api/v1/conventions/:id/financial-report": {roles: anyRole, manage: true, target: targetConvention},
+	// The PNE list as XLSX and address corrections; the CTAI requests (§3).
+	"GET /api/v1/pne/:year/structures.xlsx":  {roles: anyRole, target: targetNone},
+	"PATCH /api/v1/pne/:year/structures/:id": {roles: anyRole, manage: true, target: targetPNEStructure},
+	"POST /api/v1/ctai":                      {roles: anyRole, manage: true, target: targetNone},
+	"GET /api/v1/ctai/:id":                   {roles: anyRole, target: targetCTAI},
 }
 
 // rule is one line of routeRules.
@@ -102,6 +107,9 @@ const (
 	targetControl
 	// targetRegion: :region is a region; a department's correspondent reaches its own region.
 	targetRegion
+	// targetCTAI: :id is a CTAI request (its department), or "<year>.xlsx", the
+	// summary table, which the handler narrows to the caller's scope.
+	targetCTAI
 )
 
 // allows reports whether the rule lets role call the route at all.
@@ -202,6 +210,7 @@ type resolver func(ctx context.Context, c *gin.Context, scope store.Scope) (bool
 func targets(db *gorm.DB) map[target]resolver {
 	campaigns, applications, conventions := store.NewCampaigns(db), store.NewApplications(db), store.NewConventions(db)
 	structures, controls := store.NewPNEStructures(db), store.NewControls(db)
+	ctaiRequests := store.NewCTAIRequests(db)
 	campaignInside := func(ctx context.Context, id string, scope store.Scope) (bool, error) {
 		camp, err := campaigns.Get(ctx, id)
 		if err != nil {
@@ -252,6 +261,16 @@ func targets(db *gorm.DB) map[target]resolver {
 				return false, err
 			}
 			return structureInside(scope, row), nil
+		},
+		targetCTAI: func(ctx context.Context, c *gin.Context, scope store.Scope) (bool, error) {
+			if strings.HasSuffix(c.Param("id"), ".xlsx") {
+				return true, nil
+			}
+			r, err := ctaiRequests.Get(ctx, c.Param("id"))
+			if err != nil {
+				return false, err
+			}
+			return scope.Covers(models.LevelDepartmental, r.Territory), nil
 		},
 	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/dian-p104/aap/policy"
 	"github.com/dian-p104/aap/reports"
 	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/territory"
 	"github.com/dian-p104/aap/workflows"
 )
 
@@ -140,10 +141,17 @@ func (s *CTAIService) Get(ctx context.Context, id string) (CTAIView, error) {
 }
 
 // Summary is the monthly summary table of a year's requests (§3.4) as XLSX.
-func (s *CTAIService) Summary(ctx context.Context, year int) ([]byte, error) {
-	rows, err := s.Requests.ListYear(ctx, year)
+// A correspondent sees the requests of its department(s); DIAN every one.
+func (s *CTAIService) Summary(ctx context.Context, year int, scope store.Scope) ([]byte, error) {
+	all, err := s.Requests.ListYear(ctx, year)
 	if err != nil {
 		return nil, err
+	}
+	var rows []models.CTAIRequest
+	for _, r := range all {
+		if scope.Covers(models.LevelDepartmental, r.Territory) {
+			rows = append(rows, r)
+		}
 	}
 	return reports.CTAISummary(rows)
 }
@@ -154,6 +162,11 @@ type ctaiHandlers struct{ svc *CTAIService }
 func (h ctaiHandlers) file(c *gin.Context) {
 	var body CTAIRequestBody
 	if _, ok := bindJSON(c, &body); !ok {
+		return
+	}
+	// A correspondent files for its own department (an unknown one is a 422 below).
+	if _, known := territory.LookupDepartment(strings.TrimSpace(body.Territory)); known &&
+		!requireManage(c, models.LevelDepartmental, strings.TrimSpace(body.Territory)) {
 		return
 	}
 	res, err := h.svc.File(c.Request.Context(), &body)
@@ -174,7 +187,7 @@ func (h ctaiHandlers) get(c *gin.Context) {
 			respondError(c, errNotFound)
 			return
 		}
-		data, err := h.svc.Summary(c.Request.Context(), year)
+		data, err := h.svc.Summary(c.Request.Context(), year, *readScope(c))
 		if err != nil {
 			respondError(c, err)
 			return

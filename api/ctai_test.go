@@ -236,3 +236,38 @@ func (e *testEnv) mustPolicy(t *testing.T, year int) policy.Policy {
 	require.NoError(t, err)
 	return p
 }
+
+// A correspondent files and reads the requests of its own department only.
+func TestCTAIScopeOfACorrespondent(t *testing.T) {
+	e := newEnv(t)
+	e.acceptStarts()
+	rhone := e.asCorrespondent(t, "69", models.LevelDepartmental)
+	isere := e.asCorrespondent(t, "38", models.LevelDepartmental)
+	region := e.asCorrespondent(t, "84", models.LevelRegional)
+
+	requireProblem(t, isere.postCTAI(t, ctaiBody()), http.StatusForbidden, "outside_territory")
+	requireProblem(t, region.postCTAI(t, ctaiBody()), http.StatusForbidden, "outside_territory")
+	assert.Zero(t, e.ctaiCount(t))
+	rec := rhone.postCTAI(t, ctaiBody())
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	id := decodeObject(t, rec)["id"].(string)
+
+	assert.Equal(t, http.StatusOK, rhone.get(t, "/api/v1/ctai/"+id).Code)
+	assert.Equal(t, http.StatusOK, region.get(t, "/api/v1/ctai/"+id).Code, "the region reads its departments")
+	requireProblem(t, isere.get(t, "/api/v1/ctai/"+id), http.StatusNotFound, "not_found")
+	requireProblem(t, e.anonymous().get(t, "/api/v1/ctai/"+id), http.StatusUnauthorized, "unauthorized")
+
+	for who, want := range map[*testEnv]int{rhone: 2, isere: 1, e: 2} {
+		rec := who.get(t, "/api/v1/ctai/2027.xlsx")
+		require.Equal(t, http.StatusOK, rec.Code)
+		rows, err := xlsx.Read(rec.Body.Bytes(), reports.CTAIRequestsSheet)
+		require.NoError(t, err)
+		assert.Len(t, rows, want, "the summary holds the caller's departments only")
+	}
+
+	var audit []models.AuditEntry
+	require.NoError(t, e.db.Where("entity = ? AND entity_id = ?", "ctai_request", id).Find(&audit).Error)
+	require.Len(t, audit, 1)
+	assert.Equal(t, "filed", audit[0].Action)
+	assert.Equal(t, "correspondant 69", audit[0].Actor)
+}

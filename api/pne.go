@@ -219,8 +219,8 @@ func (h pneHandlers) answer(c *gin.Context) {
 // ListXLSX is the year's list as the instruction asks for it (§8.4): each
 // structure's name, number of funded actions and one unique email, the rows to
 // fix flagged and listed on a second sheet.
-func (s *PNEService) ListXLSX(ctx context.Context, year int) ([]byte, error) {
-	list, err := s.List(ctx, year)
+func (s *PNEService) ListXLSX(ctx context.Context, year int, scope store.Scope) ([]byte, error) {
+	list, err := s.List(ctx, year, scope)
 	if err != nil {
 		return nil, err
 	}
@@ -290,7 +290,7 @@ func (h pneHandlers) structuresXLSX(c *gin.Context) {
 	if !ok {
 		return
 	}
-	data, err := h.svc.ListXLSX(c.Request.Context(), year)
+	data, err := h.svc.ListXLSX(c.Request.Context(), year, *readScope(c))
 	if err != nil {
 		respondError(c, err)
 		return

@@ -88,3 +88,22 @@ func TestPNECorrectEmailRefusedOnceTheInvitationsLeft(t *testing.T) {
 	require.NoError(t, early.db.Where("id = ?", rows[1].ID).Take(&stored).Error)
 	assert.Empty(t, stored.Email, "nothing changed")
 }
+
+func TestPNECorrectEmailInsideTheCorrespondentsTerritory(t *testing.T) {
+	e := newEnv(t)
+	rows := e.seedPNE(t)
+	bretagne := e.asCorrespondent(t, "53", models.LevelRegional)
+	requireProblem(t, bretagne.patchEmail(t, 2027, rows[1].ID, "a@lire.example"), http.StatusNotFound, "not_found")
+	rhone := e.asCorrespondent(t, "69", models.LevelDepartmental)
+	require.Equal(t, http.StatusOK, rhone.patchEmail(t, 2027, rows[1].ID, "a@lire.example").Code)
+	var audit []models.AuditEntry
+	require.NoError(t, e.db.Where("entity = ? AND action = ?", "pne_structure", "email_corrected").Find(&audit).Error)
+	require.Len(t, audit, 1)
+	assert.Contains(t, audit[0].After, "a@lire.example")
+
+	rec := rhone.get(t, "/api/v1/pne/2027/structures.xlsx")
+	require.Equal(t, http.StatusOK, rec.Code)
+	list, err := xlsx.Read(rec.Body.Bytes(), reports.PNEStructuresSheet)
+	require.NoError(t, err)
+	assert.Len(t, list, 3, "the Rhône's two structures only")
+}

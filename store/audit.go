@@ -45,6 +45,7 @@ const (
 	AuditApplication  = "application"
 	AuditConvention   = "convention"
 	AuditPNEStructure = "pne_structure"
+	AuditCTAIRequest  = "ctai_request"
 	AuditToken        = "token"
 )
 

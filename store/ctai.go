@@ -26,7 +26,13 @@ func (s *CTAIRequests) Create(ctx context.Context, r *models.CTAIRequest) (store
 	} else if err != ErrNotFound {
 		return nil, false, err
 	}
-	insertErr := s.db.WithContext(ctx).Create(r).Error
+	insertErr := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Create(r).Error; err != nil {
+			return err
+		}
+		return recordAudit(ctx, tx, AuditCTAIRequest, r.ID, "filed", nil,
+			map[string]any{"year": r.Year, "kind": r.Kind, "collectivite_code": r.CollectiviteCode, "requested_cents": r.RequestedCents})
+	})
 	if insertErr == nil {
 		return r, true, nil
 	}
@@ -69,8 +75,18 @@ func (s *CTAIRequests) RecordOpinion(ctx context.Context, id string, ev ctai.Eva
 	if r.OpinionAt != nil {
 		when = *r.OpinionAt
 	}
+	if r.OpinionAt != nil && r.Opinion == ev.Opinion {
+		return nil // recorded already (a retried activity)
+	}
+	before := map[string]any{"state": r.State, "opinion": r.Opinion}
 	r.Opinion, r.Outcomes, r.OpinionAt, r.State = ev.Opinion, ev.Outcomes, &when, models.CTAIReviewed
-	return s.db.WithContext(ctx).Model(r).Select("opinion", "outcomes", "opinion_at", "state", "updated_at").Updates(r).Error
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Model(r).Select("opinion", "outcomes", "opinion_at", "state", "updated_at").Updates(r).Error; err != nil {
+			return err
+		}
+		return recordAudit(ctx, tx, AuditCTAIRequest, r.ID, "opinion_recorded", before,
+			map[string]any{"state": r.State, "opinion": r.Opinion})
+	})
 }
 
 // ListYear returns the requests of a year by territory, collectivité and kind.

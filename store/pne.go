@@ -489,13 +489,22 @@ func (c PNECorrespondent) Of(rows []models.PNEStructure) []models.PNEStructure {
 
 // UpdateEmail corrects a structure's address before the questionnaire leaves.
 func (s *PNEStructures) UpdateEmail(ctx context.Context, year int, id uint64, email string) (*models.PNEStructure, error) {
-	res := s.db.WithContext(ctx).Model(&models.PNEStructure{}).Where("year = ? AND id = ?", year, id).
-		Updates(map[string]any{"email": email, "updated_at": time.Now().UTC()})
-	if res.Error != nil {
-		return nil, res.Error
-	}
-	if res.RowsAffected == 0 {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var before models.PNEStructure
+		if err := tx.Where("year = ? AND id = ?", year, id).Take(&before).Error; err != nil {
+			return notFound(err)
+		}
+		if err := tx.Model(&before).Updates(map[string]any{"email": email, "updated_at": time.Now().UTC()}).Error; err != nil {
+			return err
+		}
+		return recordAudit(ctx, tx, AuditPNEStructure, fmt.Sprint(id), "email_corrected",
+			map[string]any{"email": before.Email}, map[string]any{"email": email})
+	})
+	if errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("PNE structure %d of %d: %w", id, year, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
 	}
 	return s.Get(ctx, year, id)
 }
