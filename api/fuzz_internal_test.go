@@ -22,6 +22,9 @@ func FuzzDecodeRequests(f *testing.F) {
 		`{"project": {"beneficiaries": {"bpi": -1, "non_bpi": 9999999999999999999}}}`,
 		`{"decisions": [{"application_id": "x", "decision": "retenu", "granted_eur": 1.5, "tranches": [{"year": 1, "max_eur": 2}]}]}`,
 		`{"decisions": null}`, `{"reason": "\u0000"}`, `{"signed_by": 12}`, `{"answered": true, "answered_at": "hier"}`,
+		`{"year": 2027, "kind": "renewal", "territory": "69", "inhabitants": -1, "actions": [{"domain": "logement", "budget_eur": 1e30}]}`,
+		`{"kind": "new", "coordinator": {"cost_eur": 0, "local_share_eur": 5}, "bilan": [{"beneficiaries": {"bpi": -2}}]}`,
+		`{"email": 3}`,
 	} {
 		f.Add([]byte(seed))
 	}
@@ -65,6 +68,14 @@ func FuzzDecodeRequests(f *testing.F) {
 		check("signature", decodeStrict(body, &signature))
 		var answer PNEAnswerRequest
 		check("pne answer", decodeStrict(body, &answer))
+		var email PNEEmailRequest
+		check("pne email", decodeStrict(body, &email))
+		var ctaiRequest CTAIRequestBody
+		if err := decodeStrict(body, &ctaiRequest); err != nil {
+			check("ctai", err)
+		} else {
+			ctaiRequest.validate(now, pols)
+		}
 	})
 }
 
