@@ -2,8 +2,8 @@
 // phase, dossiers, money against the envelopes, the two allocation shares, the PNE
 // response rate and the items overdue. Every figure comes from one SQL query on the
 // application database (a Source); nothing scans workflows at request time, and a
-// table added later (financial reports, controls, renewals blocked) adds its figures
-// by appending one Source to DefaultSources.
+// table adds its figures by appending one Source to DefaultSources (followup.go:
+// the comptes-rendus financiers, controls, renewals blocked and CTAI requests).
 package monitoring
 
 import (

@@ -26,27 +26,37 @@ func paris(y int, m time.Month, d, h int) *time.Time {
 // buildYear is a small 2024: the Rhône's call (published on time) with three
 // dossiers, a regional call of Auvergne-Rhône-Alpes published late, a call of
 // the Bouches-du-Rhône never published, and a cancelled call of the Rhône.
-func buildYear(t *testing.T, db *gorm.DB) {
+func buildYear(t *testing.T, db *gorm.DB) *year2024 {
 	f := &fixture{t: t, db: db}
-	rhone := f.campaign(models.LevelDepartmental, "69", models.PhaseSelected, 100_000_00, paris(2024, 2, 1, 9))
-	langue := f.dossier(rhone, dossier{theme: "langue", requested: 50_000_00, granted: 40_000_00, retained: true, bpi: 10, nonBPI: 30})
-	sante := f.dossier(rhone, dossier{theme: "sante", requested: 30_000_00, granted: 20_000_00, retained: true, bpi: 20, nonBPI: 0})
-	f.dossier(rhone, dossier{theme: "emploi", requested: 25_000_00, state: models.ApplicationNotRetained})
-	f.convention(langue, models.ConventionSigned, june2024.AddDate(0, 0, -40))
-	f.convention(sante, models.ConventionAwaitingSignature, june2024.AddDate(0, 0, -31))
+	y := &year2024{f: f}
+	y.rhone = f.campaign(models.LevelDepartmental, "69", models.PhaseSelected, 100_000_00, paris(2024, 2, 1, 9))
+	y.langue = f.dossier(y.rhone, dossier{theme: "langue", requested: 50_000_00, granted: 40_000_00, retained: true, bpi: 10, nonBPI: 30})
+	y.sante = f.dossier(y.rhone, dossier{theme: "sante", requested: 30_000_00, granted: 20_000_00, retained: true, bpi: 20, nonBPI: 0})
+	y.emploiRhone = f.dossier(y.rhone, dossier{theme: "emploi", requested: 25_000_00, state: models.ApplicationNotRetained})
+	y.langueConv = f.convention(y.langue, models.ConventionSigned, june2024.AddDate(0, 0, -40))
+	f.convention(y.sante, models.ConventionAwaitingSignature, june2024.AddDate(0, 0, -31))
 
-	region := f.campaign(models.LevelRegional, "84", models.PhaseClosed, 200_000_00, paris(2024, 4, 2, 9))
-	emploi := f.dossier(region, dossier{theme: "emploi", requested: 60_000_00, granted: 60_000_00, retained: true, bpi: 5, nonBPI: 15})
-	f.convention(emploi, models.ConventionAwaitingSignature, june2024.AddDate(0, 0, -5)) // within its delay
+	y.region = f.campaign(models.LevelRegional, "84", models.PhaseClosed, 200_000_00, paris(2024, 4, 2, 9))
+	y.emploiRegion = f.dossier(y.region, dossier{theme: "emploi", requested: 60_000_00, granted: 60_000_00, retained: true, bpi: 5, nonBPI: 15})
+	f.convention(y.emploiRegion, models.ConventionAwaitingSignature, june2024.AddDate(0, 0, -5)) // within its delay
 
 	f.campaign(models.LevelDepartmental, "13", models.PhaseScheduled, 50_000_00, nil)
 	cancelled := f.campaign(models.LevelDepartmental, "69", models.PhaseCancelled, 70_000_00, paris(2024, 1, 10, 9))
-	f.dossier(cancelled, dossier{theme: "langue", requested: 10_000_00, state: models.ApplicationCancelled})
+	y.cancelled = f.dossier(cancelled, dossier{theme: "langue", requested: 10_000_00, state: models.ApplicationCancelled})
 
 	f.pneStructure("84", "69", true)
 	f.pneStructure("84", "69", false)
 	f.pneStructure("84", "", true)
 	f.pneStructure("93", "13", false)
+	return y
+}
+
+// year2024 holds the records of buildYear that other rows point to.
+type year2024 struct {
+	f                                                   *fixture
+	rhone, region                                       *models.Campaign
+	langue, sante, emploiRhone, emploiRegion, cancelled *models.Application
+	langueConv                                          *models.Convention
 }
 
 func service(t testing.TB, db *gorm.DB) *monitoring.Service {

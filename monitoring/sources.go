@@ -12,13 +12,17 @@ import (
 )
 
 // DefaultSources are the figures of the overview, one SQL query each. Append a
-// source to add a table's figures (financial reports, controls, renewals blocked).
+// source to add a table's figures.
 func DefaultSources() []Source {
 	return []Source{
 		{Name: "campaigns", Collect: campaignFigures},
 		{Name: "dossiers", Collect: dossierFigures},
 		{Name: "conventions", Collect: conventionFigures},
 		{Name: "pne", Collect: pneFigures},
+		{Name: "financial_reports", Collect: financialReportFigures},
+		{Name: "controls", Collect: controlFigures},
+		{Name: "renewal_blocks", Collect: renewalBlockFigures},
+		{Name: "ctai_requests", Collect: ctaiFigures},
 	}
 }
 
@@ -27,6 +31,8 @@ func DefaultOverdues() []OverdueSource {
 	return []OverdueSource{
 		{Name: "aap_not_published", Collect: unpublishedCalls},
 		{Name: "convention_unsigned", Collect: unsignedConventions},
+		{Name: OverdueFinancialReport, Collect: overdueFinancialReports},
+		{Name: OverdueControlSynthesis, Collect: lateControlSyntheses},
 	}
 }
 
