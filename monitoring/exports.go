@@ -20,13 +20,17 @@ func (s *Service) OverviewXLSX(ctx context.Context, year int) ([]byte, error) {
 	figures := xlsx.Sheet{Name: "Vue nationale", Header: []string{"Niveau", "Code", "Territoire", "Appels",
 		"Appels publiés", "Dossiers déposés", "Dossiers retenus", "Enveloppes (€)", "Montants demandés (€)",
 		"Montants accordés (€)", "Montants engagés (€)", "Part emploi et langue (%)", "Part hors BPI (%)",
-		"Taux de réponse PNE (%)", "Conventions signées"}}
+		"Taux de réponse PNE (%)", "Conventions signées", "Comptes-rendus financiers attendus",
+		"Comptes-rendus financiers reçus", "Comptes-rendus financiers en retard", "Contrôles programmés",
+		"Contrôles réalisés", "Renouvellements bloqués", "Demandes CTAI", "Avis CTAI favorables", "Avis CTAI défavorables"}}
 	row := func(level string, a Area) []any {
 		f := a.Figures
 		return []any{level, a.Code, a.Name, f[CampaignsTotal], f[CampaignsInPhase(models.PhasePublished)],
 			f[DossiersFiled], f[DossiersRetained], xlsx.Euros(f[EnvelopeCents]), xlsx.Euros(f[RequestedCents]),
 			xlsx.Euros(f[GrantedCents]), xlsx.Euros(f[CommittedCents]), pct(a.Shares.EmploymentLanguagePercent),
-			pct(a.Shares.NonBPIPercent), pct(a.Shares.PNEResponsePercent), f[ConventionsSigned]}
+			pct(a.Shares.NonBPIPercent), pct(a.Shares.PNEResponsePercent), f[ConventionsSigned],
+			f[FinancialReportsExpected], f[FinancialReportsReceived], f[FinancialReportsOverdue], f[ControlsPlanned],
+			f[ControlsDone], f[RenewalsBlocked], f[CTAIRequests], f[CTAIFavourable], f[CTAIUnfavourable]}
 	}
 	figures.Rows = append(figures.Rows, row("national", ov.National))
 	for _, r := range ov.Regions {

@@ -13,6 +13,7 @@ import (
 	"github.com/dian-p104/aap/monitoring"
 	"github.com/dian-p104/aap/policy"
 	"github.com/dian-p104/aap/store/storetest"
+	"github.com/dian-p104/aap/xlsx"
 )
 
 // july2025 is after the 2024 conventions' comptes-rendus financiers were due (30 June 2025).
@@ -190,4 +191,36 @@ func TestOverviewFollowUpDeadlines(t *testing.T) {
 	// 30 June 2025 at 23:59 in Paris the report is still in time; at midnight it is overdue.
 	assert.Empty(t, overdue(time.Date(2025, 6, 30, 21, 59, 0, 0, time.UTC))[monitoring.OverdueFinancialReport])
 	assert.Equal(t, []string{"84/69"}, overdue(time.Date(2025, 6, 30, 22, 0, 0, 0, time.UTC))[monitoring.OverdueFinancialReport])
+}
+
+func TestOverviewXLSXHasTheFollowUp(t *testing.T) {
+	db := storetest.SQLite(t)
+	buildFollowUp(t, db)
+	svc := service(t, db)
+	svc.Now = func() time.Time { return july2025 }
+	data, err := svc.OverviewXLSX(t.Context(), 2024)
+	require.NoError(t, err)
+	rows, err := xlsx.Read(data, "Vue nationale")
+	require.NoError(t, err)
+	header := rows[0]
+	require.Len(t, header, 24)
+	assert.Equal(t, []string{"Comptes-rendus financiers attendus", "Comptes-rendus financiers reçus",
+		"Comptes-rendus financiers en retard", "Contrôles programmés", "Contrôles réalisés", "Renouvellements bloqués",
+		"Demandes CTAI", "Avis CTAI favorables", "Avis CTAI défavorables"}, header[15:])
+	byName := map[string][]string{}
+	for _, r := range rows[1:] {
+		byName[r[2]] = r
+	}
+	assert.Equal(t, []string{"3", "1", "1", "5", "3", "2", "4", "2", "1"}, byName["France entière"][15:])
+	assert.Equal(t, []string{"2", "1", "1", "2", "1", "1", "3", "1", "1"}, byName["Rhône"][15:])
+	assert.Equal(t, []string{"0", "0", "0", "1", "0", "0", "1", "1", "0"}, byName["Bouches-du-Rhône"][15:])
+
+	retards, err := xlsx.Read(data, "Retards")
+	require.NoError(t, err)
+	var kinds []string
+	for _, r := range retards[1:] {
+		kinds = append(kinds, r[3])
+	}
+	assert.Contains(t, kinds, monitoring.OverdueFinancialReport)
+	assert.Contains(t, kinds, monitoring.OverdueControlSynthesis)
 }

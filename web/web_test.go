@@ -63,6 +63,17 @@ func seed(t *testing.T, db *gorm.DB) {
 		}
 		require.NoError(t, db.Create(s).Error)
 	}
+	// The follow-up: a control held in the Rhône and one planned, the « sante » dossier's renewal blocked, a CTAI request.
+	for i, state := range []string{models.ControlDone, models.ControlPlanned} {
+		c := &models.Control{ID: "ctl" + string(rune('a'+i)), ConventionID: "conv" + string(rune('a'+i)), Year: 2024, Region: "84",
+			Department: "69", PlannedOn: "2024-06-15", State: state, FollowUpState: models.FollowUpStateNone}
+		require.NoError(t, db.Create(c).Error)
+	}
+	require.NoError(t, db.Create(&models.RenewalBlock{ApplicationID: "asante", AssociationKey: "rna:sante", Rule: models.BlockPNE,
+		Source: "pne:2023", SourceYear: 2023}).Error)
+	at := time.Date(2024, 5, 2, 10, 0, 0, 0, time.UTC)
+	require.NoError(t, db.Create(&models.CTAIRequest{ID: "ctai-1", WorkflowID: "ctai-1", Year: 2024, Kind: "new",
+		CollectiviteCode: "69123", Territory: "69", State: models.CTAIReviewed, Opinion: "favorable", OpinionAt: &at, FiledAt: at}).Error)
 }
 
 // site is the pages on a test server, with tokens to sign in with.
@@ -148,6 +159,15 @@ func TestOverviewPage(t *testing.T) {
 	assert.Contains(t, body, `<th scope="row">Rhône</th>`)
 	// 30 000 of 50 000 € on language: 60 %, under 70 %, marked.
 	assert.Contains(t, body, `<td class="under">60,0`+"\u00a0%</td>")
+	assert.Contains(t, body, "Contrôles sur place réalisés<strong>1 / 2</strong>")
+	assert.Contains(t, body, `<th scope="col">Renouvellements bloqués</th>`)
+	// Rhône: no report expected, none overdue; two controls, one held; one renewal blocked; one favourable CTAI request.
+	assert.Contains(t, body, `<th scope="row">Rhône</th>
+    <td>0</td><td>0</td>
+    <td>0</td>
+    <td>2</td><td>1</td>
+    <td class="late">1</td>
+    <td>1</td><td>1</td><td>0</td>`)
 	assert.Contains(t, body, `<svg role="img" aria-labelledby="parts-t parts-d"`)
 	assert.Contains(t, body, `<svg role="img" aria-labelledby="pne-t pne-d"`, "answers over three weeks")
 	assert.Contains(t, body, "Appel régional Auvergne-Rhône-Alpes » non publié au 31 mars 2024")
