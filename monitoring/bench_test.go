@@ -15,19 +15,24 @@ import (
 )
 
 // BenchmarkOverview computes a national year: three calls in each of the 101
-// departments, 100 dossiers each (30,300 dossiers), half retained, each with a convention.
+// departments, 100 dossiers each (30,300 dossiers), half retained, each with a
+// convention and its compte-rendu financier (a third received), a control per call.
 func BenchmarkOverview(b *testing.B) {
 	db := storetest.SQLite(b)
 	themes := []string{"langue", "emploi", "sante", "logement"}
 	var campaigns []models.Campaign
 	var dossiers []models.Application
 	var conventions []models.Convention
+	var reports []models.FinancialReport
+	var controls []models.Control
 	for _, d := range territory.Departments() {
 		for k := 0; k < 3; k++ {
 			c := models.Campaign{ID: fmt.Sprintf("c-%s-%d", d.Code, k), Year: 2024, Level: models.LevelDepartmental,
 				Territory: d.Code, Title: "Appel", BudgetCents: 1_000_000_00, Phase: models.PhaseSelected, PolicyName: "2024"}
 			c.WorkflowID = "campaign-" + c.ID
 			campaigns = append(campaigns, c)
+			controls = append(controls, models.Control{ID: "ctl-" + c.ID, ConventionID: "v-" + c.ID + "-a000", Year: 2024,
+				Region: d.RegionCode, Department: d.Code, PlannedOn: "2024-06-15", State: models.ControlPlanned})
 			for i := 0; i < 100; i++ {
 				a := models.Application{ID: fmt.Sprintf("%s-a%03d", c.ID, i), CampaignID: c.ID, Year: 2024,
 					Theme: themes[i%len(themes)], RequestedCents: 20_000_00, BeneficiariesBPI: i % 7, BeneficiariesNonBPI: i % 11,
@@ -37,6 +42,12 @@ func BenchmarkOverview(b *testing.B) {
 					a.Decision, a.GrantedCents, a.State = selection.Retained, 15_000_00, models.ApplicationRetained
 					conventions = append(conventions, models.Convention{ID: "v-" + a.ID, ApplicationID: a.ID,
 						CampaignID: c.ID, Reference: "R-" + a.ID, GrantedCents: a.GrantedCents, State: models.ConventionSigned})
+					r := models.FinancialReport{ConventionID: "v-" + a.ID, ConventionReference: "R-" + a.ID, ApplicationID: a.ID,
+						FiscalYear: 2024, DueAt: time.Date(2025, 6, 30, 21, 59, 59, 0, time.UTC)}
+					if i%3 == 0 {
+						r.ReceivedAt = &r.DueAt
+					}
+					reports = append(reports, r)
 				}
 				dossiers = append(dossiers, a)
 			}
@@ -45,12 +56,16 @@ func BenchmarkOverview(b *testing.B) {
 	require.NoError(b, db.CreateInBatches(campaigns, 100).Error)
 	require.NoError(b, db.CreateInBatches(dossiers, 200).Error)
 	require.NoError(b, db.CreateInBatches(conventions, 200).Error)
+	require.NoError(b, db.CreateInBatches(reports, 200).Error)
+	require.NoError(b, db.CreateInBatches(controls, 200).Error)
 	svc := service(b, db)
 	b.ResetTimer()
 	start := time.Now()
 	for b.Loop() {
 		ov, err := svc.Overview(b.Context(), 2024)
-		if err != nil || ov.National.Figures[monitoring.DossiersFiled] != int64(len(dossiers)) {
+		if err != nil || ov.National.Figures[monitoring.DossiersFiled] != int64(len(dossiers)) ||
+			ov.National.Figures[monitoring.FinancialReportsExpected] != int64(len(reports)) ||
+			ov.National.Figures[monitoring.ControlsPlanned] != int64(len(controls)) {
 			b.Fatalf("overview: %v %v", err, ov.National.Figures)
 		}
 	}
