@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
@@ -15,6 +16,7 @@ import (
 	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policy"
 	"github.com/dian-p104/aap/store"
 )
 
@@ -29,6 +31,7 @@ type linkHandlers struct {
 	conventions  *ConventionService
 	pne          *PNEService
 	audit        *store.Audit
+	reports      *FinancialReportService
 }
 
 // linkPage is what the page shows.
@@ -42,6 +45,12 @@ type linkPage struct {
 	Button    string
 	AskSigner bool
 	Signer    string
+	// Report: the compte-rendu financier's fields, as typed (sent back with the errors).
+	Report      bool
+	Spent       string
+	SubsidyUsed string
+	DocumentRef string
+	FieldErrors []string
 }
 
 var linkTemplate = template.Must(template.New("link").Parse(`<!doctype html>
@@ -57,8 +66,16 @@ button{margin-top:1em;padding:.5em 1.2em;background:#000091;color:#fff;border:0}
 {{range .Lines}}<p>{{.}}</p>
 {{end}}{{if .Message}}<p class="ok" role="status">{{.Message}}</p>
 {{end}}{{if .Error}}<p class="error" role="alert">{{.Error}}</p>
+{{end}}{{if .FieldErrors}}<ul class="error" role="alert">{{range .FieldErrors}}<li>{{.}}</li>
+{{end}}</ul>
 {{end}}{{if .Form}}<form method="post">
-{{if .AskSigner}}<label for="signed_by">Nom et qualité du signataire</label>
+{{if .Report}}<label for="spent_eur">Dépenses réalisées pour l'action, en euros (ex. 12500,50)</label>
+<input type="text" id="spent_eur" name="spent_eur" inputmode="decimal" required maxlength="20" value="{{.Spent}}">
+<label for="subsidy_used_eur">Part de la subvention employée, en euros</label>
+<input type="text" id="subsidy_used_eur" name="subsidy_used_eur" inputmode="decimal" required maxlength="20" value="{{.SubsidyUsed}}">
+<label for="document_reference">Référence du compte-rendu financier (Cerfa n° 15059*02) : nom du fichier, numéro d'envoi…</label>
+<input type="text" id="document_reference" name="document_reference" required minlength="2" maxlength="200" value="{{.DocumentRef}}">
+{{end}}{{if .AskSigner}}<label for="signed_by">Nom et qualité du signataire</label>
 <input type="text" id="signed_by" name="signed_by" required minlength="2" maxlength="300" value="{{.Signer}}">
 {{end}}<button type="submit">{{.Button}}</button>
 </form>
@@ -139,6 +156,19 @@ func (h linkHandlers) act(c *gin.Context) {
 			answered := true
 			_, err = h.pne.RecordAnswer(ctx, year, id, &PNEAnswerRequest{Answered: &answered})
 		}
+	case auth.LinkFinancialReport:
+		form := linkReportForm{Spent: c.PostForm("spent_eur"), SubsidyUsed: c.PostForm("subsidy_used_eur"),
+			DocumentRef: c.PostForm("document_reference")}
+		message = "Merci : votre compte-rendu financier est enregistré ; il lève les blocages de renouvellement qui en dépendaient."
+		_, _, err = h.reports.Record(ctx, l.Item, form.request())
+		var p *Problem
+		if errors.As(err, &p) && p.Status == http.StatusUnprocessableEntity {
+			page, perr := h.page(ctx, l)
+			page.Spent, page.SubsidyUsed, page.DocumentRef = form.Spent, form.SubsidyUsed, form.DocumentRef
+			page.Error, page.FieldErrors = "Le compte-rendu financier n'est pas enregistré : corrigez les champs indiqués.", reportFieldErrors(p.Fields)
+			h.respondStatus(c, http.StatusUnprocessableEntity, page, perr)
+			return
+		}
 	default:
 		err = store.ErrNotFound
 	}
@@ -160,6 +190,11 @@ func (h linkHandlers) act(c *gin.Context) {
 
 // respond renders the page, or the French page of what went wrong.
 func (h linkHandlers) respond(c *gin.Context, page linkPage, err error) {
+	h.respondStatus(c, http.StatusOK, page, err)
+}
+
+// respondStatus is respond with the status of a page shown (422 for a form to correct).
+func (h linkHandlers) respondStatus(c *gin.Context, status int, page linkPage, err error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, errNotFound):
 		renderLink(c, http.StatusNotFound, linkPage{Title: "Dossier introuvable",
@@ -169,7 +204,7 @@ func (h linkHandlers) respond(c *gin.Context, page linkPage, err error) {
 		renderLink(c, http.StatusInternalServerError, linkPage{Title: "Erreur",
 			Error: "Une erreur est survenue ; elle est journalisée. Réessayez dans quelques minutes."})
 	default:
-		renderLink(c, http.StatusOK, page)
+		renderLink(c, status, page)
 	}
 }
 
@@ -221,8 +256,69 @@ func (h linkHandlers) page(ctx context.Context, l auth.Link) (linkPage, error) {
 			page.Form, page.Button = true, "Je déclare avoir répondu au questionnaire"
 		}
 		return page, nil
+	case auth.LinkFinancialReport:
+		view, err := h.conventions.Get(ctx, l.Item)
+		if err != nil {
+			return linkPage{}, err
+		}
+		page := linkPage{Title: "Compte-rendu financier de la convention " + view.Reference, Lines: []string{
+			fmt.Sprintf("Convention n° %s : subvention de %s.", view.Reference, mail.Euros(view.GrantedCents)),
+		}}
+		switch r := view.FinancialReport; {
+		case r != nil && r.ReceivedAt != nil:
+			page.Lines = append(page.Lines, fmt.Sprintf("Compte-rendu financier reçu le %s : dépenses réalisées %s, dont %s de subvention employée (référence %s).",
+				r.ReceivedAt.In(policy.Paris).Format("02/01/2006"), mail.Euros(r.SpentCents), mail.Euros(r.SubsidyUsedCents), r.DocumentReference))
+		case view.State != models.ConventionSigned:
+			page.Lines = append(page.Lines, "État : convention "+models.ConventionLabel(view.State)+". Le compte-rendu financier suit une convention signée.")
+		default:
+			page.Lines = append(page.Lines, "Compte-rendu financier (Cerfa n° 15059*02) à envoyer au plus tard le "+parisDay(view.FinancialReportDue)+".",
+				"Indiquez ci-dessous ce que l'action a coûté et la part de la subvention employée ; conservez le Cerfa signé, il peut vous être demandé lors d'un contrôle.")
+			page.Form, page.Report, page.Button = true, true, "Envoyer le compte-rendu financier"
+		}
+		return page, nil
 	}
 	return linkPage{}, store.ErrNotFound
+}
+
+// linkReportForm is the compte-rendu financier as the link's form sends it.
+type linkReportForm struct{ Spent, SubsidyUsed, DocumentRef string }
+
+// request turns the form into the API's request: amounts typed the French way
+// ("12 500,50") become the API's ("12500.50"); the service validates the rest.
+func (f linkReportForm) request() *FinancialReportRequest {
+	amount := func(s string) json.Number {
+		s = strings.NewReplacer(" ", "", "\u00a0", "", "\u202f", "", "€", "", ",", ".").Replace(s)
+		return json.Number(s)
+	}
+	return &FinancialReportRequest{SpentEUR: amount(f.Spent), SubsidyUsedEUR: amount(f.SubsidyUsed), DocumentReference: f.DocumentRef}
+}
+
+// reportFieldLabels name the form's fields in French.
+var reportFieldLabels = map[string]string{
+	"spent_eur":          "Dépenses réalisées",
+	"subsidy_used_eur":   "Part de la subvention employée",
+	"document_reference": "Référence du compte-rendu financier",
+}
+
+// reportFieldErrors are the validation's errors as the page shows them.
+func reportFieldErrors(fields []FieldError) []string {
+	out := make([]string, 0, len(fields))
+	for _, f := range fields {
+		label, ok := reportFieldLabels[f.Field]
+		if !ok {
+			label = f.Field
+		}
+		out = append(out, label+" : "+f.Message+".")
+	}
+	return out
+}
+
+// parisDay shows a "2006-01-02" date as "02/01/2006".
+func parisDay(day string) string {
+	if t, err := time.Parse("2006-01-02", day); err == nil {
+		return t.Format("02/01/2006")
+	}
+	return day
 }
 
 // pneItem reads a PNE link's item, "year/structure ID".

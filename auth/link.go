@@ -17,6 +17,8 @@ const (
 	LinkAcknowledge = "acknowledge" // acknowledge receipt of a dossier (item: application ID)
 	LinkSign        = "sign"        // sign a convention (item: convention ID)
 	LinkPNE         = "pne"         // declare a PNE answer (item: "year/structure ID")
+	// LinkFinancialReport sends a signed convention's compte-rendu financier (item: convention ID).
+	LinkFinancialReport = "financial-report"
 )
 
 // Errors of Verify; the link page shows each in French.
