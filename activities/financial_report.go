@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/convention"
 	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/models"
@@ -86,6 +87,8 @@ type FinancialReportEmail struct {
 	ForCorrespondent bool
 	ReplyTo          string
 	SenderLabel      string
+	// ReportLink lets the association send the report online (reminders only).
+	ReportLink string
 }
 
 // RemindFinancialReport reminds the association to send its compte-rendu
@@ -134,6 +137,16 @@ func (a *Activities) financialReportEmail(ctx context.Context, ref FinancialRepo
 	if !toCorrespondent {
 		data.ReplyTo, data.SenderLabel = c.ContactEmail, "au correspondant intégration, "+label
 		env.To, env.ReplyTo = app.AssociationEmail, c.ContactEmail
+	}
+	if template == mail.TemplateFinancialReportReminder {
+		// Valid beyond the last reminder: after the due date the report is still awaited.
+		expires := ref.DueAt
+		if ref.At.After(expires) {
+			expires = ref.At
+		}
+		if data.ReportLink, err = a.associationLink(auth.LinkFinancialReport, conv.ID, expires.Add(linkLife)); err != nil {
+			return err
+		}
 	}
 	if env.Content, err = mail.Render(template, data); err != nil {
 		return err

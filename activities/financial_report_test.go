@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/auth"
 	"github.com/dian-p104/aap/config"
 	"github.com/dian-p104/aap/convention"
 	"github.com/dian-p104/aap/mail"
@@ -60,11 +61,13 @@ func TestFinancialReportMissingBlocksTheRenewalUntilReceived(t *testing.T) {
 	outbox, err := mail.NewOutbox(db, mail.NewSMTPSender(config.SMTP{Host: host, Port: p, TLS: config.TLSNone}), "AAP <no-reply@aap.localhost>")
 	require.NoError(t, err)
 	reports := store.NewFinancialReports(db)
+	links, err := auth.NewLinkSigner([]byte(strings.Repeat("k", 32)))
+	require.NoError(t, err)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
 	env.RegisterActivity(&activities.Activities{Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db),
 		Conventions: store.NewConventions(db), PNEResults: store.NewPNEResults(db), FinancialReports: reports,
-		Outbox: outbox, Logger: slog.New(slog.DiscardHandler)})
+		Outbox: outbox, Links: links, PublicURL: "https://aap.example.gouv.fr", Logger: slog.New(slog.DiscardHandler)})
 	a := (*activities.Activities)(nil)
 
 	c, app := seedFunded(t, db, 2027)
@@ -98,6 +101,15 @@ func TestFinancialReportMissingBlocksTheRenewalUntilReceived(t *testing.T) {
 	require.Len(t, msg.Attachments, 1)
 	require.Equal(t, "compte-rendu-financier.ics", msg.Attachments[0].Filename)
 	require.Contains(t, string(msg.Attachments[0].Content), "DTSTART;VALUE=DATE:20280630")
+	// The reminder carries the link sending this convention's report, valid past the due date.
+	_, after, ok := strings.Cut(msg.TextBody, "https://aap.example.gouv.fr/liens/")
+	require.True(t, ok, "the reminder carries the report's link")
+	token, _, _ := strings.Cut(after, "\n")
+	link, err := links.Verify(strings.TrimSpace(token), plan.DueAt.Add(29*24*time.Hour))
+	require.NoError(t, err)
+	require.Equal(t, auth.LinkFinancialReport, link.Action)
+	require.Equal(t, conv.ID, link.Item)
+	require.True(t, link.Expires.After(plan.DueAt.Add(60*24*time.Hour)), "valid after the overdue reminders")
 
 	missing := activities.FinancialReportRef{ApplicationRef: ref, ConventionID: conv.ID, DueAt: plan.DueAt, Overdue: true, At: plan.DueAt.Add(30 * 24 * time.Hour)}
 	v, err = env.ExecuteActivity(a.RecordFinancialReportMissing, missing)

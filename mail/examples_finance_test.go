@@ -41,6 +41,8 @@ type financialReportEmail struct {
 	ForCorrespondent bool
 	ReplyTo          string
 	SenderLabel      string
+	// ReportLink lets the association send the report online (reminders only).
+	ReportLink string
 }
 
 func financialReportExample(reminder int, overdue, correspondent bool) financialReportEmail {
@@ -53,6 +55,9 @@ func financialReportExample(reminder int, overdue, correspondent bool) financial
 	}
 	if !correspondent {
 		e.ReplyTo, e.SenderLabel = "ddets-integration@rhone.gouv.fr", "au correspondant intégration, Rhône (69)"
+	}
+	if reminder > 0 {
+		e.ReportLink = "https://aap.example.gouv.fr/liens/eyJhIjoiZmluYW5jaWFsLXJlcG9ydCJ9.c2lnbmF0dXJl"
 	}
 	return e
 }
