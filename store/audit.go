@@ -46,7 +46,10 @@ const (
 	AuditConvention   = "convention"
 	AuditPNEStructure = "pne_structure"
 	AuditCTAIRequest  = "ctai_request"
-	AuditToken        = "token"
+	AuditControl      = "control"
+	// AuditControlSynthesis: a region's yearly synthesis of its controls (ID "year/region").
+	AuditControlSynthesis = "control_synthesis"
+	AuditToken            = "token"
 )
 
 // recordAudit writes one audit entry with tx (the change's transaction).

@@ -95,16 +95,25 @@ func departmentOf(level, code string) string {
 }
 
 // AddDoubt records a doubt unless the convention has one of that kind; it
-// returns the stored one and whether it was new.
+// returns the stored one and whether it was new. A new doubt is in the audit
+// trail (the convention's), in the same transaction.
 func (s *Controls) AddDoubt(ctx context.Context, d *models.ConventionDoubt) (*models.ConventionDoubt, bool, error) {
 	db := s.db.WithContext(ctx)
-	res := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "convention_id"}, {Name: "kind"}}, DoNothing: true}).Create(d)
-	if res.Error != nil {
-		return nil, false, fmt.Errorf("insert doubt: %w", res.Error)
+	created := false
+	err := db.Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "convention_id"}, {Name: "kind"}}, DoNothing: true}).Create(d)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		created = true
+		return recordAudit(ctx, tx, AuditConvention, d.ConventionID, "doubt_flagged", nil, map[string]any{"kind": d.Kind, "note": d.Note})
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("insert doubt: %w", err)
 	}
 	var stored models.ConventionDoubt
-	err := db.Where("convention_id = ? AND kind = ?", d.ConventionID, d.Kind).Take(&stored).Error
-	return &stored, res.RowsAffected == 1, notFound(err)
+	err = db.Where("convention_id = ? AND kind = ?", d.ConventionID, d.Kind).Take(&stored).Error
+	return &stored, created, notFound(err)
 }
 
 // Doubts lists a convention's doubts.
@@ -115,16 +124,26 @@ func (s *Controls) Doubts(ctx context.Context, conventionID string) ([]models.Co
 }
 
 // Plan stores a control unless the convention has one, and returns the stored
-// one and whether it was new.
+// one and whether it was new; a new one is in the audit trail.
 func (s *Controls) Plan(ctx context.Context, c *models.Control) (*models.Control, bool, error) {
 	db := s.db.WithContext(ctx)
-	res := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "convention_id"}}, DoNothing: true}).Create(c)
-	if res.Error != nil {
-		return nil, false, fmt.Errorf("insert control: %w", res.Error)
+	created := false
+	err := db.Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "convention_id"}}, DoNothing: true}).Create(c)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		created = true
+		return recordAudit(ctx, tx, AuditControl, c.ID, "planned", nil, map[string]any{
+			"convention_id": c.ConventionID, "year": c.Year, "region": c.Region, "planned_on": c.PlannedOn,
+			"controller": c.Controller, "state": c.State})
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("insert control: %w", err)
 	}
 	var stored models.Control
-	err := db.Where("convention_id = ?", c.ConventionID).Take(&stored).Error
-	return &stored, res.RowsAffected == 1, notFound(err)
+	err = db.Where("convention_id = ?", c.ConventionID).Take(&stored).Error
+	return &stored, created, notFound(err)
 }
 
 // Get returns one control or ErrNotFound.
@@ -135,15 +154,46 @@ func (s *Controls) Get(ctx context.Context, id string) (*models.Control, error) 
 }
 
 // RecordResult records a planned control's outcome; it returns ErrConflict when
-// the control was already done (the caller compares the results).
+// the control was already done (the caller compares the results). The change
+// is in the audit trail, in the same transaction.
 func (s *Controls) RecordResult(ctx context.Context, id string, r *models.Control) error {
-	res := s.db.WithContext(ctx).Model(&models.Control{}).Where("id = ? AND state = ?", id, models.ControlPlanned).
-		Updates(map[string]any{
-			"state": models.ControlDone, "outcome": r.Outcome, "findings": r.Findings, "done_on": r.DoneOn,
-			"follow_up_kind": r.FollowUpKind, "follow_up_amount_cents": r.FollowUpAmountCents, "follow_up_state": r.FollowUpState,
-		})
-	if res.Error != nil || res.RowsAffected == 1 {
-		return res.Error
+	updates := map[string]any{
+		"state": models.ControlDone, "outcome": r.Outcome, "findings": r.Findings, "done_on": r.DoneOn,
+		"follow_up_kind": r.FollowUpKind, "follow_up_amount_cents": r.FollowUpAmountCents, "follow_up_state": r.FollowUpState,
+	}
+	return s.updateControl(ctx, id, "result_recorded", func(q *gorm.DB) *gorm.DB {
+		return q.Where("state = ?", models.ControlPlanned)
+	}, updates)
+}
+
+// UpdateFollowUp moves a control's follow-up from one of the states in from;
+// ErrConflict when it is in none of them. The change is in the audit trail.
+func (s *Controls) UpdateFollowUp(ctx context.Context, id string, from []string, updates map[string]any) error {
+	return s.updateControl(ctx, id, "follow_up_updated", func(q *gorm.DB) *gorm.DB {
+		return q.Where("follow_up_state IN ?", from)
+	}, updates)
+}
+
+// updateControl applies updates to the control when guard selects it, and
+// records the fields changed before and after in the audit trail, in one
+// transaction; ErrConflict when the guard does not select it.
+func (s *Controls) updateControl(ctx context.Context, id, action string, guard func(*gorm.DB) *gorm.DB, updates map[string]any) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var was models.Control
+		if err := guard(tx.Where("id = ?", id)).Take(&was).Error; err != nil {
+			return notFound(err)
+		}
+		res := guard(tx.Model(&models.Control{}).Where("id = ?", id)).Updates(updates)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return ErrNotFound // changed meanwhile: answered below as a conflict
+		}
+		return recordAudit(ctx, tx, AuditControl, id, action, controlFields(&was, updates), updates)
+	})
+	if !errors.Is(err, ErrNotFound) {
+		return err
 	}
 	if _, err := s.Get(ctx, id); err != nil {
 		return err
@@ -151,17 +201,20 @@ func (s *Controls) RecordResult(ctx context.Context, id string, r *models.Contro
 	return ErrConflict
 }
 
-// UpdateFollowUp moves a control's follow-up from one of the states in from;
-// ErrConflict when it is in none of them.
-func (s *Controls) UpdateFollowUp(ctx context.Context, id string, from []string, updates map[string]any) error {
-	res := s.db.WithContext(ctx).Model(&models.Control{}).Where("id = ? AND follow_up_state IN ?", id, from).Updates(updates)
-	if res.Error != nil || res.RowsAffected == 1 {
-		return res.Error
+// controlFields are the control's values of the columns an update sets.
+func controlFields(c *models.Control, updates map[string]any) map[string]any {
+	all := map[string]any{
+		"state": c.State, "outcome": c.Outcome, "findings": c.Findings, "done_on": c.DoneOn,
+		"follow_up_kind": c.FollowUpKind, "follow_up_amount_cents": c.FollowUpAmountCents, "follow_up_state": c.FollowUpState,
+		"follow_up_note": c.FollowUpNote, "recovered_cents": c.RecoveredCents, "follow_up_closed_on": c.FollowUpClosedOn,
 	}
-	if _, err := s.Get(ctx, id); err != nil {
-		return err
+	out := make(map[string]any, len(updates))
+	for k := range updates {
+		if v, ok := all[k]; ok {
+			out[k] = v
+		}
 	}
-	return ErrConflict
+	return out
 }
 
 // ControlFilter selects controls; zero values select all.
@@ -233,12 +286,20 @@ func (s *Controls) Synthesis(ctx context.Context, year int, region string) (*mod
 	return &r, notFound(err)
 }
 
-// RecordSynthesisSent records that the region's synthesis left; the first sending stands.
+// RecordSynthesisSent records that the region's synthesis left; the first
+// sending stands, and is in the audit trail (entity ID "year/region").
 func (s *Controls) RecordSynthesisSent(ctx context.Context, year int, region, dueOn string, controls int, at time.Time) error {
 	at = at.UTC()
-	return s.db.WithContext(ctx).Clauses(clause.OnConflict{
-		Columns: []clause.Column{{Name: "year"}, {Name: "region"}}, DoNothing: true,
-	}).Create(&models.ControlSynthesis{Year: year, Region: region, DueOn: dueOn, Controls: controls, SentAt: &at}).Error
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Clauses(clause.OnConflict{
+			Columns: []clause.Column{{Name: "year"}, {Name: "region"}}, DoNothing: true,
+		}).Create(&models.ControlSynthesis{Year: year, Region: region, DueOn: dueOn, Controls: controls, SentAt: &at})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return recordAudit(ctx, tx, AuditControlSynthesis, fmt.Sprintf("%d/%s", year, region), "synthesis_sent", nil,
+			map[string]any{"due_on": dueOn, "controls": controls, "sent_at": at})
+	})
 }
 
 // Correspondent is the contact of one of a region's calls.

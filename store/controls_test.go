@@ -114,3 +114,80 @@ func TestControlPlanResultAndFollowUp(t *testing.T) {
 		require.True(t, at.Equal(*syn.SentAt))
 	})
 }
+
+// auditOf returns the entries of one entity, oldest first.
+func auditOf(t *testing.T, db *gorm.DB, entity, id string) []models.AuditEntry {
+	t.Helper()
+	var out []models.AuditEntry
+	require.NoError(t, db.Where("entity = ? AND entity_id = ?", entity, id).Order("id").Find(&out).Error)
+	return out
+}
+
+// Every control write is in the audit trail with its actor, before and after;
+// a write that changes nothing (a repeated or refused one) records nothing.
+func TestControlWritesAreAudited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		tokenID := uint64(7)
+		ctx := store.WithActor(context.Background(), store.Actor{Name: "correspondant 84", TokenID: &tokenID, RequestID: "req-1"})
+		s := store.NewControls(db)
+		conv := seedConvention(t, db, 2027, models.LevelDepartmental, "69", models.PhaseSelected, models.ConventionSigned, "C-69", 500_000)
+
+		for range 2 {
+			_, _, err := s.AddDoubt(ctx, &models.ConventionDoubt{ConventionID: conv, Kind: control.DoubtFunds, Note: "Factures absentes"})
+			require.NoError(t, err)
+		}
+		doubts := auditOf(t, db, store.AuditConvention, conv)
+		require.Len(t, doubts, 1, "the same doubt again records nothing")
+		require.Equal(t, "doubt_flagged", doubts[0].Action)
+		require.Equal(t, "correspondant 84", doubts[0].Actor)
+		require.Equal(t, &tokenID, doubts[0].TokenID)
+		require.Equal(t, "req-1", doubts[0].RequestID)
+		require.Empty(t, doubts[0].Before)
+		require.JSONEq(t, `{"kind":"utilisation_fonds","note":"Factures absentes"}`, doubts[0].After)
+
+		c := &models.Control{ID: uuid.NewString(), ConventionID: conv, Year: 2027, Region: "84", Department: "69",
+			PlannedOn: "2027-06-15", Controller: "Inspectrice", State: models.ControlPlanned, FollowUpState: models.FollowUpStateNone}
+		stored, _, err := s.Plan(ctx, c)
+		require.NoError(t, err)
+		second := *c
+		second.ID = uuid.NewString()
+		_, _, err = s.Plan(ctx, &second)
+		require.NoError(t, err)
+		require.Empty(t, auditOf(t, db, store.AuditControl, second.ID), "a second plan records nothing")
+
+		result := &models.Control{Outcome: models.OutcomeNonCompliant, Findings: "Pas d'émargement", DoneOn: "2027-06-15",
+			FollowUpKind: models.FollowUpRepayment, FollowUpAmountCents: 100_000, FollowUpState: models.FollowUpStateOpen}
+		require.NoError(t, s.RecordResult(ctx, stored.ID, result))
+		require.ErrorIs(t, s.RecordResult(ctx, stored.ID, result), store.ErrConflict)
+		require.NoError(t, s.UpdateFollowUp(ctx, stored.ID, []string{models.FollowUpStateOpen},
+			map[string]any{"follow_up_state": models.FollowUpStateClosed, "recovered_cents": 100_000}))
+		require.ErrorIs(t, s.UpdateFollowUp(ctx, stored.ID, []string{models.FollowUpStateOpen}, map[string]any{"follow_up_note": "x"}), store.ErrConflict)
+
+		entries := auditOf(t, db, store.AuditControl, stored.ID)
+		require.Len(t, entries, 3, "planned, result, follow-up; the refused writes record nothing")
+		require.Equal(t, []string{"planned", "result_recorded", "follow_up_updated"},
+			[]string{entries[0].Action, entries[1].Action, entries[2].Action})
+		for _, e := range entries {
+			require.Equal(t, "correspondant 84", e.Actor)
+		}
+		require.Empty(t, entries[0].Before)
+		require.Contains(t, entries[0].After, `"planned_on":"2027-06-15"`)
+		require.Contains(t, entries[0].After, `"convention_id":"`+conv+`"`)
+		require.Contains(t, entries[1].Before, `"state":"planned"`)
+		require.Contains(t, entries[1].Before, `"follow_up_state":"none"`)
+		require.Contains(t, entries[1].After, `"state":"done"`)
+		require.Contains(t, entries[1].After, `"follow_up_amount_cents":100000`)
+		require.JSONEq(t, `{"follow_up_state":"open","recovered_cents":0}`, entries[2].Before)
+		require.JSONEq(t, `{"follow_up_state":"closed","recovered_cents":100000}`, entries[2].After)
+
+		// The synthesis is sent by the region's workflow: its actor is the workflow's.
+		at := time.Date(2027, 9, 30, 7, 0, 0, 0, time.UTC)
+		require.NoError(t, s.RecordSynthesisSent(context.Background(), 2027, "84", "2027-09-30", 1, at))
+		require.NoError(t, s.RecordSynthesisSent(context.Background(), 2027, "84", "2027-09-30", 5, at.Add(time.Hour)))
+		syn := auditOf(t, db, store.AuditControlSynthesis, "2027/84")
+		require.Len(t, syn, 1, "the first sending stands, once in the trail")
+		require.Equal(t, "synthesis_sent", syn[0].Action)
+		require.Equal(t, store.WorkflowActor.Name, syn[0].Actor)
+		require.Contains(t, syn[0].After, `"controls":1`)
+	})
+}
