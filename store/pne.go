@@ -494,11 +494,12 @@ func (s *PNEStructures) UpdateEmail(ctx context.Context, year int, id uint64, em
 		if err := tx.Where("year = ? AND id = ?", year, id).Take(&before).Error; err != nil {
 			return notFound(err)
 		}
+		// Read before the update: gorm writes the new values into the model it updates.
+		was := map[string]any{"email": before.Email}
 		if err := tx.Model(&before).Updates(map[string]any{"email": email, "updated_at": time.Now().UTC()}).Error; err != nil {
 			return err
 		}
-		return recordAudit(ctx, tx, AuditPNEStructure, fmt.Sprint(id), "email_corrected",
-			map[string]any{"email": before.Email}, map[string]any{"email": email})
+		return recordAudit(ctx, tx, AuditPNEStructure, fmt.Sprint(id), "email_corrected", was, map[string]any{"email": email})
 	})
 	if errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("PNE structure %d of %d: %w", id, year, ErrNotFound)
