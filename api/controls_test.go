@@ -237,6 +237,22 @@ func TestControlResultAndFollowUpToTheEnd(t *testing.T) {
 	reopened := e.post(t, "/api/v1/controls/"+id+"/follow-up", map[string]any{"status": "in_progress"})
 	require.Equal(t, float64(http.StatusConflict), reopened["_status"])
 
+	// Each accepted change is in the audit trail under the caller's token; the repeated and refused ones are not.
+	var audit []models.AuditEntry
+	require.NoError(t, e.db.Where("entity = ? AND entity_id = ?", "control", id).Order("id").Find(&audit).Error)
+	var actions []string
+	for _, a := range audit {
+		actions = append(actions, a.Action)
+		require.Equal(t, "DIAN (tests)", a.Actor)
+		require.NotNil(t, a.TokenID)
+		require.NotEmpty(t, a.RequestID)
+	}
+	require.Equal(t, []string{"planned", "result_recorded", "follow_up_updated", "follow_up_updated"}, actions)
+	require.Contains(t, audit[1].Before, `"state":"planned"`)
+	require.Contains(t, audit[1].After, `"follow_up_amount_cents":150000`)
+	require.Contains(t, audit[3].Before, `"follow_up_state":"in_progress"`)
+	require.Contains(t, audit[3].After, `"follow_up_state":"closed"`)
+
 	rec := e.get(t, "/api/v1/controls?year=2027&region=84")
 	require.Equal(t, http.StatusOK, rec.Code)
 	var list struct{ Total int }
