@@ -50,7 +50,20 @@ type linkPage struct {
 	Spent       string
 	SubsidyUsed string
 	DocumentRef string
-	FieldErrors []string
+	FieldErrors []linkFieldError
+}
+
+// linkFieldError is one refused field: its message is tied to its input (aria-describedby).
+type linkFieldError struct{ Field, Text string }
+
+// Invalid answers the attributes marking a refused field for assistive technologies.
+func (p linkPage) Invalid(field string) template.HTMLAttr {
+	for _, e := range p.FieldErrors {
+		if e.Field == field {
+			return template.HTMLAttr(`aria-invalid="true" aria-describedby="erreur-` + template.HTMLEscapeString(field) + `"`)
+		}
+	}
+	return ""
 }
 
 var linkTemplate = template.Must(template.New("link").Parse(`<!doctype html>
@@ -66,15 +79,15 @@ button{margin-top:1em;padding:.5em 1.2em;background:#000091;color:#fff;border:0}
 {{range .Lines}}<p>{{.}}</p>
 {{end}}{{if .Message}}<p class="ok" role="status">{{.Message}}</p>
 {{end}}{{if .Error}}<p class="error" role="alert">{{.Error}}</p>
-{{end}}{{if .FieldErrors}}<ul class="error" role="alert">{{range .FieldErrors}}<li>{{.}}</li>
+{{end}}{{if .FieldErrors}}<ul class="error" role="alert">{{range .FieldErrors}}<li id="erreur-{{.Field}}">{{.Text}}</li>
 {{end}}</ul>
 {{end}}{{if .Form}}<form method="post">
 {{if .Report}}<label for="spent_eur">Dépenses réalisées pour l'action, en euros (ex. 12500,50)</label>
-<input type="text" id="spent_eur" name="spent_eur" inputmode="decimal" required maxlength="20" value="{{.Spent}}">
+<input type="text" id="spent_eur" name="spent_eur" inputmode="decimal" required maxlength="20" value="{{.Spent}}" {{.Invalid "spent_eur"}}>
 <label for="subsidy_used_eur">Part de la subvention employée, en euros</label>
-<input type="text" id="subsidy_used_eur" name="subsidy_used_eur" inputmode="decimal" required maxlength="20" value="{{.SubsidyUsed}}">
+<input type="text" id="subsidy_used_eur" name="subsidy_used_eur" inputmode="decimal" required maxlength="20" value="{{.SubsidyUsed}}" {{.Invalid "subsidy_used_eur"}}>
 <label for="document_reference">Référence du compte-rendu financier (Cerfa n° 15059*02) : nom du fichier, numéro d'envoi…</label>
-<input type="text" id="document_reference" name="document_reference" required minlength="2" maxlength="200" value="{{.DocumentRef}}">
+<input type="text" id="document_reference" name="document_reference" required minlength="2" maxlength="200" value="{{.DocumentRef}}" {{.Invalid "document_reference"}}>
 {{end}}{{if .AskSigner}}<label for="signed_by">Nom et qualité du signataire</label>
 <input type="text" id="signed_by" name="signed_by" required minlength="2" maxlength="300" value="{{.Signer}}">
 {{end}}<button type="submit">{{.Button}}</button>
@@ -301,14 +314,14 @@ var reportFieldLabels = map[string]string{
 }
 
 // reportFieldErrors are the validation's errors as the page shows them.
-func reportFieldErrors(fields []FieldError) []string {
-	out := make([]string, 0, len(fields))
+func reportFieldErrors(fields []FieldError) []linkFieldError {
+	out := make([]linkFieldError, 0, len(fields))
 	for _, f := range fields {
 		label, ok := reportFieldLabels[f.Field]
 		if !ok {
 			label = f.Field
 		}
-		out = append(out, label+" : "+f.Message+".")
+		out = append(out, linkFieldError{Field: f.Field, Text: label + " : " + f.Message + "."})
 	}
 	return out
 }

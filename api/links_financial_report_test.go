@@ -42,6 +42,7 @@ func TestFinancialReportLinkRecordsItsConventionsReportOnce(t *testing.T) {
 	body := page.Body.String()
 	assert.Contains(t, body, conv.Reference)
 	assert.NotContains(t, body, other.Reference)
+	assert.NotContains(t, body, "aria-invalid", "nothing refused yet")
 	assert.Contains(t, body, "30/06/2028", "the due date, Paris day")
 	for _, field := range []string{"spent_eur", "subsidy_used_eur", "document_reference"} {
 		assert.Contains(t, body, `<label for="`+field+`">`, "every field has its label")
@@ -52,12 +53,13 @@ func TestFinancialReportLinkRecordsItsConventionsReportOnce(t *testing.T) {
 	for _, tc := range []struct {
 		name    string
 		form    url.Values
+		field   string
 		message string
 	}{
-		{"amount not a number", reportForm("douze mille", "100", "CRF-1"), "Dépenses réalisées : montant en euros positif"},
-		{"subsidy used above the expenses", reportForm("100", "200", "CRF-1"), "ne peut dépasser les dépenses réalisées"},
-		{"subsidy used above the grant", reportForm("20000", "10000,01", "CRF-1"), "ne peut dépasser la subvention accordée"},
-		{"no reference", reportForm("100", "100", " "), "Référence du compte-rendu financier :"},
+		{"amount not a number", reportForm("douze mille", "100", "CRF-1"), "spent_eur", "Dépenses réalisées : montant en euros positif"},
+		{"subsidy used above the expenses", reportForm("100", "200", "CRF-1"), "subsidy_used_eur", "ne peut dépasser les dépenses réalisées"},
+		{"subsidy used above the grant", reportForm("20000", "10000,01", "CRF-1"), "subsidy_used_eur", "ne peut dépasser la subvention accordée"},
+		{"no reference", reportForm("100", "100", " "), "document_reference", "Référence du compte-rendu financier :"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := e.postForm(t, path, tc.form)
@@ -65,6 +67,8 @@ func TestFinancialReportLinkRecordsItsConventionsReportOnce(t *testing.T) {
 			assert.Contains(t, rec.Body.String(), tc.message)
 			assert.Contains(t, rec.Body.String(), `value="`+tc.form.Get("spent_eur")+`"`, "the typed value is shown again")
 			assert.Contains(t, rec.Body.String(), `<form method="post">`)
+			assert.Contains(t, rec.Body.String(), `aria-invalid="true" aria-describedby="erreur-`+tc.field+`"`, "the error is tied to its field")
+			assert.Contains(t, rec.Body.String(), `<li id="erreur-`+tc.field+`">`)
 			r := e.storedReport(t, conv.ID)
 			assert.True(t, r == nil || r.ReceivedAt == nil, "nothing recorded")
 		})
