@@ -165,6 +165,19 @@ func yearParam(c *gin.Context) (int, bool) {
 	return year, true
 }
 
+// structureParams reads the year and the structure's ID of /pne/{year}/structures/{id}; 404 if either is malformed.
+func structureParams(c *gin.Context) (year int, id uint64, ok bool) {
+	if year, ok = yearParam(c); !ok {
+		return 0, 0, false
+	}
+	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
+	if err != nil {
+		respondError(c, errNotFound)
+		return 0, 0, false
+	}
+	return year, id, true
+}
+
 // summary answers GET /api/v1/pne/{year}.
 func (h pneHandlers) summary(c *gin.Context) {
 	year, ok := yearParam(c)
@@ -195,13 +208,8 @@ func (h pneHandlers) structures(c *gin.Context) {
 
 // answer answers PUT /api/v1/pne/{year}/structures/{id}.
 func (h pneHandlers) answer(c *gin.Context) {
-	year, ok := yearParam(c)
+	year, id, ok := structureParams(c)
 	if !ok {
-		return
-	}
-	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
-	if err != nil {
-		respondError(c, errNotFound)
 		return
 	}
 	var req PNEAnswerRequest
@@ -300,13 +308,8 @@ func (h pneHandlers) structuresXLSX(c *gin.Context) {
 
 // correctEmail answers PATCH /api/v1/pne/{year}/structures/{id}.
 func (h pneHandlers) correctEmail(c *gin.Context) {
-	year, ok := yearParam(c)
+	year, id, ok := structureParams(c)
 	if !ok {
-		return
-	}
-	id, err := strconv.ParseUint(c.Param("id"), 10, 64)
-	if err != nil {
-		respondError(c, errNotFound)
 		return
 	}
 	var req PNEEmailRequest
