@@ -30,7 +30,6 @@ type linkHandlers struct {
 	campaigns    *store.Campaigns
 	conventions  *ConventionService
 	pne          *PNEService
-	audit        *store.Audit
 	reports      *FinancialReportService
 }
 
@@ -149,7 +148,7 @@ func (h linkHandlers) act(c *gin.Context) {
 	case auth.LinkAcknowledge:
 		message = "Merci : la bonne réception de l'accusé est enregistrée."
 		if _, err = h.applications.Get(ctx, l.Item); err == nil {
-			err = h.audit.Record(ctx, store.AuditApplication, l.Item, "receipt_acknowledged", nil, nil)
+			err = h.applications.ConfirmReceipt(ctx, l.Item, h.now())
 		}
 	case auth.LinkSign:
 		signer := strings.TrimSpace(c.PostForm("signed_by"))

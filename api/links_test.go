@@ -127,3 +127,36 @@ func itoa(id uint64) string {
 	raw, _ := json.Marshal(id)
 	return string(raw)
 }
+
+func TestAcknowledgeLinkConfirmsItsDossierOnce(t *testing.T) {
+	e := newEnv(t)
+	app, _ := e.seedReportConvention(t, models.ConventionSigned)
+	other, _ := e.seedReportConvention(t, models.ConventionSigned)
+	path := e.link(t, auth.LinkAcknowledge, app.ID, fixedNow.Add(24*time.Hour))
+
+	page := e.anonymous().get(t, path)
+	require.Equal(t, http.StatusOK, page.Code, page.Body.String())
+	assert.Contains(t, page.Body.String(), app.Title)
+	assert.NotContains(t, page.Body.String(), other.Title)
+
+	for range 2 { // the second confirmation changes nothing
+		done := e.postForm(t, path, nil)
+		require.Equal(t, http.StatusOK, done.Code, done.Body.String())
+		assert.Contains(t, done.Body.String(), "Merci : la bonne réception de l&#39;accusé est enregistrée.")
+	}
+
+	var got []models.Application
+	require.NoError(t, e.db.Where("id IN ?", []string{app.ID, other.ID}).Find(&got).Error)
+	for _, a := range got {
+		if a.ID == app.ID {
+			require.NotNil(t, a.ReceiptConfirmedAt, "the link's dossier is confirmed")
+			assert.True(t, a.ReceiptConfirmedAt.Equal(fixedNow))
+		} else {
+			assert.Nil(t, a.ReceiptConfirmedAt, "no other dossier changed")
+		}
+	}
+	var audit []models.AuditEntry
+	require.NoError(t, e.db.Where("entity = ? AND entity_id = ? AND action = ?", "application", app.ID, "receipt_acknowledged").Find(&audit).Error)
+	require.Len(t, audit, 1, "recorded once")
+	assert.Equal(t, "association (lien acknowledge)", audit[0].Actor)
+}

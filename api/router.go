@@ -126,7 +126,7 @@ func NewRouter(d Deps) *gin.Engine {
 
 	if d.Links != nil {
 		links := linkHandlers{links: d.Links, now: now, applications: store.NewApplications(d.DB),
-			campaigns: store.NewCampaigns(d.DB), conventions: d.Conventions, pne: d.PNE, audit: audit,
+			campaigns: store.NewCampaigns(d.DB), conventions: d.Conventions, pne: d.PNE,
 			reports: d.FinancialReports}
 		r.GET("/liens/:token", links.show)
 		r.POST("/liens/:token", links.act)

@@ -52,11 +52,13 @@ type Application struct {
 	DecisionReason             string `gorm:"size:2000" json:"decision_reason,omitempty"`
 	DoubleFundingJustification string `gorm:"size:2000" json:"double_funding_justification,omitempty"`
 	// CPOTranches makes the convention multi-year: one maximum per year.
-	CPOTranches    []Tranche  `gorm:"column:cpo_tranches;serializer:json" json:"cpo_tranches,omitempty"`
-	DecidedAt      *time.Time `json:"decided_at,omitempty"`
-	State          string     `gorm:"size:32;index" json:"-"`
-	IdempotencyKey *string    `gorm:"size:200;uniqueIndex" json:"-"`
-	RequestHash    string     `gorm:"size:64" json:"-"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
+	CPOTranches []Tranche  `gorm:"column:cpo_tranches;serializer:json" json:"cpo_tranches,omitempty"`
+	DecidedAt   *time.Time `json:"decided_at,omitempty"`
+	// ReceiptConfirmedAt: when the association confirmed, through its email's link, that it received the accusé de réception.
+	ReceiptConfirmedAt *time.Time `json:"receipt_confirmed_at,omitempty"`
+	State              string     `gorm:"size:32;index" json:"-"`
+	IdempotencyKey     *string    `gorm:"size:200;uniqueIndex" json:"-"`
+	RequestHash        string     `gorm:"size:64" json:"-"`
+	CreatedAt          time.Time  `json:"created_at"`
+	UpdatedAt          time.Time  `json:"updated_at"`
 }

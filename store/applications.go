@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"gorm.io/gorm"
 
@@ -68,6 +69,19 @@ func (s *Applications) existing(ctx context.Context, a *models.Application) (*mo
 	}
 	err := q.Take(&found).Error
 	return &found, notFound(err)
+}
+
+// ConfirmReceipt records, once, that the association received its accusé de réception;
+// a second confirmation changes nothing and records nothing.
+func (s *Applications) ConfirmReceipt(ctx context.Context, id string, at time.Time) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.Application{}).Where("id = ? AND receipt_confirmed_at IS NULL", id).
+			Update("receipt_confirmed_at", at)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return recordAudit(ctx, tx, AuditApplication, id, "receipt_acknowledged", nil, map[string]time.Time{"receipt_confirmed_at": at})
+	})
 }
 
 // Get returns one dossier or ErrNotFound.

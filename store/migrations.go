@@ -377,6 +377,17 @@ var migrations = []*gormigrate.Migration{
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("ctai_requests") },
 	},
+	{
+		// The association's confirmation, through its link, that the accusé de réception arrived.
+		ID: "2026112912_receipt_confirmation",
+		Migrate: func(tx *gorm.DB) error {
+			type application struct{ ReceiptConfirmedAt *time.Time }
+			return tx.Table("applications").Migrator().AddColumn(&application{}, "ReceiptConfirmedAt")
+		},
+		Rollback: func(tx *gorm.DB) error {
+			return tx.Table("applications").Migrator().DropColumn(&struct{}{}, "receipt_confirmed_at")
+		},
+	},
 }
 
 const migrationsTable = "schema_migrations"
