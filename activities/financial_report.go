@@ -115,7 +115,31 @@ func (a *Activities) RecordFinancialReportMissing(ctx context.Context, ref Finan
 	if err := a.financialReportEmail(ctx, ref, mail.TemplateFinancialReportMissing, "financial-report-missing/porteur", false); err != nil {
 		return true, err
 	}
-	return true, a.financialReportEmail(ctx, ref, mail.TemplateFinancialReportMissing, "financial-report-missing/correspondent", true)
+	if err := a.financialReportEmail(ctx, ref, mail.TemplateFinancialReportMissing, "financial-report-missing/correspondent", true); err != nil {
+		return true, err
+	}
+	return true, a.recheckPendingRenewals(ctx, ref.ApplicationID)
+}
+
+// recheckPendingRenewals runs the renewal check on the association's dossiers
+// already filed and not yet decided: the report missing now blocks them, and
+// their porteur is told at once rather than discovering it at the selection.
+// The check records each block and its email once, so a retry repeats nothing.
+func (a *Activities) recheckPendingRenewals(ctx context.Context, applicationID string) error {
+	app, err := a.Applications.Get(ctx, applicationID)
+	if err != nil {
+		return storeError(err)
+	}
+	pending, err := a.Applications.Pending(ctx, app.AssociationKey)
+	if err != nil {
+		return err
+	}
+	for _, p := range pending {
+		if _, err := a.CheckRenewal(ctx, ApplicationRef{ApplicationID: p.ID, WorkflowID: p.WorkflowID}); err != nil {
+			return fmt.Errorf("renewal check of dossier %s: %w", p.ID, err)
+		}
+	}
+	return nil
 }
 
 func (a *Activities) financialReportEmail(ctx context.Context, ref FinancialReportRef, template, purposeKey string, toCorrespondent bool) error {

@@ -111,6 +111,14 @@ func TestFinancialReportMissingBlocksTheRenewalUntilReceived(t *testing.T) {
 	require.Equal(t, conv.ID, link.Item)
 	require.True(t, link.Expires.After(plan.DueAt.Add(60*24*time.Hour)), "valid after the overdue reminders")
 
+	// The association has already applied to a 2028 call, not yet decided.
+	_, next := seedFunded(t, db, 2028)
+	require.NoError(t, db.Model(next).Update("state", models.ApplicationDeposited).Error)
+	nextRef := activities.ApplicationRef{ApplicationID: next.ID, WorkflowID: next.WorkflowID}
+	blocks, err := reports.Blocks(ctx, next.ID)
+	require.NoError(t, err)
+	require.Empty(t, blocks, "nothing missing yet")
+
 	missing := activities.FinancialReportRef{ApplicationRef: ref, ConventionID: conv.ID, DueAt: plan.DueAt, Overdue: true, At: plan.DueAt.Add(30 * 24 * time.Hour)}
 	v, err = env.ExecuteActivity(a.RecordFinancialReportMissing, missing)
 	require.NoError(t, err)
@@ -120,9 +128,13 @@ func TestFinancialReportMissingBlocksTheRenewalUntilReceived(t *testing.T) {
 	_, err = catcher.WaitFor(ctx, 3) // the association and the correspondent
 	require.NoError(t, err)
 
-	// The association applies again in 2028: blocked, and told once.
-	_, next := seedFunded(t, db, 2028)
-	nextRef := activities.ApplicationRef{ApplicationID: next.ID, WorkflowID: next.WorkflowID}
+	// The association's 2028 dossier, filed before the report became missing, was blocked
+	// at once and its porteur told; the checks when filed and under review tell it no more.
+	blocks, err = reports.Blocks(ctx, next.ID)
+	require.NoError(t, err)
+	require.Len(t, blocks, 1, "the pending dossier is blocked as soon as the report is missing")
+	_, err = catcher.WaitFor(ctx, 4)
+	require.NoError(t, err)
 	check := renewalCheck(t, env, a, nextRef)
 	require.Equal(t, []string{models.BlockFinancialReport}, check.Rules)
 	require.Equal(t, []string{models.BlockFinancialReport}, renewalCheck(t, env, a, nextRef).Rules, "checked again under review")
@@ -139,7 +151,7 @@ func TestFinancialReportMissingBlocksTheRenewalUntilReceived(t *testing.T) {
 		}
 	}
 	require.Equal(t, 1, blockedMails, "the block is told once")
-	blocks, err := reports.Blocks(ctx, next.ID)
+	blocks, err = reports.Blocks(ctx, next.ID)
 	require.NoError(t, err)
 	require.Len(t, blocks, 1)
 	require.Equal(t, "convention:"+conv.ID, blocks[0].Source)

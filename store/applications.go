@@ -84,6 +84,15 @@ func (s *Applications) ConfirmReceipt(ctx context.Context, id string, at time.Ti
 	})
 }
 
+// Pending returns the association's dossiers the committee has not decided yet
+// (filed or under review), oldest first.
+func (s *Applications) Pending(ctx context.Context, associationKey string) ([]models.Application, error) {
+	var out []models.Application
+	err := s.db.WithContext(ctx).Where("association_key = ? AND state IN ?", associationKey,
+		[]string{models.ApplicationDeposited, models.ApplicationUnderReview}).Order("created_at, id").Find(&out).Error
+	return out, err
+}
+
 // Get returns one dossier or ErrNotFound.
 func (s *Applications) Get(ctx context.Context, id string) (*models.Application, error) {
 	var a models.Application
