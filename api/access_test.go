@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"bytes"
 	"encoding/json"
 	"net/http"
 	"regexp"
@@ -241,4 +242,29 @@ func TestPNEStructuresByTerritoryAndAnswersAudited(t *testing.T) {
 	assert.Equal(t, "pne-1", entries[0].RequestID)
 	assert.Equal(t, itoa(rows[1].ID), entries[0].EntityID)
 	assert.Contains(t, entries[0].Before, `"answered_at":null`)
+}
+
+func TestOutOfScopeRequestsAreLogged(t *testing.T) {
+	var logs bytes.Buffer
+	e := newEnv(t, withLog(&logs))
+	rhone := e.seedCampaign(t, seed{year: 2027, territory: "69"})
+	bouches := e.seedCampaign(t, seed{year: 2027, territory: "13"})
+	department := e.asCorrespondent(t, "13", "")
+
+	rec := department.get(t, "/api/v1/campaigns/"+bouches.ID+"/applications")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	assert.NotContains(t, logs.String(), "outside the caller's scope", "its own call: nothing to report")
+
+	requireProblem(t, department.get(t, "/api/v1/campaigns/"+rhone.ID+"/applications"), http.StatusNotFound, "not_found")
+	line := ""
+	for _, l := range strings.Split(logs.String(), "\n") {
+		if strings.Contains(l, "outside the caller's scope") {
+			line = l
+		}
+	}
+	require.NotEmpty(t, line, "the refusal is logged")
+	assert.Contains(t, line, "level=WARN")
+	assert.Contains(t, line, `route="GET /api/v1/campaigns/:id/applications"`)
+	assert.Contains(t, line, rhone.ID)
+	assert.Contains(t, line, "request_id=")
 }

@@ -58,6 +58,7 @@ type envConfig struct {
 	devMode   bool
 	rateLimit int
 	catcher   *mailcatcher.Catcher
+	log       io.Writer
 }
 
 type envOption func(*envConfig)
@@ -70,6 +71,9 @@ func withDevMode() envOption { return func(c *envConfig) { c.devMode = true } }
 
 // withRateLimit sets the requests a minute allowed per token.
 func withRateLimit(n int) envOption { return func(c *envConfig) { c.rateLimit = n } }
+
+// withLog writes the server's logs (text) to w instead of discarding them.
+func withLog(w io.Writer) envOption { return func(c *envConfig) { c.log = w } }
 
 // withCatcher registers the dev mail catcher's pages.
 func withCatcher(cat *mailcatcher.Catcher) envOption {
@@ -88,6 +92,9 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 	tc := mocks.NewClient(t)
 	campaigns := store.NewCampaigns(db)
 	logger := slog.New(slog.DiscardHandler)
+	if cfg.log != nil {
+		logger = slog.New(slog.NewTextHandler(cfg.log, nil))
+	}
 	now := func() time.Time { return cfg.now }
 	campaignService := &api.CampaignService{Temporal: tc, Campaigns: campaigns, Policies: pols,
 		DevMode: cfg.devMode, MailRetryFor: mailRetryFor, Now: now, Logger: logger}
