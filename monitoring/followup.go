@@ -3,6 +3,7 @@ package monitoring
 import (
 	"context"
 	"fmt"
+	"sort"
 	"time"
 
 	"gorm.io/gorm"
@@ -156,45 +157,87 @@ func overdueFinancialReports(ctx context.Context, db *gorm.DB, q Query) ([]Overd
 	return out, nil
 }
 
-// lateControlSyntheses lists the regions with controls in the year whose
-// synthesis (§8.5) was not sent to DIAN by its date, or was sent after it. The
-// date is the one recorded with the synthesis, else the policy's
+// lateControlSyntheses lists the regions whose synthesis of the year's on-site
+// controls (§8.5) was not sent to DIAN by its date, or was sent after it. A region
+// owes one once it has controls in the year or a signed convention of the year's
+// calls: controls are due in every department, so having none does not excuse the
+// synthesis. The date is the one recorded with the synthesis, else the policy's
 // calendar.control_synthesis_due; a region without either is not listed.
 func lateControlSyntheses(ctx context.Context, db *gorm.DB, q Query) ([]Overdue, error) {
-	var rows []struct {
+	regions, err := regionsOwingASynthesis(ctx, db, q.Year)
+	if err != nil {
+		return nil, err
+	}
+	var sent []struct {
 		Region string
 		DueOn  *string
 		SentAt *time.Time
 	}
-	err := db.WithContext(ctx).Table("(SELECT DISTINCT region FROM controls WHERE year = ?) AS k", q.Year).
-		Select("k.region, s.due_on, s.sent_at").
-		Joins("LEFT JOIN control_syntheses AS s ON s.year = ? AND s.region = k.region", q.Year).
-		Order("k.region").Scan(&rows).Error
-	if err != nil {
+	if err := db.WithContext(ctx).Table("control_syntheses").Select("region, due_on, sent_at").
+		Where("year = ?", q.Year).Scan(&sent).Error; err != nil {
 		return nil, err
 	}
+	type synthesis struct {
+		dueOn  *string
+		sentAt *time.Time
+	}
+	byRegion := make(map[string]synthesis, len(sent))
+	for _, r := range sent {
+		byRegion[r.Region] = synthesis{r.DueOn, r.SentAt}
+	}
 	var out []Overdue
-	for _, r := range rows {
-		due, ok := synthesisDue(q, r.DueOn)
+	for _, region := range regions {
+		s := byRegion[region]
+		due, ok := synthesisDue(q, s.dueOn)
 		if !ok {
 			continue
 		}
 		deadline := due.EndOfDay()
-		name := fmt.Sprintf("Synthèse %d des contrôles sur place de la région %s", q.Year, regionName(r.Region))
+		name := fmt.Sprintf("Synthèse %d des contrôles sur place de la région %s", q.Year, regionName(region))
 		var msg string
 		switch {
 		case !q.Now.After(deadline):
 			continue // not due yet (an overview of a past day ignores later sendings)
-		case r.SentAt == nil:
+		case s.sentAt == nil:
 			msg = name + " non transmise à la DIAN au " + due.French() + "."
-		case r.SentAt.After(deadline):
-			msg = name + " transmise le " + policy.DateOf(*r.SentAt).French() + ", après la date limite du " + due.French() + "."
+		case s.sentAt.After(deadline):
+			msg = name + " transmise le " + policy.DateOf(*s.sentAt).French() + ", après la date limite du " + due.French() + "."
 		default:
 			continue
 		}
-		out = append(out, Overdue{Kind: OverdueControlSynthesis, Region: r.Region, Due: deadline, Message: msg})
+		out = append(out, Overdue{Kind: OverdueControlSynthesis, Region: region, Due: deadline, Message: msg})
 	}
 	return out, nil
+}
+
+// regionsOwingASynthesis lists, sorted, the regions with controls in the year or
+// a signed convention of the year's calls.
+func regionsOwingASynthesis(ctx context.Context, db *gorm.DB, year int) ([]string, error) {
+	var controlled []string
+	if err := db.WithContext(ctx).Table("controls").Distinct("region").Where("year = ?", year).
+		Pluck("region", &controlled).Error; err != nil {
+		return nil, err
+	}
+	var funded []struct{ Level, Territory string }
+	if err := db.WithContext(ctx).Table("conventions AS v").Distinct("c.level, c.territory").
+		Joins("JOIN campaigns AS c ON c.id = v.campaign_id").
+		Where("c.year = ? AND v.state = ?", year, models.ConventionSigned).Scan(&funded).Error; err != nil {
+		return nil, err
+	}
+	set := map[string]bool{}
+	for _, r := range controlled {
+		set[r] = true
+	}
+	for _, f := range funded {
+		region, _ := RegionOf(f.Level, f.Territory)
+		set[region] = true
+	}
+	regions := make([]string, 0, len(set))
+	for r := range set {
+		regions = append(regions, r)
+	}
+	sort.Strings(regions)
+	return regions, nil
 }
 
 // synthesisDue is the date recorded with a sent synthesis ("2024-09-30"), else the policy's.

@@ -224,3 +224,32 @@ func TestOverviewXLSXHasTheFollowUp(t *testing.T) {
 	assert.Contains(t, kinds, monitoring.OverdueFinancialReport)
 	assert.Contains(t, kinds, monitoring.OverdueControlSynthesis)
 }
+
+// A region with a signed convention of the year owes its synthesis even without
+// any control recorded; one whose conventions are all unsigned does not.
+func TestARegionWithoutControlsStillOwesItsSynthesis(t *testing.T) {
+	db := storetest.SQLite(t)
+	y, _ := buildFollowUp(t, db)
+	f := y.f
+	bretagne := f.campaign(models.LevelDepartmental, "35", models.PhaseSelected, 30_000_00, paris(2024, 2, 1, 9))
+	f.convention(f.dossier(bretagne, dossier{theme: "langue", requested: 10_000_00, granted: 10_000_00, retained: true}),
+		models.ConventionSigned, june2024)
+	normandie := f.campaign(models.LevelDepartmental, "14", models.PhaseSelected, 30_000_00, paris(2024, 2, 1, 9))
+	f.convention(f.dossier(normandie, dossier{theme: "langue", requested: 10_000_00, granted: 10_000_00, retained: true}),
+		models.ConventionAwaitingSignature, june2024)
+
+	svc := service(t, db)
+	svc.Now = func() time.Time { return time.Date(2024, 10, 1, 8, 0, 0, 0, time.UTC) }
+	ov, err := svc.Overview(t.Context(), 2024)
+	require.NoError(t, err)
+	var late []string
+	for _, o := range ov.Overdue {
+		if o.Kind == monitoring.OverdueControlSynthesis {
+			late = append(late, o.Region)
+			if o.Region == "53" {
+				assert.Equal(t, "Synthèse 2024 des contrôles sur place de la région Bretagne non transmise à la DIAN au 30 septembre 2024.", o.Message)
+			}
+		}
+	}
+	assert.Equal(t, []string{"53", "76", "93"}, late, "Bretagne funded without controls; Normandie has no signed convention")
+}
