@@ -3,9 +3,7 @@ package activities_test
 import (
 	"flag"
 	"log/slog"
-	"net"
 	"os"
-	"strconv"
 	"testing"
 	"time"
 
@@ -14,9 +12,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/config"
-	"github.com/dian-p104/aap/mail"
-	"github.com/dian-p104/aap/mailcatcher"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/store"
 	"github.com/dian-p104/aap/store/storetest"
@@ -28,13 +23,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/")
 // (issue 5), checked against a golden file; a moved date is announced again.
 func TestNotifyControlPlannedSendsTheVisitOnce(t *testing.T) {
 	db := storetest.SQLite(t)
-	catcher, err := mailcatcher.Start(mailcatcher.Options{Addr: "127.0.0.1:0", Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = catcher.Close() })
-	host, port, _ := net.SplitHostPort(catcher.Addr())
-	p, _ := strconv.Atoi(port)
-	outbox, err := mail.NewOutbox(db, mail.NewSMTPSender(config.SMTP{Host: host, Port: p, TLS: config.TLSNone}), "AAP <no-reply@aap.localhost>")
-	require.NoError(t, err)
+	outbox, catcher := withCatcher(t, db)
 
 	cid, aid, vid := "c0ffee00-0000-4000-8000-000000000001", "c0ffee00-0000-4000-8000-000000000002", "c0ffee00-0000-4000-8000-000000000003"
 	require.NoError(t, db.Create(&models.Campaign{ID: cid, WorkflowID: "aap/" + cid, Year: 2027, Level: models.LevelDepartmental,
@@ -57,7 +46,7 @@ func TestNotifyControlPlannedSendsTheVisitOnce(t *testing.T) {
 	a := (*activities.Activities)(nil)
 	notice := activities.ControlNotice{ControlRef: activities.ControlRef{Year: 2027, Region: "84", WorkflowID: "aap/controls/2027/84"}, ControlID: ctl.ID}
 
-	_, err = env.ExecuteActivity(a.NotifyControlPlanned, notice)
+	_, err := env.ExecuteActivity(a.NotifyControlPlanned, notice)
 	require.NoError(t, err)
 	_, err = env.ExecuteActivity(a.NotifyControlPlanned, notice)
 	require.NoError(t, err)

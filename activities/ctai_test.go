@@ -2,7 +2,6 @@ package activities_test
 
 import (
 	"log/slog"
-	"net"
 	"sort"
 	"strconv"
 	"testing"
@@ -12,12 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/testsuite"
-	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/config"
 	"github.com/dian-p104/aap/ctai"
-	"github.com/dian-p104/aap/mail"
 	"github.com/dian-p104/aap/mailcatcher"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policies"
@@ -27,19 +23,6 @@ import (
 	"github.com/dian-p104/aap/store/storetest"
 	"github.com/dian-p104/aap/xlsx"
 )
-
-// withCatcher is an outbox delivering to an in-process SMTP catcher.
-func withCatcher(t *testing.T, db *gorm.DB) (*mail.Outbox, *mailcatcher.Catcher) {
-	t.Helper()
-	catcher, err := mailcatcher.Start(mailcatcher.Options{Addr: "127.0.0.1:0", Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = catcher.Close() })
-	host, port, _ := net.SplitHostPort(catcher.Addr())
-	p, _ := strconv.Atoi(port)
-	outbox, err := mail.NewOutbox(db, mail.NewSMTPSender(config.SMTP{Host: host, Port: p, TLS: config.TLSNone}), "AAP <no-reply@aap.localhost>")
-	require.NoError(t, err)
-	return outbox, catcher
-}
 
 func TestCTAIEvaluatedRecordedAndSentOnceToEachRecipient(t *testing.T) {
 	db := storetest.SQLite(t)

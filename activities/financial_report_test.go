@@ -3,7 +3,6 @@ package activities_test
 import (
 	"context"
 	"log/slog"
-	"net"
 	"strconv"
 	"strings"
 	"testing"
@@ -16,10 +15,7 @@ import (
 
 	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/auth"
-	"github.com/dian-p104/aap/config"
 	"github.com/dian-p104/aap/convention"
-	"github.com/dian-p104/aap/mail"
-	"github.com/dian-p104/aap/mailcatcher"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policies"
 	"github.com/dian-p104/aap/policy"
@@ -53,13 +49,7 @@ func seedFunded(t *testing.T, db *gorm.DB, year int) (*models.Campaign, *models.
 func TestFinancialReportMissingBlocksTheRenewalUntilReceived(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.SQLite(t)
-	catcher, err := mailcatcher.Start(mailcatcher.Options{Addr: "127.0.0.1:0", Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = catcher.Close() })
-	host, port, _ := net.SplitHostPort(catcher.Addr())
-	p, _ := strconv.Atoi(port)
-	outbox, err := mail.NewOutbox(db, mail.NewSMTPSender(config.SMTP{Host: host, Port: p, TLS: config.TLSNone}), "AAP <no-reply@aap.localhost>")
-	require.NoError(t, err)
+	outbox, catcher := withCatcher(t, db)
 	reports := store.NewFinancialReports(db)
 	links, err := auth.NewLinkSigner([]byte(strings.Repeat("k", 32)))
 	require.NoError(t, err)
@@ -170,13 +160,7 @@ func TestFinancialReportMissingBlocksTheRenewalUntilReceived(t *testing.T) {
 // The PNE rule of the campaign's policy blocks too (2025: one miss).
 func TestRenewalBlockedByAMissedPNE(t *testing.T) {
 	db := storetest.SQLite(t)
-	catcher, err := mailcatcher.Start(mailcatcher.Options{Addr: "127.0.0.1:0", Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = catcher.Close() })
-	host, port, _ := net.SplitHostPort(catcher.Addr())
-	p, _ := strconv.Atoi(port)
-	outbox, err := mail.NewOutbox(db, mail.NewSMTPSender(config.SMTP{Host: host, Port: p, TLS: config.TLSNone}), "AAP <no-reply@aap.localhost>")
-	require.NoError(t, err)
+	outbox, catcher := withCatcher(t, db)
 	results := store.NewPNEResults(db)
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()

@@ -3,8 +3,6 @@ package activities_test
 import (
 	"context"
 	"log/slog"
-	"net"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -13,9 +11,6 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/config"
-	"github.com/dian-p104/aap/mail"
-	"github.com/dian-p104/aap/mailcatcher"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/store"
 	"github.com/dian-p104/aap/store/storetest"
@@ -25,13 +20,7 @@ import (
 // those without an answer when it leaves; a repeated mailing sends nothing again.
 func TestSendPNEMailingInvitesThenRemindsNonRespondents(t *testing.T) {
 	db := storetest.SQLite(t)
-	catcher, err := mailcatcher.Start(mailcatcher.Options{Addr: "127.0.0.1:0", Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
-	require.NoError(t, err)
-	t.Cleanup(func() { _ = catcher.Close() })
-	host, port, _ := net.SplitHostPort(catcher.Addr())
-	p, _ := strconv.Atoi(port)
-	outbox, err := mail.NewOutbox(db, mail.NewSMTPSender(config.SMTP{Host: host, Port: p, TLS: config.TLSNone}), "AAP <no-reply@aap.localhost>")
-	require.NoError(t, err)
+	outbox, catcher := withCatcher(t, db)
 	rows := []models.PNEStructure{
 		{Year: 2027, AssociationKey: "siret:1", AssociationName: "A", Email: "a@example.org", Region: "84", Token: "tok-a"},
 		{Year: 2027, AssociationKey: "siret:2", AssociationName: "B", Email: "b@example.org", Region: "84", Token: "tok-b"},
