@@ -143,13 +143,9 @@ func (a *Activities) RecordConventionSigned(ctx context.Context, in SignatureRec
 }
 
 func (a *Activities) conventionEmail(ctx context.Context, ref ConventionRef, template, purposeKey string, toCorrespondent, attachPDF bool) error {
-	app, c, err := a.dossier(ctx, ref.ApplicationID)
+	app, c, conv, err := a.conventionOf(ctx, ref.ApplicationID)
 	if err != nil {
 		return err
-	}
-	conv, err := a.Conventions.ByApplication(ctx, app.ID)
-	if err != nil {
-		return storeError(err)
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
 	data := ConventionEmail{
@@ -204,6 +200,19 @@ func (a *Activities) dossier(ctx context.Context, applicationID string) (*models
 		return nil, nil, storeError(err)
 	}
 	return app, c, nil
+}
+
+// conventionOf reads a dossier, its call and its convention.
+func (a *Activities) conventionOf(ctx context.Context, applicationID string) (*models.Application, *models.Campaign, *models.Convention, error) {
+	app, c, err := a.dossier(ctx, applicationID)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	conv, err := a.Conventions.ByApplication(ctx, app.ID)
+	if err != nil {
+		return nil, nil, nil, storeError(err)
+	}
+	return app, c, conv, nil
 }
 
 // kindOf: a dossier granted yearly tranches gets a multi-year CPO, the others an annual convention.

@@ -36,13 +36,9 @@ type FinancialReportPlan struct {
 // tranche); it is due months_after_fiscal_year_end after the fiscal year's end,
 // at the end of that Paris day (the demo policy: due_after_signature after the signature).
 func (a *Activities) PlanFinancialReport(ctx context.Context, ref ApplicationRef) (FinancialReportPlan, error) {
-	app, c, err := a.dossier(ctx, ref.ApplicationID)
+	app, c, conv, err := a.conventionOf(ctx, ref.ApplicationID)
 	if err != nil {
 		return FinancialReportPlan{}, err
-	}
-	conv, err := a.Conventions.ByApplication(ctx, app.ID)
-	if err != nil {
-		return FinancialReportPlan{}, storeError(err)
 	}
 	f := c.Policy.FinancialReport
 	report, err := a.FinancialReports.Expect(ctx, convention.ExpectedReport(app, c, conv))
@@ -143,13 +139,9 @@ func (a *Activities) recheckPendingRenewals(ctx context.Context, applicationID s
 }
 
 func (a *Activities) financialReportEmail(ctx context.Context, ref FinancialReportRef, template, purposeKey string, toCorrespondent bool) error {
-	app, c, err := a.dossier(ctx, ref.ApplicationID)
+	app, c, conv, err := a.conventionOf(ctx, ref.ApplicationID)
 	if err != nil {
 		return err
-	}
-	conv, err := a.Conventions.ByApplication(ctx, app.ID)
-	if err != nil {
-		return storeError(err)
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
 	data := FinancialReportEmail{
