@@ -5,15 +5,16 @@ package activities
 import (
 	"context"
 	"errors"
-	"github.com/dian-p104/aap/auth"
 	"log/slog"
+
+	"github.com/dian-p104/aap/internal/auth"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/dian-p104/aap/mail"
-	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/store"
 )
 
 // ErrTypeEmailRefused marks an email the relay refused for good: retrying cannot help.

@@ -2,13 +2,14 @@ package activities
 
 import (
 	"context"
-	"github.com/dian-p104/aap/auth"
 	"time"
 
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/auth"
+
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/territory"
 )
 
 // ApplicationStateChange records a dossier's new state.

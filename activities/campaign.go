@@ -5,10 +5,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/territory"
 )
 
 // PhaseChange records that a campaign entered a phase.

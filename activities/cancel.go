@@ -4,9 +4,9 @@ import (
 	"context"
 	"time"
 
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/territory"
 )
 
 // CampaignCancellation records that a call was cancelled.

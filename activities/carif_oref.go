@@ -3,10 +3,10 @@ package activities
 import (
 	"context"
 
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/selection"
+	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/selection"
-	"github.com/dian-p104/aap/territory"
 )
 
 // LanguageAction is one funded language-training action in the Carif-Oref list.

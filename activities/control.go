@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dian-p104/aap/control"
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/control"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/territory"
 )
 
 // ControlRef names a region's controls of a year and their workflow; the
@@ -180,12 +181,12 @@ func (a *Activities) SendControlSynthesis(ctx context.Context, s SynthesisSendin
 	if err != nil {
 		return SynthesisSummary{}, err
 	}
-	data, err := control.SynthesisXLSX(s.Year, s.Region, lines)
+	data, err := workbook.ControlSynthesis(s.Year, s.Region, lines)
 	if err != nil {
 		return SynthesisSummary{}, err
 	}
 	t := control.Count(lines)
-	name := control.SynthesisFileName(s.Year, s.Region)
+	name := workbook.ControlSynthesisFileName(s.Year, s.Region)
 	content, err := mail.Render(mail.TemplateControlSynthesis, ControlSynthesisEmail{
 		RegionLabel: territory.Label(s.Region, true), Year: s.Year, DueAt: s.DueAt, Planned: t.Planned, Done: t.Done,
 		Compliant: t.Compliant, NonCompliant: t.NonCompliant, Departments: t.Departments, FollowUpsOpen: t.FollowUpsOpen,

@@ -12,9 +12,9 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/store/storetest"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/store/storetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/")

@@ -3,17 +3,18 @@ package activities
 import (
 	"context"
 	"fmt"
-	"github.com/dian-p104/aap/auth"
 	"strings"
 	"time"
 
+	"github.com/dian-p104/aap/internal/auth"
+
 	"github.com/google/uuid"
 
-	"github.com/dian-p104/aap/convention"
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/convention"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/territory"
 )
 
 // ConventionPlan is the signature schedule of a convention, from its campaign's policy.

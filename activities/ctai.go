@@ -5,10 +5,10 @@ import (
 	"errors"
 	"time"
 
-	"github.com/dian-p104/aap/ctai"
-	"github.com/dian-p104/aap/mail"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/territory"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/ctai"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
 )
 
 // CTAIRef names a CTAI request and its workflow; the request is read from the database.

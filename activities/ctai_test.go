@@ -13,15 +13,14 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/ctai"
-	"github.com/dian-p104/aap/mailcatcher"
+	"github.com/dian-p104/aap/internal/platform/mailcatcher"
+	"github.com/dian-p104/aap/internal/rules/ctai"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/store/storetest"
+	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policies"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/reports"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/store/storetest"
-	"github.com/dian-p104/aap/xlsx"
 )
 
 func TestCTAIEvaluatedRecordedAndSentOnceToEachRecipient(t *testing.T) {
@@ -118,13 +117,13 @@ func TestBuildPNEListEmailsTheListToDIANAndCorrespondents(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, rhone.Attachments, 1)
 	assert.Equal(t, "pne-2027-structures.xlsx", rhone.Attachments[0].Filename)
-	rows, err := xlsx.Read(rhone.Attachments[0].Content, reports.PNEStructuresSheet)
+	rows, err := workbook.Read(rhone.Attachments[0].Content, workbook.PNEStructuresSheet)
 	require.NoError(t, err)
 	require.Len(t, rows, 3, "header and the Rhône's two structures")
 	assert.Contains(t, rhone.TextBody, "Lire ensemble : Aucune adresse électronique")
 	dian, err := catcher.Get(byTo["dian@interieur.example"].ID)
 	require.NoError(t, err)
-	rows, err = xlsx.Read(dian.Attachments[0].Content, reports.PNEStructuresSheet)
+	rows, err = workbook.Read(dian.Attachments[0].Content, workbook.PNEStructuresSheet)
 	require.NoError(t, err)
 	assert.Len(t, rows, 5, "DIAN gets every structure")
 }

@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dian-p104/aap/auth"
-	"github.com/dian-p104/aap/convention"
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/convention"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/territory"
 )
 
 // SignalFinancialReport tells a dossier's workflow that its convention's

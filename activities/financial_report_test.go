@@ -14,13 +14,13 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/auth"
-	"github.com/dian-p104/aap/convention"
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/convention"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/store/storetest"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policies"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/store/storetest"
 )
 
 // seedFunded stores a call of year under the 2025 policy and one dossier of the association "siret:1".

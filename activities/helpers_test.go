@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
-	"github.com/dian-p104/aap/config"
-	"github.com/dian-p104/aap/mail"
-	"github.com/dian-p104/aap/mailcatcher"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/platform/config"
+	"github.com/dian-p104/aap/internal/platform/mailcatcher"
 )
 
 // withCatcher is an outbox delivering to an in-process SMTP catcher.

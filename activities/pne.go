@@ -3,18 +3,19 @@ package activities
 import (
 	"context"
 	"fmt"
-	"github.com/dian-p104/aap/auth"
 	"net/url"
 	"time"
 
+	"github.com/dian-p104/aap/internal/auth"
+
 	"go.temporal.io/sdk/activity"
 
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/reports"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/territory"
 )
 
 // PNERef names a year's PNE and its workflow; the structures are read from the
@@ -95,7 +96,7 @@ func (a *Activities) sendPNEList(ctx context.Context, ref PNERef, rows []models.
 			continue
 		}
 		problems := store.PNEProblems(l.rows)
-		data, err := reports.PNEList(l.rows, problems)
+		data, err := workbook.PNEList(l.rows, problems)
 		if err != nil {
 			return err
 		}

@@ -11,9 +11,9 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/store/storetest"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/store/storetest"
 )
 
 // The invitation goes to every structure with an email, the reminder only to

@@ -4,11 +4,11 @@ import (
 	"context"
 	"fmt"
 
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/selection"
+	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/selection"
-	"github.com/dian-p104/aap/territory"
 )
 
 // RenewalCheck is what CheckRenewal found: the rules that block the dossier, if any.

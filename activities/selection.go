@@ -4,9 +4,9 @@ import (
 	"context"
 	"time"
 
+	"github.com/dian-p104/aap/internal/rules/selection"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/selection"
-	"github.com/dian-p104/aap/store"
 )
 
 // SelectionRecord is the committee's selection of one call.

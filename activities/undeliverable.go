@@ -4,9 +4,9 @@ import (
 	"context"
 	"strings"
 
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/territory"
 )
 
 // deliverToPorteur sends an email to a porteur de projet. When the relay

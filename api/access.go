@@ -14,10 +14,10 @@ import (
 	"github.com/gin-gonic/gin"
 	"gorm.io/gorm"
 
-	"github.com/dian-p104/aap/auth"
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/territory"
 )
 
 // Who may call what: routeRules is the one table of the API's authorization.

@@ -13,9 +13,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dian-p104/aap/api"
-	"github.com/dian-p104/aap/auth"
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/store"
 )
 
 // roleCase is one kind of caller the route-by-role test tries.

@@ -7,8 +7,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
 )
 
 type auditHandlers struct{ audit *store.Audit }

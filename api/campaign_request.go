@@ -9,9 +9,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/territory"
 )
 
 // CampaignRequest is the body of POST /api/v1/campaigns.

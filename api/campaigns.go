@@ -6,9 +6,9 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/territory"
 )
 
 const (

@@ -11,7 +11,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/workflows"
 )
 

@@ -16,11 +16,12 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/dian-p104/aap/control"
+	"github.com/dian-p104/aap/internal/rules/control"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/territory"
 	"github.com/dian-p104/aap/workflows"
 )
 
@@ -532,7 +533,7 @@ func (s *ControlService) Synthesis(ctx context.Context, year int, region string)
 	if err != nil {
 		return nil, err
 	}
-	return control.SynthesisXLSX(year, region, lines)
+	return workbook.ControlSynthesis(year, region, lines)
 }
 
 type controlHandlers struct{ svc *ControlService }
@@ -593,7 +594,7 @@ func (h controlHandlers) synthesis(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	c.Header("Content-Disposition", `attachment; filename="`+control.SynthesisFileName(year, region)+`"`)
+	c.Header("Content-Disposition", `attachment; filename="`+workbook.ControlSynthesisFileName(year, region)+`"`)
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
 }
 

@@ -12,11 +12,11 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/mocks"
 
-	"github.com/dian-p104/aap/control"
+	"github.com/dian-p104/aap/internal/rules/control"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/store"
 	"github.com/dian-p104/aap/workflows"
-	"github.com/dian-p104/aap/xlsx"
 )
 
 // seedSignedConvention stores a 2027 call in territory, a retained dossier and its convention in state.
@@ -268,11 +268,11 @@ func TestControlResultAndFollowUpToTheEnd(t *testing.T) {
 	rec = e.get(t, "/api/v1/controls/2027/84/synthesis.xlsx")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	require.Contains(t, rec.Header().Get("Content-Disposition"), "synthese-controles-2027-region-84.xlsx")
-	rows, err := xlsx.Read(rec.Body.Bytes(), control.SheetControls)
+	rows, err := workbook.Read(rec.Body.Bytes(), workbook.ControlsSheet)
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
 	require.Equal(t, "soldée", rows[1][11])
-	v, _, err := xlsx.Value(rec.Body.Bytes(), control.SheetControls, "M2")
+	v, _, err := workbook.Value(rec.Body.Bytes(), workbook.ControlsSheet, "M2")
 	require.NoError(t, err)
 	require.Equal(t, "1500.00", v)
 	requireProblem(t, e.get(t, "/api/v1/controls/2027/00/synthesis.xlsx"), http.StatusNotFound, "not_found")

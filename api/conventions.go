@@ -12,9 +12,9 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/dian-p104/aap/convention"
+	"github.com/dian-p104/aap/internal/convention"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/store"
 	"github.com/dian-p104/aap/workflows"
 )
 

@@ -18,12 +18,12 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/dian-p104/aap/ctai"
+	"github.com/dian-p104/aap/internal/rules/ctai"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/reports"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/territory"
 	"github.com/dian-p104/aap/workflows"
 )
 
@@ -153,7 +153,7 @@ func (s *CTAIService) Summary(ctx context.Context, year int, scope store.Scope) 
 			rows = append(rows, r)
 		}
 	}
-	return reports.CTAISummary(rows)
+	return workbook.CTAISummary(rows)
 }
 
 type ctaiHandlers struct{ svc *CTAIService }

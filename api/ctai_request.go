@@ -8,10 +8,10 @@ import (
 	"strings"
 	"time"
 
-	"github.com/dian-p104/aap/ctai"
+	"github.com/dian-p104/aap/internal/rules/ctai"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/territory"
 )
 
 // CTAIRequestBody is the body of POST /api/v1/ctai: a collectivité's request

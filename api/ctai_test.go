@@ -14,12 +14,11 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/mocks"
 
-	"github.com/dian-p104/aap/ctai"
+	"github.com/dian-p104/aap/internal/rules/ctai"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/reports"
 	"github.com/dian-p104/aap/workflows"
-	"github.com/dian-p104/aap/xlsx"
 )
 
 // ctaiBody is Villeurbanne's 2027 renewal, with a complete bilan, that every
@@ -199,18 +198,18 @@ func TestCTAISummaryXLSX(t *testing.T) {
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	assert.Contains(t, rec.Header().Get("Content-Type"), "spreadsheetml")
 	assert.Contains(t, rec.Header().Get("Content-Disposition"), `filename="ctai-2027.xlsx"`)
-	rows, err := xlsx.Read(rec.Body.Bytes(), reports.CTAIRequestsSheet)
+	rows, err := workbook.Read(rec.Body.Bytes(), workbook.CTAIRequestsSheet)
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
 	assert.Equal(t, []string{"69", "Ville de Villeurbanne", "69266", "renouvellement"}, rows[1][:4])
 	assert.Equal(t, "en instruction", rows[1][14], "no opinion before the workflow records it")
-	v, _, err := xlsx.Value(rec.Body.Bytes(), reports.CTAIRequestsSheet, "J2")
+	v, _, err := workbook.Value(rec.Body.Bytes(), workbook.CTAIRequestsSheet, "J2")
 	require.NoError(t, err)
 	assert.Equal(t, "100000.50", v, "the amount asked is a number of euros")
 
 	empty := e.get(t, "/api/v1/ctai/2031.xlsx")
 	require.Equal(t, http.StatusOK, empty.Code)
-	rows, err = xlsx.Read(empty.Body.Bytes(), reports.CTAIRequestsSheet)
+	rows, err = workbook.Read(empty.Body.Bytes(), workbook.CTAIRequestsSheet)
 	require.NoError(t, err)
 	assert.Len(t, rows, 1, "the header only")
 	requireProblem(t, e.get(t, "/api/v1/ctai/next.xlsx"), http.StatusNotFound, "not_found")
@@ -260,7 +259,7 @@ func TestCTAIScopeOfACorrespondent(t *testing.T) {
 	for who, want := range map[*testEnv]int{rhone: 2, isere: 1, e: 2} {
 		rec := who.get(t, "/api/v1/ctai/2027.xlsx")
 		require.Equal(t, http.StatusOK, rec.Code)
-		rows, err := xlsx.Read(rec.Body.Bytes(), reports.CTAIRequestsSheet)
+		rows, err := workbook.Read(rec.Body.Bytes(), workbook.CTAIRequestsSheet)
 		require.NoError(t, err)
 		assert.Len(t, rows, want, "the summary holds the caller's departments only")
 	}

@@ -6,7 +6,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/internal/store"
 )
 
 type emailHandlers struct{ emails *store.Emails }

@@ -14,11 +14,11 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/convention"
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/convention"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/store"
 )
 
 // FinancialReportRequest is the body of POST /api/v1/conventions/{id}/financial-report:

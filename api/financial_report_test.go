@@ -13,8 +13,8 @@ import (
 	"go.temporal.io/api/serviceerror"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
 	"github.com/dian-p104/aap/workflows"
 )
 

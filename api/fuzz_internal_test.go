@@ -4,9 +4,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policies"
-	"github.com/dian-p104/aap/policy"
 )
 
 // FuzzDecodeRequests feeds every request type's JSON decoding and validation

@@ -23,13 +23,13 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/api"
-	"github.com/dian-p104/aap/auth"
-	"github.com/dian-p104/aap/mailcatcher"
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/platform/mailcatcher"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/store/storetest"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policies"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/store/storetest"
 	"github.com/dian-p104/aap/workflows"
 )
 

@@ -13,11 +13,11 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/dian-p104/aap/auth"
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/store"
 )
 
 // linkHandlers serve the pages an association reaches from the links of its

@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/auth"
+	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/models"
 )
 

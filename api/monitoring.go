@@ -8,19 +8,22 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/dian-p104/aap/internal/timeline"
+
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
-	"github.com/dian-p104/aap/monitoring"
-	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/internal/overview"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/workbook"
 )
 
 const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 // MonitoringService gives DIAN its national view: the overview, its exports, a call's timeline.
 type MonitoringService struct {
-	Monitoring *monitoring.Service
+	Monitoring *overview.Service
 	Campaigns  *store.Campaigns
 	DB         *gorm.DB
 	Temporal   client.Client
@@ -28,12 +31,12 @@ type MonitoringService struct {
 }
 
 // Timeline is one call's life, from its workflow's history and the database.
-func (s *MonitoringService) Timeline(ctx context.Context, campaignID string) (*monitoring.TimelineResult, error) {
+func (s *MonitoringService) Timeline(ctx context.Context, campaignID string) (*timeline.TimelineResult, error) {
 	c, err := s.Campaigns.Get(ctx, campaignID)
 	if err != nil {
 		return nil, notFoundProblem(err)
 	}
-	res, err := monitoring.Timeline(ctx, s.DB, s.Temporal, c)
+	res, err := timeline.Timeline(ctx, s.DB, s.Temporal, c)
 	if err != nil {
 		return nil, err
 	}
@@ -87,13 +90,14 @@ func (h monitoringHandlers) overview(c *gin.Context) {
 }
 
 // export answers one of the XLSX exports of a year.
-func (h monitoringHandlers) export(name string, build func(*monitoring.Service, context.Context, int) ([]byte, error)) gin.HandlerFunc {
+func (h monitoringHandlers) export(name string) gin.HandlerFunc {
+	build := workbook.DIANExports[name]
 	return func(c *gin.Context) {
 		year, ok := overviewYear(c)
 		if !ok {
 			return
 		}
-		data, err := build(h.svc.Monitoring, c.Request.Context(), year)
+		data, err := build(c.Request.Context(), h.svc.Monitoring, year)
 		if err != nil {
 			respondError(c, err)
 			return
@@ -116,8 +120,8 @@ func (h monitoringHandlers) timeline(c *gin.Context) {
 func registerMonitoring(v1 *gin.RouterGroup, svc *MonitoringService) {
 	h := monitoringHandlers{svc: svc}
 	v1.GET("/monitoring/overview", h.overview)
-	v1.GET("/monitoring/overview.xlsx", h.export("vue-nationale", (*monitoring.Service).OverviewXLSX))
-	v1.GET("/monitoring/dossiers.xlsx", h.export("dossiers-retenus", (*monitoring.Service).DossiersXLSX))
-	v1.GET("/monitoring/conventions.xlsx", h.export("conventions", (*monitoring.Service).ConventionsXLSX))
+	v1.GET("/monitoring/overview.xlsx", h.export("vue-nationale"))
+	v1.GET("/monitoring/dossiers.xlsx", h.export("dossiers-retenus"))
+	v1.GET("/monitoring/conventions.xlsx", h.export("conventions"))
 	v1.GET("/campaigns/:id/timeline", h.timeline)
 }

@@ -16,9 +16,9 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/mocks"
 
+	"github.com/dian-p104/aap/internal/rules/selection"
+	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/selection"
-	"github.com/dian-p104/aap/xlsx"
 )
 
 func TestOverviewNeedsAValidYear(t *testing.T) {
@@ -91,21 +91,21 @@ func TestExportsReadBack(t *testing.T) {
 	rec := e.get(t, "/api/v1/monitoring/dossiers.xlsx?year=2027")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	assert.Equal(t, "attachment; filename=\"dossiers-retenus-2027.xlsx\"", rec.Header().Get("Content-Disposition"))
-	rows, err := xlsx.Read(rec.Body.Bytes(), "Dossiers retenus")
+	rows, err := workbook.Read(rec.Body.Bytes(), "Dossiers retenus")
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
 	assert.Equal(t, "Montant accordé (€)", rows[0][8])
 	assert.Equal(t, []string{"Auvergne-Rhône-Alpes", "Rhône"}, rows[1][:2])
-	value, _, err := xlsx.Value(rec.Body.Bytes(), "Dossiers retenus", "I2")
+	value, _, err := workbook.Value(rec.Body.Bytes(), "Dossiers retenus", "I2")
 	require.NoError(t, err)
 	assert.Equal(t, "8000.50", value, "euros as a number")
-	value, _, err = xlsx.Value(rec.Body.Bytes(), "Dossiers retenus", "J2")
+	value, _, err = workbook.Value(rec.Body.Bytes(), "Dossiers retenus", "J2")
 	require.NoError(t, err)
 	assert.Equal(t, "46550", value, "12 June 2027 as an Excel date serial")
 
 	rec = e.get(t, "/api/v1/monitoring/conventions.xlsx?year=2027")
 	require.Equal(t, http.StatusOK, rec.Code)
-	rows, err = xlsx.Read(rec.Body.Bytes(), "Conventions")
+	rows, err = workbook.Read(rec.Body.Bytes(), "Conventions")
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
 	assert.Equal(t, "AAP-2027-69-0001", rows[1][0])
@@ -113,20 +113,20 @@ func TestExportsReadBack(t *testing.T) {
 
 	rec = e.get(t, "/api/v1/monitoring/overview.xlsx?year=2027")
 	require.Equal(t, http.StatusOK, rec.Code)
-	rows, err = xlsx.Read(rec.Body.Bytes(), "Vue nationale")
+	rows, err = workbook.Read(rec.Body.Bytes(), "Vue nationale")
 	require.NoError(t, err)
 	require.Len(t, rows, 4, "header, national, region, department")
 	assert.Equal(t, []string{"national", "FR", "France entière"}, rows[1][:3])
-	value, _, err = xlsx.Value(rec.Body.Bytes(), "Vue nationale", "J2")
+	value, _, err = workbook.Value(rec.Body.Bytes(), "Vue nationale", "J2")
 	require.NoError(t, err)
 	assert.Equal(t, "8000.50", value)
-	value, _, err = xlsx.Value(rec.Body.Bytes(), "Vue nationale", "L2")
+	value, _, err = workbook.Value(rec.Body.Bytes(), "Vue nationale", "L2")
 	require.NoError(t, err)
 	assert.Equal(t, "100.0", value, "all granted to language")
 
 	rec = e.get(t, "/api/v1/monitoring/dossiers.xlsx?year=2026")
 	require.Equal(t, http.StatusOK, rec.Code)
-	rows, err = xlsx.Read(rec.Body.Bytes(), "Dossiers retenus")
+	rows, err = workbook.Read(rec.Body.Bytes(), "Dossiers retenus")
 	require.NoError(t, err)
 	assert.Len(t, rows, 1, "header only")
 }

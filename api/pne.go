@@ -12,12 +12,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/dian-p104/aap/mail"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/reports"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/territory"
 	"github.com/dian-p104/aap/workflows"
 )
 
@@ -232,7 +232,7 @@ func (s *PNEService) ListXLSX(ctx context.Context, year int, scope store.Scope) 
 	if err != nil {
 		return nil, err
 	}
-	return reports.PNEList(list.Items, list.Problems)
+	return workbook.PNEList(list.Items, list.Problems)
 }
 
 // PNEEmailRequest is the body of PATCH /api/v1/pne/{year}/structures/{id}.

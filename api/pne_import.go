@@ -14,8 +14,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/store"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
 )
 
 // PNEImportResult answers POST /api/v1/pne/{year}/responses.

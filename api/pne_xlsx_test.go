@@ -12,10 +12,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/reports"
-	"github.com/dian-p104/aap/xlsx"
 )
 
 func TestPNEStructuresXLSXFlagsWhatToFix(t *testing.T) {
@@ -24,7 +23,7 @@ func TestPNEStructuresXLSXFlagsWhatToFix(t *testing.T) {
 	rec := e.get(t, "/api/v1/pne/2027/structures.xlsx")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	assert.Contains(t, rec.Header().Get("Content-Disposition"), `filename="pne-2027-structures.xlsx"`)
-	rows, err := xlsx.Read(rec.Body.Bytes(), reports.PNEStructuresSheet)
+	rows, err := workbook.Read(rec.Body.Bytes(), workbook.PNEStructuresSheet)
 	require.NoError(t, err)
 	require.Len(t, rows, 5, "header and the four structures of 2027")
 	byName := map[string][]string{}
@@ -37,7 +36,7 @@ func TestPNEStructuresXLSXFlagsWhatToFix(t *testing.T) {
 	assert.Equal(t, "adresse manquante", byName["Lire ensemble"][6])
 	assert.Equal(t, "adresse partagée", byName["Partage A"][6])
 	assert.Equal(t, "adresse partagée", byName["Partage B"][6])
-	fix, err := xlsx.Read(rec.Body.Bytes(), reports.PNEProblemsSheet)
+	fix, err := workbook.Read(rec.Body.Bytes(), workbook.PNEProblemsSheet)
 	require.NoError(t, err)
 	assert.Len(t, fix, 4)
 	requireProblem(t, e.get(t, "/api/v1/pne/next/structures.xlsx"), http.StatusNotFound, "not_found")
@@ -103,7 +102,7 @@ func TestPNECorrectEmailInsideTheCorrespondentsTerritory(t *testing.T) {
 
 	rec := rhone.get(t, "/api/v1/pne/2027/structures.xlsx")
 	require.Equal(t, http.StatusOK, rec.Code)
-	list, err := xlsx.Read(rec.Body.Bytes(), reports.PNEStructuresSheet)
+	list, err := workbook.Read(rec.Body.Bytes(), workbook.PNEStructuresSheet)
 	require.NoError(t, err)
 	assert.Len(t, list, 3, "the Rhône's two structures only")
 }

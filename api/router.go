@@ -11,13 +11,13 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
-	"github.com/dian-p104/aap/auth"
-	"github.com/dian-p104/aap/mailcatcher"
-	"github.com/dian-p104/aap/metrics"
-	"github.com/dian-p104/aap/monitoring"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/web"
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/overview"
+	"github.com/dian-p104/aap/internal/platform/mailcatcher"
+	"github.com/dian-p104/aap/internal/platform/metrics"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/web"
 )
 
 // Deps are what the HTTP server needs.
@@ -115,7 +115,7 @@ func NewRouter(d Deps) *gin.Engine {
 	v1.POST("/ctai", ctaiRoutes.file)
 	v1.GET("/ctai/:id", ctaiRoutes.get)
 
-	mon := &MonitoringService{Monitoring: monitoring.New(d.DB, d.Policies, d.Now), Campaigns: store.NewCampaigns(d.DB),
+	mon := &MonitoringService{Monitoring: overview.New(d.DB, d.Policies, d.Now), Campaigns: store.NewCampaigns(d.DB),
 		DB: d.DB, Temporal: d.Temporal, Logger: d.Logger}
 	registerMonitoring(v1, mon)
 

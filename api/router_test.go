@@ -16,7 +16,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"gopkg.in/yaml.v3"
 
-	"github.com/dian-p104/aap/mailcatcher"
+	"github.com/dian-p104/aap/internal/platform/mailcatcher"
 )
 
 func TestHealthz(t *testing.T) {

@@ -5,7 +5,7 @@ package models
 import (
 	"time"
 
-	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/internal/rules/policy"
 )
 
 // Campaign phases, in the order a call for projects lives them.

@@ -3,7 +3,7 @@ package models
 import (
 	"time"
 
-	"github.com/dian-p104/aap/ctai"
+	"github.com/dian-p104/aap/internal/rules/ctai"
 )
 
 // CTAI request states.

@@ -9,8 +9,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/selection"
 )
 
 // QueryApplicationState returns the dossier's ApplicationState.

@@ -12,8 +12,8 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/selection"
 )
 
 func TestApplicationIsAcknowledgedThenReviewedAtClosure(t *testing.T) {

@@ -8,8 +8,8 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
 )
 
 // QueryCampaignState returns the campaign's CampaignState.

@@ -12,8 +12,8 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
 )
 
 var t0 = time.Date(2027, time.January, 4, 9, 0, 0, 0, time.UTC)

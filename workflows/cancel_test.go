@@ -10,8 +10,8 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
 )
 
 // cancelAt sends the cancellation at the given time; a refusal lands in *refused.

@@ -15,15 +15,14 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/config"
-	"github.com/dian-p104/aap/control"
-	"github.com/dian-p104/aap/mail"
-	"github.com/dian-p104/aap/mailcatcher"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/platform/config"
+	"github.com/dian-p104/aap/internal/platform/mailcatcher"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/store/storetest"
+	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/policy"
-	"github.com/dian-p104/aap/store"
-	"github.com/dian-p104/aap/store/storetest"
-	"github.com/dian-p104/aap/xlsx"
 )
 
 func TestControlWorkflowID(t *testing.T) {
@@ -178,14 +177,14 @@ func TestControlWorkflowEmailsTheSynthesisToDIAN(t *testing.T) {
 	require.Len(t, synthesis.Attachments, 1)
 	require.Equal(t, "synthese-controles-2027-region-84.xlsx", synthesis.Attachments[0].Filename)
 	data := synthesis.Attachments[0].Content
-	rows, err := xlsx.Read(data, control.SheetControls)
+	rows, err := workbook.Read(data, workbook.ControlsSheet)
 	require.NoError(t, err)
 	require.Len(t, rows, 3, "header and two controls")
 	require.Equal(t, []string{"C-69", "Association C-69", "69"}, rows[1][:3])
 	require.Equal(t, "non conforme", rows[1][7])
 	require.Equal(t, "demande de reversement", rows[1][9])
 	require.Equal(t, "prévu", rows[2][6])
-	v, typ, err := xlsx.Value(data, control.SheetControls, "K2")
+	v, typ, err := workbook.Value(data, workbook.ControlsSheet, "K2")
 	require.NoError(t, err)
 	require.Equal(t, "1500.00", v, "the repayment asked, in euros, as a number (type %v)", typ)
 

@@ -7,7 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/policy"
+	"github.com/dian-p104/aap/internal/rules/policy"
 )
 
 // QueryCTAIState returns a CTAI request's CTAIState.

@@ -10,7 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/ctai"
+	"github.com/dian-p104/aap/internal/rules/ctai"
 )
 
 func TestCTAIWorkflowID(t *testing.T) {

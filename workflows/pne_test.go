@@ -11,8 +11,8 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/policies"
-	"github.com/dian-p104/aap/policy"
 )
 
 func TestPNEWorkflowID(t *testing.T) {

@@ -5,7 +5,7 @@ package main
 import (
 	"os"
 
-	"github.com/dian-p104/aap/engine"
+	"github.com/dian-p104/aap/internal/engine"
 )
 
 func main() {

@@ -1,0 +1,87 @@
+package auth
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/models"
+)
+
+// Principal is who a request acts for.
+type Principal struct {
+	TokenID   uint64
+	Name      string
+	Role      string
+	Level     string // correspondents: regional or departmental
+	Territory string // correspondents: INSEE code
+}
+
+// PrincipalOf is the principal of a stored token.
+func PrincipalOf(t *models.APIToken) Principal {
+	return Principal{TokenID: t.ID, Name: t.Name, Role: t.Role, Level: t.Level, Territory: t.Territory}
+}
+
+// IsDIAN reports whether p is the national administration.
+func (p Principal) IsDIAN() bool { return p.Role == RoleDIAN }
+
+// String names the principal in logs.
+func (p Principal) String() string {
+	if p.IsDIAN() {
+		return fmt.Sprintf("dian token %d", p.TokenID)
+	}
+	return fmt.Sprintf("%s correspondent %s, token %d", p.Level, p.Territory, p.TokenID)
+}
+
+// ReadScope is what p may read: DIAN everything; a region's correspondent its
+// regional calls and its departments' calls; a department's its own calls.
+func (p Principal) ReadScope() store.Scope {
+	switch {
+	case p.IsDIAN():
+		return store.Everything
+	case p.Role == RoleCorrespondent && p.Level == models.LevelRegional:
+		s := store.Scope{Regions: []string{p.Territory}}
+		for _, d := range territory.DepartmentsOf(p.Territory) {
+			s.Departments = append(s.Departments, d.Code)
+		}
+		return s
+	case p.Role == RoleCorrespondent && p.Level == models.LevelDepartmental:
+		return store.Scope{Departments: []string{p.Territory}}
+	}
+	return store.Scope{}
+}
+
+// ManageScope is what p may change: DIAN every call; a correspondent the calls
+// of its own level and territory only (a region's correspondent reads its
+// departments' calls but does not run them).
+func (p Principal) ManageScope() store.Scope {
+	switch {
+	case p.IsDIAN():
+		return store.Everything
+	case p.Role == RoleCorrespondent && p.Level == models.LevelRegional:
+		return store.Scope{Regions: []string{p.Territory}}
+	case p.Role == RoleCorrespondent && p.Level == models.LevelDepartmental:
+		return store.Scope{Departments: []string{p.Territory}}
+	}
+	return store.Scope{}
+}
+
+// Actor is p as the audit trail records it.
+func (p Principal) Actor(requestID string) store.Actor {
+	id := p.TokenID
+	return store.Actor{Name: p.Name, TokenID: &id, RequestID: requestID}
+}
+
+type principalKey struct{}
+
+// WithPrincipal returns ctx carrying p.
+func WithPrincipal(ctx context.Context, p Principal) context.Context {
+	return context.WithValue(ctx, principalKey{}, p)
+}
+
+// PrincipalFrom returns the principal carried by ctx.
+func PrincipalFrom(ctx context.Context) (Principal, bool) {
+	p, ok := ctx.Value(principalKey{}).(Principal)
+	return p, ok
+}

@@ -1,0 +1,53 @@
+package convention
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/models"
+)
+
+// FromRecords assembles the document of a stored convention from its dossier
+// and its call, so the PDF sent for signature and the one the API serves are the same.
+func FromRecords(app *models.Application, c *models.Campaign, conv *models.Convention) Data {
+	regional := c.Level == models.LevelRegional
+	service := "DDETS – " + territory.Label(c.Territory, false)
+	if regional {
+		service = "DREETS – " + territory.Label(c.Territory, true)
+	}
+	id := "RNA " + app.RNA
+	if app.SIRET != "" {
+		s := app.SIRET
+		id = fmt.Sprintf("SIRET %s %s %s %s", s[0:3], s[3:6], s[6:9], s[9:])
+	}
+	var tranches []Tranche
+	for _, t := range conv.Tranches {
+		tranches = append(tranches, Tranche{Year: t.Year, MaxCents: t.MaxCents})
+	}
+	return Data{
+		Tranches:  tranches,
+		Reference: conv.Reference, Kind: conv.Kind, Year: c.Year,
+		TerritoryLabel: territory.Label(c.Territory, regional), ServiceName: service, CampaignTitle: c.Title,
+		AssociationName: app.AssociationName, AssociationID: id, ProjectTitle: app.Title,
+		ThemeLabel: models.ThemeLabel(app.Theme), GrantedCents: conv.GrantedCents, Indicators: c.Indicators,
+		PNECloseDate: conv.PNECloseDate, FiscalYearEnd: conv.FiscalYearEnd, FinancialReportMonths: conv.FinancialReportMonths,
+		LanguageTraining: app.Theme == "langue", IssuedAt: conv.CreatedAt,
+	}
+}
+
+// ExpectedReport is the compte-rendu financier (Cerfa n° 15059*02) a signed
+// convention owes (§8.4): for the subsidy's year (a CPO's first tranche), due
+// at the end of the Paris day FinancialReportDue gives; the demo policy places
+// it due_after_signature after the signature instead.
+func ExpectedReport(app *models.Application, c *models.Campaign, conv *models.Convention) *models.FinancialReport {
+	due := FromRecords(app, c, conv).FinancialReportDue()
+	dueAt := time.Date(due.Year(), due.Month(), due.Day()+1, 0, 0, 0, 0, paris).Add(-time.Nanosecond)
+	if after := c.Policy.FinancialReport.DueAfterSignature; after > 0 && conv.SignedAt != nil {
+		dueAt = conv.SignedAt.Add(time.Duration(after))
+	}
+	return &models.FinancialReport{
+		ConventionID: conv.ID, ConventionReference: conv.Reference, ApplicationID: app.ID,
+		AssociationKey: app.AssociationKey, FiscalYear: c.Year, DueAt: dueAt.UTC(),
+	}
+}

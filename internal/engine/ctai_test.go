@@ -1,0 +1,46 @@
+package engine_test
+
+import (
+	"fmt"
+	"net/http"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dian-p104/aap/internal/platform/config"
+	"github.com/dian-p104/aap/internal/rules/policy"
+)
+
+// A collectivité's renewal without bilan: filed through the API, evaluated by
+// its workflow on the embedded server, the unfavourable opinion recorded and
+// emailed to the collectivité, the correspondent and DIAN over SMTP, once.
+func TestACTAIRequestGetsItsOpinionByEmail(t *testing.T) {
+	d := startDev(t, t.TempDir(), func(c *config.Config) { c.DIANEmail = "dian@interieur.example" })
+	defer d.Stop()
+	body := map[string]any{
+		"year": policy.DateOf(time.Now()).Year + 1, "kind": "renewal",
+		"collectivite": map[string]any{"name": "Ville de Villeurbanne", "insee_code": "69266", "email": "ctai@villeurbanne.example.org"},
+		"territory":    "69", "correspondent_email": "ddets-integration@rhone.gouv.fr",
+		"inhabitants": 160000, "cir_count": 900, "housing_competent": true,
+		"actions": []map[string]any{{"title": "Logement", "domain": "logement", "budget_eur": 60000},
+			{"title": "Français", "domain": "langue", "budget_eur": 40000}},
+		"previous_delegated_eur": 120000,
+	}
+	status, created := do(t, http.MethodPost, d.HTTPURL+"/api/v1/ctai", body)
+	require.Equal(t, http.StatusCreated, status, "%v", created)
+	id := created["id"].(string)
+	status, again := do(t, http.MethodPost, d.HTTPURL+"/api/v1/ctai", body)
+	require.Equal(t, http.StatusCreated, status)
+	require.Equal(t, id, again["id"], "the same request filed twice is one request")
+
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		_, r := do(t, http.MethodGet, d.HTTPURL+"/api/v1/ctai/"+id, nil)
+		assert.Equal(c, "defavorable", r["opinion"])
+		assert.Equal(c, 3, sentCount(t, d, "purpose=ctai_opinion"))
+	}, 60*time.Second, 200*time.Millisecond)
+	_, r := do(t, http.MethodGet, d.HTTPURL+"/api/v1/ctai/"+id, nil)
+	assert.Contains(t, fmt.Sprint(r["outcomes"]), "Aucun bilan")
+	assert.Equal(t, 3, d.Catcher.Count(), "one opinion each to the collectivité, the correspondent and DIAN")
+}

@@ -1,0 +1,179 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/api"
+	"github.com/dian-p104/aap/internal/platform/config"
+	"github.com/dian-p104/aap/internal/platform/metrics"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/worker"
+)
+
+// errNeedsTemporal: outside `aap dev` nothing embeds a Temporal server.
+var errNeedsTemporal = errors.New("AAP_TEMPORAL_ADDRESS is required outside `aap dev` (e.g. temporal:7233)")
+
+// RunAPI runs `aap api`: the HTTP API against an external Temporal cluster.
+// Any number of replicas may run behind a load balancer: they share nothing but
+// the database and Temporal.
+func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if cfg.TemporalAddress == "" {
+		return errNeedsTemporal
+	}
+	policies, err := loadPolicies(cfg)
+	if err != nil {
+		return err
+	}
+	links, err := linkSigner(cfg, false)
+	if err != nil {
+		return err
+	}
+	m := metrics.New()
+	db, tc, err := connect(ctx, cfg, m, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close(db)
+	defer tc.Close()
+	campaignStore, applications := store.NewCampaigns(db), store.NewApplications(db)
+	campaigns := &api.CampaignService{Temporal: tc, Campaigns: campaignStore, Policies: policies,
+		MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
+	reports := store.NewFinancialReports(db)
+	conventions := &api.ConventionService{Temporal: tc, Conventions: store.NewConventions(db),
+		Applications: applications, Campaigns: campaignStore, Reports: reports}
+	router := api.NewRouter(api.Deps{
+		Campaigns:   campaigns,
+		Conventions: conventions,
+		FinancialReports: &api.FinancialReportService{Temporal: tc, Conventions: conventions, Reports: reports,
+			Now: time.Now, Logger: log},
+		Selection: &api.SelectionService{Temporal: tc, Campaigns: campaigns, Applications: applications,
+			PNE: store.NewPNEResults(db), Reports: reports},
+		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaignStore, Applications: applications,
+			Reports: reports, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: policies, Now: time.Now, Logger: log},
+		Controls: &api.ControlService{Temporal: tc, Controls: store.NewControls(db), Conventions: store.NewConventions(db),
+			Applications: applications, Campaigns: campaignStore, Policies: policies, MailRetryFor: cfg.MailRetryFor, Now: time.Now},
+		CTAI: &api.CTAIService{Temporal: tc, Requests: store.NewCTAIRequests(db), Policies: policies,
+			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+		DB: db, Temporal: tc, Logger: log,
+		RateLimit: cfg.RateLimit, Links: links, Policies: policies, Now: time.Now,
+		Metrics: m,
+	})
+	srv, err := serveHTTP(cfg.HTTPAddr, router, log)
+	if err != nil {
+		return err
+	}
+	log.Info("aap api listening", "addr", srv.addr)
+	<-ctx.Done()
+	return srv.shutdown()
+}
+
+// RunWorker runs `aap worker`: the workflows and activities. Several may run at once.
+func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	if cfg.TemporalAddress == "" {
+		return errNeedsTemporal
+	}
+	if cfg.SMTP.Host == "" {
+		return errors.New("AAP_SMTP_HOST is required outside `aap dev` (the built-in catcher runs only there)")
+	}
+	links, err := linkSigner(cfg, false)
+	if err != nil {
+		return err
+	}
+	policies, err := loadPolicies(cfg)
+	if err != nil {
+		return err
+	}
+	m := metrics.New()
+	db, tc, err := connect(ctx, cfg, m, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close(db)
+	defer tc.Close()
+	if cfg.MetricsAddr != "" {
+		// The worker serves no API: its SDK metrics get a listener of their own.
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", m.Handler())
+		srv, err := serveHTTP(cfg.MetricsAddr, mux, log)
+		if err != nil {
+			return err
+		}
+		defer func() { _ = srv.shutdown() }()
+		log.Info("aap worker metrics", "addr", srv.addr)
+	}
+	acts, err := newActivities(db, tc, cfg, links, log)
+	if err != nil {
+		return err
+	}
+	w := worker.New(tc, acts)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	if err := startPNEWorkflows(ctx, tc, policies, cfg, time.Now(), log); err != nil {
+		w.Stop()
+		return err
+	}
+	log.Info("aap worker polling", "task_queue", "aap", "temporal", cfg.TemporalAddress)
+	<-ctx.Done()
+	w.Stop() // waits for activities in flight, within the worker's stop timeout
+	return nil
+}
+
+// RunMigrate runs `aap migrate`: the database schema, then the search
+// attributes of the Temporal namespace when AAP_TEMPORAL_ADDRESS is set.
+func RunMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
+	db, err := store.Open(cfg.DatabaseURL, cfg.DataDir, log)
+	if err != nil {
+		return err
+	}
+	defer store.Close(db)
+	if err := store.Migrate(db); err != nil {
+		return err
+	}
+	log.Info("database schema up to date")
+	if cfg.TemporalAddress == "" {
+		log.Info("AAP_TEMPORAL_ADDRESS not set: search attributes not registered")
+		return nil
+	}
+	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, nil, log)
+	if err != nil {
+		return err
+	}
+	defer tc.Close()
+	if err := ensureSearchAttributes(ctx, tc, cfg.TemporalNamespace); err != nil {
+		return err
+	}
+	log.Info("search attributes registered", "namespace", cfg.TemporalNamespace)
+	return nil
+}
+
+// connect opens a migrated database and a Temporal client, both watched by m.
+func connect(ctx context.Context, cfg config.Config, m *metrics.Metrics, log *slog.Logger) (*gorm.DB, client.Client, error) {
+	db, err := store.Open(cfg.DatabaseURL, cfg.DataDir, log)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := store.CheckSchema(db); err != nil {
+		_ = store.Close(db)
+		return nil, nil, err
+	}
+	if err := m.WatchDatabase(db); err != nil {
+		_ = store.Close(db)
+		return nil, nil, err
+	}
+	tc, err := dialTemporal(ctx, cfg.TemporalAddress, cfg.TemporalNamespace, m.SDKHandler(), log)
+	if err != nil {
+		_ = store.Close(db)
+		return nil, nil, err
+	}
+	return db, tc, nil
+}

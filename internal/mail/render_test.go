@@ -1,0 +1,316 @@
+package mail
+
+import (
+	"flag"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"reflect"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/ from the templates")
+
+// TestGolden renders every template of templates/ with each of its examples
+// and compares the subject, text and HTML with
+// testdata/NAME[.VARIANT].{subject,txt,html}.golden. `go test ./mail -update`
+// rewrites the golden files; review them before committing.
+func TestGolden(t *testing.T) {
+	names := templateNames(t)
+	require.NotEmpty(t, names, "no *.subject.tmpl in templates/")
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			examples := templateExamples[name]
+			if len(examples) == 0 {
+				t.Fatalf("template %q has no example data: add one to templateExamples (examples_test.go), then run go test ./mail -update", name)
+			}
+			for _, ex := range examples {
+				base := name
+				if ex.variant != "" {
+					base += "." + ex.variant
+				}
+				got, err := Render(name, ex.data)
+				require.NoError(t, err, "render %s", base)
+				for _, part := range []struct{ ext, text string }{
+					{"subject", got.Subject},
+					{"txt", got.Text},
+					{"html", got.HTML},
+				} {
+					checkGolden(t, filepath.Join("testdata", base+"."+part.ext+".golden"), part.text)
+				}
+			}
+		})
+	}
+	// An example without a template is a leftover.
+	for name := range templateExamples {
+		assert.Contains(t, names, name, "templateExamples has %q but templates/ has no such template", name)
+	}
+	if !*update {
+		checkNoStrayGolden(t)
+	}
+}
+
+// checkNoStrayGolden fails on a golden file no example produces (a renamed
+// template, a removed variant): it would otherwise go stale unnoticed.
+func checkNoStrayGolden(t *testing.T) {
+	t.Helper()
+	want := map[string]bool{}
+	for name, examples := range templateExamples {
+		for _, ex := range examples {
+			base := name
+			if ex.variant != "" {
+				base += "." + ex.variant
+			}
+			for _, ext := range []string{"subject", "txt", "html"} {
+				want[base+"."+ext+".golden"] = true
+			}
+		}
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "*.golden"))
+	require.NoError(t, err)
+	for _, f := range files {
+		assert.True(t, want[filepath.Base(f)], "%s matches no example: remove it", f)
+	}
+}
+
+// templateNames lists the templates Render knows: every NAME.subject.tmpl embedded.
+func templateNames(t *testing.T) []string {
+	t.Helper()
+	files, err := fs.Glob(templateFS, "templates/*.subject.tmpl")
+	require.NoError(t, err)
+	var names []string
+	for _, f := range files {
+		names = append(names, strings.TrimSuffix(filepath.Base(f), ".subject.tmpl"))
+	}
+	sort.Strings(names)
+	return names
+}
+
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if *update {
+		require.NoError(t, os.MkdirAll(filepath.Dir(path), 0o755))
+		require.NoError(t, os.WriteFile(path, []byte(got), 0o644))
+		return
+	}
+	want, err := os.ReadFile(path)
+	if os.IsNotExist(err) {
+		t.Fatalf("%s is missing: run go test ./mail -update and review the new file", path)
+	}
+	require.NoError(t, err)
+	if string(want) != got {
+		t.Errorf("%s differs from the rendering (go test ./mail -update rewrites it):\n%s", path, firstDifference(string(want), got))
+	}
+}
+
+// firstDifference shows the first line where want and got differ.
+func firstDifference(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if i >= len(w) || i >= len(g) || wl != gl {
+			return fmt.Sprintf("line %d\n  golden: %q\n  got:    %q", i+1, wl, gl)
+		}
+	}
+	return "(same lines, different line endings?)"
+}
+
+// The golden files must say what a reader sees: check the facts once, by
+// hand, so that a wrong golden file cannot be rewritten into acceptance.
+func TestRenderCampaignPublished(t *testing.T) {
+	r, err := Render(TemplateCampaignPublished, campaignPublishedExample())
+	require.NoError(t, err)
+
+	assert.Equal(t, "Appel à projets publié : Langue & emploi : intégration des étrangers primo-arrivants dans le Rhône (Rhône (69))", r.Subject)
+	for _, body := range []string{r.Text, r.HTML} {
+		assert.Contains(t, body, "15 janvier 2027")
+		assert.Contains(t, body, "31 mai 2027")
+		assert.Contains(t, body, "250\u00a0000,50\u00a0€")
+		assert.Contains(t, body, "Apprentissage du français, Insertion professionnelle")
+		assert.Contains(t, body, "0193f5a2-7c1e-7d3b-9a41-5be2c7d8e901")
+	}
+	assert.Contains(t, r.Text, "« Langue & emploi : intégration")
+	assert.Contains(t, r.HTML, "« Langue &amp; emploi : intégration", "the HTML escapes the title")
+	assert.NotContains(t, r.HTML, "Langue & emploi")
+	assert.Contains(t, r.HTML, `<html lang="fr">`)
+	assert.Contains(t, r.HTML, "il parviendra au correspondant intégration, Rhône (69).", "the layout names who receives replies")
+
+	noReply := campaignPublishedExample()
+	noReply.ReplyTo = ""
+	r, err = Render(TemplateCampaignPublished, noReply)
+	require.NoError(t, err)
+	assert.NotContains(t, r.HTML, "répondez à ce courriel", "without Reply-To nobody is invited to reply")
+}
+
+func TestRenderUnknownTemplate(t *testing.T) {
+	_, err := Render("no_such_template", campaignPublishedExample())
+	assert.Error(t, err)
+}
+
+func TestRenderMissingField(t *testing.T) {
+	_, err := Render(TemplateCampaignPublished, struct{ Title string }{"x"})
+	assert.Error(t, err, "data without the template's fields must not render silently")
+}
+
+// The example data types must stay those of the activities, or the golden
+// files would test data the engine never sends. activities is not imported
+// (it imports mail): its source is read instead.
+func TestExamplesMirrorActivities(t *testing.T) {
+	structs := structTypes(t, "../../activities")
+	for name, examples := range templateExamples {
+		for _, ex := range examples {
+			st, ok := structs[ex.mirrors]
+			if !assert.True(t, ok, "%s: no type %s in package activities", name, ex.mirrors) {
+				continue
+			}
+			for _, problem := range mirrorProblems(structs, st, reflect.TypeOf(ex.data), ex.mirrors) {
+				t.Errorf("%s example (%T) no longer mirrors activities.%s: %s", name, ex.data, ex.mirrors, problem)
+			}
+		}
+	}
+}
+
+// structTypes returns the struct types declared in the non-test Go files of dir.
+func structTypes(t *testing.T, dir string) map[string]*ast.StructType {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
+	require.NoError(t, err)
+	fset := token.NewFileSet()
+	structs := map[string]*ast.StructType{}
+	for _, path := range files {
+		if strings.HasSuffix(path, "_test.go") {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
+		require.NoError(t, err)
+		ast.Inspect(f, func(n ast.Node) bool {
+			if ts, ok := n.(*ast.TypeSpec); ok {
+				if st, ok := ts.Type.(*ast.StructType); ok {
+					structs[ts.Name.Name] = st
+				}
+			}
+			return true
+		})
+	}
+	return structs
+}
+
+// mirrorProblems compares a struct of the activities' source with a test type:
+// same field names in the same order, same types; a slice of a struct declared
+// in activities must be a slice of a mirroring struct.
+func mirrorProblems(structs map[string]*ast.StructType, st *ast.StructType, rt reflect.Type, path string) []string {
+	var want []*ast.Ident
+	var wantTypes []ast.Expr
+	for _, field := range st.Fields.List {
+		for _, name := range field.Names {
+			want = append(want, name)
+			wantTypes = append(wantTypes, field.Type)
+		}
+	}
+	var problems []string
+	if rt.Kind() != reflect.Struct {
+		return []string{path + " is not a struct"}
+	}
+	if rt.NumField() != len(want) {
+		problems = append(problems, fmt.Sprintf("%s has %d fields, the test type %d", path, len(want), rt.NumField()))
+	}
+	for i := 0; i < len(want) && i < rt.NumField(); i++ {
+		f := rt.Field(i)
+		fieldPath := path + "." + want[i].Name
+		if f.Name != want[i].Name {
+			problems = append(problems, fmt.Sprintf("field %d is %s, the test type has %s", i+1, fieldPath, f.Name))
+			continue
+		}
+		if arr, ok := wantTypes[i].(*ast.ArrayType); ok {
+			if id, ok := arr.Elt.(*ast.Ident); ok && structs[id.Name] != nil {
+				if f.Type.Kind() != reflect.Slice {
+					problems = append(problems, fieldPath+" is a slice")
+					continue
+				}
+				problems = append(problems, mirrorProblems(structs, structs[id.Name], f.Type.Elem(), fieldPath+"[]")...)
+				continue
+			}
+		}
+		if want, got := typeString(wantTypes[i]), f.Type.String(); want != got {
+			problems = append(problems, fmt.Sprintf("%s is %s, the test type has %s", fieldPath, want, got))
+		}
+	}
+	return problems
+}
+
+// typeString prints a field type as reflect does for the types used in template data.
+func typeString(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.Ident:
+		return e.Name
+	case *ast.SelectorExpr:
+		return typeString(e.X) + "." + e.Sel.Name
+	case *ast.ArrayType:
+		return "[]" + typeString(e.Elt)
+	case *ast.StarExpr:
+		return "*" + typeString(e.X)
+	case *ast.MapType:
+		return "map[" + typeString(e.Key) + "]" + typeString(e.Value)
+	}
+	return fmt.Sprintf("%T", e)
+}
+
+func TestEuros(t *testing.T) {
+	const nbsp = "\u00a0"
+	for _, tc := range []struct {
+		cents int64
+		want  string
+	}{
+		{0, "0,00" + nbsp + "€"},
+		{5, "0,05" + nbsp + "€"},
+		{99, "0,99" + nbsp + "€"},
+		{100, "1,00" + nbsp + "€"},
+		{99_999, "999,99" + nbsp + "€"},
+		{100_000, "1" + nbsp + "000,00" + nbsp + "€"},
+		{1_250_050, "12" + nbsp + "500,50" + nbsp + "€"},
+		{100_000_000, "1" + nbsp + "000" + nbsp + "000,00" + nbsp + "€"},
+		{-5, "-0,05" + nbsp + "€"},
+		{-1_250_050, "-12" + nbsp + "500,50" + nbsp + "€"},
+	} {
+		t.Run(fmt.Sprint(tc.cents), func(t *testing.T) {
+			got := Euros(tc.cents)
+			assert.Equal(t, tc.want, got)
+			assert.NotContains(t, got, " ", "an ordinary space would let the amount break across lines")
+		})
+	}
+}
+
+func TestFrenchDate(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		at   time.Time
+		want string
+	}{
+		{"22:30 UTC on 31 May is 1 June in Paris (summer time)", time.Date(2025, time.May, 31, 22, 30, 0, 0, time.UTC), "1er juin 2025"},
+		{"21:59 UTC on 31 May is still 31 May in Paris", time.Date(2025, time.May, 31, 21, 59, 59, 0, time.UTC), "31 mai 2025"},
+		{"22:00 UTC on 31 May is midnight, 1 June in Paris", time.Date(2025, time.May, 31, 22, 0, 0, 0, time.UTC), "1er juin 2025"},
+		{"23:30 UTC on 31 December is 1 January in Paris (winter time)", time.Date(2025, time.December, 31, 23, 30, 0, 0, time.UTC), "1er janvier 2026"},
+		{"21:59 UTC on 31 March, after the switch to summer time, is still 31 March in Paris", time.Date(2025, time.March, 31, 21, 59, 0, 0, time.UTC), "31 mars 2025"},
+		{"a time given in another zone", time.Date(2025, time.August, 15, 1, 0, 0, 0, time.FixedZone("UTC-5", -5*3600)), "15 août 2025"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			assert.Equal(t, tc.want, FrenchDate(tc.at))
+		})
+	}
+}

@@ -1,0 +1,84 @@
+package control
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+func refs(rs []Ranked) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.Reference
+	}
+	return out
+}
+
+func codes(r Ranked) []string {
+	var out []string
+	for _, x := range r.Reasons {
+		out = append(out, x.Code)
+	}
+	return out
+}
+
+// Auvergne-Rhône-Alpes (84): Rhône (69), Isère (38), Ain (01).
+func TestRankDoubtBeatsAmount(t *testing.T) {
+	got := Rank("84", []Candidate{
+		{Reference: "big", Department: "69", GrantedCents: 9_000_000},
+		{Reference: "doubt", Department: "69", GrantedCents: 100_000, Doubts: []string{DoubtFunds}},
+	})
+	require.Equal(t, []string{"doubt", "big"}, refs(got))
+	require.Equal(t, []string{ReasonDoubt, ReasonFunding}, codes(got[0]))
+	require.Equal(t, []string{ReasonFunding}, codes(got[1]), "the Rhône is covered by the doubt: the big one is not its department's pick")
+	require.Equal(t, 1, got[0].Rank)
+	require.Equal(t, 2, got[1].Rank)
+}
+
+func TestRankWithoutDoubtLargestFirst(t *testing.T) {
+	got := Rank("84", []Candidate{
+		{Reference: "small", Department: "69", GrantedCents: 100_000},
+		{Reference: "large", Department: "69", GrantedCents: 500_000},
+	})
+	require.Equal(t, []string{"large", "small"}, refs(got))
+	require.Equal(t, []string{ReasonDepartment, ReasonFunding}, codes(got[0]))
+}
+
+func TestRankGuaranteesOnePerDepartment(t *testing.T) {
+	got := Rank("84", []Candidate{
+		{Reference: "rhone-1", Department: "69", GrantedCents: 9_000_000},
+		{Reference: "rhone-2", Department: "69", GrantedCents: 8_000_000},
+		{Reference: "ain", Department: "01", GrantedCents: 50_000},
+		{Reference: "isere", Department: "38", GrantedCents: 70_000},
+		{Reference: "regional", Department: "", GrantedCents: 7_000_000},
+		{Reference: "elsewhere", Department: "75", GrantedCents: 10_000_000}, // Paris: not a department of the region
+	})
+	require.Equal(t, []string{"rhone-1", "isere", "ain", "elsewhere", "rhone-2", "regional"}, refs(got),
+		"the Ain's and the Isère's small conventions come before the Rhône's second")
+	for _, r := range got[:3] {
+		require.Contains(t, codes(r), ReasonDepartment, r.Reference)
+	}
+	for _, r := range got[3:] {
+		require.NotContains(t, codes(r), ReasonDepartment, r.Reference)
+	}
+}
+
+func TestRankTiesKeepTheGivenOrder(t *testing.T) {
+	in := []Candidate{
+		{Reference: "a", Department: "69", GrantedCents: 100},
+		{Reference: "b", Department: "69", GrantedCents: 100},
+		{Reference: "c", Department: "69", GrantedCents: 100},
+		{Reference: "d", Department: "01", GrantedCents: 100, Doubts: []string{DoubtDelivery}},
+		{Reference: "e", Department: "01", GrantedCents: 100, Doubts: []string{DoubtFunds}},
+	}
+	for range 5 {
+		require.Equal(t, []string{"d", "e", "a", "b", "c"}, refs(Rank("84", in)))
+	}
+	require.Empty(t, Rank("84", nil))
+}
+
+func TestReasonsSayTheAmountInEuros(t *testing.T) {
+	got := Rank("84", []Candidate{{Reference: "a", Department: "69", GrantedCents: 1_250_050}})
+	require.Equal(t, "Montant accordé : 12\u00a0500,50\u00a0€.", got[0].Reasons[1].Message)
+	require.Equal(t, "Financement le plus élevé du département Rhône (69) : au moins un contrôle par département.", got[0].Reasons[0].Message)
+}

@@ -1,0 +1,339 @@
+// Package ctai holds the instruction's rules for the contrats territoriaux
+// d'accueil et d'intégration (§3): pure functions over a collectivité's request,
+// each returning an outcome with its explanation in French. Amounts are integer
+// cents; the ceilings come from the year's policy (package policy).
+package ctai
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/dian-p104/aap/internal/rules/policy"
+)
+
+// Kinds of request (§3.4).
+const (
+	KindNew     = "new"     // nouveau contrat
+	KindRenewal = "renewal" // renouvellement
+)
+
+// Opinions given on a request (§3.3).
+const (
+	OpinionFavourable   = "favorable"
+	OpinionUnfavourable = "defavorable"
+)
+
+// Rules, one outcome each.
+const (
+	RuleCeiling     = "plafond"
+	RuleDomains     = "domaines"
+	RuleHousing     = "logement"
+	RuleCoordinator = "coordinateur"
+	RuleInvestment  = "investissement"
+	RuleBilan       = "bilan"
+)
+
+// HousingDomain is the one mandatory axis where the collectivité is competent (§3.2).
+const HousingDomain = "logement"
+
+// Domains are the integration domains an action may belong to (§3.2).
+var Domains = map[string]string{
+	"logement":      "Accès au logement",
+	"langue":        "Apprentissage du français",
+	"emploi":        "Emploi et formation professionnelle",
+	"mobilite":      "Aide à la mobilité",
+	"acces_droits":  "Accès aux droits",
+	"sante":         "Accès aux soins",
+	"parentalite":   "Aide à la parentalité",
+	"culture_sport": "Activités culturelles et sportives",
+	"citoyennete":   "Principes de la République",
+	"numerique":     "Lutte contre la fracture numérique",
+}
+
+// Action is one action of the contract, with the State funding asked for it.
+type Action struct {
+	Title       string `json:"title"`
+	Domain      string `json:"domain"`
+	BudgetCents int64  `json:"budget_cents"`
+}
+
+// Coordinator is the contract coordinator's post and the collectivité's share of it (§3.5.2).
+type Coordinator struct {
+	CostCents       int64 `json:"cost_cents"`
+	LocalShareCents int64 `json:"local_share_cents"`
+}
+
+// ActionBilan is the bilan of one action of the previous contract (§3.3).
+type ActionBilan struct {
+	Action string `json:"action"`
+	// Beneficiaries by typology: BPI and others, by age band, by sex.
+	BeneficiariesBPI    int `json:"beneficiaries_bpi"`
+	BeneficiariesOthers int `json:"beneficiaries_others"`
+	AgeUnder26          int `json:"age_under_26"`
+	Age26To45           int `json:"age_26_to_45"`
+	AgeOver45           int `json:"age_over_45"`
+	Women               int `json:"women"`
+	Men                 int `json:"men"`
+	// ExpensesCents actually made, and the reliquat left unspent.
+	ExpensesCents int64 `json:"expenses_cents"`
+	ReliquatCents int64 `json:"reliquat_cents"`
+	// Associations mobilised for the action.
+	Associations []string `json:"associations"`
+	// Achievement of the quantitative and qualitative objectives.
+	QuantitativeObjectives string `json:"quantitative_objectives"`
+	QualitativeObjectives  string `json:"qualitative_objectives"`
+}
+
+// Request is what the rules read of a collectivité's request.
+type Request struct {
+	Kind             string
+	Inhabitants      int
+	CIRCount         int
+	HousingCompetent bool
+	Actions          []Action
+	// Coordinator is nil when the contract has none.
+	Coordinator     *Coordinator
+	InvestmentCents int64
+	// PreviousDelegatedCents is what the State delegated last year (renewals).
+	PreviousDelegatedCents int64
+	Bilan                  []ActionBilan
+}
+
+// RequestedCents is the State funding asked: the sum of the actions' budgets.
+func (r Request) RequestedCents() int64 {
+	var sum int64
+	for _, a := range r.Actions {
+		sum += a.BudgetCents
+	}
+	return sum
+}
+
+// Outcome is one rule's verdict with its explanation in French.
+type Outcome struct {
+	Rule    string `json:"rule"`
+	Passed  bool   `json:"passed"`
+	Message string `json:"message"`
+}
+
+// Evaluation is every rule's outcome and the resulting opinion.
+type Evaluation struct {
+	Opinion  string    `json:"opinion"`
+	Outcomes []Outcome `json:"outcomes"`
+}
+
+// Evaluate applies every rule: the opinion is favourable only when all pass.
+func Evaluate(r Request, p policy.CTAI) Evaluation {
+	outs := []Outcome{Ceiling(r, p), DomainCount(r, p), Housing(r), CoordinatorShare(r, p), Investment(r)}
+	if r.Kind == KindRenewal {
+		outs = append(outs, BilanComplete(r))
+	}
+	ev := Evaluation{Opinion: OpinionFavourable, Outcomes: outs}
+	for _, o := range outs {
+		if !o.Passed {
+			ev.Opinion = OpinionUnfavourable
+		}
+	}
+	return ev
+}
+
+// Ceiling: a new contract gets at most new_contract_max_eur, except a territory
+// of more than large_territory_min_inhabitants with at least large_territory_min_cir
+// CIR (case by case); a renewal at most last year's delegated amount, or up to
+// new_contract_max_eur for a contract under it (§3.5).
+func Ceiling(r Request, p policy.CTAI) Outcome {
+	asked := r.RequestedCents()
+	max := p.NewContractMaxEUR * 100
+	if r.Kind == KindRenewal {
+		ceiling, why := r.PreviousDelegatedCents, "les sommes déléguées l'année précédente"
+		if ceiling < max {
+			ceiling, why = max, "le plafond d'un contrat qui recevait moins de "+euros(max)
+		}
+		if asked > ceiling {
+			return Outcome{RuleCeiling, false, fmt.Sprintf("Le financement demandé (%s) dépasse %s (%s) : un renouvellement ne peut excéder les sommes déléguées l'année précédente (%s), ni %s pour un contrat sous ce montant (§3.5).",
+				euros(asked), why, euros(ceiling), euros(r.PreviousDelegatedCents), euros(max))}
+		}
+		return Outcome{RuleCeiling, true, fmt.Sprintf("Le financement demandé (%s) ne dépasse pas %s (%s) (§3.5).", euros(asked), why, euros(ceiling))}
+	}
+	if asked <= max {
+		return Outcome{RuleCeiling, true, fmt.Sprintf("Le financement demandé (%s) ne dépasse pas le plafond d'un nouveau contrat (%s) (§3.5).", euros(asked), euros(max))}
+	}
+	if r.Inhabitants > p.LargeTerritoryMinInhabitants && r.CIRCount >= p.LargeTerritoryMinCIR {
+		return Outcome{RuleCeiling, true, fmt.Sprintf("Le financement demandé (%s) dépasse le plafond d'un nouveau contrat (%s), mais le territoire compte plus de %d habitants (%d) et au moins %d CIR (%d) : dérogation possible au cas par cas, dans la limite de l'enveloppe annuelle (§3.5).",
+			euros(asked), euros(max), p.LargeTerritoryMinInhabitants, r.Inhabitants, p.LargeTerritoryMinCIR, r.CIRCount)}
+	}
+	return Outcome{RuleCeiling, false, fmt.Sprintf("Le financement demandé (%s) dépasse le plafond d'un nouveau contrat (%s) ; la dérogation demande plus de %d habitants (%d) et au moins %d CIR (%d) (§3.5).",
+		euros(asked), euros(max), p.LargeTerritoryMinInhabitants, r.Inhabitants, p.LargeTerritoryMinCIR, r.CIRCount)}
+}
+
+// DomainCount: the actions cover at least min_integration_domains domains (§3.2).
+func DomainCount(r Request, p policy.CTAI) Outcome {
+	ds := domainsOf(r)
+	labels := make([]string, len(ds))
+	for i, d := range ds {
+		labels[i] = strings.ToLower(Domains[d])
+	}
+	list := strings.Join(labels, ", ")
+	if len(ds) < p.MinIntegrationDomains {
+		return Outcome{RuleDomains, false, fmt.Sprintf("Les actions couvrent %d domaine(s) de l'intégration (%s) ; il en faut au moins %d (§3.2).", len(ds), list, p.MinIntegrationDomains)}
+	}
+	return Outcome{RuleDomains, true, fmt.Sprintf("Les actions couvrent %d domaines de l'intégration (%s), au moins %d requis (§3.2).", len(ds), list, p.MinIntegrationDomains)}
+}
+
+// Housing: the housing axis is mandatory where the collectivité is competent (§3.2).
+func Housing(r Request) Outcome {
+	has := false
+	for _, d := range domainsOf(r) {
+		has = has || d == HousingDomain
+	}
+	switch {
+	case !r.HousingCompetent:
+		return Outcome{RuleHousing, true, "La collectivité n'est pas compétente en matière de logement : l'axe logement n'est pas exigé (§3.2)."}
+	case has:
+		return Outcome{RuleHousing, true, "La collectivité est compétente en matière de logement et le contrat comporte un axe logement (§3.2)."}
+	default:
+		return Outcome{RuleHousing, false, "La collectivité est compétente en matière de logement mais aucune action ne relève de l'accès au logement, axe obligatoire (§3.2)."}
+	}
+}
+
+// CoordinatorShare: the collectivité pays at least coordinator_min_local_share_percent of the coordinator's post (§3.5.2).
+func CoordinatorShare(r Request, p policy.CTAI) Outcome {
+	c := r.Coordinator
+	if c == nil || c.CostCents == 0 {
+		return Outcome{RuleCoordinator, true, "Le contrat ne prévoit pas de poste de coordinateur : règle sans objet (§3.5.2)."}
+	}
+	// Integers only: share/cost >= min% ⇔ share×100 >= cost×min.
+	pct := float64(c.LocalShareCents*1000/c.CostCents) / 10
+	if c.LocalShareCents*100 < c.CostCents*int64(p.CoordinatorMinLocalSharePerc) {
+		return Outcome{RuleCoordinator, false, fmt.Sprintf("La collectivité finance %s du poste de coordinateur sur %s (%s %%) ; au moins %d %% sont attendus (§3.5.2).",
+			euros(c.LocalShareCents), euros(c.CostCents), frenchPercent(pct), p.CoordinatorMinLocalSharePerc)}
+	}
+	return Outcome{RuleCoordinator, true, fmt.Sprintf("La collectivité finance %s du poste de coordinateur sur %s (%s %%), au moins %d %% requis (§3.5.2).",
+		euros(c.LocalShareCents), euros(c.CostCents), frenchPercent(pct), p.CoordinatorMinLocalSharePerc)}
+}
+
+// Investment: no investment spending is funded (§3.5.3).
+func Investment(r Request) Outcome {
+	if r.InvestmentCents > 0 {
+		return Outcome{RuleInvestment, false, fmt.Sprintf("La demande comporte %s de dépenses d'investissement, qui ne peuvent être financées (§3.5.3).", euros(r.InvestmentCents))}
+	}
+	return Outcome{RuleInvestment, true, "La demande ne comporte aucune dépense d'investissement (§3.5.3)."}
+}
+
+// BilanComplete: a renewal needs an exhaustive bilan of every action (§3.3);
+// none, or an incomplete one, gets an unfavourable opinion.
+func BilanComplete(r Request) Outcome {
+	if len(r.Bilan) == 0 {
+		return Outcome{RuleBilan, false, "Aucun bilan n'est joint à la demande de renouvellement : avis défavorable (§3.3)."}
+	}
+	var gaps []string
+	for i, b := range r.Bilan {
+		name := b.Action
+		if name == "" {
+			name = fmt.Sprintf("action n° %d", i+1)
+		}
+		for _, g := range bilanGaps(b) {
+			gaps = append(gaps, fmt.Sprintf("%s : %s", name, g))
+		}
+	}
+	if len(gaps) > 0 {
+		return Outcome{RuleBilan, false, "Le bilan est incomplet (§3.3) : " + strings.Join(gaps, " ; ") + "."}
+	}
+	return Outcome{RuleBilan, true, fmt.Sprintf("Le bilan couvre %d action(s) : bénéficiaires par typologie, âge et sexe, dépenses et reliquats, associations mobilisées, atteinte des objectifs (§3.3).", len(r.Bilan))}
+}
+
+func bilanGaps(b ActionBilan) []string {
+	var gaps []string
+	total := b.BeneficiariesBPI + b.BeneficiariesOthers
+	if total == 0 {
+		gaps = append(gaps, "aucun bénéficiaire déclaré (BPI / autres publics)")
+	}
+	if ages := b.AgeUnder26 + b.Age26To45 + b.AgeOver45; ages != total {
+		gaps = append(gaps, fmt.Sprintf("répartition par âge (%d) différente du nombre de bénéficiaires (%d)", ages, total))
+	}
+	if sexes := b.Women + b.Men; sexes != total {
+		gaps = append(gaps, fmt.Sprintf("répartition par sexe (%d) différente du nombre de bénéficiaires (%d)", sexes, total))
+	}
+	if b.ExpensesCents <= 0 {
+		gaps = append(gaps, "dépenses effectivement réalisées non renseignées")
+	}
+	if len(b.Associations) == 0 {
+		gaps = append(gaps, "associations mobilisées non listées")
+	}
+	if strings.TrimSpace(b.QuantitativeObjectives) == "" {
+		gaps = append(gaps, "atteinte des objectifs quantitatifs non mesurée")
+	}
+	if strings.TrimSpace(b.QualitativeObjectives) == "" {
+		gaps = append(gaps, "atteinte des objectifs qualitatifs non mesurée")
+	}
+	return gaps
+}
+
+// Deadline is the last day to file a request of this kind for the year (§3.4):
+// renewals by ctai_renewal_due, new contracts by ctai_new_due, Paris dates.
+func Deadline(kind string, year int, c policy.Calendar) policy.Date {
+	if kind == KindRenewal {
+		return c.CTAIRenewalDue.In(year)
+	}
+	return c.CTAINewDue.In(year)
+}
+
+// Late reports whether a request filed on that Paris day misses its deadline.
+func Late(kind string, year int, c policy.Calendar, filedOn policy.Date) bool {
+	return filedOn.After(Deadline(kind, year, c))
+}
+
+// KindLabel names the kind of request in French.
+func KindLabel(kind string) string {
+	if kind == KindRenewal {
+		return "renouvellement"
+	}
+	return "nouveau contrat"
+}
+
+func domainsOf(r Request) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, a := range r.Actions {
+		if a.Domain != "" && !seen[a.Domain] {
+			seen[a.Domain] = true
+			out = append(out, a.Domain)
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// euros writes cents as "150 000,00 €" (no-break spaces), as the emails do.
+func euros(cents int64) string {
+	units := fmt.Sprint(cents / 100)
+	var b strings.Builder
+	for i, r := range units {
+		if i > 0 && (len(units)-i)%3 == 0 {
+			b.WriteRune('\u00a0')
+		}
+		b.WriteRune(r)
+	}
+	return fmt.Sprintf("%s,%02d\u00a0€", b.String(), cents%100)
+}
+
+func frenchPercent(v float64) string { return strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1) }
+
+// RuleLabel names a rule in French, as the opinion email and the summary table show it.
+func RuleLabel(rule string) string {
+	switch rule {
+	case RuleCeiling:
+		return "Plafond de financement"
+	case RuleDomains:
+		return "Domaines de l'intégration"
+	case RuleHousing:
+		return "Axe logement"
+	case RuleCoordinator:
+		return "Cofinancement du coordinateur"
+	case RuleInvestment:
+		return "Dépenses d'investissement"
+	case RuleBilan:
+		return "Bilan du contrat précédent"
+	}
+	return rule
+}

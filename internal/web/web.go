@@ -1,0 +1,270 @@
+// Package web serves DIAN's dashboard: server-rendered pages in French (the
+// national overview, a call's page with its timeline), usable without
+// JavaScript and with no external resource. Charts are inline SVG drawn here.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/dian-p104/aap/internal/timeline"
+
+	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/overview"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/workbook"
+	"github.com/dian-p104/aap/models"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Deps are what the pages read.
+type Deps struct {
+	Monitoring *overview.Service
+	DB         *gorm.DB
+	Temporal   client.Client // for the timeline; nil shows the database's events only
+	// Links signs the session cookies (AAP_LINK_SECRET); nil: a secret of this
+	// process only (sessions end when it stops).
+	Links *auth.LinkSigner
+	// DevMail links the dev mail catcher's pages (`aap dev` only).
+	DevMail bool
+	Now     func() time.Time
+	Logger  *slog.Logger
+}
+
+type pages struct {
+	d      Deps
+	tmpls  map[string]*template.Template
+	tokens *store.Tokens
+	links  *auth.LinkSigner
+}
+
+// Register adds the pages to group: /connexion for everyone, the others behind
+// the sign-in (session.go), each showing only what the signed-in role may see.
+func Register(group *gin.RouterGroup, d Deps) {
+	if d.Now == nil {
+		d.Now = time.Now
+	}
+	if d.Logger == nil {
+		d.Logger = slog.New(slog.DiscardHandler)
+	}
+	p := &pages{d: d, tmpls: map[string]*template.Template{}, tokens: store.NewTokens(d.DB), links: d.Links}
+	if p.links == nil {
+		p.links = ephemeralSigner()
+	}
+	funcs := template.FuncMap{
+		"euros":      mail.Euros,
+		"percent":    percentText,
+		"phaseLabel": models.PhaseLabel,
+		"metric":     func(f overview.Figures, name string) int64 { return f[name] },
+		"phase":      overview.CampaignsInPhase,
+		"date":       func(t time.Time) string { return policy.DateOf(t).French() },
+		"datetime":   timeline.FrenchDateTime,
+		"place": func(region, department string) string {
+			if department != "" {
+				return territory.Label(department, false)
+			}
+			return territory.Label(region, true)
+		},
+		"under": func(p *float64, target int) bool {
+			return p != nil && *p < float64(target)
+		},
+	}
+	for _, name := range []string{"overview.html", "campaign.html", "error.html", "signin.html"} {
+		p.tmpls[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name))
+	}
+	group.GET("/connexion", p.signInForm)
+	group.POST("/connexion", p.signIn)
+	private := group.Group("", p.requireSession)
+	private.GET("/", p.overview)
+	private.GET("/campagnes/:id", p.campaign)
+	private.POST("/deconnexion", p.signOut)
+	private.GET("/exports/:file", p.export)
+}
+
+func (p *pages) export(c *gin.Context) {
+	name, isXLSX := strings.CutSuffix(c.Param("file"), ".xlsx")
+	build, ok := workbook.DIANExports[name]
+	year, err := strconv.Atoi(c.Query("annee"))
+	if !isXLSX || !ok || !viewer(c).IsDIAN() {
+		p.fail(c, http.StatusNotFound, "Cet export n'existe pas.")
+		return
+	}
+	if err != nil || year < 2000 || year > 9999 {
+		p.fail(c, http.StatusUnprocessableEntity, "Année invalide : saisissez une année sur quatre chiffres, par exemple 2024.")
+		return
+	}
+	data, err := build(c.Request.Context(), p.d.Monitoring, year)
+	if err != nil {
+		p.d.Logger.Error("export", "file", c.Param("file"), "error", err, "request_id", c.GetString("request_id"))
+		p.fail(c, http.StatusInternalServerError, "L'export n'a pas pu être construit ; l'incident est journalisé.")
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+name+"-"+strconv.Itoa(year)+`.xlsx"`)
+	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
+}
+
+type layout struct {
+	Title   string
+	DevMail bool
+	// Viewer is who is signed in ("" on the sign-in page).
+	Viewer string
+}
+
+func (p *pages) layoutFor(c *gin.Context, title string) layout {
+	v := viewer(c)
+	name := v.Name
+	if v.IsDIAN() {
+		name += " (DIAN)"
+	} else if v.Territory != "" {
+		name += " (" + territory.Label(v.Territory, v.Level == models.LevelRegional) + ")"
+	}
+	return layout{Title: title, DevMail: p.d.DevMail, Viewer: name}
+}
+
+func (p *pages) render(c *gin.Context, status int, name string, data any) {
+	var buf bytes.Buffer
+	if err := p.tmpls[name].ExecuteTemplate(&buf, "layout", data); err != nil {
+		p.d.Logger.Error("render page", "page", name, "error", err, "request_id", c.GetString("request_id"))
+		c.Data(http.StatusInternalServerError, "text/plain; charset=utf-8", []byte("Erreur interne ; l'incident est journalisé."))
+		return
+	}
+	c.Data(status, "text/html; charset=utf-8", buf.Bytes())
+}
+
+func (p *pages) fail(c *gin.Context, status int, message string) {
+	p.render(c, status, "error.html", struct {
+		layout
+		Message string
+	}{p.layoutFor(c, "Erreur"), message})
+}
+
+type overviewPage struct {
+	layout
+	Year     int
+	Years    []int
+	Overview *overview.Overview
+	Shares   template.HTML
+	PNE      template.HTML
+	Phases   []string
+	// Campaigns are the year's calls, linked to their pages.
+	Campaigns []campaignRow
+	More      int64
+	// National: the viewer is DIAN (national figures, PNE chart, exports).
+	National bool
+}
+
+type campaignRow struct {
+	ID, Title, Territory, Phase string
+	Budget                      int64
+}
+
+// maxListed calls are listed on the overview; the API lists them all.
+const maxListed = 500
+
+func (p *pages) overview(c *gin.Context) {
+	year := policy.DateOf(p.d.Now()).Year
+	if s := c.Query("annee"); s != "" {
+		y, err := strconv.Atoi(s)
+		if err != nil || y < 2000 || y > 9999 {
+			p.fail(c, http.StatusUnprocessableEntity, "Année invalide : saisissez une année sur quatre chiffres, par exemple 2024.")
+			return
+		}
+		year = y
+	}
+	ctx := c.Request.Context()
+	ov, err := p.d.Monitoring.Overview(ctx, year)
+	if err != nil {
+		p.d.Logger.Error("overview", "error", err, "request_id", c.GetString("request_id"))
+		p.fail(c, http.StatusInternalServerError, "La vue nationale n'a pas pu être calculée ; l'incident est journalisé.")
+		return
+	}
+	v := viewer(c)
+	scope := v.ReadScope()
+	title := "Vue nationale " + strconv.Itoa(year)
+	if !v.IsDIAN() {
+		narrow(ov, v.Level, v.Territory)
+		title = "Vue du territoire " + strconv.Itoa(year) + " : " + territory.Label(v.Territory, v.Level == models.LevelRegional)
+	}
+	page := overviewPage{layout: p.layoutFor(c, title), National: v.IsDIAN(),
+		Year: year, Overview: ov,
+		Phases: []string{models.PhaseScheduled, models.PhasePublished, models.PhaseClosed, models.PhaseSelected, models.PhaseCancelled}}
+	for y := year - 2; y <= year+1; y++ {
+		page.Years = append(page.Years, y)
+	}
+	sh := ov.National.Shares
+	page.Shares = sharesChart("parts", "Répartition des crédits et des bénéficiaires par rapport aux objectifs", []shareBar{
+		{Label: "Emploi et langue (crédits)", Percent: sh.EmploymentLanguagePercent, Target: sh.EmploymentLanguageTarget},
+		{Label: "Bénéficiaires hors BPI", Percent: sh.NonBPIPercent, Target: sh.NonBPITarget},
+		{Label: "Réponses au PNE", Percent: sh.PNEResponsePercent, Target: sh.PNETarget},
+	})
+	list, total, err := store.NewCampaigns(p.d.DB).List(ctx, store.CampaignFilter{Year: year, Limit: maxListed, Scope: &scope})
+	if err != nil {
+		p.d.Logger.Error("overview campaigns", "error", err, "request_id", c.GetString("request_id"))
+	}
+	for _, camp := range list {
+		page.Campaigns = append(page.Campaigns, campaignRow{ID: camp.ID, Title: camp.Title, Phase: camp.Phase,
+			Territory: territory.Label(camp.Territory, camp.Level == models.LevelRegional), Budget: camp.BudgetCents})
+	}
+	page.More = total - int64(len(list))
+	var weeks []overview.WeekRate
+	if page.National {
+		if weeks, err = p.d.Monitoring.PNEWeeks(ctx, year); err != nil {
+			p.d.Logger.Error("PNE weeks", "error", err, "request_id", c.GetString("request_id"))
+		}
+	}
+	if len(weeks) > 0 {
+		page.PNE = pneChart("pne", weeks, sh.PNETarget)
+	}
+	p.render(c, http.StatusOK, "overview.html", page)
+}
+
+type campaignPage struct {
+	layout
+	Campaign  *models.Campaign
+	Territory string
+	Timeline  *timeline.TimelineResult
+}
+
+func (p *pages) campaign(c *gin.Context) {
+	ctx := c.Request.Context()
+	camp, err := store.NewCampaigns(p.d.DB).Get(ctx, c.Param("id"))
+	if err == nil && !viewer(c).ReadScope().Covers(camp.Level, camp.Territory) {
+		// Outside the viewer's territory: as if it did not exist (logged, as the API does).
+		p.d.Logger.Warn("campaign page outside the viewer's scope", "campaign", camp.ID, "viewer", viewer(c).String(),
+			"request_id", c.GetString("request_id"))
+		err = store.ErrNotFound
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		p.fail(c, http.StatusNotFound, "Cet appel à projets n'existe pas.")
+		return
+	}
+	var tl *timeline.TimelineResult
+	if err == nil {
+		tl, err = timeline.Timeline(ctx, p.d.DB, p.d.Temporal, camp)
+	}
+	if err != nil {
+		p.d.Logger.Error("campaign page", "error", err, "request_id", c.GetString("request_id"))
+		p.fail(c, http.StatusInternalServerError, "La page de l'appel n'a pas pu être construite ; l'incident est journalisé.")
+		return
+	}
+	p.render(c, http.StatusOK, "campaign.html", campaignPage{
+		layout:   p.layoutFor(c, camp.Title),
+		Campaign: camp, Territory: territory.Label(camp.Territory, camp.Level == models.LevelRegional), Timeline: tl,
+	})
+}
