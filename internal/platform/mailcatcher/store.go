@@ -2,81 +2,17 @@ package mailcatcher
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/mail"
 	"os"
+	"path/filepath"
+	"sort"
 	"strings"
 	"time"
-
-	"github.com/emersion/go-smtp"
 )
-
-// backend implements smtp.Backend: every client gets a session, without
-// authentication.
-type backend struct{ c *Catcher }
-
-func (b *backend) NewSession(conn *smtp.Conn) (smtp.Session, error) {
-	remote := ""
-	if nc := conn.Conn(); nc != nil {
-		remote = nc.RemoteAddr().String()
-	}
-	return &session{c: b.c, remote: remote}, nil
-}
-
-// session implements smtp.Session. go-smtp calls the methods of one session
-// sequentially, from the connection's goroutine.
-type session struct {
-	c      *Catcher
-	remote string
-	from   string
-	to     []string
-}
-
-func (s *session) Reset() {
-	s.from = ""
-	s.to = nil
-}
-
-func (s *session) Logout() error { return nil }
-
-// Mail accepts any sender, including the null sender.
-func (s *session) Mail(from string, _ *smtp.MailOptions) error {
-	s.from = from
-	s.to = nil
-	return nil
-}
-
-// Rcpt accepts any recipient.
-func (s *session) Rcpt(to string, _ *smtp.RcptOptions) error {
-	s.to = append(s.to, to)
-	return nil
-}
-
-// Data stores the message, or refuses it when FailNext asked so.
-func (s *session) Data(r io.Reader) error {
-	if fail := s.c.takeFailure(); fail != nil {
-		_, _ = io.Copy(io.Discard, r)
-		s.c.logger.Info("message refused (FailNext)", "code", fail.Code, "from", s.from, "to", s.to, "remote", s.remote)
-		return fail
-	}
-	id, err := s.c.store(s.from, s.to, r)
-	if err != nil {
-		var smtpErr *smtp.SMTPError
-		if errors.As(err, &smtpErr) {
-			return smtpErr // e.g. message too large
-		}
-		s.c.logger.Error("cannot store the message", "error", err, "from", s.from, "to", s.to)
-		return &smtp.SMTPError{
-			Code:         451,
-			EnhancedCode: smtp.EnhancedCode{4, 3, 0},
-			Message:      "Mail catcher could not store the message",
-		}
-	}
-	s.c.logger.Info("message caught", "id", id, "from", s.from, "to", s.to, "remote", s.remote)
-	return nil
-}
 
 // store writes one message atomically (temporary file, sync, rename) with
 // the envelope headers described in the package documentation, then wakes
@@ -175,4 +111,109 @@ func fallbackTime(id string, modTime time.Time) time.Time {
 		return time.Unix(0, n)
 	}
 	return modTime
+}
+
+// notify wakes up the WaitFor callers.
+func (c *Catcher) notify() {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	close(c.arrived)
+	c.arrived = make(chan struct{})
+}
+
+func (c *Catcher) arrivedChan() <-chan struct{} {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.arrived
+}
+
+// Count returns the number of caught messages (0 if the directory cannot be
+// read).
+func (c *Catcher) Count() int {
+	entries, err := os.ReadDir(c.dir)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range entries {
+		if _, ok := idFromFileName(e.Name()); ok && e.Type().IsRegular() {
+			n++
+		}
+	}
+	return n
+}
+
+// List returns the summaries of all caught messages, newest first. Only the
+// headers of each file are read.
+func (c *Catcher) List() ([]Summary, error) {
+	entries, err := os.ReadDir(c.dir)
+	if err != nil {
+		return nil, fmt.Errorf("mailcatcher: read directory: %w", err)
+	}
+	out := make([]Summary, 0, len(entries))
+	for _, e := range entries {
+		id, ok := idFromFileName(e.Name())
+		if !ok || !e.Type().IsRegular() {
+			continue
+		}
+		s, err := c.readSummary(id)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // removed meanwhile
+		}
+		if err != nil {
+			c.logger.Warn("unreadable message", "id", id, "error", err)
+		}
+		out = append(out, s)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID > out[j].ID })
+	return out, nil
+}
+
+// Get reads and parses one caught message. It returns an error wrapping
+// ErrNotFound when the id is unknown or invalid.
+func (c *Catcher) Get(id string) (*Message, error) {
+	if !validID(id) {
+		return nil, fmt.Errorf("invalid message id %q: %w", id, ErrNotFound)
+	}
+	raw, err := os.ReadFile(c.path(id))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, fmt.Errorf("message %q: %w", id, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("mailcatcher: read message %q: %w", id, err)
+	}
+	return parseMessage(id, raw, c.fileModTime(id)), nil
+}
+
+// WaitFor waits until at least n messages have been caught or ctx ends, and
+// returns List(). When ctx ends first, it returns the current list and an
+// error wrapping ctx.Err().
+func (c *Catcher) WaitFor(ctx context.Context, n int) ([]Summary, error) {
+	for {
+		ch := c.arrivedChan() // taken before List so no arrival is missed
+		list, err := c.List()
+		if err != nil {
+			return nil, err
+		}
+		if len(list) >= n {
+			return list, nil
+		}
+		select {
+		case <-ctx.Done():
+			return list, fmt.Errorf("mailcatcher: %d message(s) caught, %d awaited: %w", len(list), n, ctx.Err())
+		case <-ch:
+		}
+	}
+}
+
+func (c *Catcher) path(id string) string {
+	return filepath.Join(c.dir, id+emlExt)
+}
+
+func (c *Catcher) fileModTime(id string) time.Time {
+	fi, err := os.Stat(c.path(id))
+	if err != nil {
+		return time.Time{}
+	}
+	return fi.ModTime()
 }
