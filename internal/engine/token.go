@@ -29,7 +29,7 @@ SQLite database in AAP_DATA_DIR (the one ` + "`aap dev`" + ` uses).
 // the database directly, so that the first one needs no token.
 func RunToken(ctx context.Context, cfg config.Config, log *slog.Logger, args []string, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("expected create, list or revoke\n\n" + tokenUsage)
+		return fmt.Errorf("expected create, list or revoke\n\n%s", tokenUsage)
 	}
 	db, err := store.Open(cfg.DatabaseURL, cfg.DataDir, log)
 	if err != nil {
