@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"math"
@@ -186,12 +185,8 @@ func authorize(db *gorm.DB, log *slog.Logger) gin.HandlerFunc {
 			scope = p.ManageScope()
 		}
 		inside, err := resolve[r.target](c.Request.Context(), c, scope)
-		if errors.Is(err, store.ErrNotFound) {
-			respondError(c, errNotFound)
-			return
-		}
 		if err != nil {
-			respondError(c, err)
+			respondError(c, storeError(err))
 			return
 		}
 		if !inside {

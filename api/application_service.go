@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -100,7 +99,7 @@ func (s *ApplicationService) File(ctx context.Context, c *models.Campaign, req *
 
 func (s *ApplicationService) startWorkflow(ctx context.Context, c *models.Campaign, a *models.Application) error {
 	in := workflows.ApplicationInput{ApplicationID: a.ID, CampaignID: c.ID, CloseAt: c.CloseAt, MailRetryFor: s.MailRetryFor}
-	return startOnce(ctx, s.Temporal, a.WorkflowID, c, models.ApplicationDeposited, workflows.ApplicationWorkflow, in)
+	return startOnce(ctx, s.Temporal, a.WorkflowID, campaignAttributes(c, models.ApplicationDeposited), workflows.ApplicationWorkflow, in)
 }
 
 // ApplicationView is a dossier as the API shows it.
@@ -135,13 +134,8 @@ func applicationView(a *models.Application) ApplicationView {
 
 // Get returns one dossier with its live state, asked of its workflow.
 func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationView, error) {
-	if _, err := uuid.Parse(id); err != nil {
-		return ApplicationView{}, errNotFound
-	}
-	a, err := s.Applications.Get(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return ApplicationView{}, errNotFound
-	} else if err != nil {
+	a, err := findByID(ctx, id, s.Applications.Get)
+	if err != nil {
 		return ApplicationView{}, err
 	}
 	view := applicationView(a)

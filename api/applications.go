@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -70,13 +69,4 @@ func (h applicationHandlers) list(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": f.Offset/f.Limit + 1, "page_size": f.Limit})
-}
-
-// idempotencyKey reads the optional Idempotency-Key header.
-func idempotencyKey(c *gin.Context) (string, error) {
-	key := strings.TrimSpace(c.GetHeader("Idempotency-Key"))
-	if len(key) > 200 {
-		return "", ValidationProblem([]FieldError{{Field: "Idempotency-Key", Rule: "max_length", Message: "au plus 200 caractères"}})
-	}
-	return key, nil
 }

@@ -2,8 +2,6 @@ package api
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -105,7 +103,7 @@ func (s *CampaignService) startWorkflow(ctx context.Context, c *models.Campaign,
 		CampaignID: c.ID, Year: c.Year, Level: c.Level, Territory: c.Territory,
 		PublishAt: c.PublishAt, CloseAt: c.CloseAt, Policy: pol, MailRetryFor: s.MailRetryFor, BudgetCents: c.BudgetCents,
 	}
-	return startOnce(ctx, s.Temporal, c.WorkflowID, c, models.PhaseScheduled, workflows.CampaignWorkflow, in)
+	return startOnce(ctx, s.Temporal, c.WorkflowID, campaignAttributes(c, models.PhaseScheduled), workflows.CampaignWorkflow, in)
 }
 
 // CampaignView is a campaign as the API shows it.
@@ -164,25 +162,8 @@ func formatEuros(cents int64) string {
 	return strconv.FormatInt(cents/100, 10) + "." + fmt.Sprintf("%02d", cents%100)
 }
 
-func hashBody(body []byte) string {
-	sum := sha256.Sum256(body)
-	return hex.EncodeToString(sum[:])
-}
-
 func (s *CampaignService) campaign(ctx context.Context, id string) (*models.Campaign, error) {
 	return lookupCampaign(ctx, s.Campaigns, id)
-}
-
-// lookupCampaign returns a campaign, or the API's 404 for an unknown or malformed ID.
-func lookupCampaign(ctx context.Context, campaigns *store.Campaigns, id string) (*models.Campaign, error) {
-	if _, err := uuid.Parse(id); err != nil {
-		return nil, errNotFound
-	}
-	c, err := campaigns.Get(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound
-	}
-	return c, err
 }
 
 // queryTimeout bounds a live-state query: past it the recorded state is shown.

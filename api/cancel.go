@@ -2,14 +2,10 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/api/serviceerror"
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/workflows"
@@ -41,20 +37,13 @@ func (s *CampaignService) Cancel(ctx context.Context, id string, req CancelReque
 		return CampaignView{}, &Problem{Status: http.StatusConflict, Code: "conventions_signed",
 			Message: "Des conventions de cet appel sont déjà signées : il ne peut plus être annulé."}
 	}
-	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: c.WorkflowID, UpdateName: workflows.UpdateCancelCampaign,
-		Args: []any{workflows.Cancellation{Reason: reason}}, WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = handle.Get(ctx, nil)
-	}
-	var appErr *temporal.ApplicationError
-	var gone *serviceerror.NotFound
-	if (errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeCancelRefused) || errors.As(err, &gone) {
-		return CampaignView{}, &Problem{Status: http.StatusConflict, Code: "cancel_refused",
-			Message: "Cet appel à projets ne peut plus être annulé (déjà annulé, ou ses conventions sont signées ou caduques)."}
-	}
-	if err != nil {
+	refused := &Problem{Status: http.StatusConflict, Code: "cancel_refused",
+		Message: "Cet appel à projets ne peut plus être annulé (déjà annulé, ou ses conventions sont signées ou caduques)."}
+	if err := runUpdate(ctx, s.Temporal, workflowUpdate{
+		WorkflowID: c.WorkflowID, Name: workflows.UpdateCancelCampaign, Arg: workflows.Cancellation{Reason: reason},
+		Refusals: refusals{workflows.ErrTypeCancelRefused: refusedWith(refused)},
+		Ended:    refused,
+	}, nil); err != nil {
 		return CampaignView{}, err
 	}
 	return s.Get(ctx, id)

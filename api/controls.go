@@ -12,7 +12,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -44,15 +43,10 @@ type ControlService struct {
 // today is the Paris calendar date now, "2006-01-02".
 func (s *ControlService) today() string { return s.Now().In(policy.Paris).Format(time.DateOnly) }
 
-// signedConvention loads a convention with its call; it returns errNotFound when it does not exist.
+// convention loads a convention with its call; it returns errNotFound when it does not exist.
 func (s *ControlService) convention(ctx context.Context, id string) (*models.Convention, *models.Campaign, error) {
-	if _, err := uuid.Parse(id); err != nil {
-		return nil, nil, errNotFound
-	}
-	conv, err := s.Conventions.Get(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, errNotFound
-	} else if err != nil {
+	conv, err := findByID(ctx, id, s.Conventions.Get)
+	if err != nil {
 		return nil, nil, err
 	}
 	c, err := s.Campaigns.Get(ctx, conv.CampaignID)
@@ -252,8 +246,7 @@ func (s *ControlService) signal(ctx context.Context, c *models.Control) error {
 	in := workflows.ControlInput{Year: c.Year, Region: c.Region, Policy: pol, MailRetryFor: s.MailRetryFor}
 	_, err = s.Temporal.SignalWithStartWorkflow(ctx, opts.ID, workflows.SignalControlPlanned,
 		workflows.ControlPlanned{ControlID: c.ID, PlannedOn: c.PlannedOn}, opts, workflows.ControlWorkflow, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
+	if alreadyStarted(err) {
 		return errSynthesisSent(c.Year) // the region's workflow of the year has ended
 	}
 	return err
@@ -300,14 +293,7 @@ func frenchDay(s string) string {
 
 // Get returns one control.
 func (s *ControlService) Get(ctx context.Context, id string) (*models.Control, error) {
-	if _, err := uuid.Parse(id); err != nil {
-		return nil, errNotFound
-	}
-	c, err := s.Controls.Get(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound
-	}
-	return c, err
+	return findByID(ctx, id, s.Controls.Get)
 }
 
 // FollowUpInput is the follow-up decided after a control.

@@ -7,10 +7,7 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/internal/convention"
 	"github.com/dian-p104/aap/internal/store"
@@ -39,13 +36,8 @@ type ConventionView struct {
 }
 
 func (s *ConventionService) records(ctx context.Context, id string) (*models.Convention, *models.Application, *models.Campaign, error) {
-	if _, err := uuid.Parse(id); err != nil {
-		return nil, nil, nil, errNotFound
-	}
-	conv, err := s.Conventions.Get(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, nil, nil, errNotFound
-	} else if err != nil {
+	conv, err := findByID(ctx, id, s.Conventions.Get)
+	if err != nil {
 		return nil, nil, nil, err
 	}
 	app, err := s.Applications.Get(ctx, conv.ApplicationID)
@@ -106,20 +98,13 @@ func (s *ConventionService) Sign(ctx context.Context, id string, req SignatureRe
 	if err != nil {
 		return ConventionView{}, err
 	}
-	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: app.WorkflowID, UpdateName: workflows.UpdateSignConvention,
-		Args: []any{workflows.Signature{SignedBy: signedBy}}, WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
-	if err == nil {
-		err = handle.Get(ctx, nil)
-	}
-	var appErr *temporal.ApplicationError
-	var gone *serviceerror.NotFound
-	if (errors.As(err, &appErr) && appErr.Type() == workflows.ErrTypeConventionNotAwaiting) || errors.As(err, &gone) {
-		return ConventionView{}, &Problem{Status: http.StatusConflict, Code: "convention_not_awaiting_signature",
-			Message: "Cette convention n'attend pas de signature (convention " + models.ConventionLabel(conv.State) + ")."}
-	}
-	if err != nil {
+	notAwaiting := &Problem{Status: http.StatusConflict, Code: "convention_not_awaiting_signature",
+		Message: "Cette convention n'attend pas de signature (convention " + models.ConventionLabel(conv.State) + ")."}
+	if err := runUpdate(ctx, s.Temporal, workflowUpdate{
+		WorkflowID: app.WorkflowID, Name: workflows.UpdateSignConvention, Arg: workflows.Signature{SignedBy: signedBy},
+		Refusals: refusals{workflows.ErrTypeConventionNotAwaiting: refusedWith(notAwaiting)},
+		Ended:    notAwaiting,
+	}, nil); err != nil {
 		return ConventionView{}, err
 	}
 	return s.Get(ctx, id)

@@ -3,7 +3,6 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -13,8 +12,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
-	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -86,24 +83,13 @@ func (s *CTAIService) File(ctx context.Context, body *CTAIRequestBody) (CTAIFile
 
 // start runs the request's workflow once; its search attributes carry no personal data.
 func (s *CTAIService) start(ctx context.Context, r *models.CTAIRequest, pol policy.Policy) error {
-	opts := client.StartWorkflowOptions{
-		ID:                       r.WorkflowID,
-		TaskQueue:                workflows.TaskQueue,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		TypedSearchAttributes: temporal.NewSearchAttributes(
-			workflows.YearKey.ValueSet(int64(r.Year)),
-			workflows.TerritoryKey.ValueSet(r.Territory),
-			workflows.PhaseKey.ValueSet(workflows.CTAIPhaseFiled),
-		),
-	}
+	attrs := temporal.NewSearchAttributes(
+		workflows.YearKey.ValueSet(int64(r.Year)),
+		workflows.TerritoryKey.ValueSet(r.Territory),
+		workflows.PhaseKey.ValueSet(workflows.CTAIPhaseFiled),
+	)
 	in := workflows.CTAIInput{RequestID: r.ID, Year: r.Year, Rules: pol.CTAI, MailRetryFor: s.MailRetryFor}
-	_, err := s.Temporal.ExecuteWorkflow(ctx, opts, workflows.CTAIWorkflow, in)
-	var started *serviceerror.WorkflowExecutionAlreadyStarted
-	if errors.As(err, &started) {
-		return nil // it ran before and has ended: the opinion is recorded
-	}
-	return err
+	return startOnce(ctx, s.Temporal, r.WorkflowID, attrs, workflows.CTAIWorkflow, in)
 }
 
 // CTAIView is a request as the API shows it, with its deadline.
@@ -130,10 +116,7 @@ func eurosString(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, 
 
 // Get returns one request.
 func (s *CTAIService) Get(ctx context.Context, id string) (CTAIView, error) {
-	r, err := s.Requests.Get(ctx, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return CTAIView{}, errNotFound
-	}
+	r, err := findByID(ctx, id, s.Requests.Get)
 	if err != nil {
 		return CTAIView{}, err
 	}
@@ -193,10 +176,6 @@ func (h ctaiHandlers) get(c *gin.Context) {
 			return
 		}
 		sendXLSX(c, fmt.Sprintf("ctai-%d.xlsx", year), data)
-		return
-	}
-	if _, err := uuid.Parse(id); err != nil {
-		respondError(c, errNotFound)
 		return
 	}
 	v, err := h.svc.Get(c.Request.Context(), id)

@@ -7,6 +7,10 @@ import (
 	"net/http"
 
 	"github.com/gin-gonic/gin"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dian-p104/aap/internal/store"
 )
 
 // FieldError names one field of a request and the rule it breaks, in French.
@@ -42,15 +46,50 @@ var (
 		Message: "Cette clé Idempotency-Key a déjà servi pour une requête différente."}
 	errEngineUnavailable = &Problem{Status: http.StatusServiceUnavailable, Code: "engine_unavailable",
 		Message: "Le moteur de workflows est momentanément indisponible ; rien n'a été enregistré, réessayez."}
+	errInternal = &Problem{Status: http.StatusInternalServerError, Code: "internal_error",
+		Message: "Erreur interne ; l'incident est journalisé."}
 )
 
 // respondError writes err as a Problem; anything unexpected is a logged 500.
+// It is the one place an error becomes an HTTP answer: the service layer turns
+// the errors of the store and of Temporal into Problems with the helpers below.
 func respondError(c *gin.Context, err error) {
 	var p *Problem
 	if !errors.As(err, &p) {
 		_ = c.Error(err)
-		p = &Problem{Status: http.StatusInternalServerError, Code: "internal_error",
-			Message: "Erreur interne ; l'incident est journalisé."}
+		p = errInternal
 	}
 	c.AbortWithStatusJSON(p.Status, gin.H{"error": p})
+}
+
+// storeError is the API's answer to an error of the store: a missing record is a 404.
+func storeError(err error) error {
+	if errors.Is(err, store.ErrNotFound) {
+		return errNotFound
+	}
+	return err
+}
+
+// workflowEnded reports whether Temporal found no running workflow to reach
+// (serviceerror.NotFound): it has ended, and takes no more signals or Updates.
+func workflowEnded(err error) bool {
+	var gone *serviceerror.NotFound
+	return errors.As(err, &gone)
+}
+
+// alreadyStarted reports whether a start found a workflow with the same ID
+// that the ID reuse policy does not let start again (it has ended).
+func alreadyStarted(err error) bool {
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	return errors.As(err, &started)
+}
+
+// workflowRefusal is the application error a workflow refused a command with
+// (an Update's validator or handler), or nil.
+func workflowRefusal(err error) *temporal.ApplicationError {
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) {
+		return appErr
+	}
+	return nil
 }

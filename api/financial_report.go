@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/dian-p104/aap/activities"
@@ -92,8 +91,7 @@ func (s *FinancialReportService) Record(ctx context.Context, conventionID string
 	// The database is the truth the reminders and the missing record read; the
 	// signal only stops the timers sooner. A workflow that has ended has nothing to stop.
 	if err := s.Temporal.SignalWorkflow(ctx, app.WorkflowID, "", activities.SignalFinancialReport, nil); err != nil {
-		var gone *serviceerror.NotFound
-		if !errors.As(err, &gone) {
+		if !workflowEnded(err) {
 			s.Logger.Warn("financial report recorded; dossier workflow not signalled", "convention", conv.ID, "error", err)
 		}
 	}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -34,7 +33,7 @@ type MonitoringService struct {
 func (s *MonitoringService) Timeline(ctx context.Context, campaignID string) (*timeline.TimelineResult, error) {
 	c, err := s.Campaigns.Get(ctx, campaignID)
 	if err != nil {
-		return nil, notFoundProblem(err)
+		return nil, storeError(err)
 	}
 	res, err := timeline.Timeline(ctx, s.DB, s.Temporal, c)
 	if err != nil {
@@ -46,13 +45,6 @@ func (s *MonitoringService) Timeline(ctx context.Context, campaignID string) (*t
 		res.HistoryError = "L'historique du workflow est momentanément illisible : seuls les événements enregistrés en base sont montrés."
 	}
 	return res, nil
-}
-
-func notFoundProblem(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return errNotFound
-	}
-	return err
 }
 
 type monitoringHandlers struct{ svc *MonitoringService }

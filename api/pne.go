@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -144,11 +143,8 @@ func (s *PNEService) RecordAnswer(ctx context.Context, year int, id uint64, req 
 		at = &now
 	}
 	row, err := s.Structures.RecordAnswer(ctx, year, id, at)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound
-	}
 	if err != nil {
-		return nil, err
+		return nil, storeError(err)
 	}
 	return row, nil
 }
@@ -260,10 +256,8 @@ func (s *PNEService) CorrectEmail(ctx context.Context, year int, id uint64, req 
 	if v.failed() {
 		return nil, ValidationProblem(v.errs)
 	}
-	if _, err := s.Structures.Get(ctx, year, id); errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound
-	} else if err != nil {
-		return nil, err
+	if _, err := s.Structures.Get(ctx, year, id); err != nil {
+		return nil, storeError(err)
 	}
 	if pol, err := s.Policies.ForYear(year); err == nil {
 		if _, sendAt, _, _, ok := workflows.PNESchedule(year, pol); ok && !s.Now().Before(sendAt) {
@@ -286,10 +280,10 @@ func (s *PNEService) CorrectEmail(ctx context.Context, year int, id uint64, req 
 		}
 	}
 	row, err := s.Structures.UpdateEmail(ctx, year, id, email)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, errNotFound
+	if err != nil {
+		return nil, storeError(err)
 	}
-	return row, err
+	return row, nil
 }
 
 // structuresXLSX answers GET /api/v1/pne/{year}/structures.xlsx.

@@ -62,7 +62,7 @@ func NewRouter(d Deps) *gin.Engine {
 	}
 	r.Use(requestID(), m.Middleware(), accessLog(d.Logger), gin.CustomRecovery(func(c *gin.Context, err any) {
 		d.Logger.Error("panic in handler", "error", err, "request_id", c.GetString(requestIDKey))
-		respondError(c, &Problem{Status: http.StatusInternalServerError, Code: "internal_error", Message: "Erreur interne ; l'incident est journalisé."})
+		respondError(c, errInternal)
 	}))
 	r.NoRoute(func(c *gin.Context) { respondError(c, errNotFound) })
 

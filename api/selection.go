@@ -3,14 +3,12 @@ package api
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net/http"
 	"strconv"
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -89,16 +87,24 @@ func (s *SelectionService) Record(ctx context.Context, campaignID string, req *S
 		}
 		return SelectionResult{DryRun: true, Totals: selection.Summarise(rules, dossiers, decisions)}, nil
 	}
-	handle, err := s.Temporal.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{
-		WorkflowID: c.WorkflowID, UpdateID: requestID, UpdateName: workflows.UpdateSelection,
-		Args: []any{workflows.SelectionUpdate{Decisions: decisions, Dossiers: dossiers}}, WaitForStage: client.WorkflowUpdateStageCompleted,
-	})
 	var outcome workflows.SelectionOutcome
-	if err == nil {
-		err = handle.Get(ctx, &outcome)
-	}
-	if err != nil {
-		return SelectionResult{}, updateError(err, c.Phase)
+	notOpen := selectionNotOpen(c.Phase)
+	if err := runUpdate(ctx, s.Temporal, workflowUpdate{
+		WorkflowID: c.WorkflowID, UpdateID: requestID, Name: workflows.UpdateSelection,
+		Arg: workflows.SelectionUpdate{Decisions: decisions, Dossiers: dossiers},
+		Refusals: refusals{
+			workflows.ErrTypeSelectionRefused: func(refusal *temporal.ApplicationError) error {
+				var violations []selection.Violation
+				if refusal.Details(&violations) != nil {
+					return nil
+				}
+				return selectionRefused(violations)
+			},
+			workflows.ErrTypeSelectionNotOpen: refusedWith(notOpen),
+		},
+		Ended: notOpen, // the workflow has ended: nothing left to select
+	}, &outcome); err != nil {
+		return SelectionResult{}, err
 	}
 	return SelectionResult{Totals: outcome.Totals}, nil
 }
@@ -174,27 +180,6 @@ func selectionRefused(violations []selection.Violation) error {
 func selectionNotOpen(phase string) error {
 	return &Problem{Status: http.StatusConflict, Code: "selection_not_open",
 		Message: fmt.Sprintf("La sélection s'enregistre une seule fois, après la clôture de l'appel (appel actuellement : %s).", models.PhaseLabel(phase))}
-}
-
-// updateError maps the workflow's answer to the API's.
-func updateError(err error, phase string) error {
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) {
-		switch appErr.Type() {
-		case workflows.ErrTypeSelectionRefused:
-			var violations []selection.Violation
-			if appErr.Details(&violations) == nil {
-				return selectionRefused(violations)
-			}
-		case workflows.ErrTypeSelectionNotOpen:
-			return selectionNotOpen(phase)
-		}
-	}
-	var notFound *serviceerror.NotFound
-	if errors.As(err, &notFound) {
-		return selectionNotOpen(phase) // the workflow has ended: nothing left to select
-	}
-	return err
 }
 
 type selectionHandlers struct {
