@@ -1,0 +1,332 @@
+package api
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"time"
+
+	"github.com/google/uuid"
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dian-p104/aap/internal/rules/control"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/workbook"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/workflows"
+)
+
+// ControlService plans and records on-site controls (§8.5). Controls, results
+// and follow-ups are database records; the region's control workflow announces
+// each planned control and sends the synthesis.
+type ControlService struct {
+	Temporal     client.Client
+	Controls     *store.Controls
+	Conventions  *store.Conventions
+	Applications *store.Applications
+	Campaigns    *store.Campaigns
+	Policies     *policy.Set
+	// DevMode runs the control workflows on the demo policy's compressed schedule.
+	DevMode      bool
+	MailRetryFor time.Duration
+	Now          func() time.Time
+}
+
+// today is the Paris calendar date now, "2006-01-02".
+func (s *ControlService) today() string { return s.Now().In(policy.Paris).Format(time.DateOnly) }
+
+// convention loads a convention with its call; it returns errNotFound when it does not exist.
+func (s *ControlService) convention(ctx context.Context, id string) (*models.Convention, *models.Campaign, error) {
+	conv, err := findByID(ctx, id, s.Conventions.Get)
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.Campaigns.Get(ctx, conv.CampaignID)
+	return conv, c, err
+}
+
+func errNotSigned(conv *models.Convention) *Problem {
+	return &Problem{Status: http.StatusConflict, Code: "convention_not_signed",
+		Message: "Seule une convention signée peut être contrôlée (convention " + models.ConventionLabel(conv.State) + ")."}
+}
+
+// Candidate is one convention of the ranking, as the API shows it.
+type Candidate struct {
+	Rank            int              `json:"rank"`
+	ConventionID    string           `json:"convention_id"`
+	Reference       string           `json:"reference"`
+	AssociationName string           `json:"association_name"`
+	ProjectTitle    string           `json:"project_title"`
+	Department      string           `json:"department,omitempty"`
+	GrantedCents    int64            `json:"granted_cents"`
+	GrantedEUR      string           `json:"granted_eur"`
+	Doubts          []string         `json:"doubts"`
+	Reasons         []control.Reason `json:"reasons"`
+	// ControlID and ControlState are set once the convention's control is planned.
+	ControlID    string `json:"control_id,omitempty"`
+	ControlState string `json:"control_state,omitempty"`
+}
+
+// Candidates answers GET /api/v1/controls/{year}/{region}/candidates.
+type Candidates struct {
+	Year       int         `json:"year"`
+	Region     string      `json:"region"`
+	RegionName string      `json:"region_name"`
+	Items      []Candidate `json:"items"`
+}
+
+// Candidates ranks the region's signed conventions of the year to control first.
+func (s *ControlService) Candidates(ctx context.Context, year int, region string) (Candidates, error) {
+	reg, ok := territory.LookupRegion(region)
+	if !ok {
+		return Candidates{}, errNotFound
+	}
+	cands, err := s.Controls.Candidates(ctx, year, region)
+	if err != nil {
+		return Candidates{}, err
+	}
+	planned, err := s.Controls.List(ctx, store.ControlFilter{Year: year, Region: region})
+	if err != nil {
+		return Candidates{}, err
+	}
+	byConvention := map[string]models.Control{}
+	for _, c := range planned {
+		byConvention[c.ConventionID] = c
+	}
+	out := Candidates{Year: year, Region: reg.Code, RegionName: reg.Name, Items: []Candidate{}}
+	for _, r := range control.Rank(region, cands) {
+		item := Candidate{Rank: r.Rank, ConventionID: r.ConventionID, Reference: r.Reference, AssociationName: r.AssociationName,
+			ProjectTitle: r.ProjectTitle, Department: r.Department, GrantedCents: r.GrantedCents, GrantedEUR: formatEuros(r.GrantedCents),
+			Doubts: append([]string{}, r.Doubts...), Reasons: r.Reasons}
+		if c, ok := byConvention[r.ConventionID]; ok {
+			item.ControlID, item.ControlState = c.ID, c.State
+		}
+		out.Items = append(out.Items, item)
+	}
+	return out, nil
+}
+
+// ControlView is a control as the API shows it.
+type ControlView struct {
+	*models.Control
+	FollowUpAmountEUR string `json:"follow_up_amount_eur"`
+	RecoveredEUR      string `json:"recovered_eur"`
+	WorkflowID        string `json:"workflow_id"`
+}
+
+func controlView(c *models.Control) ControlView {
+	return ControlView{Control: c, FollowUpAmountEUR: formatEuros(c.FollowUpAmountCents), RecoveredEUR: formatEuros(c.RecoveredCents),
+		WorkflowID: workflows.ControlWorkflowID(c.Year, c.Region)}
+}
+
+// Plan records a control of a signed convention and starts (or signals) the
+// region's control workflow, which tells the association the date. Planning the
+// same control again answers the first and announces it again only if needed.
+func (s *ControlService) Plan(ctx context.Context, req PlanRequest) (ControlView, bool, error) {
+	id, controller, fields := req.check(s.today())
+	if len(fields) > 0 {
+		return ControlView{}, false, ValidationProblem(fields)
+	}
+	conv, c, err := s.convention(ctx, id)
+	if errors.Is(err, errNotFound) {
+		return ControlView{}, false, ValidationProblem([]FieldError{{Field: "convention_id", Rule: "exists", Message: "convention inconnue"}})
+	} else if err != nil {
+		return ControlView{}, false, err
+	}
+	if conv.State != models.ConventionSigned {
+		return ControlView{}, false, ValidationProblem([]FieldError{{Field: "convention_id", Rule: "signed",
+			Message: "seule une convention signée peut être contrôlée (convention " + models.ConventionLabel(conv.State) + ")"}})
+	}
+	region, department := regionOf(c)
+	if _, err := s.Controls.Synthesis(ctx, c.Year, region); err == nil {
+		return ControlView{}, false, errSynthesisSent(c.Year)
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return ControlView{}, false, err
+	}
+	stored, created, err := s.Controls.Plan(ctx, &models.Control{
+		ID: uuid.NewString(), ConventionID: conv.ID, Year: c.Year, Region: region, Department: department,
+		PlannedOn: req.PlannedOn, Controller: controller, State: models.ControlPlanned, FollowUpState: models.FollowUpStateNone,
+	})
+	if err != nil {
+		return ControlView{}, false, err
+	}
+	if !created && (stored.PlannedOn != req.PlannedOn || stored.Controller != controller) {
+		return ControlView{}, false, &Problem{Status: http.StatusConflict, Code: "control_already_planned",
+			Message: fmt.Sprintf("Cette convention a déjà un contrôle prévu le %s par %s.", frenchDay(stored.PlannedOn), stored.Controller)}
+	}
+	// Signalled on every request: a first attempt that stored the control but
+	// could not reach Temporal is completed by its resubmission; the outbox
+	// sends the announcement of a date once.
+	if err := s.signal(ctx, stored); err != nil {
+		return ControlView{}, false, err
+	}
+	return controlView(stored), !created, nil
+}
+
+func errSynthesisSent(year int) *Problem {
+	return &Problem{Status: http.StatusConflict, Code: "synthesis_sent",
+		Message: fmt.Sprintf("La synthèse régionale des contrôles %d a déjà été envoyée à la DIAN : plus aucun contrôle ne peut y être ajouté.", year)}
+}
+
+// signal starts the region's control workflow if needed and tells it the control was planned.
+func (s *ControlService) signal(ctx context.Context, c *models.Control) error {
+	pol, err := s.policy(c.Year)
+	if err != nil {
+		return err
+	}
+	opts := client.StartWorkflowOptions{
+		ID:        workflows.ControlWorkflowID(c.Year, c.Region),
+		TaskQueue: workflows.TaskQueue,
+		// One run per region and year: once the synthesis has gone, the workflow is not started again.
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.YearKey.ValueSet(int64(c.Year)),
+			workflows.TerritoryKey.ValueSet(c.Region),
+			workflows.LevelKey.ValueSet(models.LevelRegional),
+			workflows.PhaseKey.ValueSet(workflows.ControlPhaseScheduled),
+		),
+	}
+	in := workflows.ControlInput{Year: c.Year, Region: c.Region, Policy: pol, MailRetryFor: s.MailRetryFor}
+	_, err = s.Temporal.SignalWithStartWorkflow(ctx, opts.ID, workflows.SignalControlPlanned,
+		workflows.ControlPlanned{ControlID: c.ID, PlannedOn: c.PlannedOn}, opts, workflows.ControlWorkflow, in)
+	if alreadyStarted(err) {
+		return errSynthesisSent(c.Year) // the region's workflow of the year has ended
+	}
+	return err
+}
+
+// policy is the one the region's workflow copies at start: the demo schedule in `aap dev`.
+func (s *ControlService) policy(year int) (policy.Policy, error) {
+	if s.DevMode {
+		if p, ok := s.Policies.Demo(); ok {
+			return p, nil
+		}
+	}
+	return s.Policies.ForYear(year)
+}
+
+// regionOf is the region and department (empty for a regional call) of a call.
+func regionOf(c *models.Campaign) (region, department string) {
+	if c.Level == models.LevelRegional {
+		return c.Territory, ""
+	}
+	dep, _ := territory.LookupDepartment(c.Territory)
+	return dep.RegionCode, c.Territory
+}
+
+// frenchDay writes a stored "2006-01-02" as "15 juin 2027".
+func frenchDay(s string) string {
+	t, err := time.Parse(time.DateOnly, s)
+	if err != nil {
+		return s
+	}
+	return policy.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}.French()
+}
+
+// Get returns one control.
+func (s *ControlService) Get(ctx context.Context, id string) (*models.Control, error) {
+	return findByID(ctx, id, s.Controls.Get)
+}
+
+// RecordResult records a held control's outcome, findings and follow-up.
+// Recording the same result again answers it; another one is refused.
+func (s *ControlService) RecordResult(ctx context.Context, id string, req ResultRequest) (ControlView, error) {
+	ctl, err := s.Get(ctx, id)
+	if err != nil {
+		return ControlView{}, err
+	}
+	conv, err := s.Conventions.Get(ctx, ctl.ConventionID)
+	if err != nil {
+		return ControlView{}, err
+	}
+	r, fields := req.check(s.today(), ctl, conv)
+	if len(fields) > 0 {
+		return ControlView{}, ValidationProblem(fields)
+	}
+	err = s.Controls.RecordResult(ctx, ctl.ID, r)
+	if errors.Is(err, store.ErrConflict) {
+		done, getErr := s.Controls.Get(ctx, ctl.ID)
+		if getErr != nil {
+			return ControlView{}, getErr
+		}
+		if done.Outcome == r.Outcome && done.Findings == r.Findings && done.FollowUpKind == r.FollowUpKind &&
+			done.FollowUpAmountCents == r.FollowUpAmountCents {
+			return controlView(done), nil // the same result, sent again
+		}
+		return ControlView{}, &Problem{Status: http.StatusConflict, Code: "control_already_done",
+			Message: fmt.Sprintf("Le résultat de ce contrôle est déjà enregistré (%s le %s).", control.OutcomeLabel(done.Outcome), frenchDay(done.DoneOn))}
+	}
+	if err != nil {
+		return ControlView{}, err
+	}
+	done, err := s.Controls.Get(ctx, ctl.ID)
+	if err != nil {
+		return ControlView{}, err
+	}
+	return controlView(done), nil
+}
+
+// TrackFollowUp moves a control's follow-up to in_progress or closed. Sending
+// the state it is in again answers it; a closed follow-up does not reopen.
+func (s *ControlService) TrackFollowUp(ctx context.Context, id string, req FollowUpRequest) (ControlView, error) {
+	ctl, err := s.Get(ctx, id)
+	if err != nil {
+		return ControlView{}, err
+	}
+	status, recovered, updates, fields := req.check(s.today(), ctl)
+	if len(fields) > 0 {
+		return ControlView{}, ValidationProblem(fields)
+	}
+	switch ctl.FollowUpState {
+	case models.FollowUpStateNone:
+		return ControlView{}, &Problem{Status: http.StatusConflict, Code: "no_follow_up",
+			Message: "Ce contrôle n'appelle aucune suite (contrôle " + control.StateLabel(ctl.State) + ", suite : " + control.FollowUpLabel(ctl.FollowUpKind) + ")."}
+	case models.FollowUpStateClosed:
+		if status == models.FollowUpStateClosed && (req.RecoveredEUR == "" || recovered == ctl.RecoveredCents) {
+			return controlView(ctl), nil // the same closure, sent again
+		}
+		return ControlView{}, &Problem{Status: http.StatusConflict, Code: "follow_up_closed",
+			Message: "La suite de ce contrôle est soldée depuis le " + frenchDay(ctl.FollowUpClosedOn) + "."}
+	}
+	from := []string{models.FollowUpStateOpen, models.FollowUpStateInProgress}
+	if err := s.Controls.UpdateFollowUp(ctx, ctl.ID, from, updates); errors.Is(err, store.ErrConflict) {
+		return ControlView{}, &Problem{Status: http.StatusConflict, Code: "follow_up_closed", Message: "La suite de ce contrôle vient d'être soldée."}
+	} else if err != nil {
+		return ControlView{}, err
+	}
+	updated, err := s.Controls.Get(ctx, ctl.ID)
+	if err != nil {
+		return ControlView{}, err
+	}
+	return controlView(updated), nil
+}
+
+// List returns the controls of a year and region (either may be left out).
+func (s *ControlService) List(ctx context.Context, f store.ControlFilter) ([]ControlView, error) {
+	rows, err := s.Controls.List(ctx, f)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ControlView, len(rows))
+	for i := range rows {
+		out[i] = controlView(&rows[i])
+	}
+	return out, nil
+}
+
+// Synthesis returns the region's synthesis workbook of the year as it stands now.
+func (s *ControlService) Synthesis(ctx context.Context, year int, region string) ([]byte, error) {
+	if _, ok := territory.LookupRegion(region); !ok {
+		return nil, errNotFound
+	}
+	lines, err := s.Controls.SynthesisLines(ctx, year, region)
+	if err != nil {
+		return nil, err
+	}
+	return workbook.ControlSynthesis(year, region, lines)
+}
