@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/mail"
 	"github.com/dian-p104/aap/internal/rules/control"
 	"github.com/dian-p104/aap/internal/rules/policy"
@@ -55,7 +56,7 @@ func (a *Activities) NotifyControlPlanned(ctx context.Context, n ControlNotice) 
 	if err != nil {
 		return err
 	}
-	day, err := time.ParseInLocation(time.DateOnly, ctl.PlannedOn, policy.Paris)
+	day, err := time.ParseInLocation(time.DateOnly, ctl.PlannedOn, french.Paris)
 	if err != nil {
 		return fmt.Errorf("control %s: planned date %q: %w", ctl.ID, ctl.PlannedOn, err)
 	}

@@ -4,8 +4,8 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/mail"
-	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
@@ -69,7 +69,7 @@ func (a *Activities) CheckRenewal(ctx context.Context, ref ApplicationRef) (Rene
 		blocks = append(blocks, models.RenewalBlock{
 			Rule: models.BlockFinancialReport, Source: "convention:" + r.ConventionID, SourceYear: r.FiscalYear, SourceConventionID: r.ConventionID,
 			Reason: fmt.Sprintf("le compte-rendu financier (Cerfa n° 15059*02) de la convention « %s » (exercice %d), attendu au plus tard le %s, n'a pas été reçu",
-				r.ConventionReference, r.FiscalYear, policy.DateOf(r.DueAt).French()),
+				r.ConventionReference, r.FiscalYear, french.Date(r.DueAt)),
 			Lift: "envoyer ce compte-rendu financier ; sa réception lève le blocage",
 		})
 	}

@@ -6,7 +6,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -169,11 +169,11 @@ func checkBudget(v *validation, a models.Application, c *models.Campaign) {
 	}
 	if funded > a.TotalBudgetCents {
 		v.add("project.total_budget_eur", "covers_funding", "le budget total (%s) est inférieur à la subvention demandée et aux cofinancements (%s)",
-			mail.Euros(a.TotalBudgetCents), mail.Euros(funded))
+			french.Euros(a.TotalBudgetCents), french.Euros(funded))
 	}
 	if a.RequestedCents > c.BudgetCents {
 		v.add("project.requested_eur", "envelope", "la subvention demandée (%s) dépasse l'enveloppe de l'appel (%s)",
-			mail.Euros(a.RequestedCents), mail.Euros(c.BudgetCents))
+			french.Euros(a.RequestedCents), french.Euros(c.BudgetCents))
 	}
 }
 

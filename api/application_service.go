@@ -10,7 +10,7 @@ import (
 	"github.com/google/uuid"
 	"go.temporal.io/sdk/client"
 
-	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/workflows"
@@ -48,7 +48,7 @@ func (s *ApplicationService) openCampaign(ctx context.Context, campaignID string
 		}
 		return nil, &Problem{Status: http.StatusConflict, Code: "hors_delais",
 			Message: fmt.Sprintf("Dossier déposé hors délais : l'appel à projets %s ouvert du %s au %s (heure de Paris).",
-				verb, mail.FrenchDateTime(c.PublishAt), mail.FrenchDateTime(c.CloseAt))}
+				verb, french.DateTime(c.PublishAt), french.DateTime(c.CloseAt))}
 	}
 	return c, nil
 }

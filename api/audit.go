@@ -7,7 +7,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/store"
 )
 
@@ -42,7 +42,7 @@ func auditBound(v *validation, field, s string, end bool) time.Time {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t
 	}
-	d, err := time.ParseInLocation("2006-01-02", s, policy.Paris)
+	d, err := time.ParseInLocation("2006-01-02", s, french.Paris)
 	if err != nil {
 		v.add(field, "date", "date attendue au format AAAA-MM-JJ (ou un instant RFC 3339)")
 		return time.Time{}

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
@@ -84,7 +85,7 @@ func (r *CampaignRequest) validate(rules campaignRules) (validCampaign, []FieldE
 }
 
 func (r *CampaignRequest) checkYearAndPolicy(v *validation, rules campaignRules) policy.Policy {
-	maxYear := rules.now.In(policy.Paris).Year() + 1
+	maxYear := rules.now.In(french.Paris).Year() + 1
 	if r.Policy == policy.DemoName {
 		if !rules.devMode {
 			v.add("policy", "dev_only", "la politique « demo » n'est disponible qu'avec `aap dev`")

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/control"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/rules/territory"
@@ -38,7 +39,7 @@ type ControlService struct {
 }
 
 // today is the Paris calendar date now, "2006-01-02".
-func (s *ControlService) today() string { return s.Now().In(policy.Paris).Format(time.DateOnly) }
+func (s *ControlService) today() string { return s.Now().In(french.Paris).Format(time.DateOnly) }
 
 // convention loads a convention with its call; it returns errNotFound when it does not exist.
 func (s *ControlService) convention(ctx context.Context, id string) (*models.Convention, *models.Campaign, error) {
@@ -225,7 +226,7 @@ func frenchDay(s string) string {
 	if err != nil {
 		return s
 	}
-	return policy.Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}.French()
+	return french.Day(t.Year(), t.Month(), t.Day())
 }
 
 // Get returns one control.

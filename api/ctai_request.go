@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/ctai"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/rules/territory"
@@ -101,7 +102,7 @@ func (b *CTAIRequestBody) validate(now time.Time, policies *policy.Set) (models.
 		CollectiviteCode: strings.TrimSpace(b.Collectivite.InseeCode), CollectiviteEmail: strings.TrimSpace(b.Collectivite.Email),
 		Territory: strings.TrimSpace(b.Territory), CorrespondentEmail: strings.TrimSpace(b.CorrespondentEmail)}
 	var pol policy.Policy
-	maxYear := now.In(policy.Paris).Year() + 1
+	maxYear := now.In(french.Paris).Year() + 1
 	switch {
 	case b.Year == 0:
 		v.add("year", "required", "l'année de financement est obligatoire")

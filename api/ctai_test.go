@@ -14,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/mocks"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/ctai"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/workbook"
@@ -169,10 +170,10 @@ func TestCTAIDeadlines(t *testing.T) {
 		body body
 		late string // "" when accepted; else the deadline the message names
 	}{
-		{"renewal on 30 June at 23:59 in Paris", time.Date(2027, 6, 30, 23, 59, 0, 0, policy.Paris), ctaiBody(), ""},
-		{"renewal on 1 July at midnight in Paris", time.Date(2027, 7, 1, 0, 0, 0, 0, policy.Paris), ctaiBody(), "30 juin 2027"},
-		{"new contract on 30 September", time.Date(2027, 9, 30, 23, 59, 0, 0, policy.Paris), newContract(), ""},
-		{"new contract on 1 October", time.Date(2027, 10, 1, 0, 0, 0, 0, policy.Paris), newContract(), "30 septembre 2027"},
+		{"renewal on 30 June at 23:59 in Paris", time.Date(2027, 6, 30, 23, 59, 0, 0, french.Paris), ctaiBody(), ""},
+		{"renewal on 1 July at midnight in Paris", time.Date(2027, 7, 1, 0, 0, 0, 0, french.Paris), ctaiBody(), "30 juin 2027"},
+		{"new contract on 30 September", time.Date(2027, 9, 30, 23, 59, 0, 0, french.Paris), newContract(), ""},
+		{"new contract on 1 October", time.Date(2027, 10, 1, 0, 0, 0, 0, french.Paris), newContract(), "30 septembre 2027"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -14,8 +14,7 @@ import (
 
 	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/internal/convention"
-	"github.com/dian-p104/aap/internal/mail"
-	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
 )
@@ -49,7 +48,7 @@ type FinancialReportView struct {
 
 func financialReportView(r *models.FinancialReport) FinancialReportView {
 	return FinancialReportView{FinancialReport: r, SpentEUR: formatEuros(r.SpentCents), SubsidyUsedEUR: formatEuros(r.SubsidyUsedCents),
-		DueDate: r.DueAt.In(policy.Paris).Format("2006-01-02")}
+		DueDate: r.DueAt.In(french.Paris).Format("2006-01-02")}
 }
 
 // Record validates and records the report, lifts the renewal blocks it was the
@@ -64,10 +63,10 @@ func (s *FinancialReportService) Record(ctx context.Context, conventionID string
 	spent := checkEuros(v, "spent_eur", req.SpentEUR)
 	used := checkEurosAllowZero(v, "subsidy_used_eur", req.SubsidyUsedEUR)
 	if !v.failed() && used > spent {
-		v.add("subsidy_used_eur", "max", "la part de la subvention employée (%s) ne peut dépasser les dépenses réalisées (%s)", mail.Euros(used), mail.Euros(spent))
+		v.add("subsidy_used_eur", "max", "la part de la subvention employée (%s) ne peut dépasser les dépenses réalisées (%s)", french.Euros(used), french.Euros(spent))
 	}
 	if !v.failed() && used > conv.GrantedCents {
-		v.add("subsidy_used_eur", "max", "la part de la subvention employée (%s) ne peut dépasser la subvention accordée (%s)", mail.Euros(used), mail.Euros(conv.GrantedCents))
+		v.add("subsidy_used_eur", "max", "la part de la subvention employée (%s) ne peut dépasser la subvention accordée (%s)", french.Euros(used), french.Euros(conv.GrantedCents))
 	}
 	ref := strings.TrimSpace(req.DocumentReference)
 	checkText(v, "document_reference", ref, 2, 200)
@@ -83,7 +82,7 @@ func (s *FinancialReportService) Record(ctx context.Context, conventionID string
 	})
 	if errors.Is(err, store.ErrReportDiffers) {
 		return FinancialReportView{}, false, &Problem{Status: http.StatusConflict, Code: "financial_report_already_received",
-			Message: "Un compte-rendu financier différent a déjà été reçu pour cette convention le " + report.ReceivedAt.In(policy.Paris).Format("02/01/2006") + " ; il fait foi."}
+			Message: "Un compte-rendu financier différent a déjà été reçu pour cette convention le " + report.ReceivedAt.In(french.Paris).Format("02/01/2006") + " ; il fait foi."}
 	}
 	if err != nil {
 		return FinancialReportView{}, false, err

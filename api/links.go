@@ -14,8 +14,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/dian-p104/aap/internal/auth"
-	"github.com/dian-p104/aap/internal/mail"
-	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
 )
@@ -243,7 +242,7 @@ func (h linkHandlers) page(ctx context.Context, l auth.Link) (linkPage, error) {
 			return linkPage{}, err
 		}
 		page := linkPage{Title: "Signature de la convention " + view.Reference, Lines: []string{
-			fmt.Sprintf("Convention n° %s : subvention de %s.", view.Reference, mail.Euros(view.GrantedCents)),
+			fmt.Sprintf("Convention n° %s : subvention de %s.", view.Reference, french.Euros(view.GrantedCents)),
 			"État : convention " + models.ConventionLabel(view.State) + ".",
 		}}
 		if view.State == models.ConventionAwaitingSignature {
@@ -274,12 +273,12 @@ func (h linkHandlers) page(ctx context.Context, l auth.Link) (linkPage, error) {
 			return linkPage{}, err
 		}
 		page := linkPage{Title: "Compte-rendu financier de la convention " + view.Reference, Lines: []string{
-			fmt.Sprintf("Convention n° %s : subvention de %s.", view.Reference, mail.Euros(view.GrantedCents)),
+			fmt.Sprintf("Convention n° %s : subvention de %s.", view.Reference, french.Euros(view.GrantedCents)),
 		}}
 		switch r := view.FinancialReport; {
 		case r != nil && r.ReceivedAt != nil:
 			page.Lines = append(page.Lines, fmt.Sprintf("Compte-rendu financier reçu le %s : dépenses réalisées %s, dont %s de subvention employée (référence %s).",
-				r.ReceivedAt.In(policy.Paris).Format("02/01/2006"), mail.Euros(r.SpentCents), mail.Euros(r.SubsidyUsedCents), r.DocumentReference))
+				r.ReceivedAt.In(french.Paris).Format("02/01/2006"), french.Euros(r.SpentCents), french.Euros(r.SubsidyUsedCents), r.DocumentReference))
 		case view.State != models.ConventionSigned:
 			page.Lines = append(page.Lines, "État : convention "+models.ConventionLabel(view.State)+". Le compte-rendu financier suit une convention signée.")
 		default:

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/internal/store"
@@ -240,7 +240,7 @@ type PNEEmailRequest struct {
 func errPNEInvitationsSent(year int, at time.Time) *Problem {
 	when := "déjà"
 	if !at.IsZero() {
-		when = "le " + mail.FrenchDateTime(at)
+		when = "le " + french.DateTime(at)
 	}
 	return &Problem{Status: http.StatusConflict, Code: "pne_invitations_sent",
 		Message: fmt.Sprintf("Les invitations au questionnaire PNE %d sont parties %s : l'adresse d'une structure ne peut plus être corrigée.", year, when)}

@@ -14,7 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/store"
 )
 
@@ -130,7 +130,7 @@ func parseAnswerDate(s string) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, s); err == nil {
 		return t, nil
 	}
-	return time.ParseInLocation("2006-01-02 15:04:05", s, policy.Paris)
+	return time.ParseInLocation("2006-01-02 15:04:05", s, french.Paris)
 }
 
 // importAnswers answers POST /api/v1/pne/{year}/responses (a CSV body).

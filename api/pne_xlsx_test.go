@@ -12,7 +12,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
 )
@@ -66,7 +66,7 @@ func TestPNECorrectEmailBeforeTheInvitations(t *testing.T) {
 }
 
 func TestPNECorrectEmailRefusedOnceTheInvitationsLeft(t *testing.T) {
-	sendAt := time.Date(2027, 3, 31, 9, 0, 0, 0, policy.Paris)
+	sendAt := time.Date(2027, 3, 31, 9, 0, 0, 0, french.Paris)
 	before := newEnv(t, withNow(sendAt.Add(-time.Minute)))
 	rows := before.seedPNE(t)
 	require.Equal(t, http.StatusOK, before.patchEmail(t, 2027, rows[1].ID, "a@lire.example").Code, "a minute before")

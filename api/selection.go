@@ -12,7 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
-	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
@@ -137,7 +137,7 @@ func (s *SelectionService) dossiers(ctx context.Context, campaignID string) ([]s
 		for _, r := range reports[a.AssociationKey] {
 			out[i].MissingFinancialReports = append(out[i].MissingFinancialReports, fmt.Sprintf(
 				"le compte-rendu financier de la convention « %s » (exercice %d), attendu au plus tard le %s",
-				r.ConventionReference, r.FiscalYear, policy.DateOf(r.DueAt).French()))
+				r.ConventionReference, r.FiscalYear, french.Date(r.DueAt)))
 		}
 	}
 	return out, nil

@@ -7,6 +7,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/policy"
 )
 
@@ -77,7 +78,7 @@ func ControlSchedule(year int, p policy.Policy, start time.Time) (dueAt time.Tim
 		dueAt = start.Add(time.Duration(p.Demo.ControlSynthesisAfter))
 	} else {
 		d := p.Calendar.ControlSynthesisDue.In(year)
-		dueAt = time.Date(d.Year, d.Month, d.Day, 9, 0, 0, 0, policy.Paris)
+		dueAt = time.Date(d.Year, d.Month, d.Day, 9, 0, 0, 0, french.Paris)
 	}
 	for _, before := range p.Control.SynthesisRemindersBefore {
 		reminders = append(reminders, dueAt.Add(-time.Duration(before)))

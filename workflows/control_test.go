@@ -15,6 +15,7 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/mail"
 	"github.com/dian-p104/aap/internal/platform/config"
 	"github.com/dian-p104/aap/internal/platform/mailcatcher"
@@ -48,7 +49,7 @@ func TestControlWorkflowRemindsThenSendsTheSynthesis(t *testing.T) {
 	env := newPNEEnv(t, paris(2027, time.June, 1, 10, 0))
 	in := ControlInput{Year: 2027, Region: "84", Policy: loadPolicy(t, 2027)}
 	ref := activities.ControlRef{Year: 2027, Region: "84", WorkflowID: "default-test-workflow-id"}
-	at := func() time.Time { return env.Now().In(policy.Paris) }
+	at := func() time.Time { return env.Now().In(french.Paris) }
 	var events []string
 	var times []time.Time
 	env.OnActivity(acts.NotifyControlPlanned, mock.Anything, mock.Anything).Return(func(_ context.Context, n activities.ControlNotice) error {

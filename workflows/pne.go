@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/policy"
 )
 
@@ -68,7 +69,7 @@ func PNESchedule(year int, p policy.Policy) (listDue, sendAt, closeAt time.Time,
 		return time.Time{}, time.Time{}, time.Time{}, nil, false
 	}
 	send := c.PNESend.In(year)
-	sendAt = time.Date(send.Year, send.Month, send.Day, 9, 0, 0, 0, policy.Paris)
+	sendAt = time.Date(send.Year, send.Month, send.Day, 9, 0, 0, 0, french.Paris)
 	for _, d := range p.PNE.ReminderDaysAfterSend {
 		reminders = append(reminders, sendAt.AddDate(0, 0, d))
 	}

@@ -11,6 +11,7 @@ import (
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/policies"
 )
@@ -39,7 +40,7 @@ func queryPNE(t *testing.T, env *testsuite.TestWorkflowEnvironment) PNEState {
 }
 
 func paris(y int, m time.Month, d, h, min int) time.Time {
-	return time.Date(y, m, d, h, min, 0, 0, policy.Paris)
+	return time.Date(y, m, d, h, min, 0, 0, french.Paris)
 }
 
 // The 2025 policy: list on 15 March, questionnaire on 31 March, reminders 14, 28,
@@ -51,7 +52,7 @@ func TestPNEWorkflowRunsTheYear(t *testing.T) {
 	closeAt := paris(2027, time.June, 1, 0, 0).Add(-time.Nanosecond)
 
 	var events []string
-	at := func() time.Time { return env.Now().In(policy.Paris) }
+	at := func() time.Time { return env.Now().In(french.Paris) }
 	env.OnActivity(acts.BuildPNEList, mock.Anything, ref).Return(func(context.Context, activities.PNERef) (activities.PNEListSummary, error) {
 		require.Equal(t, paris(2027, time.March, 16, 0, 0).Add(-time.Nanosecond), at(), "at the end of 15 March")
 		events = append(events, "list")

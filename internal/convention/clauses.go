@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/dian-p104/aap/internal/french"
 )
 
 // Clause is one numbered article of the convention. Text is French prose; a line starting with
@@ -73,8 +75,8 @@ func (d Data) Clauses() []Clause {
 		out = append(out, Clause{Number: num[k], Title: title, Text: strings.Join(paragraphs, "\n")})
 	}
 	cpo := d.Kind == CPO
-	amount := formatEuros(d.GrantedCents) + " (" + formatEurosWords(d.GrantedCents) + ")"
-	due := formatDate(d.FinancialReportDue())
+	amount := french.Euros(d.GrantedCents) + " (" + formatEurosWords(d.GrantedCents) + ")"
+	due := french.Date(d.FinancialReportDue())
 
 	// Object.
 	object := fmt.Sprintf("Par la présente convention, l'association s'engage, à son initiative et sous sa responsabilité, "+
@@ -92,7 +94,7 @@ func (d Data) Clauses() []Clause {
 			"Pour l'ensemble de la durée de la convention, la contribution de l'administration ne peut excéder les montants annuels maximaux suivants :"}
 		var total int64
 		for _, t := range d.Tranches {
-			lines = append(lines, fmt.Sprintf("– %d : %s au plus ;", t.Year, formatEuros(t.MaxCents)))
+			lines = append(lines, fmt.Sprintf("– %d : %s au plus ;", t.Year, french.Euros(t.MaxCents)))
 			total += t.MaxCents
 		}
 		if len(d.Tranches) > 0 {
@@ -100,7 +102,7 @@ func (d Data) Clauses() []Clause {
 			*last = strings.TrimSuffix(*last, " ;") + "."
 		}
 		lines = append(lines, fmt.Sprintf("Le montant total maximal s'élève ainsi à %s (%s), sous les réserves prévues à %s.",
-			formatEuros(total), formatEurosWords(total), art(artTranches)))
+			french.Euros(total), formatEurosWords(total), art(artTranches)))
 		add(artAmount, "Montant de la subvention", lines...)
 	} else {
 		add(artAmount, "Montant de la subvention", fmt.Sprintf(
@@ -149,7 +151,7 @@ func (d Data) Clauses() []Clause {
 	add(artPNE, "Questionnaire du Plan national d'évaluation (PNE)",
 		fmt.Sprintf("L'association s'engage à répondre au questionnaire du Plan national d'évaluation (PNE), "+
 			"diffusé sous format numérique par la Direction de l'intégration et de l'accès à la nationalité (DIAN) "+
-			"à l'adresse électronique unique qu'elle a communiquée, au plus tard le %s.", formatDate(d.PNECloseDate)),
+			"à l'adresse électronique unique qu'elle a communiquée, au plus tard le %s.", french.Date(d.PNECloseDate)),
 		"Le renouvellement de la présente convention et l'attribution de toute nouvelle subvention sur les crédits de l'action 12 "+
 			"du programme 104 sont subordonnés à la réponse complète à ce questionnaire dans ce délai.")
 
@@ -157,7 +159,7 @@ func (d Data) Clauses() []Clause {
 	crf := []string{fmt.Sprintf("L'association transmet à l'administration le compte rendu financier de la subvention (%s), "+
 		"signé par son représentant légal, dans les %d mois suivant la fin de l'exercice au cours duquel la subvention a été accordée. "+
 		"Cet exercice se clôturant le %s, le compte rendu financier est dû au plus tard le %s.",
-		cerfaCRF, d.FinancialReportMonths, formatDate(d.FiscalYearEnd), due),
+		cerfaCRF, d.FinancialReportMonths, french.Date(d.FiscalYearEnd), due),
 		"Il retrace les dépenses effectivement réalisées pour le projet et les écarts avec le budget prévisionnel, " +
 			"et rend compte de la réalisation de l'action au regard des indicateurs prévus à " + art(artIndicators) + "."}
 	if cpo {

@@ -11,8 +11,8 @@
 // subject to the budget law (§8.2), the 3 % revaluation when it applies (§8.1), on-site controls
 // (§8.5) and the contrat d'engagement républicain.
 //
-// The package is self-contained (standard library and fpdf): dates are shown as Europe/Paris
-// calendar days, money is int64 cents.
+// The package is self-contained (standard library, fpdf and the internal/french formatting): dates
+// are shown as Europe/Paris calendar days, money is int64 cents.
 package convention
 
 import (
@@ -21,6 +21,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/dian-p104/aap/internal/french"
 )
 
 // Kind of convention.
@@ -148,7 +150,7 @@ func (d Data) Validate() error {
 	required("ProjectTitle", d.ProjectTitle, "l'intitulé du projet")
 	required("ThemeLabel", d.ThemeLabel, "la thématique du projet")
 	if d.GrantedCents <= 0 {
-		add("GrantedCents", "le montant accordé doit être strictement positif (%s)", formatEuros(d.GrantedCents))
+		add("GrantedCents", "le montant accordé doit être strictement positif (%s)", french.Euros(d.GrantedCents))
 	}
 
 	switch d.Kind {
@@ -178,12 +180,12 @@ func (d Data) Validate() error {
 		add("PNECloseDate", "la date limite de réponse au questionnaire PNE est obligatoire (§8.4)")
 	} else if !d.IssuedAt.IsZero() && parisDay(d.PNECloseDate).Before(parisDay(d.IssuedAt)) {
 		add("PNECloseDate", "la date limite de réponse au PNE (%s) précède la date d'établissement de la convention (%s)",
-			formatDate(d.PNECloseDate), formatDate(d.IssuedAt))
+			french.Date(d.PNECloseDate), french.Date(d.IssuedAt))
 	}
 	if d.FiscalYearEnd.IsZero() {
 		add("FiscalYearEnd", "la date de fin de l'exercice de la subvention est obligatoire")
-	} else if y := d.FiscalYearEnd.In(paris).Year(); d.Year >= 2000 && (y < d.Year || y > d.Year+1) {
-		add("FiscalYearEnd", "l'exercice de la subvention %d ne peut pas se clore le %s", d.Year, formatDate(d.FiscalYearEnd))
+	} else if y := d.FiscalYearEnd.In(french.Paris).Year(); d.Year >= 2000 && (y < d.Year || y > d.Year+1) {
+		add("FiscalYearEnd", "l'exercice de la subvention %d ne peut pas se clore le %s", d.Year, french.Date(d.FiscalYearEnd))
 	}
 	if d.FinancialReportMonths < 1 || d.FinancialReportMonths > MaxFinancialReportMonths {
 		add("FinancialReportMonths", "le délai de transmission du compte rendu financier doit être de 1 à %d mois après la fin de l'exercice (§8.4), non %d",
@@ -207,7 +209,7 @@ func (d Data) validateTranches(add func(field, format string, args ...any)) {
 		add("Tranches", "la première tranche doit porter sur l'année de la convention (%d), non sur %d", d.Year, first.Year)
 	} else if d.GrantedCents > 0 && first.MaxCents < d.GrantedCents {
 		add("Tranches", "la tranche %d (%s) est inférieure au montant accordé pour la première année (GrantedCents : %s)",
-			first.Year, formatEuros(first.MaxCents), formatEuros(d.GrantedCents))
+			first.Year, french.Euros(first.MaxCents), french.Euros(d.GrantedCents))
 	}
 	var sum int64
 	for i, t := range d.Tranches {
@@ -215,12 +217,12 @@ func (d Data) validateTranches(add func(field, format string, args ...any)) {
 			add("Tranches", "les tranches doivent porter sur des années consécutives (%d après %d)", t.Year, d.Tranches[i-1].Year)
 		}
 		if t.MaxCents <= 0 {
-			add("Tranches", "le montant maximal de la tranche %d doit être strictement positif (%s)", t.Year, formatEuros(t.MaxCents))
+			add("Tranches", "le montant maximal de la tranche %d doit être strictement positif (%s)", t.Year, french.Euros(t.MaxCents))
 		}
 		sum += t.MaxCents
 	}
 	if d.GrantedCents > 0 && sum < d.GrantedCents {
-		add("Tranches", "le total des tranches (%s) est inférieur au montant accordé (GrantedCents : %s)", formatEuros(sum), formatEuros(d.GrantedCents))
+		add("Tranches", "le total des tranches (%s) est inférieur au montant accordé (GrantedCents : %s)", french.Euros(sum), french.Euros(d.GrantedCents))
 	}
 }
 
@@ -232,13 +234,13 @@ func (d Data) FinancialReportDue() time.Time {
 }
 
 func addMonthsClamped(t time.Time, months int) time.Time {
-	y, m, day := t.In(paris).Date()
-	first := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, paris)
+	y, m, day := t.In(french.Paris).Date()
+	first := time.Date(y, m+time.Month(months), 1, 0, 0, 0, 0, french.Paris)
 	last := first.AddDate(0, 1, -1).Day()
 	if day > last {
 		day = last
 	}
-	return time.Date(first.Year(), first.Month(), day, 0, 0, 0, 0, paris)
+	return time.Date(first.Year(), first.Month(), day, 0, 0, 0, 0, french.Paris)
 }
 
 // cp1252High maps the runes Windows-1252 places in 0x80–0x9F (the rest of 0xA0–0xFF is Latin-1).

@@ -3,6 +3,8 @@ package convention
 import (
 	"fmt"
 	"strings"
+
+	"github.com/dian-p104/aap/internal/french"
 )
 
 // The document model: what the convention says, block by block, in reading order. Text() writes it
@@ -38,7 +40,7 @@ func (d Data) blocks() []block {
 		bs = append(bs, block{kind: k, text: fmt.Sprintf(format, args...)})
 	}
 	add(blockMasthead, "RÉPUBLIQUE FRANÇAISE\n%s", d.ServiceName)
-	add(blockMasthead, "Convention n° %s\nÉtablie le %s", d.Reference, formatDate(d.IssuedAt))
+	add(blockMasthead, "Convention n° %s\nÉtablie le %s", d.Reference, french.Date(d.IssuedAt))
 	add(blockTitle, "CONVENTION ATTRIBUTIVE DE SUBVENTION")
 	if d.Kind == CPO {
 		add(blockSubtitle, "Convention pluriannuelle d'objectifs – années %s", d.yearSpan())

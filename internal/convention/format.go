@@ -1,65 +1,16 @@
 package convention
 
 import (
-	"strconv"
 	"strings"
 	"time"
-	_ "time/tzdata" // Europe/Paris even on a machine or image without a zoneinfo database
+
+	"github.com/dian-p104/aap/internal/french"
 )
-
-// paris is the time zone in which every date of the convention is a calendar day.
-var paris = mustParis()
-
-func mustParis() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		panic("convention: Europe/Paris: " + err.Error())
-	}
-	return loc
-}
-
-var monthNames = [...]string{"janvier", "février", "mars", "avril", "mai", "juin", "juillet",
-	"août", "septembre", "octobre", "novembre", "décembre"}
 
 // parisDay returns t's calendar day in Paris, at midnight Paris time.
 func parisDay(t time.Time) time.Time {
-	y, m, d := t.In(paris).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, paris)
-}
-
-// formatDate writes t's Paris calendar day the French way: "31 mai 2027", "1er juin 2027".
-func formatDate(t time.Time) string {
-	y, m, d := t.In(paris).Date()
-	day := strconv.Itoa(d)
-	if d == 1 {
-		day = "1er"
-	}
-	return day + " " + monthNames[m-1] + " " + strconv.Itoa(y)
-}
-
-// formatEuros writes an amount in cents the French way: "12 500,00 €".
-func formatEuros(cents int64) string {
-	neg := cents < 0
-	if neg {
-		cents = -cents
-	}
-	euros := strconv.FormatInt(cents/100, 10)
-	var b strings.Builder
-	if neg {
-		b.WriteString("-")
-	}
-	for i, c := range euros {
-		if i > 0 && (len(euros)-i)%3 == 0 {
-			b.WriteByte(' ')
-		}
-		b.WriteRune(c)
-	}
-	c := cents % 100
-	b.WriteByte(',')
-	b.WriteByte(byte('0' + c/10))
-	b.WriteByte(byte('0' + c%10))
-	b.WriteString(" €")
-	return b.String()
+	y, m, d := t.In(french.Paris).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, french.Paris)
 }
 
 // formatEurosWords writes an amount in cents in French words, as a subsidy agreement states

@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/go-pdf/fpdf"
+
+	"github.com/dian-p104/aap/internal/french"
 )
 
 // Page geometry, in millimetres (A4 portrait).
@@ -168,7 +171,7 @@ func footer(reference string, page int) string {
 
 var (
 	digitGroups = regexp.MustCompile(`\d+(?: \d+)+`)
-	frenchDate  = regexp.MustCompile(`\b(1er|\d{1,2}) (janvier|février|mars|avril|mai|juin|juillet|août|septembre|octobre|novembre|décembre) (\d{4})`)
+	frenchDate  = regexp.MustCompile(`\b(1er|\d{1,2}) (` + monthAlternatives() + `) (\d{4})`)
 	// French typography for print: no line break inside a number, a date, before a high
 	// punctuation sign or a closing guillemet, after an opening one.
 	nbspFixes = strings.NewReplacer(
@@ -176,6 +179,16 @@ var (
 		"« ", "«\u00a0", " »", "\u00a0»", "n° ", "n°\u00a0", "Article ", "Article\u00a0",
 	)
 )
+
+// monthAlternatives is the regular-expression alternation of the French month names:
+// "janvier|février|…|décembre".
+func monthAlternatives() string {
+	names := make([]string, 12)
+	for m := time.January; m <= time.December; m++ {
+		names[m-1] = french.Month(m)
+	}
+	return strings.Join(names, "|")
+}
 
 // typeset prepares text for print: typographic folding into Windows-1252 and non-breaking spaces
 // where French typography wants them. It changes spaces only, so the printed words are Text()'s.

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/dian-p104/aap/internal/french"
 )
 
 // tj matches a string shown by the Tj operator in an uncompressed content stream.
@@ -120,7 +122,7 @@ func TestPDFText(t *testing.T) {
 			// The pieces an association checks first.
 			printed := strings.Join(body, "\n")
 			mustContain(t, "PDF", norm(printed), "CONVENTION ATTRIBUTIVE DE SUBVENTION", norm(d.AssociationName),
-				d.AssociationID, formatEuros(d.GrantedCents), "Article 1 – Objet de la convention",
+				d.AssociationID, norm(french.Euros(d.GrantedCents)), "Article 1 – Objet de la convention",
 				"Cerfa n° 15059*02", "30 juin 2028", "Fait en deux exemplaires originaux.", "Pour l'État,", "Pour l'association,")
 			// No line break inside an amount, a date or the Cerfa number.
 			mustContain(t, "PDF lines", printed, "\u00a0€", "30\u00a0juin\u00a02028", "n°\u00a015059*02")

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
 )
@@ -42,7 +43,7 @@ func FromRecords(app *models.Application, c *models.Campaign, conv *models.Conve
 // it due_after_signature after the signature instead.
 func ExpectedReport(app *models.Application, c *models.Campaign, conv *models.Convention) *models.FinancialReport {
 	due := FromRecords(app, c, conv).FinancialReportDue()
-	dueAt := time.Date(due.Year(), due.Month(), due.Day()+1, 0, 0, 0, 0, paris).Add(-time.Nanosecond)
+	dueAt := time.Date(due.Year(), due.Month(), due.Day()+1, 0, 0, 0, 0, french.Paris).Add(-time.Nanosecond)
 	if after := c.Policy.FinancialReport.DueAfterSignature; after > 0 && conv.SignedAt != nil {
 		dueAt = conv.SignedAt.Add(time.Duration(after))
 	}

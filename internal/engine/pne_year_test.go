@@ -22,6 +22,7 @@ import (
 	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/api"
 	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/mail"
 	"github.com/dian-p104/aap/internal/platform/config"
 	"github.com/dian-p104/aap/internal/platform/mailcatcher"
@@ -66,7 +67,7 @@ func TestPNEWholeYearThenNextSelection(t *testing.T) {
 
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
-	env.SetStartTime(time.Date(2027, time.January, 2, 10, 0, 0, 0, policy.Paris))
+	env.SetStartTime(time.Date(2027, time.January, 2, 10, 0, 0, 0, french.Paris))
 	env.RegisterActivity(&activities.Activities{Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db),
 		PNE: store.NewPNEStructures(db), PNEResults: store.NewPNEResults(db), FinancialReports: store.NewFinancialReports(db),
 		Outbox: outbox, DIANEmail: "dian@aap.localhost", Logger: log})
@@ -88,13 +89,13 @@ func TestPNEWholeYearThenNextSelection(t *testing.T) {
 		id, _ := token("siret:11")
 		rec := call(router, http.MethodPut, "/api/v1/pne/2027/structures/"+strconv.FormatUint(id, 10), "application/json", `{"answered": true}`)
 		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-	}, time.Date(2027, time.April, 5, 10, 0, 0, 0, policy.Paris).Sub(env.Now()))
+	}, time.Date(2027, time.April, 5, 10, 0, 0, 0, french.Paris).Sub(env.Now()))
 	// 20 April (after the first reminder): the second's through a LimeSurvey CSV export.
 	env.RegisterDelayedCallback(func() {
 		_, tok := token("siret:22")
 		rec := call(router, http.MethodPost, "/api/v1/pne/2027/responses", "text/csv", "token,submitdate\n"+tok+",2027-04-19 18:30:00\n")
 		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-	}, time.Date(2027, time.April, 20, 10, 0, 0, 0, policy.Paris).Sub(env.Now()))
+	}, time.Date(2027, time.April, 20, 10, 0, 0, 0, french.Paris).Sub(env.Now()))
 
 	env.ExecuteWorkflow(workflows.PNEWorkflow, workflows.PNEInput{Year: 2027, Policy: p2025, SurveyURL: "https://enquetes.example/pne"})
 	require.True(t, env.IsWorkflowCompleted())

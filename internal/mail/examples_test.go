@@ -7,11 +7,11 @@ package mail
 import (
 	"time"
 
-	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/french"
 )
 
 // paris is the time zone of every date the emails show.
-var paris = policy.Paris
+var paris = french.Paris
 
 // example is one rendering of a template checked against golden files
 // testdata/NAME[.VARIANT].{subject,txt,html}.golden.

@@ -9,9 +9,8 @@ import (
 	htmltemplate "html/template"
 	"strings"
 	texttemplate "text/template"
-	"time"
 
-	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/french"
 )
 
 // Template names, one per purpose. Each has NAME.subject.tmpl, NAME.txt.tmpl and NAME.html.tmpl.
@@ -53,9 +52,9 @@ type Rendered struct {
 }
 
 var funcs = map[string]any{
-	"date":     FrenchDate,
-	"datetime": FrenchDateTime,
-	"euros":    Euros,
+	"date":     french.Date,
+	"datetime": french.DateTime,
+	"euros":    french.Euros,
 	"join":     strings.Join,
 }
 
@@ -90,31 +89,4 @@ func renderText(file string, data any) (string, error) {
 		return "", fmt.Errorf("render %s: %w", file, err)
 	}
 	return buf.String(), nil
-}
-
-// FrenchDate writes an instant's Paris calendar day in French: "31 mai 2025".
-func FrenchDate(t time.Time) string { return policy.DateOf(t).French() }
-
-// FrenchDateTime writes an instant as a Paris day and time: "31 mai 2025 à 18 h 00"
-// (a deadline that is not the end of a day must say its hour).
-func FrenchDateTime(t time.Time) string {
-	p := t.In(policy.Paris)
-	return fmt.Sprintf("%s à %d h %02d", policy.DateOf(t).French(), p.Hour(), p.Minute())
-}
-
-// Euros writes integer cents the French way: "12 500,00 €" (no-break spaces).
-func Euros(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	units := fmt.Sprint(cents / 100)
-	var grouped strings.Builder
-	for i, r := range units {
-		if i > 0 && (len(units)-i)%3 == 0 {
-			grouped.WriteRune('\u00a0')
-		}
-		grouped.WriteRune(r)
-	}
-	return fmt.Sprintf("%s%s,%02d\u00a0€", sign, grouped.String(), cents%100)
 }

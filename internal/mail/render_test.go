@@ -13,7 +13,6 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -269,48 +268,4 @@ func typeString(e ast.Expr) string {
 		return "map[" + typeString(e.Key) + "]" + typeString(e.Value)
 	}
 	return fmt.Sprintf("%T", e)
-}
-
-func TestEuros(t *testing.T) {
-	const nbsp = "\u00a0"
-	for _, tc := range []struct {
-		cents int64
-		want  string
-	}{
-		{0, "0,00" + nbsp + "€"},
-		{5, "0,05" + nbsp + "€"},
-		{99, "0,99" + nbsp + "€"},
-		{100, "1,00" + nbsp + "€"},
-		{99_999, "999,99" + nbsp + "€"},
-		{100_000, "1" + nbsp + "000,00" + nbsp + "€"},
-		{1_250_050, "12" + nbsp + "500,50" + nbsp + "€"},
-		{100_000_000, "1" + nbsp + "000" + nbsp + "000,00" + nbsp + "€"},
-		{-5, "-0,05" + nbsp + "€"},
-		{-1_250_050, "-12" + nbsp + "500,50" + nbsp + "€"},
-	} {
-		t.Run(fmt.Sprint(tc.cents), func(t *testing.T) {
-			got := Euros(tc.cents)
-			assert.Equal(t, tc.want, got)
-			assert.NotContains(t, got, " ", "an ordinary space would let the amount break across lines")
-		})
-	}
-}
-
-func TestFrenchDate(t *testing.T) {
-	for _, tc := range []struct {
-		name string
-		at   time.Time
-		want string
-	}{
-		{"22:30 UTC on 31 May is 1 June in Paris (summer time)", time.Date(2025, time.May, 31, 22, 30, 0, 0, time.UTC), "1er juin 2025"},
-		{"21:59 UTC on 31 May is still 31 May in Paris", time.Date(2025, time.May, 31, 21, 59, 59, 0, time.UTC), "31 mai 2025"},
-		{"22:00 UTC on 31 May is midnight, 1 June in Paris", time.Date(2025, time.May, 31, 22, 0, 0, 0, time.UTC), "1er juin 2025"},
-		{"23:30 UTC on 31 December is 1 January in Paris (winter time)", time.Date(2025, time.December, 31, 23, 30, 0, 0, time.UTC), "1er janvier 2026"},
-		{"21:59 UTC on 31 March, after the switch to summer time, is still 31 March in Paris", time.Date(2025, time.March, 31, 21, 59, 0, 0, time.UTC), "31 mars 2025"},
-		{"a time given in another zone", time.Date(2025, time.August, 15, 1, 0, 0, 0, time.FixedZone("UTC-5", -5*3600)), "15 août 2025"},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			assert.Equal(t, tc.want, FrenchDate(tc.at))
-		})
-	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/ctai"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/rules/territory"
@@ -153,7 +154,7 @@ func overdueFinancialReports(ctx context.Context, db *gorm.DB, q Query) ([]Overd
 		out = append(out, Overdue{Kind: OverdueFinancialReport, Region: region, Department: dep, CampaignID: r.CampaignID,
 			ConventionID: r.ConventionID, Due: r.DueAt,
 			Message: "Compte-rendu financier de la convention " + r.ConventionReference + " non reçu : il était attendu au plus tard le " +
-				policy.DateOf(r.DueAt).French() + "."})
+				french.Date(r.DueAt) + "."})
 	}
 	return out, nil
 }
@@ -202,7 +203,7 @@ func lateControlSyntheses(ctx context.Context, db *gorm.DB, q Query) ([]Overdue,
 		case s.sentAt == nil:
 			msg = name + " non transmise à la DIAN au " + due.French() + "."
 		case s.sentAt.After(deadline):
-			msg = name + " transmise le " + policy.DateOf(*s.sentAt).French() + ", après la date limite du " + due.French() + "."
+			msg = name + " transmise le " + french.Date(*s.sentAt) + ", après la date limite du " + due.French() + "."
 		default:
 			continue
 		}
@@ -244,7 +245,7 @@ func regionsOwingASynthesis(ctx context.Context, db *gorm.DB, year int) ([]strin
 // synthesisDue is the date recorded with a sent synthesis ("2024-09-30"), else the policy's.
 func synthesisDue(q Query, dueOn *string) (policy.Date, bool) {
 	if dueOn != nil {
-		if t, err := time.ParseInLocation(time.DateOnly, *dueOn, policy.Paris); err == nil {
+		if t, err := time.ParseInLocation(time.DateOnly, *dueOn, french.Paris); err == nil {
 			return policy.DateOf(t), true
 		}
 	}

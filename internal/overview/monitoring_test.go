@@ -8,6 +8,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/overview"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/store/storetest"
@@ -19,7 +20,7 @@ import (
 var june2024 = time.Date(2024, 6, 20, 10, 0, 0, 0, time.UTC)
 
 func paris(y int, m time.Month, d, h int) *time.Time {
-	t := time.Date(y, m, d, h, 0, 0, 0, policy.Paris)
+	t := time.Date(y, m, d, h, 0, 0, 0, french.Paris)
 	return &t
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/policy"
 )
 
@@ -47,7 +48,7 @@ func (s *Service) PNEWeeks(ctx context.Context, year int) ([]WeekRate, error) {
 
 // monday is the start of t's week, midnight in Paris.
 func monday(t time.Time) time.Time {
-	p := t.In(policy.Paris)
+	p := t.In(french.Paris)
 	d := (int(p.Weekday()) + 6) % 7
-	return time.Date(p.Year(), p.Month(), p.Day()-d, 0, 0, 0, 0, policy.Paris)
+	return time.Date(p.Year(), p.Month(), p.Day()-d, 0, 0, 0, 0, french.Paris)
 }

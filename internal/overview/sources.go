@@ -6,7 +6,7 @@ import (
 
 	"gorm.io/gorm"
 
-	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/models"
 )
@@ -173,7 +173,7 @@ func unpublishedCalls(ctx context.Context, db *gorm.DB, q Query) ([]Overdue, err
 		region, dep := RegionOf(r.Level, r.Territory)
 		msg := "Appel à projets « " + r.Title + " » non publié au " + by.French() + " (fin du premier trimestre)."
 		if r.PublishedAt != nil {
-			msg = "Appel à projets « " + r.Title + " » publié le " + policy.DateOf(*r.PublishedAt).French() +
+			msg = "Appel à projets « " + r.Title + " » publié le " + french.Date(*r.PublishedAt) +
 				", après la date limite du " + by.French() + "."
 		}
 		out = append(out, Overdue{Kind: "aap_not_published", Region: region, Department: dep, CampaignID: r.ID,
@@ -207,9 +207,9 @@ func unsignedConventions(ctx context.Context, db *gorm.DB, q Query) ([]Overdue, 
 	for _, r := range rows {
 		region, dep := RegionOf(r.Level, r.Territory)
 		due := r.CreatedAt.Add(lapse)
-		msg := "Convention " + r.Reference + " non signée au " + policy.DateOf(due).French() + " (délai de signature dépassé)."
+		msg := "Convention " + r.Reference + " non signée au " + french.Date(due) + " (délai de signature dépassé)."
 		if r.State == models.ConventionLapsed {
-			msg = "Convention " + r.Reference + " caduque : non signée dans le délai (" + policy.DateOf(due).French() + ")."
+			msg = "Convention " + r.Reference + " caduque : non signée dans le délai (" + french.Date(due) + ")."
 		}
 		out = append(out, Overdue{Kind: "convention_unsigned", Region: region, Department: dep, CampaignID: r.CampaignID,
 			ConventionID: r.ID, Due: due, Message: msg})

@@ -3,7 +3,6 @@ package timeline
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"slices"
 	"time"
 
@@ -12,8 +11,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
-	"github.com/dian-p104/aap/internal/mail"
-	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/workflows"
@@ -72,16 +70,10 @@ func Timeline(ctx context.Context, db *gorm.DB, tc client.Client, c *models.Camp
 	}
 	slices.SortStableFunc(events, func(a, b Event) int { return a.At.Compare(b.At) })
 	for i := range events {
-		events[i].Date = FrenchDateTime(events[i].At)
+		events[i].Date = french.DateTime(events[i].At)
 	}
 	res.Events = events
 	return res, nil
-}
-
-// FrenchDateTime writes an instant as a French reader expects, in Paris time: "31 mai 2024 à 18 h 00".
-func FrenchDateTime(t time.Time) string {
-	p := t.In(policy.Paris)
-	return fmt.Sprintf("%s à %d h %02d", policy.DateOf(t).French(), p.Hour(), p.Minute())
 }
 
 func event(at time.Time, kind, label string) Event {
@@ -127,7 +119,7 @@ func dossierEvents(ctx context.Context, db *gorm.DB, campaignID string) ([]Event
 		switch r.Decision {
 		case selection.Retained:
 			out = append(out, event(*r.DecidedAt, "dossier_retained",
-				"Dossier retenu : « "+r.Title+" », "+mail.Euros(r.GrantedCents)+" accordés."))
+				"Dossier retenu : « "+r.Title+" », "+french.Euros(r.GrantedCents)+" accordés."))
 		case selection.NotRetained:
 			out = append(out, event(*r.DecidedAt, "dossier_not_retained", "Dossier non retenu : « "+r.Title+" »."))
 		}

@@ -14,6 +14,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/timeline"
 
 	"github.com/gin-gonic/gin"
@@ -21,7 +22,6 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/internal/auth"
-	"github.com/dian-p104/aap/internal/mail"
 	"github.com/dian-p104/aap/internal/overview"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/rules/territory"
@@ -68,13 +68,13 @@ func Register(group *gin.RouterGroup, d Deps) {
 		p.links = ephemeralSigner()
 	}
 	funcs := template.FuncMap{
-		"euros":      mail.Euros,
+		"euros":      french.Euros,
 		"percent":    percentText,
 		"phaseLabel": models.PhaseLabel,
 		"metric":     func(f overview.Figures, name string) int64 { return f[name] },
 		"phase":      overview.CampaignsInPhase,
-		"date":       func(t time.Time) string { return policy.DateOf(t).French() },
-		"datetime":   timeline.FrenchDateTime,
+		"date":       french.Date,
+		"datetime":   french.DateTime,
 		"place": func(region, department string) string {
 			if department != "" {
 				return territory.Label(department, false)

@@ -5,6 +5,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/ctai"
 	"github.com/dian-p104/aap/models"
 )
@@ -33,10 +34,10 @@ func CTAISummary(rows []models.CTAIRequest) ([]byte, error) {
 			share = Percent(float64(c.LocalShareCents*1000/c.CostCents) / 10)
 		}
 		if r.OpinionAt != nil {
-			opinionAt = Date(r.OpinionAt.In(paris))
+			opinionAt = Date(r.OpinionAt.In(french.Paris))
 		}
 		req.Rows = append(req.Rows, []any{r.Territory, r.CollectiviteName, r.CollectiviteCode, ctai.KindLabel(r.Kind),
-			Date(r.FiledAt.In(paris)), r.Inhabitants, r.CIRCount, yesNo(r.HousingCompetent), domains(r.Actions),
+			Date(r.FiledAt.In(french.Paris)), r.Inhabitants, r.CIRCount, yesNo(r.HousingCompetent), domains(r.Actions),
 			Euros(r.RequestedCents), previous, share, Euros(r.InvestmentCents), bilanLabel(r),
 			opinionLabel(r.Opinion), failed(r.Outcomes), opinionAt})
 		for _, a := range r.Actions {

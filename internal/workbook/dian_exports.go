@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/overview"
 	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
@@ -51,7 +52,7 @@ func Overview(ov *overview.Overview) ([]byte, error) {
 	}
 	overdue := Sheet{Name: "Retards", Header: []string{"Échéance", "Région", "Département", "Nature", "Détail"}}
 	for _, o := range ov.Overdue {
-		overdue.Rows = append(overdue.Rows, []any{Date(o.Due.In(paris)), o.Region, o.Department, o.Kind, o.Message})
+		overdue.Rows = append(overdue.Rows, []any{Date(o.Due.In(french.Paris)), o.Region, o.Department, o.Kind, o.Message})
 	}
 	return Write(figures, overdue)
 }
@@ -103,5 +104,5 @@ func dateCell(t *time.Time) any {
 	if t == nil {
 		return nil
 	}
-	return Date(t.In(paris))
+	return Date(t.In(french.Paris))
 }

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -167,5 +166,3 @@ func Value(data []byte, sheet, cell string) (value string, typ excelize.CellType
 	value, err = f.GetCellValue(sheet, cell, excelize.Options{RawCellValue: true})
 	return value, typ, err
 }
-
-var paris = policy.Paris

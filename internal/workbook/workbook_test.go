@@ -4,15 +4,16 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/dian-p104/aap/internal/french"
 )
 
 func TestWriteTypesCells(t *testing.T) {
-	paris, _ := time.LoadLocation("Europe/Paris")
 	data, err := Write(Sheet{
 		Name:   "Structures",
 		Header: []string{"Structure", "Actions", "Montant", "Date", "Taux"},
 		Rows: [][]any{
-			{"Association A", 2, Euros(1250050), Date(time.Date(2025, 5, 31, 23, 30, 0, 0, paris)), Percent(66.7)},
+			{"Association A", 2, Euros(1250050), Date(time.Date(2025, 5, 31, 23, 30, 0, 0, french.Paris)), Percent(66.7)},
 			{"Association B", int64(1), Euros(0), nil, Percent(100)},
 		},
 	}, Sheet{Name: "Second", Header: []string{"x"}})

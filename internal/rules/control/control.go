@@ -7,8 +7,8 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/territory"
 )
 
@@ -137,24 +137,6 @@ func reasons(c Candidate, tier int) []Reason {
 		dep, _ := territory.LookupDepartment(c.Department)
 		rs = append(rs, Reason{ReasonDepartment, fmt.Sprintf("Financement le plus élevé du département %s (%s) : au moins un contrôle par département.", dep.Name, dep.Code)})
 	}
-	rs = append(rs, Reason{ReasonFunding, "Montant accordé : " + euros(c.GrantedCents) + "."})
+	rs = append(rs, Reason{ReasonFunding, "Montant accordé : " + french.Euros(c.GrantedCents) + "."})
 	return rs
-}
-
-// euros writes cents as "12 500,00 €" (no-break spaces), as the emails do
-// (package mail cannot be imported here: the store, which mail's tests use, imports this package).
-func euros(cents int64) string {
-	sign := ""
-	if cents < 0 {
-		sign, cents = "-", -cents
-	}
-	units := fmt.Sprint(cents / 100)
-	var grouped strings.Builder
-	for i, r := range units {
-		if i > 0 && (len(units)-i)%3 == 0 {
-			grouped.WriteRune('\u00a0')
-		}
-		grouped.WriteRune(r)
-	}
-	return fmt.Sprintf("%s%s,%02d\u00a0€", sign, grouped.String(), cents%100)
 }

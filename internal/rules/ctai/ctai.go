@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/policy"
 )
 
@@ -147,23 +148,23 @@ func Ceiling(r Request, p policy.CTAI) Outcome {
 	if r.Kind == KindRenewal {
 		ceiling, why := r.PreviousDelegatedCents, "les sommes déléguées l'année précédente"
 		if ceiling < max {
-			ceiling, why = max, "le plafond d'un contrat qui recevait moins de "+euros(max)
+			ceiling, why = max, "le plafond d'un contrat qui recevait moins de "+french.Euros(max)
 		}
 		if asked > ceiling {
 			return Outcome{RuleCeiling, false, fmt.Sprintf("Le financement demandé (%s) dépasse %s (%s) : un renouvellement ne peut excéder les sommes déléguées l'année précédente (%s), ni %s pour un contrat sous ce montant (§3.5).",
-				euros(asked), why, euros(ceiling), euros(r.PreviousDelegatedCents), euros(max))}
+				french.Euros(asked), why, french.Euros(ceiling), french.Euros(r.PreviousDelegatedCents), french.Euros(max))}
 		}
-		return Outcome{RuleCeiling, true, fmt.Sprintf("Le financement demandé (%s) ne dépasse pas %s (%s) (§3.5).", euros(asked), why, euros(ceiling))}
+		return Outcome{RuleCeiling, true, fmt.Sprintf("Le financement demandé (%s) ne dépasse pas %s (%s) (§3.5).", french.Euros(asked), why, french.Euros(ceiling))}
 	}
 	if asked <= max {
-		return Outcome{RuleCeiling, true, fmt.Sprintf("Le financement demandé (%s) ne dépasse pas le plafond d'un nouveau contrat (%s) (§3.5).", euros(asked), euros(max))}
+		return Outcome{RuleCeiling, true, fmt.Sprintf("Le financement demandé (%s) ne dépasse pas le plafond d'un nouveau contrat (%s) (§3.5).", french.Euros(asked), french.Euros(max))}
 	}
 	if r.Inhabitants > p.LargeTerritoryMinInhabitants && r.CIRCount >= p.LargeTerritoryMinCIR {
 		return Outcome{RuleCeiling, true, fmt.Sprintf("Le financement demandé (%s) dépasse le plafond d'un nouveau contrat (%s), mais le territoire compte plus de %d habitants (%d) et au moins %d CIR (%d) : dérogation possible au cas par cas, dans la limite de l'enveloppe annuelle (§3.5).",
-			euros(asked), euros(max), p.LargeTerritoryMinInhabitants, r.Inhabitants, p.LargeTerritoryMinCIR, r.CIRCount)}
+			french.Euros(asked), french.Euros(max), p.LargeTerritoryMinInhabitants, r.Inhabitants, p.LargeTerritoryMinCIR, r.CIRCount)}
 	}
 	return Outcome{RuleCeiling, false, fmt.Sprintf("Le financement demandé (%s) dépasse le plafond d'un nouveau contrat (%s) ; la dérogation demande plus de %d habitants (%d) et au moins %d CIR (%d) (§3.5).",
-		euros(asked), euros(max), p.LargeTerritoryMinInhabitants, r.Inhabitants, p.LargeTerritoryMinCIR, r.CIRCount)}
+		french.Euros(asked), french.Euros(max), p.LargeTerritoryMinInhabitants, r.Inhabitants, p.LargeTerritoryMinCIR, r.CIRCount)}
 }
 
 // DomainCount: the actions cover at least min_integration_domains domains (§3.2).
@@ -206,16 +207,16 @@ func CoordinatorShare(r Request, p policy.CTAI) Outcome {
 	pct := float64(c.LocalShareCents*1000/c.CostCents) / 10
 	if c.LocalShareCents*100 < c.CostCents*int64(p.CoordinatorMinLocalSharePerc) {
 		return Outcome{RuleCoordinator, false, fmt.Sprintf("La collectivité finance %s du poste de coordinateur sur %s (%s %%) ; au moins %d %% sont attendus (§3.5.2).",
-			euros(c.LocalShareCents), euros(c.CostCents), frenchPercent(pct), p.CoordinatorMinLocalSharePerc)}
+			french.Euros(c.LocalShareCents), french.Euros(c.CostCents), frenchPercent(pct), p.CoordinatorMinLocalSharePerc)}
 	}
 	return Outcome{RuleCoordinator, true, fmt.Sprintf("La collectivité finance %s du poste de coordinateur sur %s (%s %%), au moins %d %% requis (§3.5.2).",
-		euros(c.LocalShareCents), euros(c.CostCents), frenchPercent(pct), p.CoordinatorMinLocalSharePerc)}
+		french.Euros(c.LocalShareCents), french.Euros(c.CostCents), frenchPercent(pct), p.CoordinatorMinLocalSharePerc)}
 }
 
 // Investment: no investment spending is funded (§3.5.3).
 func Investment(r Request) Outcome {
 	if r.InvestmentCents > 0 {
-		return Outcome{RuleInvestment, false, fmt.Sprintf("La demande comporte %s de dépenses d'investissement, qui ne peuvent être financées (§3.5.3).", euros(r.InvestmentCents))}
+		return Outcome{RuleInvestment, false, fmt.Sprintf("La demande comporte %s de dépenses d'investissement, qui ne peuvent être financées (§3.5.3).", french.Euros(r.InvestmentCents))}
 	}
 	return Outcome{RuleInvestment, true, "La demande ne comporte aucune dépense d'investissement (§3.5.3)."}
 }
@@ -302,19 +303,6 @@ func domainsOf(r Request) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-// euros writes cents as "150 000,00 €" (no-break spaces), as the emails do.
-func euros(cents int64) string {
-	units := fmt.Sprint(cents / 100)
-	var b strings.Builder
-	for i, r := range units {
-		if i > 0 && (len(units)-i)%3 == 0 {
-			b.WriteRune('\u00a0')
-		}
-		b.WriteRune(r)
-	}
-	return fmt.Sprintf("%s,%02d\u00a0€", b.String(), cents%100)
 }
 
 func frenchPercent(v float64) string { return strings.Replace(fmt.Sprintf("%.1f", v), ".", ",", 1) }

@@ -6,12 +6,6 @@
 // file never changes a running campaign.
 package policy
 
-import (
-	"fmt"
-	"time"
-	_ "time/tzdata" // Europe/Paris even on a machine or image without a zoneinfo database
-)
-
 // DemoName is the policy that compresses a campaign's calendar into minutes (dev mode only).
 const DemoName = "demo"
 
@@ -127,14 +121,3 @@ type CTAI struct {
 
 // IsDemo reports whether the policy places steps relative to the campaign's start.
 func (p Policy) IsDemo() bool { return p.Demo != nil }
-
-// Paris is the time zone of every calendar date of the instruction.
-var Paris = mustLoadParis()
-
-func mustLoadParis() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		panic(fmt.Sprintf("policy: Europe/Paris time zone unavailable: %v", err))
-	}
-	return loc
-}

@@ -3,6 +3,8 @@ package policy
 import (
 	"fmt"
 	"time"
+
+	"github.com/dian-p104/aap/internal/french"
 )
 
 // MonthDay is a calendar day without a year ("05-31"), resolved against a campaign's year.
@@ -54,7 +56,7 @@ type Date struct {
 
 // DateOf returns the Paris calendar date of an instant.
 func DateOf(t time.Time) Date {
-	y, m, d := t.In(Paris).Date()
+	y, m, d := t.In(french.Paris).Date()
 	return Date{y, m, d}
 }
 
@@ -74,20 +76,11 @@ func (d Date) After(o Date) bool { return o.Before(d) }
 
 // EndOfDay is the last instant of the day in Paris: a deadline "on 31 May" runs until then.
 func (d Date) EndOfDay() time.Time {
-	return time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, Paris).Add(-time.Nanosecond)
+	return time.Date(d.Year, d.Month, d.Day+1, 0, 0, 0, 0, french.Paris).Add(-time.Nanosecond)
 }
 
 // French writes the date as a French reader expects: "31 mai 2025", "1er mars 2025".
-func (d Date) French() string {
-	day := fmt.Sprint(d.Day)
-	if d.Day == 1 {
-		day = "1er"
-	}
-	return fmt.Sprintf("%s %s %d", day, frenchMonths[d.Month-1], d.Year)
-}
-
-var frenchMonths = [12]string{"janvier", "février", "mars", "avril", "mai", "juin",
-	"juillet", "août", "septembre", "octobre", "novembre", "décembre"}
+func (d Date) French() string { return french.Day(d.Year, d.Month, d.Day) }
 
 // Duration is a delay written "7d" (days) or in the Go syntax "90s", "3m", "36h" in policy files.
 type Duration time.Duration

@@ -5,6 +5,8 @@ import (
 	"math/big"
 	"sort"
 	"strings"
+
+	"github.com/dian-p104/aap/internal/french"
 )
 
 // Check returns every violation (nil when the selection is acceptable), in a deterministic
@@ -88,15 +90,15 @@ func (v *violations) checkDossier(r Rules, j judged) {
 	switch dec.Decision {
 	case Retained:
 		if dec.GrantedCents <= 0 {
-			v.add(RuleGrantedPositive, id, field("granted_eur"), "le dossier %s est retenu avec un montant accordé de %s : un montant positif est attendu", quote(id), euros(dec.GrantedCents))
+			v.add(RuleGrantedPositive, id, field("granted_eur"), "le dossier %s est retenu avec un montant accordé de %s : un montant positif est attendu", quote(id), french.Euros(dec.GrantedCents))
 		}
 	case NotRetained:
 		if dec.GrantedCents != 0 {
-			v.add(RuleGrantedNotRetained, id, field("granted_eur"), "le dossier %s n'est pas retenu mais un montant de %s lui est accordé : 0,00\u00a0€ attendu", quote(id), euros(dec.GrantedCents))
+			v.add(RuleGrantedNotRetained, id, field("granted_eur"), "le dossier %s n'est pas retenu mais un montant de %s lui est accordé : 0,00\u00a0€ attendu", quote(id), french.Euros(dec.GrantedCents))
 		}
 	}
 	if dec.GrantedCents > d.RequestedCents {
-		v.add(RuleGrantedAboveRequest, id, field("granted_eur"), "le montant accordé au dossier %s (%s) dépasse la subvention demandée (%s)", quote(id), euros(dec.GrantedCents), euros(d.RequestedCents))
+		v.add(RuleGrantedAboveRequest, id, field("granted_eur"), "le montant accordé au dossier %s (%s) dépasse la subvention demandée (%s)", quote(id), french.Euros(dec.GrantedCents), french.Euros(d.RequestedCents))
 	}
 	if dec.Decision != Retained {
 		if len(dec.CPOTranches) > 0 {
@@ -129,18 +131,18 @@ func (v *violations) checkDossier(r Rules, j judged) {
 // the envelope, the employment-and-language share, the non-BPI share.
 func (v *violations) checkGlobal(r Rules, a aggregate) {
 	if a.granted.Cmp(big.NewInt(r.EnvelopeCents)) > 0 {
-		v.add(RuleEnvelope, "", "decisions", "le total accordé (%s) dépasse l'enveloppe de l'appel (%s)", eurosBig(a.granted), euros(r.EnvelopeCents))
+		v.add(RuleEnvelope, "", "decisions", "le total accordé (%s) dépasse l'enveloppe de l'appel (%s)", french.EurosBig(a.granted), french.Euros(r.EnvelopeCents))
 	}
 	if a.granted.Sign() > 0 && below(a.employmentLanguage, a.granted, r.EmploymentLanguageMinPercent) {
 		v.add(RuleEmploymentLanguageShare, "", "decisions",
 			"la part des crédits accordés à l'intégration par l'emploi et la langue (%s sur %s, soit %s) est inférieure au minimum de %d\u00a0%% (§8.1)",
-			eurosBig(a.employmentLanguage), eurosBig(a.granted), percent(a.employmentLanguage, a.granted), r.EmploymentLanguageMinPercent)
+			french.EurosBig(a.employmentLanguage), french.EurosBig(a.granted), percent(a.employmentLanguage, a.granted), r.EmploymentLanguageMinPercent)
 	}
 	beneficiaries := new(big.Int).Add(a.bpi, a.nonBPI)
 	if beneficiaries.Sign() > 0 && below(a.nonBPI, beneficiaries, r.NonBPIBeneficiariesMinPercent) {
 		v.add(RuleNonBPIShare, "", "decisions",
 			"les primo-arrivants autres que BPI ne sont que %s bénéficiaires sur %s des dossiers retenus (soit %s), en deçà du minimum de %d\u00a0%% (§8.1)",
-			grouped(a.nonBPI), grouped(beneficiaries), percent(a.nonBPI, beneficiaries), r.NonBPIBeneficiariesMinPercent)
+			french.Grouped(a.nonBPI), french.Grouped(beneficiaries), percent(a.nonBPI, beneficiaries), r.NonBPIBeneficiariesMinPercent)
 	}
 }
 

@@ -12,7 +12,6 @@ package selection
 import (
 	"fmt"
 	"math/big"
-	"strings"
 )
 
 // Decision values.
@@ -120,38 +119,6 @@ func percent(part, total *big.Int) string {
 	}
 	units, tenth := new(big.Int).QuoRem(perMille, big.NewInt(10), new(big.Int))
 	return fmt.Sprintf("%s%s,%s\u00a0%%", sign, units.String(), tenth.String())
-}
-
-// euros writes integer cents the French way: "12 500,00 €", with U+00A0 no-break spaces.
-func euros(cents int64) string { return eurosBig(big.NewInt(cents)) }
-
-func eurosBig(cents *big.Int) string {
-	sign := ""
-	abs := new(big.Int).Set(cents)
-	if abs.Sign() < 0 {
-		sign = "-"
-		abs.Neg(abs)
-	}
-	units, rest := new(big.Int).QuoRem(abs, big.NewInt(100), new(big.Int))
-	return fmt.Sprintf("%s%s,%02d\u00a0€", sign, grouped(units), rest.Int64())
-}
-
-// grouped writes an integer with its thousands separated by U+00A0: "12 500".
-func grouped(n *big.Int) string {
-	sign := ""
-	digits := n.String()
-	if strings.HasPrefix(digits, "-") {
-		sign, digits = "-", digits[1:]
-	}
-	var b strings.Builder
-	b.WriteString(sign)
-	for i, c := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteRune('\u00a0')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
 }
 
 func quote(s string) string { return "« " + s + " »" }

@@ -480,21 +480,6 @@ func ids(ds []Dossier) []string {
 	return out
 }
 
-func TestFormatting(t *testing.T) {
-	for cents, want := range map[int64]string{
-		0:                    "0,00" + nbsp + "€",
-		5:                    "0,05" + nbsp + "€",
-		12_500_00:            "12" + nbsp + "500,00" + nbsp + "€",
-		999_99:               "999,99" + nbsp + "€",
-		1_000_00:             "1" + nbsp + "000,00" + nbsp + "€",
-		-1_234_567_89:        "-1" + nbsp + "234" + nbsp + "567,89" + nbsp + "€",
-		9223372036854775807:  "92" + nbsp + "233" + nbsp + "720" + nbsp + "368" + nbsp + "547" + nbsp + "758,07" + nbsp + "€",
-		-9223372036854775808: "-92" + nbsp + "233" + nbsp + "720" + nbsp + "368" + nbsp + "547" + nbsp + "758,08" + nbsp + "€",
-	} {
-		require.Equal(t, want, euros(cents), "%d", cents)
-	}
-}
-
 func TestHugeFiguresDoNotOverflow(t *testing.T) {
 	const maxI64 = int64(9223372036854775807)
 	r := rules2024()

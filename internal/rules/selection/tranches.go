@@ -2,6 +2,8 @@ package selection
 
 import (
 	"fmt"
+
+	"github.com/dian-p104/aap/internal/french"
 )
 
 // checkTranches: a CPO covers at least two consecutive years from the
@@ -16,7 +18,7 @@ func checkTranches(year int, dec Decision) string {
 	case t[0].Year != year:
 		return fmt.Sprintf("la première tranche porte sur %d, l'année de la campagne", year)
 	case t[0].MaxCents != dec.GrantedCents:
-		return fmt.Sprintf("la tranche %d (%s) doit égaler le montant accordé (%s)", year, euros(t[0].MaxCents), euros(dec.GrantedCents))
+		return fmt.Sprintf("la tranche %d (%s) doit égaler le montant accordé (%s)", year, french.Euros(t[0].MaxCents), french.Euros(dec.GrantedCents))
 	}
 	for i, tr := range t {
 		if tr.MaxCents <= 0 {
