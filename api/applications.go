@@ -70,3 +70,10 @@ func (h applicationHandlers) list(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": f.Offset/f.Limit + 1, "page_size": f.Limit})
 }
+
+func registerApplications(v1 *gin.RouterGroup, svc *ApplicationService) {
+	h := applicationHandlers{svc: svc}
+	v1.POST("/campaigns/:id/applications", h.file)
+	v1.GET("/campaigns/:id/applications", h.list)
+	v1.GET("/applications/:id", h.get)
+}

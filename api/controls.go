@@ -129,3 +129,17 @@ func (h controlHandlers) list(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": len(items)})
 }
+
+// registerControls registers the on-site controls' routes (§8.5), a convention's doubts included.
+func registerControls(v1 *gin.RouterGroup, svc *ControlService) {
+	h := controlHandlers{svc: svc}
+	v1.POST("/conventions/:id/doubts", h.flagDoubt)
+	v1.POST("/controls", h.plan)
+	v1.GET("/controls", h.list)
+	// gin wants one wildcard name per position and method: GET routes of
+	// /controls/… take a year, POST routes a control's ID.
+	v1.GET("/controls/:year/:region/candidates", h.candidates)
+	v1.GET("/controls/:year/:region/synthesis.xlsx", h.synthesis)
+	v1.POST("/controls/:id/result", h.result)
+	v1.POST("/controls/:id/follow-up", h.followUp)
+}

@@ -147,3 +147,12 @@ func (h conventionHandlers) sign(c *gin.Context) {
 	recordChange(c, h.audit, store.AuditConvention, c.Param("id"), "signature_recorded", nil, req)
 	c.JSON(http.StatusOK, view)
 }
+
+// registerConventions registers a convention's routes, its compte-rendu financier included (§8.4).
+func registerConventions(v1 *gin.RouterGroup, svc *ConventionService, reports *FinancialReportService, audit *store.Audit) {
+	h := conventionHandlers{svc: svc, audit: audit}
+	v1.GET("/conventions/:id", h.get)
+	v1.GET("/conventions/:id/document", h.document)
+	v1.POST("/conventions/:id/signature", h.sign)
+	v1.POST("/conventions/:id/financial-report", financialReportHandlers{svc: reports}.record)
+}

@@ -191,3 +191,9 @@ func sendXLSX(c *gin.Context, name string, data []byte) {
 	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
 }
+
+func registerCTAI(v1 *gin.RouterGroup, svc *CTAIService) {
+	h := ctaiHandlers{svc: svc}
+	v1.POST("/ctai", h.file)
+	v1.GET("/ctai/:id", h.get)
+}

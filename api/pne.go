@@ -317,3 +317,13 @@ func (h pneHandlers) correctEmail(c *gin.Context) {
 	}
 	c.JSON(http.StatusOK, row)
 }
+
+func registerPNE(v1 *gin.RouterGroup, svc *PNEService) {
+	h := pneHandlers{svc: svc}
+	v1.GET("/pne/:year", h.summary)
+	v1.GET("/pne/:year/structures", h.structures)
+	v1.PUT("/pne/:year/structures/:id", h.answer)
+	v1.POST("/pne/:year/responses", h.importAnswers)
+	v1.GET("/pne/:year/structures.xlsx", h.structuresXLSX)
+	v1.PATCH("/pne/:year/structures/:id", h.correctEmail)
+}

@@ -76,44 +76,16 @@ func NewRouter(d Deps) *gin.Engine {
 		now = time.Now
 	}
 	v1 := r.Group("/api/v1", authenticate(store.NewTokens(d.DB), auth.NewRateLimiter(d.RateLimit), now), authorize(d.DB, d.Logger))
-	campaigns := campaignHandlers{svc: d.Campaigns}
-	v1.POST("/campaigns", campaigns.create)
-	v1.GET("/campaigns", campaigns.list)
-	v1.GET("/campaigns/:id", campaigns.get)
-	applications := applicationHandlers{svc: d.Applications}
-	v1.POST("/campaigns/:id/applications", applications.file)
-	v1.GET("/campaigns/:id/applications", applications.list)
-	v1.GET("/applications/:id", applications.get)
 	audit := store.NewAudit(d.DB)
+	registerCampaigns(v1, d.Campaigns, store.NewConventions(d.DB), audit)
+	registerApplications(v1, d.Applications)
 	v1.POST("/campaigns/:id/selection", selectionHandlers{svc: d.Selection, audit: audit}.record)
-	v1.POST("/campaigns/:id/cancel", cancelHandler{svc: d.Campaigns, conventions: store.NewConventions(d.DB), audit: audit}.cancel)
-	conventions := conventionHandlers{svc: d.Conventions, audit: audit}
-	v1.GET("/conventions/:id", conventions.get)
-	v1.GET("/conventions/:id/document", conventions.document)
-	v1.POST("/conventions/:id/signature", conventions.sign)
-	v1.POST("/conventions/:id/financial-report", financialReportHandlers{svc: d.FinancialReports}.record)
+	registerConventions(v1, d.Conventions, d.FinancialReports, audit)
 	v1.GET("/emails", emailHandlers{emails: store.NewEmails(d.DB)}.list)
-	pne := pneHandlers{svc: d.PNE}
-	v1.GET("/pne/:year", pne.summary)
-	v1.GET("/pne/:year/structures", pne.structures)
-	v1.PUT("/pne/:year/structures/:id", pne.answer)
-	v1.POST("/pne/:year/responses", pne.importAnswers)
 	v1.GET("/audit", auditHandlers{audit: audit}.list)
-	controls := controlHandlers{svc: d.Controls}
-	v1.POST("/conventions/:id/doubts", controls.flagDoubt)
-	v1.POST("/controls", controls.plan)
-	v1.GET("/controls", controls.list)
-	// gin wants one wildcard name per position and method: GET routes of
-	// /controls/… take a year, POST routes a control's ID.
-	v1.GET("/controls/:year/:region/candidates", controls.candidates)
-	v1.GET("/controls/:year/:region/synthesis.xlsx", controls.synthesis)
-	v1.POST("/controls/:id/result", controls.result)
-	v1.POST("/controls/:id/follow-up", controls.followUp)
-	v1.GET("/pne/:year/structures.xlsx", pne.structuresXLSX)
-	v1.PATCH("/pne/:year/structures/:id", pne.correctEmail)
-	ctaiRoutes := ctaiHandlers{svc: d.CTAI}
-	v1.POST("/ctai", ctaiRoutes.file)
-	v1.GET("/ctai/:id", ctaiRoutes.get)
+	registerPNE(v1, d.PNE)
+	registerControls(v1, d.Controls)
+	registerCTAI(v1, d.CTAI)
 
 	mon := &MonitoringService{Monitoring: overview.New(d.DB, d.Policies, d.Now), Campaigns: store.NewCampaigns(d.DB),
 		DB: d.DB, Temporal: d.Temporal, Logger: d.Logger}
