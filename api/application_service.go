@@ -85,14 +85,9 @@ func (s *ApplicationService) File(ctx context.Context, c *models.Campaign, req *
 		stored.RequestHash != a.RequestHash {
 		return ApplicationResult{}, errIdempotencyReuse
 	}
-	if err := s.startWorkflow(ctx, c, stored); err != nil {
-		if created {
-			if delErr := s.Applications.Delete(context.WithoutCancel(ctx), stored.ID); delErr != nil {
-				s.Logger.Error("remove dossier whose workflow did not start", "application", stored.ID, "error", delErr)
-			}
-		}
-		s.Logger.Error("start application workflow", "application", stored.ID, "error", err)
-		return ApplicationResult{}, errEngineUnavailable
+	start := func() error { return s.startWorkflow(ctx, c, stored) }
+	if err := startOrUndo(ctx, s.Logger, "application", stored.ID, created, start, s.Applications.Delete); err != nil {
+		return ApplicationResult{}, err
 	}
 	return ApplicationResult{Application: stored, Replayed: !created}, nil
 }

@@ -3,9 +3,6 @@ package api
 import (
 	"encoding/json"
 	"fmt"
-	"net/mail"
-	"regexp"
-	"strconv"
 	"strings"
 	"time"
 
@@ -31,15 +28,6 @@ type CampaignRequest struct {
 	ContactEmail       string      `json:"contact_email"`
 	Policy             string      `json:"policy"`
 }
-
-// validation collects every field error of one request.
-type validation struct{ errs []FieldError }
-
-func (v *validation) add(field, rule, format string, args ...any) {
-	v.errs = append(v.errs, FieldError{Field: field, Rule: rule, Message: fmt.Sprintf(format, args...)})
-}
-
-func (v *validation) failed() bool { return len(v.errs) > 0 }
 
 // campaignRules are what the validation needs beside the request.
 type campaignRules struct {
@@ -179,53 +167,6 @@ func parseInstant(v *validation, field, value string) (time.Time, bool) {
 	return t.UTC(), true
 }
 
-func checkText(v *validation, field, value string, minLen, maxLen int) {
-	n := len([]rune(value))
-	switch {
-	case n == 0:
-		v.add(field, "required", "champ obligatoire")
-	case n < minLen:
-		v.add(field, "min_length", "au moins %d caractères", minLen)
-	case n > maxLen:
-		v.add(field, "max_length", "au plus %d caractères", maxLen)
-	}
-}
-
-var eurosPattern = regexp.MustCompile(`^(0|[1-9][0-9]{0,11})(\.[0-9]{1,2})?$`)
-
-// checkEuros turns a JSON number of euros into integer cents without ever using
-// a float ("12500.5" is 1 250 050 cents), and refuses zero.
-func checkEuros(v *validation, field string, n json.Number) int64 {
-	total, ok := parseEuros(v, field, n)
-	if ok && total == 0 {
-		v.add(field, "positive", "le montant doit être supérieur à zéro")
-	}
-	return total
-}
-
-// checkEurosAllowZero is checkEuros where zero is a valid amount.
-func checkEurosAllowZero(v *validation, field string, n json.Number) int64 {
-	total, _ := parseEuros(v, field, n)
-	return total
-}
-
-func parseEuros(v *validation, field string, n json.Number) (int64, bool) {
-	s := n.String()
-	if s == "" {
-		v.add(field, "required", "montant obligatoire, en euros")
-		return 0, false
-	}
-	if !eurosPattern.MatchString(s) {
-		v.add(field, "money", "montant en euros positif, avec deux décimales au plus (ex. 12500.50)")
-		return 0, false
-	}
-	units, frac, _ := strings.Cut(s, ".")
-	frac = (frac + "00")[:2]
-	euros, _ := strconv.ParseInt(units, 10, 64)
-	cents, _ := strconv.ParseInt(frac, 10, 64)
-	return euros*100 + cents, true
-}
-
 func checkThemes(v *validation, themes []string) []string {
 	if len(themes) == 0 {
 		v.add("themes", "required", "au moins une thématique")
@@ -256,25 +197,4 @@ func checkList(v *validation, field string, items []string) []string {
 		checkText(v, fmt.Sprintf("%s[%d]", field, i), out[i], 1, 500)
 	}
 	return out
-}
-
-func checkEmail(v *validation, field, value string) {
-	if value == "" {
-		v.add(field, "required", "adresse électronique obligatoire")
-		return
-	}
-	addr, err := mail.ParseAddress(value)
-	if err != nil || addr.Address != value || len(value) > 254 {
-		v.add(field, "email", "adresse électronique invalide")
-	}
-}
-
-// has reports whether a field already has an error.
-func (v *validation) has(field string) bool {
-	for _, e := range v.errs {
-		if e.Field == field {
-			return true
-		}
-	}
-	return false
 }

@@ -3,9 +3,7 @@ package api
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
-	"strconv"
 	"time"
 
 	"github.com/google/uuid"
@@ -67,15 +65,9 @@ func (s *CampaignService) Create(ctx context.Context, req *CampaignRequest, rawB
 			return CreateResult{}, err
 		}
 	}
-	if err := s.startWorkflow(ctx, stored, pol); err != nil {
-		if created {
-			// Leave nothing behind: the correspondent will retry the whole request.
-			if delErr := s.Campaigns.Delete(context.WithoutCancel(ctx), stored.ID); delErr != nil {
-				s.Logger.Error("remove campaign whose workflow did not start", "campaign", stored.ID, "error", delErr)
-			}
-		}
-		s.Logger.Error("start campaign workflow", "campaign", stored.ID, "error", err)
-		return CreateResult{}, errEngineUnavailable
+	start := func() error { return s.startWorkflow(ctx, stored, pol) }
+	if err := startOrUndo(ctx, s.Logger, "campaign", stored.ID, created, start, s.Campaigns.Delete); err != nil {
+		return CreateResult{}, err
 	}
 	return CreateResult{Campaign: stored, Replayed: !created}, nil
 }
@@ -156,10 +148,6 @@ func viewOf(c *models.Campaign) CampaignView {
 		State:          c.Phase,
 		StateSource:    "database",
 	}
-}
-
-func formatEuros(cents int64) string {
-	return strconv.FormatInt(cents/100, 10) + "." + fmt.Sprintf("%02d", cents%100)
 }
 
 func (s *CampaignService) campaign(ctx context.Context, id string) (*models.Campaign, error) {

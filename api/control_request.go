@@ -3,7 +3,6 @@ package api
 import (
 	"encoding/json"
 	"strings"
-	"time"
 
 	"github.com/google/uuid"
 
@@ -32,17 +31,6 @@ func (req PlanRequest) check(today string) (conventionID, controller string, fie
 	}
 	checkText(v, "controller", controller, 2, 300)
 	return conventionID, controller, v.errs
-}
-
-// checkDate checks a "2006-01-02" calendar date.
-func checkDate(v *validation, field, value string) {
-	if value == "" {
-		v.add(field, "required", "champ obligatoire (date AAAA-MM-JJ)")
-		return
-	}
-	if _, err := time.Parse(time.DateOnly, value); err != nil {
-		v.add(field, "format", "date AAAA-MM-JJ attendue, par exemple 2027-06-15")
-	}
 }
 
 // FollowUpInput is the follow-up decided after a control.

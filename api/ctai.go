@@ -69,14 +69,9 @@ func (s *CTAIService) File(ctx context.Context, body *CTAIRequestBody) (CTAIFile
 			Message: fmt.Sprintf("%s a déjà déposé une demande de %s pour %d (%s), différente de celle-ci.",
 				stored.CollectiviteName, ctai.KindLabel(stored.Kind), stored.Year, stored.ID)}
 	}
-	if err := s.start(ctx, stored, pol); err != nil {
-		if created {
-			if delErr := s.Requests.Delete(context.WithoutCancel(ctx), stored.ID); delErr != nil {
-				s.Logger.Error("remove CTAI request whose workflow did not start", "request", stored.ID, "error", delErr)
-			}
-		}
-		s.Logger.Error("start CTAI workflow", "request", stored.ID, "error", err)
-		return CTAIFiled{}, errEngineUnavailable
+	start := func() error { return s.start(ctx, stored, pol) }
+	if err := startOrUndo(ctx, s.Logger, "ctai", stored.ID, created, start, s.Requests.Delete); err != nil {
+		return CTAIFiled{}, err
 	}
 	return CTAIFiled{Request: stored, Replayed: !created}, nil
 }
@@ -101,7 +96,7 @@ type CTAIView struct {
 }
 
 func (s *CTAIService) view(r *models.CTAIRequest) CTAIView {
-	v := CTAIView{CTAIRequest: r, RequestedEUR: eurosString(r.RequestedCents)}
+	v := CTAIView{CTAIRequest: r, RequestedEUR: formatEuros(r.RequestedCents)}
 	if r.Outcomes == nil {
 		r.Outcomes = []ctai.Outcome{}
 	}
@@ -111,8 +106,6 @@ func (s *CTAIService) view(r *models.CTAIRequest) CTAIView {
 	}
 	return v
 }
-
-func eurosString(cents int64) string { return fmt.Sprintf("%d.%02d", cents/100, cents%100) }
 
 // Get returns one request.
 func (s *CTAIService) Get(ctx context.Context, id string) (CTAIView, error) {

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"log/slog"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
@@ -27,6 +28,24 @@ func startOnce(ctx context.Context, tc client.Client, workflowID string, attrs t
 		return nil // it ran before and has ended: the record exists
 	}
 	return err
+}
+
+// startOrUndo starts the workflow of a record this request stored (created) or
+// found. When the engine cannot start it, a record the request created is
+// removed, so that nothing is left behind and the caller retries the whole
+// request, and the answer is engine_unavailable (503).
+func startOrUndo(ctx context.Context, log *slog.Logger, kind, id string, created bool, start func() error, remove func(context.Context, string) error) error {
+	err := start()
+	if err == nil {
+		return nil
+	}
+	if created {
+		if delErr := remove(context.WithoutCancel(ctx), id); delErr != nil {
+			log.Error("remove "+kind+" whose workflow did not start", kind, id, "error", delErr)
+		}
+	}
+	log.Error("start "+kind+" workflow", kind, id, "error", err)
+	return errEngineUnavailable
 }
 
 // campaignAttributes are the search attributes of a workflow of a campaign (its own or one of its dossiers').
