@@ -2,7 +2,6 @@ package activities
 
 import (
 	"context"
-	"time"
 
 	"github.com/dian-p104/aap/internal/auth"
 
@@ -29,24 +28,6 @@ type ApplicationRef struct {
 	WorkflowID    string
 }
 
-// ApplicationReceivedEmail is the data of the accusé de réception.
-type ApplicationReceivedEmail struct {
-	ApplicationID    string
-	AssociationName  string
-	ProjectTitle     string
-	ThemeLabel       string
-	RequestedCents   int64
-	TotalBudgetCents int64
-	ReceivedAt       time.Time
-	CampaignTitle    string
-	TerritoryLabel   string
-	CloseAt          time.Time
-	ReplyTo          string
-	SenderLabel      string
-	// AcknowledgeLink lets the association confirm it received the acknowledgement; "" without one.
-	AcknowledgeLink string
-}
-
 // AcknowledgeApplication sends the porteur de projet its accusé de réception,
 // once, with what was filed and the closing date; replies go to the correspondent.
 func (a *Activities) AcknowledgeApplication(ctx context.Context, ref ApplicationRef) error {
@@ -59,7 +40,7 @@ func (a *Activities) AcknowledgeApplication(ctx context.Context, ref Application
 	if err != nil {
 		return err
 	}
-	content, err := mail.Render(mail.TemplateApplicationReceived, ApplicationReceivedEmail{
+	content, err := mail.Render(mail.TemplateApplicationReceived, mail.ApplicationReceivedData{
 		AcknowledgeLink: link,
 		ApplicationID:   app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title,
 		ThemeLabel: models.ThemeLabel(app.Theme), RequestedCents: app.RequestedCents, TotalBudgetCents: app.TotalBudgetCents,
@@ -102,21 +83,6 @@ func (a *Activities) ReportUndeliverableAcknowledgement(ctx context.Context, ref
 	return a.reportUndeliverable(ctx, applicationReceivedKey(ref.WorkflowID), app, c, "accusé de réception")
 }
 
-// ApplicationDecidedEmail is the data of the committee's answer to a porteur de projet.
-type ApplicationDecidedEmail struct {
-	ApplicationID   string
-	AssociationName string
-	ProjectTitle    string
-	CampaignTitle   string
-	TerritoryLabel  string
-	Retained        bool
-	GrantedCents    int64
-	RequestedCents  int64
-	Reason          string
-	ReplyTo         string
-	SenderLabel     string
-}
-
 // NotifyApplicationDecided tells the porteur de projet the committee's decision:
 // retained with the amount, or not retained with the reason. Sent once.
 func (a *Activities) NotifyApplicationDecided(ctx context.Context, ref ApplicationRef) error {
@@ -125,7 +91,7 @@ func (a *Activities) NotifyApplicationDecided(ctx context.Context, ref Applicati
 		return err
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
-	content, err := mail.Render(mail.TemplateApplicationDecided, ApplicationDecidedEmail{
+	content, err := mail.Render(mail.TemplateApplicationDecided, mail.ApplicationDecidedData{
 		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
 		TerritoryLabel: label, Retained: app.Decision == "retenu", GrantedCents: app.GrantedCents,
 		RequestedCents: app.RequestedCents, Reason: app.DecisionReason,

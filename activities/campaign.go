@@ -30,21 +30,6 @@ type CampaignRef struct {
 	WorkflowID string
 }
 
-// CampaignPublishedEmail is the data of the publication notice template.
-type CampaignPublishedEmail struct {
-	CampaignID     string
-	Title          string
-	TerritoryLabel string
-	Year           int
-	PublishedAt    time.Time
-	CloseAt        time.Time
-	BudgetCents    int64
-	ThemeLabels    []string
-	PolicyName     string
-	ReplyTo        string
-	SenderLabel    string
-}
-
 // NotifyCampaignPublished emails the correspondent that the call is published,
 // with the closing date as an .ics attachment. Sent once per campaign.
 func (a *Activities) NotifyCampaignPublished(ctx context.Context, ref CampaignRef) error {
@@ -52,7 +37,7 @@ func (a *Activities) NotifyCampaignPublished(ctx context.Context, ref CampaignRe
 	if err != nil {
 		return storeError(err)
 	}
-	data := CampaignPublishedEmail{
+	data := mail.CampaignPublishedData{
 		CampaignID:     c.ID,
 		Title:          c.Title,
 		TerritoryLabel: territory.Label(c.Territory, c.Level == models.LevelRegional),
@@ -89,36 +74,6 @@ func (a *Activities) NotifyCampaignPublished(ctx context.Context, ref CampaignRe
 	}))
 }
 
-// ThemeLine is one theme of the closure summary.
-type ThemeLine struct {
-	Label          string
-	Count          int64
-	RequestedCents int64
-}
-
-// FlaggedLine is one dossier the committee must look at twice.
-type FlaggedLine struct {
-	AssociationName string
-	Title           string
-	Why             string
-}
-
-// CampaignClosedEmail is the data of the closure summary.
-type CampaignClosedEmail struct {
-	CampaignID     string
-	Title          string
-	TerritoryLabel string
-	Year           int
-	ClosedAt       time.Time
-	BudgetCents    int64
-	Count          int64
-	RequestedCents int64
-	ByTheme        []ThemeLine
-	Flagged        []FlaggedLine
-	ReplyTo        string
-	SenderLabel    string
-}
-
 // NotifyCampaignClosed sends the correspondent the closure summary: number of
 // dossiers, amounts requested by theme, flagged dossiers. Sent once per campaign.
 func (a *Activities) NotifyCampaignClosed(ctx context.Context, ref CampaignRef) error {
@@ -130,7 +85,7 @@ func (a *Activities) NotifyCampaignClosed(ctx context.Context, ref CampaignRef) 
 	if err != nil {
 		return err
 	}
-	data := CampaignClosedEmail{
+	data := mail.CampaignClosedData{
 		CampaignID: c.ID, Title: c.Title, TerritoryLabel: territory.Label(c.Territory, c.Level == models.LevelRegional),
 		Year: c.Year, ClosedAt: c.CloseAt, BudgetCents: c.BudgetCents, Count: sum.Count, RequestedCents: sum.RequestedCents,
 	}
@@ -138,10 +93,10 @@ func (a *Activities) NotifyCampaignClosed(ctx context.Context, ref CampaignRef) 
 		data.ClosedAt = *c.ClosedAt
 	}
 	for _, t := range sum.ByTheme {
-		data.ByTheme = append(data.ByTheme, ThemeLine{Label: models.ThemeLabel(t.Theme), Count: t.Count, RequestedCents: t.RequestedCents})
+		data.ByTheme = append(data.ByTheme, mail.ThemeLine{Label: models.ThemeLabel(t.Theme), Count: t.Count, RequestedCents: t.RequestedCents})
 	}
 	for _, f := range sum.Flagged {
-		data.Flagged = append(data.Flagged, FlaggedLine{AssociationName: f.AssociationName, Title: f.Title, Why: flagReason(f)})
+		data.Flagged = append(data.Flagged, mail.FlaggedLine{AssociationName: f.AssociationName, Title: f.Title, Why: flagReason(f)})
 	}
 	content, err := mail.Render(mail.TemplateCampaignClosed, data)
 	if err != nil {

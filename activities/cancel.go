@@ -47,18 +47,6 @@ type DossierCancellation struct {
 	Reason string
 }
 
-// CampaignCancelledEmail is the data of the cancellation notice to a porteur de projet.
-type CampaignCancelledEmail struct {
-	ApplicationID   string
-	AssociationName string
-	ProjectTitle    string
-	CampaignTitle   string
-	TerritoryLabel  string
-	Reason          string
-	ReplyTo         string
-	SenderLabel     string
-}
-
 // CancelDossier records the dossier (and its unsigned convention) as cancelled
 // and tells its porteur de projet why. Sent once.
 func (a *Activities) CancelDossier(ctx context.Context, in DossierCancellation) error {
@@ -73,7 +61,7 @@ func (a *Activities) CancelDossier(ctx context.Context, in DossierCancellation) 
 		return err
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
-	content, err := mail.Render(mail.TemplateCampaignCancelled, CampaignCancelledEmail{
+	content, err := mail.Render(mail.TemplateCampaignCancelled, mail.CampaignCancelledData{
 		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
 		TerritoryLabel: label, Reason: in.Reason, ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
 	})

@@ -9,25 +9,6 @@ import (
 	"github.com/dian-p104/aap/models"
 )
 
-// LanguageAction is one funded language-training action in the Carif-Oref list.
-type LanguageAction struct {
-	AssociationName string
-	AssociationID   string
-	ProjectTitle    string
-	GrantedCents    int64
-	Beneficiaries   int
-}
-
-// CarifOrefEmail is the data of the list sent to the Carif-Oref.
-type CarifOrefEmail struct {
-	CampaignTitle  string
-	TerritoryLabel string
-	Year           int
-	Actions        []LanguageAction
-	ReplyTo        string
-	SenderLabel    string
-}
-
 // NotifyCarifOref sends the region's Carif-Oref the list of the call's funded
 // language-training actions (§4.1.2), once. Nothing is sent when no action is
 // funded or when the region has no address configured (AAP_CARIF_OREF_FILE).
@@ -46,14 +27,14 @@ func (a *Activities) NotifyCarifOref(ctx context.Context, ref CampaignRef) error
 	if err != nil {
 		return err
 	}
-	var actions []LanguageAction
+	var actions []mail.LanguageAction
 	for _, app := range all {
 		if app.Decision == selection.Retained && app.Theme == "langue" {
 			id := "SIRET " + app.SIRET
 			if app.SIRET == "" {
 				id = "RNA " + app.RNA
 			}
-			actions = append(actions, LanguageAction{AssociationName: app.AssociationName, AssociationID: id,
+			actions = append(actions, mail.LanguageAction{AssociationName: app.AssociationName, AssociationID: id,
 				ProjectTitle: app.Title, GrantedCents: app.GrantedCents, Beneficiaries: app.BeneficiariesBPI + app.BeneficiariesNonBPI})
 		}
 	}
@@ -65,7 +46,7 @@ func (a *Activities) NotifyCarifOref(ctx context.Context, ref CampaignRef) error
 		return nil
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
-	content, err := mail.Render(mail.TemplateCarifOrefActions, CarifOrefEmail{
+	content, err := mail.Render(mail.TemplateCarifOrefActions, mail.CarifOrefData{
 		CampaignTitle: c.Title, TerritoryLabel: label, Year: c.Year, Actions: actions,
 		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
 	})

@@ -28,19 +28,6 @@ type ControlNotice struct {
 	ControlID string
 }
 
-// ControlPlannedEmail is the data of the email telling an association the date of its on-site control.
-type ControlPlannedEmail struct {
-	ControlID       string
-	Reference       string
-	AssociationName string
-	ProjectTitle    string
-	TerritoryLabel  string
-	PlannedOn       time.Time
-	Controller      string
-	ReplyTo         string
-	SenderLabel     string
-}
-
 // NotifyControlPlanned emails the association the date of its control, with
 // the visit as an .ics for its agenda; once per control and date.
 func (a *Activities) NotifyControlPlanned(ctx context.Context, n ControlNotice) error {
@@ -61,7 +48,7 @@ func (a *Activities) NotifyControlPlanned(ctx context.Context, n ControlNotice) 
 		return fmt.Errorf("control %s: planned date %q: %w", ctl.ID, ctl.PlannedOn, err)
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
-	data := ControlPlannedEmail{
+	data := mail.ControlPlannedData{
 		ControlID: ctl.ID, Reference: conv.Reference, AssociationName: app.AssociationName, ProjectTitle: app.Title,
 		TerritoryLabel: label, PlannedOn: day, Controller: ctl.Controller,
 		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
@@ -91,18 +78,6 @@ type SynthesisReminder struct {
 	Reminder int
 }
 
-// ControlSynthesisReminderEmail is the data of the reminder of the synthesis to a correspondent.
-type ControlSynthesisReminderEmail struct {
-	RegionLabel string
-	Year        int
-	DueAt       time.Time
-	Reminder    int
-	Planned     int
-	Done        int
-	ReplyTo     string
-	SenderLabel string
-}
-
 // RemindControlSynthesis reminds each correspondent of the region's calls of
 // the year that the synthesis of the controls is due, with the date as an .ics.
 // It returns how many were reminded.
@@ -116,7 +91,7 @@ func (a *Activities) RemindControlSynthesis(ctx context.Context, r SynthesisRemi
 		return 0, err
 	}
 	t := control.Count(lines)
-	content, err := mail.Render(mail.TemplateControlSynthesisReminder, ControlSynthesisReminderEmail{
+	content, err := mail.Render(mail.TemplateControlSynthesisReminder, mail.ControlSynthesisReminderData{
 		RegionLabel: territory.Label(r.Region, true), Year: r.Year, DueAt: r.DueAt, Reminder: r.Reminder,
 		Planned: t.Planned, Done: t.Done,
 	})
@@ -157,24 +132,6 @@ type SynthesisSummary struct {
 	Done     int
 }
 
-// ControlSynthesisEmail is the data of the email carrying a region's synthesis to DIAN.
-type ControlSynthesisEmail struct {
-	RegionLabel     string
-	Year            int
-	DueAt           time.Time
-	Planned         int
-	Done            int
-	Compliant       int
-	NonCompliant    int
-	Departments     int
-	FollowUpsOpen   int
-	FollowUpsClosed int
-	RepaymentCents  int64
-	FileName        string
-	ReplyTo         string
-	SenderLabel     string
-}
-
 // SendControlSynthesis generates the region's synthesis of the year's controls
 // (XLSX) and emails it to DIAN, once, then records it sent.
 func (a *Activities) SendControlSynthesis(ctx context.Context, s SynthesisSending) (SynthesisSummary, error) {
@@ -188,7 +145,7 @@ func (a *Activities) SendControlSynthesis(ctx context.Context, s SynthesisSendin
 	}
 	t := control.Count(lines)
 	name := workbook.ControlSynthesisFileName(s.Year, s.Region)
-	content, err := mail.Render(mail.TemplateControlSynthesis, ControlSynthesisEmail{
+	content, err := mail.Render(mail.TemplateControlSynthesis, mail.ControlSynthesisData{
 		RegionLabel: territory.Label(s.Region, true), Year: s.Year, DueAt: s.DueAt, Planned: t.Planned, Done: t.Done,
 		Compliant: t.Compliant, NonCompliant: t.NonCompliant, Departments: t.Departments, FollowUpsOpen: t.FollowUpsOpen,
 		FollowUpsClosed: t.FollowUpsClosed, RepaymentCents: t.RepaymentCents, FileName: name,

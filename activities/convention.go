@@ -69,28 +69,6 @@ type ConventionRef struct {
 	Reminder int
 }
 
-// ConventionEmail is the data of every convention email.
-type ConventionEmail struct {
-	ApplicationID    string
-	Reference        string
-	AssociationName  string
-	ProjectTitle     string
-	CampaignTitle    string
-	TerritoryLabel   string
-	GrantedCents     int64
-	SentAt           time.Time
-	LapseAt          time.Time
-	Reminder         int
-	ForCorrespondent bool
-	// PNECloseDate and FinancialReportDue remind the association of its obligations once signed.
-	PNECloseDate       time.Time
-	FinancialReportDue time.Time
-	ReplyTo            string
-	SenderLabel        string
-	// SignLink lets the association sign online (the request to sign and its reminders); "" otherwise.
-	SignLink string
-}
-
 // SendConventionForSignature emails the convention (PDF attached) to the porteur de projet.
 func (a *Activities) SendConventionForSignature(ctx context.Context, ref ConventionRef) error {
 	return a.conventionEmail(ctx, ref, mail.TemplateConventionToSign, "convention-to-sign/porteur", false, true)
@@ -149,7 +127,7 @@ func (a *Activities) conventionEmail(ctx context.Context, ref ConventionRef, tem
 		return err
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
-	data := ConventionEmail{
+	data := mail.ConventionData{
 		ApplicationID: app.ID, Reference: conv.Reference, AssociationName: app.AssociationName, ProjectTitle: app.Title,
 		CampaignTitle: c.Title, TerritoryLabel: label, GrantedCents: conv.GrantedCents, SentAt: ref.SentAt,
 		LapseAt: ref.LapseAt, Reminder: ref.Reminder, ForCorrespondent: toCorrespondent,

@@ -49,28 +49,6 @@ func (a *Activities) EvaluateCTAI(ctx context.Context, in CTAIEvaluation) (CTAIO
 	return out, nil
 }
 
-// CTAIRuleOutcome is one rule's line in the opinion email.
-type CTAIRuleOutcome struct {
-	Label   string
-	Passed  bool
-	Message string
-}
-
-// CTAIOpinionEmail is the data of the opinion sent to the collectivité, the correspondent and DIAN.
-type CTAIOpinionEmail struct {
-	RequestID        string
-	CollectiviteName string
-	Year             int
-	KindLabel        string
-	TerritoryLabel   string
-	FiledAt          time.Time
-	RequestedCents   int64
-	Favourable       bool
-	Outcomes         []CTAIRuleOutcome
-	ReplyTo          string
-	SenderLabel      string
-}
-
 // NotifyCTAIOpinion emails the recorded opinion, with each rule's outcome, to
 // the collectivité (answers go to the correspondent), the correspondent and
 // DIAN, each once. A retry sends only what did not leave.
@@ -80,14 +58,14 @@ func (a *Activities) NotifyCTAIOpinion(ctx context.Context, ref CTAIRef) error {
 		return storeError(err)
 	}
 	label := territory.Label(r.Territory, false)
-	data := CTAIOpinionEmail{
+	data := mail.CTAIOpinionData{
 		RequestID: r.ID, CollectiviteName: r.CollectiviteName, Year: r.Year, KindLabel: ctai.KindLabel(r.Kind),
 		TerritoryLabel: label, FiledAt: r.FiledAt, RequestedCents: r.RequestedCents,
 		Favourable: r.Opinion == ctai.OpinionFavourable,
 		ReplyTo:    r.CorrespondentEmail, SenderLabel: "au correspondant intégration, " + label,
 	}
 	for _, o := range r.Outcomes {
-		data.Outcomes = append(data.Outcomes, CTAIRuleOutcome{Label: ctai.RuleLabel(o.Rule), Passed: o.Passed, Message: o.Message})
+		data.Outcomes = append(data.Outcomes, mail.CTAIRuleOutcome{Label: ctai.RuleLabel(o.Rule), Passed: o.Passed, Message: o.Message})
 	}
 	content, err := mail.Render(mail.TemplateCTAIOpinion, data)
 	if err != nil {

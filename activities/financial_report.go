@@ -67,26 +67,6 @@ type FinancialReportRef struct {
 	At time.Time
 }
 
-// FinancialReportEmail is the data of the compte-rendu financier's emails.
-type FinancialReportEmail struct {
-	ApplicationID    string
-	Reference        string
-	AssociationName  string
-	ProjectTitle     string
-	CampaignTitle    string
-	TerritoryLabel   string
-	GrantedCents     int64
-	FiscalYear       int
-	DueAt            time.Time
-	Reminder         int
-	Overdue          bool
-	ForCorrespondent bool
-	ReplyTo          string
-	SenderLabel      string
-	// ReportLink lets the association send the report online (reminders only).
-	ReportLink string
-}
-
 // RemindFinancialReport reminds the association to send its compte-rendu
 // financier, with the due date as an .ics; nothing is sent once it is received.
 func (a *Activities) RemindFinancialReport(ctx context.Context, ref FinancialReportRef) error {
@@ -144,7 +124,7 @@ func (a *Activities) financialReportEmail(ctx context.Context, ref FinancialRepo
 		return err
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
-	data := FinancialReportEmail{
+	data := mail.FinancialReportData{
 		ApplicationID: app.ID, Reference: conv.Reference, AssociationName: app.AssociationName, ProjectTitle: app.Title,
 		CampaignTitle: c.Title, TerritoryLabel: label, GrantedCents: conv.GrantedCents, FiscalYear: c.Year,
 		DueAt: ref.DueAt, Reminder: ref.Reminder, Overdue: ref.Overdue, ForCorrespondent: toCorrespondent,

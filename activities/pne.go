@@ -50,24 +50,6 @@ func (a *Activities) BuildPNEList(ctx context.Context, ref PNERef) (PNEListSumma
 	return sum, a.sendPNEList(ctx, ref, rows)
 }
 
-// PNEListProblem is a structure of the list a correspondent must fix.
-type PNEListProblem struct {
-	AssociationName string
-	Message         string
-}
-
-// PNEListEmail is the data of the list sent to DIAN and to each correspondent.
-type PNEListEmail struct {
-	Year       int
-	FundedYear int
-	ScopeLabel string
-	Structures int
-	Problems   []PNEListProblem
-	// ReplyTo and SenderLabel stay empty: the list is automatic, nobody answers it.
-	ReplyTo     string
-	SenderLabel string
-}
-
 // sendPNEList emails the list as an XLSX file (§8.4: name, number of funded
 // actions, one unique email) to DIAN, whole, and to each correspondent, for its
 // territory, with the structures to fix before the questionnaire leaves. Each
@@ -100,9 +82,9 @@ func (a *Activities) sendPNEList(ctx context.Context, ref PNERef, rows []models.
 		if err != nil {
 			return err
 		}
-		email := PNEListEmail{Year: ref.Year, FundedYear: ref.Year - 1, ScopeLabel: l.scope, Structures: len(l.rows)}
+		email := mail.PNEListData{Year: ref.Year, FundedYear: ref.Year - 1, ScopeLabel: l.scope, Structures: len(l.rows)}
 		for _, p := range problems {
-			email.Problems = append(email.Problems, PNEListProblem{AssociationName: p.AssociationName, Message: p.Message})
+			email.Problems = append(email.Problems, mail.PNEListProblem{AssociationName: p.AssociationName, Message: p.Message})
 		}
 		content, err := mail.Render(mail.TemplatePNEList, email)
 		if err != nil {
@@ -142,22 +124,6 @@ type PNEMailingSummary struct {
 	Sent       int
 	Refused    int
 	NoEmail    int
-}
-
-// PNEEmail is the data of the invitation and reminder templates.
-type PNEEmail struct {
-	AssociationName string
-	Year            int
-	FundedYear      int
-	FundedActions   int
-	SurveyLink      string
-	// AnswerLink lets the structure declare it answered; "" without one.
-	AnswerLink string
-	CloseAt    time.Time
-	Reminder   int
-	// ReplyTo and SenderLabel stay empty: DIAN sends the questionnaire, no correspondent answers it.
-	ReplyTo     string
-	SenderLabel string
 }
 
 // SendPNEMailing sends the invitation, or a reminder to the structures that
@@ -207,7 +173,7 @@ func pneEnvelopes(m PNEMailing, rows []models.PNEStructure, link func(action, it
 			sum.NoEmail++ // reported on the list for a correspondent to fix
 			continue
 		}
-		data := PNEEmail{
+		data := mail.PNEData{
 			AssociationName: r.AssociationName, Year: m.Year, FundedYear: m.Year - 1, FundedActions: r.FundedActions,
 			SurveyLink: m.SurveyURL + "?token=" + url.QueryEscape(r.Token), CloseAt: m.CloseAt, Reminder: m.Reminder,
 		}

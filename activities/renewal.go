@@ -16,24 +16,6 @@ type RenewalCheck struct {
 	Rules []string
 }
 
-// RenewalBlockLine is one block as the email shows it.
-type RenewalBlockLine struct {
-	Reason string
-	Lift   string
-}
-
-// RenewalBlockedEmail tells a porteur de projet why its dossier cannot be retained, and what lifts it.
-type RenewalBlockedEmail struct {
-	ApplicationID   string
-	AssociationName string
-	ProjectTitle    string
-	CampaignTitle   string
-	TerritoryLabel  string
-	Blocks          []RenewalBlockLine
-	ReplyTo         string
-	SenderLabel     string
-}
-
 // CheckRenewal looks at the association's history when it applies again (§8.4):
 // the PNE questionnaires it missed (the selection's rule of the campaign's
 // policy) and its comptes-rendus financiers overdue and not received. Each
@@ -93,9 +75,9 @@ func (a *Activities) CheckRenewal(ctx context.Context, ref ApplicationRef) (Rene
 
 func (a *Activities) notifyRenewalBlocked(ctx context.Context, ref ApplicationRef, app *models.Application, c *models.Campaign, b *models.RenewalBlock) error {
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
-	data := RenewalBlockedEmail{
+	data := mail.RenewalBlockedData{
 		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
-		TerritoryLabel: label, Blocks: []RenewalBlockLine{{Reason: upperFirst(b.Reason), Lift: b.Lift}},
+		TerritoryLabel: label, Blocks: []mail.RenewalBlockLine{{Reason: upperFirst(b.Reason), Lift: b.Lift}},
 		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
 	}
 	content, err := mail.Render(mail.TemplateRenewalBlocked, data)

@@ -24,20 +24,6 @@ func (a *Activities) deliverToPorteur(ctx context.Context, env mail.Envelope, ap
 	return deliveryError(err)
 }
 
-// EmailUndeliverableEmail is the data of the notice to the correspondent.
-type EmailUndeliverableEmail struct {
-	AssociationName string
-	Recipient       string
-	Subject         string
-	Purpose         string
-	Error           string
-	CampaignTitle   string
-	TerritoryLabel  string
-	ApplicationID   string
-	ReplyTo         string
-	SenderLabel     string
-}
-
 // reportUndeliverable tells the correspondent that the email keyed refusedKey
 // ("what": "accusé de réception"…) could not be delivered to the association.
 func (a *Activities) reportUndeliverable(ctx context.Context, refusedKey string, app *models.Application, c *models.Campaign, what string) error {
@@ -45,7 +31,7 @@ func (a *Activities) reportUndeliverable(ctx context.Context, refusedKey string,
 	if err != nil {
 		return storeError(err)
 	}
-	content, err := mail.Render(mail.TemplateEmailUndeliverable, EmailUndeliverableEmail{
+	content, err := mail.Render(mail.TemplateEmailUndeliverable, mail.EmailUndeliverableData{
 		AssociationName: app.AssociationName, Recipient: refused.Recipient, Subject: refused.Subject,
 		Purpose: what, Error: refused.LastError, CampaignTitle: c.Title,
 		TerritoryLabel: territory.Label(c.Territory, c.Level == models.LevelRegional), ApplicationID: app.ID,

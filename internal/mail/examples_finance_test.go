@@ -5,19 +5,19 @@ import "time"
 // Examples of the compte-rendu financier's and the renewal block's emails (§8.4).
 func init() {
 	templateExamples[TemplateFinancialReportReminder] = []example{
-		{"", "FinancialReportEmail", financialReportExample(1, false, false)},
-		{"overdue", "FinancialReportEmail", financialReportExample(3, true, false)},
+		{"", financialReportExample(1, false, false)},
+		{"overdue", financialReportExample(3, true, false)},
 	}
 	templateExamples[TemplateFinancialReportMissing] = []example{
-		{"", "FinancialReportEmail", financialReportExample(0, true, false)},
-		{"correspondent", "FinancialReportEmail", financialReportExample(0, true, true)},
+		{"", financialReportExample(0, true, false)},
+		{"correspondent", financialReportExample(0, true, true)},
 	}
 	templateExamples[TemplateRenewalBlocked] = []example{
-		{"", "RenewalBlockedEmail", renewalBlockedEmail{
+		{"", RenewalBlockedData{
 			ApplicationID: "0193f6b0-1111-7abc-8def-000000000077", AssociationName: "Association Accueil & Parole",
 			ProjectTitle: "Ateliers de français à visée professionnelle", CampaignTitle: "Langue & emploi dans le Rhône",
 			TerritoryLabel: "Rhône (69)",
-			Blocks: []renewalBlockLine{{
+			Blocks: []RenewalBlockLine{{
 				Reason: "Le compte-rendu financier (Cerfa n° 15059*02) de la convention « CONV-2027-69-0193F6B0 » (exercice 2027), attendu au plus tard le 30 juin 2028, n'a pas été reçu",
 				Lift:   "envoyer ce compte-rendu financier ; sa réception lève le blocage",
 			}},
@@ -26,27 +26,8 @@ func init() {
 	}
 }
 
-type financialReportEmail struct {
-	ApplicationID    string
-	Reference        string
-	AssociationName  string
-	ProjectTitle     string
-	CampaignTitle    string
-	TerritoryLabel   string
-	GrantedCents     int64
-	FiscalYear       int
-	DueAt            time.Time
-	Reminder         int
-	Overdue          bool
-	ForCorrespondent bool
-	ReplyTo          string
-	SenderLabel      string
-	// ReportLink lets the association send the report online (reminders only).
-	ReportLink string
-}
-
-func financialReportExample(reminder int, overdue, correspondent bool) financialReportEmail {
-	e := financialReportEmail{
+func financialReportExample(reminder int, overdue, correspondent bool) FinancialReportData {
+	e := FinancialReportData{
 		ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", Reference: "CONV-2027-69-0193F6B0",
 		AssociationName: "Association Accueil & Parole", ProjectTitle: "Ateliers de français à visée professionnelle",
 		CampaignTitle: "Langue & emploi dans le Rhône", TerritoryLabel: "Rhône (69)", GrantedCents: 1_000_000, FiscalYear: 2027,
@@ -60,20 +41,4 @@ func financialReportExample(reminder int, overdue, correspondent bool) financial
 		e.ReportLink = "https://aap.example.gouv.fr/liens/eyJhIjoiZmluYW5jaWFsLXJlcG9ydCJ9.c2lnbmF0dXJl"
 	}
 	return e
-}
-
-type renewalBlockLine struct {
-	Reason string
-	Lift   string
-}
-
-type renewalBlockedEmail struct {
-	ApplicationID   string
-	AssociationName string
-	ProjectTitle    string
-	CampaignTitle   string
-	TerritoryLabel  string
-	Blocks          []renewalBlockLine
-	ReplyTo         string
-	SenderLabel     string
 }

@@ -9,10 +9,11 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/policy"
 )
 
-var icsStamp = time.Date(2027, time.January, 15, 8, 30, 5, 0, paris)
+var icsStamp = time.Date(2027, time.January, 15, 8, 30, 5, 0, french.Paris)
 
 // icsLines splits an iCalendar document into its physical lines, failing on
 // any line ending other than CRLF.

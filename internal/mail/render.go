@@ -13,33 +13,9 @@ import (
 	"github.com/dian-p104/aap/internal/french"
 )
 
-// Template names, one per purpose. Each has NAME.subject.tmpl, NAME.txt.tmpl and NAME.html.tmpl.
-const (
-	TemplateCampaignPublished   = "campaign_published"
-	TemplateApplicationReceived = "application_received"
-	TemplateCampaignClosed      = "campaign_closed"
-	TemplateEmailUndeliverable  = "email_undeliverable"
-	TemplateApplicationDecided  = "application_decided"
-	TemplateConventionToSign    = "convention_to_sign"
-	TemplateConventionReminder  = "convention_reminder"
-	TemplateConventionUnsigned  = "convention_unsigned"
-	TemplateConventionLapsed    = "convention_lapsed"
-	TemplateCampaignCancelled   = "campaign_cancelled"
-	TemplateCarifOrefActions    = "carif_oref_actions"
-	TemplateConventionSigned    = "convention_signed"
-	TemplatePNEInvitation       = "pne_invitation"
-	TemplatePNEReminder         = "pne_reminder"
-	// §8.5: the association told the date of its on-site control; the synthesis of a region's controls.
-	TemplateControlPlanned           = "control_planned"
-	TemplateControlSynthesisReminder = "control_synthesis_reminder"
-	TemplateControlSynthesis         = "control_synthesis"
-	// The compte-rendu financier (§8.4) and the renewals it blocks.
-	TemplateFinancialReportReminder = "financial_report_reminder"
-	TemplateFinancialReportMissing  = "financial_report_missing"
-	TemplateRenewalBlocked          = "renewal_blocked"
-	TemplatePNEList                 = "pne_list"
-	TemplateCTAIOpinion             = "ctai_opinion"
-)
+// Each template NAME has NAME.subject.tmpl, NAME.txt.tmpl and NAME.html.tmpl under templates/.
+// Its name (a TemplateXxx constant) and the type of the data it renders are declared together,
+// by concept, in the *_data.go files.
 
 //go:embed templates/*.tmpl
 var templateFS embed.FS

@@ -3,13 +3,9 @@ package mail
 import (
 	"flag"
 	"fmt"
-	"go/ast"
-	"go/parser"
-	"go/token"
 	"io/fs"
 	"os"
 	"path/filepath"
-	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -165,107 +161,4 @@ func TestRenderUnknownTemplate(t *testing.T) {
 func TestRenderMissingField(t *testing.T) {
 	_, err := Render(TemplateCampaignPublished, struct{ Title string }{"x"})
 	assert.Error(t, err, "data without the template's fields must not render silently")
-}
-
-// The example data types must stay those of the activities, or the golden
-// files would test data the engine never sends. activities is not imported
-// (it imports mail): its source is read instead.
-func TestExamplesMirrorActivities(t *testing.T) {
-	structs := structTypes(t, "../../activities")
-	for name, examples := range templateExamples {
-		for _, ex := range examples {
-			st, ok := structs[ex.mirrors]
-			if !assert.True(t, ok, "%s: no type %s in package activities", name, ex.mirrors) {
-				continue
-			}
-			for _, problem := range mirrorProblems(structs, st, reflect.TypeOf(ex.data), ex.mirrors) {
-				t.Errorf("%s example (%T) no longer mirrors activities.%s: %s", name, ex.data, ex.mirrors, problem)
-			}
-		}
-	}
-}
-
-// structTypes returns the struct types declared in the non-test Go files of dir.
-func structTypes(t *testing.T, dir string) map[string]*ast.StructType {
-	t.Helper()
-	files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-	require.NoError(t, err)
-	fset := token.NewFileSet()
-	structs := map[string]*ast.StructType{}
-	for _, path := range files {
-		if strings.HasSuffix(path, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, path, nil, parser.SkipObjectResolution)
-		require.NoError(t, err)
-		ast.Inspect(f, func(n ast.Node) bool {
-			if ts, ok := n.(*ast.TypeSpec); ok {
-				if st, ok := ts.Type.(*ast.StructType); ok {
-					structs[ts.Name.Name] = st
-				}
-			}
-			return true
-		})
-	}
-	return structs
-}
-
-// mirrorProblems compares a struct of the activities' source with a test type:
-// same field names in the same order, same types; a slice of a struct declared
-// in activities must be a slice of a mirroring struct.
-func mirrorProblems(structs map[string]*ast.StructType, st *ast.StructType, rt reflect.Type, path string) []string {
-	var want []*ast.Ident
-	var wantTypes []ast.Expr
-	for _, field := range st.Fields.List {
-		for _, name := range field.Names {
-			want = append(want, name)
-			wantTypes = append(wantTypes, field.Type)
-		}
-	}
-	var problems []string
-	if rt.Kind() != reflect.Struct {
-		return []string{path + " is not a struct"}
-	}
-	if rt.NumField() != len(want) {
-		problems = append(problems, fmt.Sprintf("%s has %d fields, the test type %d", path, len(want), rt.NumField()))
-	}
-	for i := 0; i < len(want) && i < rt.NumField(); i++ {
-		f := rt.Field(i)
-		fieldPath := path + "." + want[i].Name
-		if f.Name != want[i].Name {
-			problems = append(problems, fmt.Sprintf("field %d is %s, the test type has %s", i+1, fieldPath, f.Name))
-			continue
-		}
-		if arr, ok := wantTypes[i].(*ast.ArrayType); ok {
-			if id, ok := arr.Elt.(*ast.Ident); ok && structs[id.Name] != nil {
-				if f.Type.Kind() != reflect.Slice {
-					problems = append(problems, fieldPath+" is a slice")
-					continue
-				}
-				problems = append(problems, mirrorProblems(structs, structs[id.Name], f.Type.Elem(), fieldPath+"[]")...)
-				continue
-			}
-		}
-		if want, got := typeString(wantTypes[i]), f.Type.String(); want != got {
-			problems = append(problems, fmt.Sprintf("%s is %s, the test type has %s", fieldPath, want, got))
-		}
-	}
-	return problems
-}
-
-// typeString prints a field type as reflect does for the types used in template data.
-func typeString(e ast.Expr) string {
-	switch e := e.(type) {
-	case *ast.Ident:
-		return e.Name
-	case *ast.SelectorExpr:
-		return typeString(e.X) + "." + e.Sel.Name
-	case *ast.ArrayType:
-		return "[]" + typeString(e.Elt)
-	case *ast.StarExpr:
-		return "*" + typeString(e.X)
-	case *ast.MapType:
-		return "map[" + typeString(e.Key) + "]" + typeString(e.Value)
-	}
-	return fmt.Sprintf("%T", e)
 }

@@ -1,0 +1,94 @@
+package mail
+
+// Emails of a call for projects' life: its publication, its closure, its cancellation and the
+// list of language actions sent to the Carif-Oref.
+
+import "time"
+
+// TemplateCampaignPublished tells the correspondent the call is published.
+const TemplateCampaignPublished = "campaign_published"
+
+// CampaignPublishedData is the data of the publication notice template.
+type CampaignPublishedData struct {
+	CampaignID     string
+	Title          string
+	TerritoryLabel string
+	Year           int
+	PublishedAt    time.Time
+	CloseAt        time.Time
+	BudgetCents    int64
+	ThemeLabels    []string
+	PolicyName     string
+	ReplyTo        string
+	SenderLabel    string
+}
+
+// TemplateCampaignClosed sends the correspondent the closure summary.
+const TemplateCampaignClosed = "campaign_closed"
+
+// CampaignClosedData is the data of the closure summary.
+type CampaignClosedData struct {
+	CampaignID     string
+	Title          string
+	TerritoryLabel string
+	Year           int
+	ClosedAt       time.Time
+	BudgetCents    int64
+	Count          int64
+	RequestedCents int64
+	ByTheme        []ThemeLine
+	Flagged        []FlaggedLine
+	ReplyTo        string
+	SenderLabel    string
+}
+
+// ThemeLine is one theme of the closure summary.
+type ThemeLine struct {
+	Label          string
+	Count          int64
+	RequestedCents int64
+}
+
+// FlaggedLine is one dossier the committee must look at twice.
+type FlaggedLine struct {
+	AssociationName string
+	Title           string
+	Why             string
+}
+
+// TemplateCampaignCancelled tells a porteur de projet the call is cancelled.
+const TemplateCampaignCancelled = "campaign_cancelled"
+
+// CampaignCancelledData is the data of the cancellation notice to a porteur de projet.
+type CampaignCancelledData struct {
+	ApplicationID   string
+	AssociationName string
+	ProjectTitle    string
+	CampaignTitle   string
+	TerritoryLabel  string
+	Reason          string
+	ReplyTo         string
+	SenderLabel     string
+}
+
+// TemplateCarifOrefActions lists the funded language actions for the Carif-Oref.
+const TemplateCarifOrefActions = "carif_oref_actions"
+
+// CarifOrefData is the data of the list sent to the Carif-Oref.
+type CarifOrefData struct {
+	CampaignTitle  string
+	TerritoryLabel string
+	Year           int
+	Actions        []LanguageAction
+	ReplyTo        string
+	SenderLabel    string
+}
+
+// LanguageAction is one funded language-training action in the Carif-Oref list.
+type LanguageAction struct {
+	AssociationName string
+	AssociationID   string
+	ProjectTitle    string
+	GrantedCents    int64
+	Beneficiaries   int
+}

@@ -1,0 +1,30 @@
+package mail
+
+// Email of a contrat territorial d'accueil et d'intégration (CTAI) request.
+
+import "time"
+
+// TemplateCTAIOpinion sends the rules' opinion on a CTAI request.
+const TemplateCTAIOpinion = "ctai_opinion"
+
+// CTAIOpinionData is the data of the opinion sent to the collectivité, the correspondent and DIAN.
+type CTAIOpinionData struct {
+	RequestID        string
+	CollectiviteName string
+	Year             int
+	KindLabel        string
+	TerritoryLabel   string
+	FiledAt          time.Time
+	RequestedCents   int64
+	Favourable       bool
+	Outcomes         []CTAIRuleOutcome
+	ReplyTo          string
+	SenderLabel      string
+}
+
+// CTAIRuleOutcome is one rule's line in the opinion email.
+type CTAIRuleOutcome struct {
+	Label   string
+	Passed  bool
+	Message string
+}

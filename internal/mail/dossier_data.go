@@ -1,0 +1,62 @@
+package mail
+
+// Emails of a dossier: its accusé de réception, the committee's answer, and the notice to the
+// correspondent when a porteur de projet cannot be reached.
+
+import "time"
+
+// TemplateApplicationReceived is the accusé de réception of a dossier.
+const TemplateApplicationReceived = "application_received"
+
+// ApplicationReceivedData is the data of the accusé de réception.
+type ApplicationReceivedData struct {
+	ApplicationID    string
+	AssociationName  string
+	ProjectTitle     string
+	ThemeLabel       string
+	RequestedCents   int64
+	TotalBudgetCents int64
+	ReceivedAt       time.Time
+	CampaignTitle    string
+	TerritoryLabel   string
+	CloseAt          time.Time
+	ReplyTo          string
+	SenderLabel      string
+	// AcknowledgeLink lets the association confirm it received the acknowledgement; "" without one.
+	AcknowledgeLink string
+}
+
+// TemplateApplicationDecided is the committee's answer to a porteur de projet.
+const TemplateApplicationDecided = "application_decided"
+
+// ApplicationDecidedData is the data of the committee's answer to a porteur de projet.
+type ApplicationDecidedData struct {
+	ApplicationID   string
+	AssociationName string
+	ProjectTitle    string
+	CampaignTitle   string
+	TerritoryLabel  string
+	Retained        bool
+	GrantedCents    int64
+	RequestedCents  int64
+	Reason          string
+	ReplyTo         string
+	SenderLabel     string
+}
+
+// TemplateEmailUndeliverable tells the correspondent an email to a porteur de projet was refused for good.
+const TemplateEmailUndeliverable = "email_undeliverable"
+
+// EmailUndeliverableData is the data of the notice to the correspondent.
+type EmailUndeliverableData struct {
+	AssociationName string
+	Recipient       string
+	Subject         string
+	Purpose         string
+	Error           string
+	CampaignTitle   string
+	TerritoryLabel  string
+	ApplicationID   string
+	ReplyTo         string
+	SenderLabel     string
+}

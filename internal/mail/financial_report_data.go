@@ -1,0 +1,53 @@
+package mail
+
+// Emails of the compte-rendu financier (§8.4) and of the renewals it blocks.
+
+import "time"
+
+const (
+	// TemplateFinancialReportReminder reminds the association its compte-rendu financier is due.
+	TemplateFinancialReportReminder = "financial_report_reminder"
+	// TemplateFinancialReportMissing tells that the compte-rendu financier was not received in time.
+	TemplateFinancialReportMissing = "financial_report_missing"
+)
+
+// FinancialReportData is the data of the compte-rendu financier's emails.
+type FinancialReportData struct {
+	ApplicationID    string
+	Reference        string
+	AssociationName  string
+	ProjectTitle     string
+	CampaignTitle    string
+	TerritoryLabel   string
+	GrantedCents     int64
+	FiscalYear       int
+	DueAt            time.Time
+	Reminder         int
+	Overdue          bool
+	ForCorrespondent bool
+	ReplyTo          string
+	SenderLabel      string
+	// ReportLink lets the association send the report online (reminders only).
+	ReportLink string
+}
+
+// TemplateRenewalBlocked tells a porteur de projet why its new dossier cannot be retained.
+const TemplateRenewalBlocked = "renewal_blocked"
+
+// RenewalBlockedData tells a porteur de projet why its dossier cannot be retained, and what lifts it.
+type RenewalBlockedData struct {
+	ApplicationID   string
+	AssociationName string
+	ProjectTitle    string
+	CampaignTitle   string
+	TerritoryLabel  string
+	Blocks          []RenewalBlockLine
+	ReplyTo         string
+	SenderLabel     string
+}
+
+// RenewalBlockLine is one block as the email shows it.
+type RenewalBlockLine struct {
+	Reason string
+	Lift   string
+}
