@@ -57,8 +57,7 @@ func (h controlHandlers) synthesis(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	c.Header("Content-Disposition", `attachment; filename="`+workbook.ControlSynthesisFileName(year, region)+`"`)
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
+	sendXLSX(c, workbook.ControlSynthesisFileName(year, region), data)
 }
 
 func (h controlHandlers) plan(c *gin.Context) {

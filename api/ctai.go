@@ -179,12 +179,6 @@ func (h ctaiHandlers) get(c *gin.Context) {
 	c.JSON(http.StatusOK, v)
 }
 
-// sendXLSX answers a spreadsheet as a download.
-func sendXLSX(c *gin.Context, name string, data []byte) {
-	c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s"`, name))
-	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
-}
-
 func registerCTAI(v1 *gin.RouterGroup, svc *CTAIService) {
 	h := ctaiHandlers{svc: svc}
 	v1.POST("/ctai", h.file)

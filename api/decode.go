@@ -102,12 +102,3 @@ func bindJSON(c *gin.Context, v any) ([]byte, bool) {
 	}
 	return body, true
 }
-
-// respondCreated answers 201 with the resource; a replayed request says so.
-func respondCreated(c *gin.Context, replayed bool, location string, body any) {
-	if replayed {
-		c.Header("Idempotent-Replayed", "true")
-	}
-	c.Header("Location", location)
-	c.JSON(http.StatusCreated, body)
-}

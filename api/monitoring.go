@@ -18,8 +18,6 @@ import (
 	"github.com/dian-p104/aap/internal/workbook"
 )
 
-const xlsxContentType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 // MonitoringService gives DIAN its national view: the overview, its exports, a call's timeline.
 type MonitoringService struct {
 	Monitoring *overview.Service
@@ -94,8 +92,7 @@ func (h monitoringHandlers) export(name string) gin.HandlerFunc {
 			respondError(c, err)
 			return
 		}
-		c.Header("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%d.xlsx"`, name, year))
-		c.Data(http.StatusOK, xlsxContentType, data)
+		sendXLSX(c, fmt.Sprintf("%s-%d.xlsx", name, year), data)
 	}
 }
 
