@@ -168,32 +168,6 @@ func (a *Activities) conventionEmail(ctx context.Context, ref ConventionRef, tem
 	return a.deliverToPorteur(ctx, env, app, c, "courriel relatif à la convention")
 }
 
-// dossier loads a dossier and its call.
-func (a *Activities) dossier(ctx context.Context, applicationID string) (*models.Application, *models.Campaign, error) {
-	app, err := a.Applications.Get(ctx, applicationID)
-	if err != nil {
-		return nil, nil, storeError(err)
-	}
-	c, err := a.Campaigns.Get(ctx, app.CampaignID)
-	if err != nil {
-		return nil, nil, storeError(err)
-	}
-	return app, c, nil
-}
-
-// conventionOf reads a dossier, its call and its convention.
-func (a *Activities) conventionOf(ctx context.Context, applicationID string) (*models.Application, *models.Campaign, *models.Convention, error) {
-	app, c, err := a.dossier(ctx, applicationID)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	conv, err := a.Conventions.ByApplication(ctx, app.ID)
-	if err != nil {
-		return nil, nil, nil, storeError(err)
-	}
-	return app, c, conv, nil
-}
-
 // kindOf: a dossier granted yearly tranches gets a multi-year CPO, the others an annual convention.
 func kindOf(app *models.Application) string {
 	if len(app.CPOTranches) > 0 {
