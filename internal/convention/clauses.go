@@ -64,6 +64,12 @@ func (d Data) numbers() [artCount]int {
 }
 
 // Clauses returns the numbered articles of the convention, in order, as French text.
+//
+// It is long on purpose: it is the convention itself, one add call per article in the order
+// they are printed, so that a reader (or a lawyer checking the text against the instruction)
+// reads the whole document top to bottom in one place; the articles share the figures computed
+// at the top and cross-reference each other's numbers. Splitting it per article would scatter
+// the text without making any part of it simpler.
 func (d Data) Clauses() []Clause {
 	num := d.numbers()
 	art := func(k int) string { return "l'article " + strconv.Itoa(num[k]) }
