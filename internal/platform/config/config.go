@@ -111,106 +111,144 @@ var Variables = []Variable{
 // Load reads the configuration through getenv (os.Getenv in production, a map in tests).
 // Every bad value is reported, each naming its variable.
 func Load(getenv func(string) string) (Config, error) {
-	get := func(name, def string) string {
-		if v := strings.TrimSpace(getenv(name)); v != "" {
-			return v
-		}
-		return def
-	}
-	var errs []error
-	bad := func(name, value, rule string) {
-		errs = append(errs, fmt.Errorf("%s=%q: %s", name, value, rule))
-	}
+	l := &loader{getenv: getenv}
+	c := l.read()
+	l.servers(&c)
+	l.relay(&c)
+	l.emails(&c)
+	l.api(&c)
+	c.DataDir = filepath.Clean(c.DataDir)
+	return c, errors.Join(l.errs...)
+}
 
-	c := Config{
-		HTTPAddr:          get("AAP_HTTP_ADDR", "127.0.0.1:8080"),
-		DataDir:           get("AAP_DATA_DIR", "./data"),
-		DatabaseURL:       get("AAP_DATABASE_URL", ""),
-		TemporalAddress:   get("AAP_TEMPORAL_ADDRESS", ""),
-		TemporalNamespace: get("AAP_TEMPORAL_NAMESPACE", "default"),
-		MailFrom:          get("AAP_MAIL_FROM", "AAP intégration <no-reply@aap.localhost>"),
-		PolicyDir:         get("AAP_POLICY_DIR", ""),
-		CarifOrefFile:     get("AAP_CARIF_OREF_FILE", ""),
-		LogFormat:         get("AAP_LOG_FORMAT", "text"),
-		PNESurveyURL:      get("AAP_PNE_SURVEY_URL", DefaultPNESurveyURL),
-		DIANEmail:         get("AAP_DIAN_EMAIL", DefaultDIANEmail),
-		LinkSecret:        getenv("AAP_LINK_SECRET"),
-		MetricsAddr:       get("AAP_METRICS_ADDR", ""),
+// loader reads the variables and collects every bad value, in the order checked.
+type loader struct {
+	getenv func(string) string
+	errs   []error
+}
+
+// get returns the trimmed value of a variable, or def when it is unset or blank.
+func (l *loader) get(name, def string) string {
+	if v := strings.TrimSpace(l.getenv(name)); v != "" {
+		return v
+	}
+	return def
+}
+
+func (l *loader) bad(name, value, rule string) {
+	l.errs = append(l.errs, fmt.Errorf("%s=%q: %s", name, value, rule))
+}
+
+// read takes the text settings as they are, with their defaults.
+func (l *loader) read() Config {
+	return Config{
+		HTTPAddr:          l.get("AAP_HTTP_ADDR", "127.0.0.1:8080"),
+		DataDir:           l.get("AAP_DATA_DIR", "./data"),
+		DatabaseURL:       l.get("AAP_DATABASE_URL", ""),
+		TemporalAddress:   l.get("AAP_TEMPORAL_ADDRESS", ""),
+		TemporalNamespace: l.get("AAP_TEMPORAL_NAMESPACE", "default"),
+		MailFrom:          l.get("AAP_MAIL_FROM", "AAP intégration <no-reply@aap.localhost>"),
+		PolicyDir:         l.get("AAP_POLICY_DIR", ""),
+		CarifOrefFile:     l.get("AAP_CARIF_OREF_FILE", ""),
+		LogFormat:         l.get("AAP_LOG_FORMAT", "text"),
+		PNESurveyURL:      l.get("AAP_PNE_SURVEY_URL", DefaultPNESurveyURL),
+		DIANEmail:         l.get("AAP_DIAN_EMAIL", DefaultDIANEmail),
+		LinkSecret:        l.getenv("AAP_LINK_SECRET"),
+		MetricsAddr:       l.get("AAP_METRICS_ADDR", ""),
 		SMTP: SMTP{
-			Host:     get("AAP_SMTP_HOST", ""),
-			Username: get("AAP_SMTP_USERNAME", ""),
-			Password: getenv("AAP_SMTP_PASSWORD"),
+			Host:     l.get("AAP_SMTP_HOST", ""),
+			Username: l.get("AAP_SMTP_USERNAME", ""),
+			Password: l.getenv("AAP_SMTP_PASSWORD"),
 		},
 	}
+}
 
+// servers checks the addresses the engine listens on or connects to: metrics, HTTP,
+// database, Temporal.
+func (l *loader) servers(c *Config) {
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
-			bad("AAP_METRICS_ADDR", c.MetricsAddr, "expected host:port, e.g. 0.0.0.0:9464")
+			l.bad("AAP_METRICS_ADDR", c.MetricsAddr, "expected host:port, e.g. 0.0.0.0:9464")
 		}
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
-		bad("AAP_HTTP_ADDR", c.HTTPAddr, "expected host:port, e.g. 127.0.0.1:8080")
+		l.bad("AAP_HTTP_ADDR", c.HTTPAddr, "expected host:port, e.g. 127.0.0.1:8080")
 	}
 	if c.DatabaseURL != "" {
 		if u, err := url.Parse(c.DatabaseURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-			bad("AAP_DATABASE_URL", c.DatabaseURL, "expected empty (SQLite) or a postgres:// URL")
+			l.bad("AAP_DATABASE_URL", c.DatabaseURL, "expected empty (SQLite) or a postgres:// URL")
 		}
 	}
 	if c.TemporalAddress != "" {
 		if _, _, err := net.SplitHostPort(c.TemporalAddress); err != nil {
-			bad("AAP_TEMPORAL_ADDRESS", c.TemporalAddress, "expected host:port, e.g. temporal:7233")
+			l.bad("AAP_TEMPORAL_ADDRESS", c.TemporalAddress, "expected host:port, e.g. temporal:7233")
 		}
 	}
 	var err error
-	if c.TemporalPort, err = parsePort(get("AAP_TEMPORAL_PORT", "7233")); err != nil {
-		bad("AAP_TEMPORAL_PORT", getenv("AAP_TEMPORAL_PORT"), err.Error())
+	if c.TemporalPort, err = parsePort(l.get("AAP_TEMPORAL_PORT", "7233")); err != nil {
+		l.bad("AAP_TEMPORAL_PORT", l.getenv("AAP_TEMPORAL_PORT"), err.Error())
 	}
+}
+
+// relay reads the SMTP relay's port and TLS policy (the mail catcher's when no host is set) and
+// checks its credentials go together.
+func (l *loader) relay(c *Config) {
+	var err error
 	defaultPort, defaultTLS := "587", TLSOpportunistic
 	if c.SMTP.Host == "" {
 		defaultPort, defaultTLS = strconv.Itoa(DefaultCatcherPort), TLSNone
 	}
-	if c.SMTP.Port, err = parsePort(get("AAP_SMTP_PORT", defaultPort)); err != nil {
-		bad("AAP_SMTP_PORT", getenv("AAP_SMTP_PORT"), err.Error())
+	if c.SMTP.Port, err = parsePort(l.get("AAP_SMTP_PORT", defaultPort)); err != nil {
+		l.bad("AAP_SMTP_PORT", l.getenv("AAP_SMTP_PORT"), err.Error())
 	}
-	switch tls := TLSPolicy(strings.ToLower(get("AAP_SMTP_TLS", string(defaultTLS)))); tls {
+	switch tls := TLSPolicy(strings.ToLower(l.get("AAP_SMTP_TLS", string(defaultTLS)))); tls {
 	case TLSNone, TLSOpportunistic, TLSMandatory:
 		c.SMTP.TLS = tls
 	default:
-		bad("AAP_SMTP_TLS", string(tls), "expected none, opportunistic or mandatory")
+		l.bad("AAP_SMTP_TLS", string(tls), "expected none, opportunistic or mandatory")
 	}
 	if (c.SMTP.Username == "") != (c.SMTP.Password == "") {
-		bad("AAP_SMTP_USERNAME", c.SMTP.Username, "AAP_SMTP_USERNAME and AAP_SMTP_PASSWORD go together")
+		l.bad("AAP_SMTP_USERNAME", c.SMTP.Username, "AAP_SMTP_USERNAME and AAP_SMTP_PASSWORD go together")
 	}
+}
+
+// emails checks the addresses, retry delay, survey link and rate of the emails sent.
+func (l *loader) emails(c *Config) {
+	var err error
 	if _, err := mail.ParseAddress(c.DIANEmail); err != nil {
-		bad("AAP_DIAN_EMAIL", c.DIANEmail, "expected an email address, e.g. dian@interieur.gouv.fr")
+		l.bad("AAP_DIAN_EMAIL", c.DIANEmail, "expected an email address, e.g. dian@interieur.gouv.fr")
 	}
 	if _, err := mail.ParseAddress(c.MailFrom); err != nil {
-		bad("AAP_MAIL_FROM", c.MailFrom, "expected an email address, e.g. AAP <no-reply@example.gouv.fr>")
+		l.bad("AAP_MAIL_FROM", c.MailFrom, "expected an email address, e.g. AAP <no-reply@example.gouv.fr>")
 	}
-	if c.MailRetryFor, err = time.ParseDuration(get("AAP_MAIL_RETRY_FOR", "24h")); err != nil || c.MailRetryFor < time.Minute {
-		bad("AAP_MAIL_RETRY_FOR", getenv("AAP_MAIL_RETRY_FOR"), "expected a duration of at least 1m, e.g. 24h")
+	if c.MailRetryFor, err = time.ParseDuration(l.get("AAP_MAIL_RETRY_FOR", "24h")); err != nil || c.MailRetryFor < time.Minute {
+		l.bad("AAP_MAIL_RETRY_FOR", l.getenv("AAP_MAIL_RETRY_FOR"), "expected a duration of at least 1m, e.g. 24h")
 	}
 	if u, err := url.Parse(c.PNESurveyURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
-		bad("AAP_PNE_SURVEY_URL", c.PNESurveyURL, "expected an http(s) URL without query, e.g. "+DefaultPNESurveyURL)
+		l.bad("AAP_PNE_SURVEY_URL", c.PNESurveyURL, "expected an http(s) URL without query, e.g. "+DefaultPNESurveyURL)
 	}
-	if c.MailRate, err = strconv.Atoi(get("AAP_MAIL_RATE", "10")); err != nil || c.MailRate < 0 {
-		bad("AAP_MAIL_RATE", getenv("AAP_MAIL_RATE"), "expected a whole number of messages per second, 0 for no limit")
+	if c.MailRate, err = strconv.Atoi(l.get("AAP_MAIL_RATE", "10")); err != nil || c.MailRate < 0 {
+		l.bad("AAP_MAIL_RATE", l.getenv("AAP_MAIL_RATE"), "expected a whole number of messages per second, 0 for no limit")
 	}
-	if c.RateLimit, err = strconv.Atoi(get("AAP_RATE_LIMIT", "600")); err != nil || c.RateLimit < 0 {
-		bad("AAP_RATE_LIMIT", getenv("AAP_RATE_LIMIT"), "expected a whole number of requests a minute per token, 0 for no limit")
+}
+
+// api reads the API's rate limit, the secret and public URL of the links it signs, and the
+// log format.
+func (l *loader) api(c *Config) {
+	var err error
+	if c.RateLimit, err = strconv.Atoi(l.get("AAP_RATE_LIMIT", "600")); err != nil || c.RateLimit < 0 {
+		l.bad("AAP_RATE_LIMIT", l.getenv("AAP_RATE_LIMIT"), "expected a whole number of requests a minute per token, 0 for no limit")
 	}
 	if c.LinkSecret != "" && len(c.LinkSecret) < 32 {
-		bad("AAP_LINK_SECRET", "(hidden)", "expected at least 32 characters, e.g. the output of `openssl rand -hex 32`")
+		l.bad("AAP_LINK_SECRET", "(hidden)", "expected at least 32 characters, e.g. the output of `openssl rand -hex 32`")
 	}
-	c.PublicURL = strings.TrimSuffix(get("AAP_PUBLIC_URL", "http://"+c.HTTPAddr), "/")
+	c.PublicURL = strings.TrimSuffix(l.get("AAP_PUBLIC_URL", "http://"+c.HTTPAddr), "/")
 	if u, err := url.Parse(c.PublicURL); err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" || u.RawQuery != "" {
-		bad("AAP_PUBLIC_URL", c.PublicURL, "expected an http(s) URL without query, e.g. https://aap.interieur.gouv.fr")
+		l.bad("AAP_PUBLIC_URL", c.PublicURL, "expected an http(s) URL without query, e.g. https://aap.interieur.gouv.fr")
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
-		bad("AAP_LOG_FORMAT", c.LogFormat, "expected text or json")
+		l.bad("AAP_LOG_FORMAT", c.LogFormat, "expected text or json")
 	}
-	c.DataDir = filepath.Clean(c.DataDir)
-	return c, errors.Join(errs...)
 }
 
 func parsePort(s string) (int, error) {
