@@ -15,11 +15,12 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
-	"github.com/dian-p104/aap/api"
+	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/platform/config"
 	"github.com/dian-p104/aap/internal/platform/devserver"
 	"github.com/dian-p104/aap/internal/platform/mailcatcher"
 	"github.com/dian-p104/aap/internal/platform/metrics"
+	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/worker"
 	"github.com/dian-p104/aap/workflows"
@@ -84,56 +85,47 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 			return nil, err
 		}
 	}
-	if d.DB, err = store.Open(cfg.DatabaseURL, cfg.DataDir, log); err != nil {
+	if err := d.openDatabase(cfg, log); err != nil {
 		return nil, err
 	}
-	d.stops = append(d.stops, func() { _ = store.Close(d.DB) })
-	if err := store.Migrate(d.DB); err != nil {
-		return nil, err
-	}
-	if err := d.Metrics.WatchDatabase(d.DB); err != nil {
-		return nil, err
-	}
-	acts, err := newActivities(d.DB, d.Temporal, cfg, links, log)
-	if err != nil {
-		return nil, err
-	}
-	w := worker.New(d.Temporal, acts)
-	if err := w.Start(); err != nil {
-		return nil, fmt.Errorf("start worker: %w", err)
-	}
-	d.stops = append(d.stops, w.Stop)
-	if err := startPNEWorkflows(ctx, d.Temporal, policies, cfg, time.Now(), log); err != nil {
+	if err := d.startWorker(ctx, cfg, policies, links, log); err != nil {
 		return nil, err
 	}
 
-	campaigns := &api.CampaignService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Policies: policies,
-		DevMode: true, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
-	conventions := &api.ConventionService{Temporal: d.Temporal, Conventions: acts.Conventions,
-		Applications: acts.Applications, Campaigns: acts.Campaigns, Reports: acts.FinancialReports}
-	router := api.NewRouter(api.Deps{
-		Campaigns:   campaigns,
-		Conventions: conventions,
-		FinancialReports: &api.FinancialReportService{Temporal: d.Temporal, Conventions: conventions, Reports: acts.FinancialReports,
-			Now: time.Now, Logger: log},
-		Selection: &api.SelectionService{Temporal: d.Temporal, Campaigns: campaigns, Applications: acts.Applications,
-			PNE: store.NewPNEResults(d.DB), Reports: acts.FinancialReports},
-		Applications: &api.ApplicationService{Temporal: d.Temporal, Campaigns: acts.Campaigns, Applications: acts.Applications,
-			Reports: acts.FinancialReports, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
-		PNE: &api.PNEService{Structures: acts.PNE, Policies: policies, Now: time.Now, Logger: log},
-		Controls: &api.ControlService{Temporal: d.Temporal, Controls: acts.Controls, Conventions: acts.Conventions,
-			Applications: acts.Applications, Campaigns: acts.Campaigns, Policies: policies, DevMode: true,
-			MailRetryFor: cfg.MailRetryFor, Now: time.Now},
-		CTAI: &api.CTAIService{Temporal: d.Temporal, Requests: acts.CTAI, Policies: policies,
-			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
-		DB: d.DB, Temporal: d.Temporal, Catcher: d.Catcher, Logger: log,
-		RateLimit: cfg.RateLimit, Links: links, Policies: policies, Now: time.Now,
-		Metrics: d.Metrics,
-	})
+	router := newAPIRouter(apiWiring{DB: d.DB, Temporal: d.Temporal, Config: cfg, Policies: policies,
+		Links: links, Metrics: d.Metrics, Logger: log, DevMode: true, Catcher: d.Catcher})
 	srv := serveOn(ln, router, log)
 	served = true
 	d.stops = append(d.stops, func() { _ = srv.shutdown() })
 	return d, nil
+}
+
+// openDatabase opens the database (closed at Stop), brings its schema up to date and
+// watches its connection pool in the metrics.
+func (d *Dev) openDatabase(cfg config.Config, log *slog.Logger) (err error) {
+	if d.DB, err = store.Open(cfg.DatabaseURL, cfg.DataDir, log); err != nil {
+		return err
+	}
+	d.stops = append(d.stops, func() { _ = store.Close(d.DB) })
+	if err := store.Migrate(d.DB); err != nil {
+		return err
+	}
+	return d.Metrics.WatchDatabase(d.DB)
+}
+
+// startWorker starts the worker on the activities (stopped at Stop), then the PNE workflows
+// the policies schedule.
+func (d *Dev) startWorker(ctx context.Context, cfg config.Config, policies *policy.Set, links *auth.LinkSigner, log *slog.Logger) error {
+	acts, err := newActivities(d.DB, d.Temporal, cfg, links, log)
+	if err != nil {
+		return err
+	}
+	w := worker.New(d.Temporal, acts)
+	if err := w.Start(); err != nil {
+		return fmt.Errorf("start worker: %w", err)
+	}
+	d.stops = append(d.stops, w.Stop)
+	return startPNEWorkflows(ctx, d.Temporal, policies, cfg, time.Now(), log)
 }
 
 func (d *Dev) startTemporal(ctx context.Context, cfg config.Config, log *slog.Logger) error {

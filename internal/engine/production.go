@@ -11,7 +11,6 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
-	"github.com/dian-p104/aap/api"
 	"github.com/dian-p104/aap/internal/platform/config"
 	"github.com/dian-p104/aap/internal/platform/metrics"
 	"github.com/dian-p104/aap/internal/store"
@@ -43,30 +42,8 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	}
 	defer store.Close(db)
 	defer tc.Close()
-	campaignStore, applications := store.NewCampaigns(db), store.NewApplications(db)
-	campaigns := &api.CampaignService{Temporal: tc, Campaigns: campaignStore, Policies: policies,
-		MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
-	reports := store.NewFinancialReports(db)
-	conventions := &api.ConventionService{Temporal: tc, Conventions: store.NewConventions(db),
-		Applications: applications, Campaigns: campaignStore, Reports: reports}
-	router := api.NewRouter(api.Deps{
-		Campaigns:   campaigns,
-		Conventions: conventions,
-		FinancialReports: &api.FinancialReportService{Temporal: tc, Conventions: conventions, Reports: reports,
-			Now: time.Now, Logger: log},
-		Selection: &api.SelectionService{Temporal: tc, Campaigns: campaigns, Applications: applications,
-			PNE: store.NewPNEResults(db), Reports: reports},
-		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaignStore, Applications: applications,
-			Reports: reports, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
-		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: policies, Now: time.Now, Logger: log},
-		Controls: &api.ControlService{Temporal: tc, Controls: store.NewControls(db), Conventions: store.NewConventions(db),
-			Applications: applications, Campaigns: campaignStore, Policies: policies, MailRetryFor: cfg.MailRetryFor, Now: time.Now},
-		CTAI: &api.CTAIService{Temporal: tc, Requests: store.NewCTAIRequests(db), Policies: policies,
-			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
-		DB: db, Temporal: tc, Logger: log,
-		RateLimit: cfg.RateLimit, Links: links, Policies: policies, Now: time.Now,
-		Metrics: m,
-	})
+	router := newAPIRouter(apiWiring{DB: db, Temporal: tc, Config: cfg, Policies: policies,
+		Links: links, Metrics: m, Logger: log})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)
 	if err != nil {
 		return err

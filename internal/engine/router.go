@@ -1,0 +1,63 @@
+package engine
+
+import (
+	"log/slog"
+	"net/http"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/api"
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/platform/config"
+	"github.com/dian-p104/aap/internal/platform/mailcatcher"
+	"github.com/dian-p104/aap/internal/platform/metrics"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
+)
+
+// apiWiring is what the API's services are built from, in `aap dev` and `aap api` alike.
+type apiWiring struct {
+	DB       *gorm.DB
+	Temporal client.Client
+	Config   config.Config
+	Policies *policy.Set
+	Links    *auth.LinkSigner
+	Metrics  *metrics.Metrics
+	Logger   *slog.Logger
+	// DevMode lets the campaign and control services run `aap dev`'s shortcuts; Catcher
+	// (dev only, nil in production) has its pages served under /dev/mail.
+	DevMode bool
+	Catcher *mailcatcher.Catcher
+}
+
+// newAPIRouter builds the API's services on the stores of the database and returns its router.
+func newAPIRouter(w apiWiring) http.Handler {
+	db, tc, cfg, log := w.DB, w.Temporal, w.Config, w.Logger
+	campaignStore, applications := store.NewCampaigns(db), store.NewApplications(db)
+	reports := store.NewFinancialReports(db)
+	campaigns := &api.CampaignService{Temporal: tc, Campaigns: campaignStore, Policies: w.Policies,
+		DevMode: w.DevMode, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
+	conventions := &api.ConventionService{Temporal: tc, Conventions: store.NewConventions(db),
+		Applications: applications, Campaigns: campaignStore, Reports: reports}
+	return api.NewRouter(api.Deps{
+		Campaigns:   campaigns,
+		Conventions: conventions,
+		FinancialReports: &api.FinancialReportService{Temporal: tc, Conventions: conventions, Reports: reports,
+			Now: time.Now, Logger: log},
+		Selection: &api.SelectionService{Temporal: tc, Campaigns: campaigns, Applications: applications,
+			PNE: store.NewPNEResults(db), Reports: reports},
+		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaignStore, Applications: applications,
+			Reports: reports, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: w.Policies, Now: time.Now, Logger: log},
+		Controls: &api.ControlService{Temporal: tc, Controls: store.NewControls(db), Conventions: store.NewConventions(db),
+			Applications: applications, Campaigns: campaignStore, Policies: w.Policies, DevMode: w.DevMode,
+			MailRetryFor: cfg.MailRetryFor, Now: time.Now},
+		CTAI: &api.CTAIService{Temporal: tc, Requests: store.NewCTAIRequests(db), Policies: w.Policies,
+			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+		DB: db, Temporal: tc, Catcher: w.Catcher, Logger: log,
+		RateLimit: cfg.RateLimit, Links: w.Links, Policies: w.Policies, Now: time.Now,
+		Metrics: w.Metrics,
+	})
+}
