@@ -11,8 +11,10 @@ import (
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
+	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/platform/config"
 	"github.com/dian-p104/aap/internal/platform/metrics"
+	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/worker"
 )
@@ -27,23 +29,13 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.TemporalAddress == "" {
 		return errNeedsTemporal
 	}
-	policies, err := loadPolicies(cfg)
+	p, err := openProduction(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	links, err := linkSigner(cfg, false)
-	if err != nil {
-		return err
-	}
-	m := metrics.New()
-	db, tc, err := connect(ctx, cfg, m, log)
-	if err != nil {
-		return err
-	}
-	defer store.Close(db)
-	defer tc.Close()
-	router := newAPIRouter(apiWiring{DB: db, Temporal: tc, Config: cfg, Policies: policies,
-		Links: links, Metrics: m, Logger: log})
+	defer p.close()
+	router := newAPIRouter(apiWiring{DB: p.db, Temporal: p.temporal, Config: cfg, Policies: p.policies,
+		Links: p.links, Metrics: p.metrics, Logger: log})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)
 	if err != nil {
 		return err
@@ -61,25 +53,15 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.SMTP.Host == "" {
 		return errors.New("AAP_SMTP_HOST is required outside `aap dev` (the built-in catcher runs only there)")
 	}
-	links, err := linkSigner(cfg, false)
+	p, err := openProduction(ctx, cfg, log)
 	if err != nil {
 		return err
 	}
-	policies, err := loadPolicies(cfg)
-	if err != nil {
-		return err
-	}
-	m := metrics.New()
-	db, tc, err := connect(ctx, cfg, m, log)
-	if err != nil {
-		return err
-	}
-	defer store.Close(db)
-	defer tc.Close()
+	defer p.close()
 	if cfg.MetricsAddr != "" {
 		// The worker serves no API: its SDK metrics get a listener of their own.
 		mux := http.NewServeMux()
-		mux.Handle("/metrics", m.Handler())
+		mux.Handle("/metrics", p.metrics.Handler())
 		srv, err := serveHTTP(cfg.MetricsAddr, mux, log)
 		if err != nil {
 			return err
@@ -87,15 +69,15 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		defer func() { _ = srv.shutdown() }()
 		log.Info("aap worker metrics", "addr", srv.addr)
 	}
-	acts, err := newActivities(db, tc, cfg, links, log)
+	acts, err := newActivities(p.db, p.temporal, cfg, p.links, log)
 	if err != nil {
 		return err
 	}
-	w := worker.New(tc, acts)
+	w := worker.New(p.temporal, acts)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	if err := startPNEWorkflows(ctx, tc, policies, cfg, time.Now(), log); err != nil {
+	if err := startPNEWorkflows(ctx, p.temporal, p.policies, cfg, time.Now(), log); err != nil {
 		w.Stop()
 		return err
 	}
@@ -131,6 +113,40 @@ func RunMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 	}
 	log.Info("search attributes registered", "namespace", cfg.TemporalNamespace)
 	return nil
+}
+
+// production is what `aap api` and `aap worker` both open before they serve: the policies,
+// the link signer, and the database (its schema checked) and Temporal, watched by the metrics.
+type production struct {
+	policies *policy.Set
+	links    *auth.LinkSigner
+	metrics  *metrics.Metrics
+	db       *gorm.DB
+	temporal client.Client
+}
+
+// openProduction reads the policies and the link secret, then connects; close releases
+// the connections.
+func openProduction(ctx context.Context, cfg config.Config, log *slog.Logger) (*production, error) {
+	policies, err := loadPolicies(cfg)
+	if err != nil {
+		return nil, err
+	}
+	links, err := linkSigner(cfg, false)
+	if err != nil {
+		return nil, err
+	}
+	m := metrics.New()
+	db, tc, err := connect(ctx, cfg, m, log)
+	if err != nil {
+		return nil, err
+	}
+	return &production{policies: policies, links: links, metrics: m, db: db, temporal: tc}, nil
+}
+
+func (p *production) close() {
+	p.temporal.Close()
+	_ = store.Close(p.db)
 }
 
 // connect opens a migrated database and a Temporal client, both watched by m.

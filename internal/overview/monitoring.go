@@ -10,6 +10,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -182,21 +183,11 @@ func (s *Service) Overview(ctx context.Context, year int) (*Overview, error) {
 			return c
 		}
 		if a.Region != b.Region {
-			return compareStrings(a.Region, b.Region)
+			return strings.Compare(a.Region, b.Region)
 		}
-		return compareStrings(a.Department, b.Department)
+		return strings.Compare(a.Department, b.Department)
 	})
 	return out, nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func bump(m map[string]Figures, code, metric string, v int64) {

@@ -123,13 +123,7 @@ func (s *Applications) List(ctx context.Context, f ApplicationFilter) ([]models.
 	if f.Theme != "" {
 		q = q.Where("theme = ?", f.Theme)
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var page []models.Application
-	err := q.Order("created_at, id").Limit(f.Limit).Offset(f.Offset).Find(&page).Error
-	return page, total, err
+	return page[models.Application](q, "created_at, id", f.Limit, f.Offset)
 }
 
 // RecordState writes the dossier's state; repeating it changes nothing.

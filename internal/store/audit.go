@@ -148,11 +148,5 @@ func (s *Audit) List(ctx context.Context, f AuditFilter) ([]models.AuditEntry, i
 	if !f.To.IsZero() {
 		q = q.Where("at < ?", f.To.UTC())
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var page []models.AuditEntry
-	err := q.Order("at DESC, id DESC").Limit(f.Limit).Offset(f.Offset).Find(&page).Error
-	return page, total, err
+	return page[models.AuditEntry](q, "at DESC, id DESC", f.Limit, f.Offset)
 }

@@ -91,13 +91,7 @@ func (s *Campaigns) List(ctx context.Context, f CampaignFilter) ([]models.Campai
 	if f.Scope != nil {
 		q = f.Scope.campaigns(q, "")
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var page []models.Campaign
-	err := q.Order("created_at DESC, id").Limit(f.Limit).Offset(f.Offset).Find(&page).Error
-	return page, total, err
+	return page[models.Campaign](q, "created_at DESC, id", f.Limit, f.Offset)
 }
 
 // RecordPhase records that the campaign entered phase at the given instant.

@@ -40,13 +40,7 @@ func (s *Emails) List(ctx context.Context, f EmailFilter) ([]models.Email, int64
 	if f.Scope != nil && !f.Scope.All {
 		q = q.Where("campaign_id IN (?)", f.Scope.campaigns(s.db.Model(&models.Campaign{}).Select("id"), ""))
 	}
-	var total int64
-	if err := q.Count(&total).Error; err != nil {
-		return nil, 0, err
-	}
-	var page []models.Email
-	err := q.Order("created_at DESC, id DESC").Limit(f.Limit).Offset(f.Offset).Find(&page).Error
-	return page, total, err
+	return page[models.Email](q, "created_at DESC, id DESC", f.Limit, f.Offset)
 }
 
 // ByKey returns the outbox row of one email or ErrNotFound.

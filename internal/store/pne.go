@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"maps"
 	"strings"
 	"time"
 
@@ -201,17 +202,28 @@ func (c PNECorrespondent) Of(rows []models.PNEStructure) []models.PNEStructure {
 
 // UpdateEmail corrects a structure's address before the questionnaire leaves.
 func (s *PNEStructures) UpdateEmail(ctx context.Context, year int, id uint64, email string) (*models.PNEStructure, error) {
+	return s.update(ctx, year, id, "email_corrected", func(before models.PNEStructure) map[string]any {
+		return map[string]any{"email": before.Email}
+	}, map[string]any{"email": email})
+}
+
+// update changes fields of one structure of a year's list and audits the change as action,
+// in one transaction, then returns the structure as it now is. was reads the fields'
+// values before the change: gorm writes the new values into the model it updates.
+func (s *PNEStructures) update(ctx context.Context, year int, id uint64, action string,
+	was func(before models.PNEStructure) map[string]any, fields map[string]any) (*models.PNEStructure, error) {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var before models.PNEStructure
 		if err := tx.Where("year = ? AND id = ?", year, id).Take(&before).Error; err != nil {
 			return notFound(err)
 		}
-		// Read before the update: gorm writes the new values into the model it updates.
-		was := map[string]any{"email": before.Email}
-		if err := tx.Model(&before).Updates(map[string]any{"email": email, "updated_at": time.Now().UTC()}).Error; err != nil {
+		old := was(before)
+		changes := map[string]any{"updated_at": time.Now().UTC()}
+		maps.Copy(changes, fields)
+		if err := tx.Model(&before).Updates(changes).Error; err != nil {
 			return err
 		}
-		return recordAudit(ctx, tx, AuditPNEStructure, fmt.Sprint(id), "email_corrected", was, map[string]any{"email": email})
+		return recordAudit(ctx, tx, AuditPNEStructure, fmt.Sprint(id), action, old, fields)
 	})
 	if errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("PNE structure %d of %d: %w", id, year, ErrNotFound)

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"sort"
 	"time"
 
@@ -20,27 +18,12 @@ func (s *PNEStructures) RecordAnswer(ctx context.Context, year int, id uint64, a
 	if at != nil {
 		value = at.UTC()
 	}
-	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		var before models.PNEStructure
-		if err := tx.Where("year = ? AND id = ?", year, id).Take(&before).Error; err != nil {
-			return notFound(err)
-		}
-		was := map[string]any{"answered_at": before.AnsweredAt} // snapshot: Updates writes into before
+	return s.update(ctx, year, id, "answer_recorded", func(before models.PNEStructure) map[string]any {
 		if before.AnsweredAt != nil {
-			was["answered_at"] = before.AnsweredAt.UTC()
+			return map[string]any{"answered_at": before.AnsweredAt.UTC()}
 		}
-		if err := tx.Model(&before).Updates(map[string]any{"answered_at": value, "updated_at": time.Now().UTC()}).Error; err != nil {
-			return err
-		}
-		return recordAudit(ctx, tx, AuditPNEStructure, fmt.Sprint(id), "answer_recorded", was, map[string]any{"answered_at": value})
-	})
-	if errors.Is(err, ErrNotFound) {
-		return nil, fmt.Errorf("PNE structure %d of %d: %w", id, year, ErrNotFound)
-	}
-	if err != nil {
-		return nil, err
-	}
-	return s.Get(ctx, year, id)
+		return map[string]any{"answered_at": before.AnsweredAt}
+	}, map[string]any{"answered_at": value})
 }
 
 // Close records, in one transaction, whether each structure of the year

@@ -2,6 +2,7 @@ package territory
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -128,27 +129,17 @@ func TestDepartmentsOfUnknownRegion(t *testing.T) {
 
 func TestSorted(t *testing.T) {
 	require.True(t, slices.IsSortedFunc(Regions(), func(a, b Region) int {
-		return compareStrings(a.Code, b.Code)
+		return strings.Compare(a.Code, b.Code)
 	}))
 	ds := Departments()
 	require.True(t, slices.IsSortedFunc(ds, func(a, b Department) int {
-		return compareStrings(a.Code, b.Code)
+		return strings.Compare(a.Code, b.Code)
 	}))
 	require.Equal(t, "01", ds[0].Code)
 	require.Equal(t, "976", ds[len(ds)-1].Code)
 
 	corse := DepartmentsOf("94")
 	require.Equal(t, []string{"2A", "2B"}, []string{corse[0].Code, corse[1].Code})
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func TestReturnedSlicesAreCopies(t *testing.T) {
