@@ -21,15 +21,7 @@ const PostgresURLVar = "AAP_TEST_DATABASE_URL"
 // SQLite returns a migrated SQLite database in a temporary directory.
 func SQLite(t testing.TB) *gorm.DB {
 	t.Helper()
-	db, err := store.Open("", t.TempDir(), slog.New(slog.DiscardHandler))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = store.Close(db) })
-	if err := store.Migrate(db); err != nil {
-		t.Fatal(err)
-	}
-	return db
+	return openMigrated(t, "", t.TempDir())
 }
 
 // Postgres returns a migrated PostgreSQL database in a schema of its own, dropped
@@ -59,7 +51,13 @@ func Postgres(t testing.TB) *gorm.DB {
 	q := u.Query()
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
-	db, err := store.Open(u.String(), "", slog.New(slog.DiscardHandler))
+	return openMigrated(t, u.String(), "")
+}
+
+// openMigrated opens a database, closed at cleanup, and brings its schema up to date.
+func openMigrated(t testing.TB, databaseURL, dataDir string) *gorm.DB {
+	t.Helper()
+	db, err := store.Open(databaseURL, dataDir, slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
