@@ -2,8 +2,11 @@ package french
 
 import (
 	"fmt"
+	"go/parser"
+	"go/token"
 	"math"
 	"math/big"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -124,5 +127,24 @@ func TestDateTimeInParis(t *testing.T) {
 func TestParis(t *testing.T) {
 	if Paris.String() != "Europe/Paris" {
 		t.Fatalf("Paris = %s", Paris)
+	}
+}
+
+// The package is a leaf: every package of the engine may use it, so it imports none of them.
+func TestImportsNothingFromTheProject(t *testing.T) {
+	files, err := filepath.Glob("*.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		parsed, err := parser.ParseFile(token.NewFileSet(), f, nil, parser.ImportsOnly)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, imp := range parsed.Imports {
+			if strings.Contains(imp.Path.Value, "github.com/dian-p104/aap") {
+				t.Errorf("%s imports %s", f, imp.Path.Value)
+			}
+		}
 	}
 }
