@@ -66,8 +66,10 @@ type ApplicationResult struct {
 // with them; a standalone workflow also outlives its campaign's run if that one
 // continues as new. The campaign reads its dossiers from the database.
 //
-// It acknowledges the filing to the porteur de projet, then puts the dossier
-// under review when the call closes.
+// It acknowledges the filing to the porteur de projet, puts the dossier under
+// review when the call closes, waits for the committee's decision and, for a
+// retained dossier, carries its convention to signed or lapsed and a signed
+// convention's compte-rendu financier to received or missing.
 func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (ApplicationResult, error) {
 	st := &ApplicationState{State: models.ApplicationDeposited}
 	if err := workflow.SetQueryHandler(ctx, QueryApplicationState, func() (ApplicationState, error) { return *st, nil }); err != nil {
@@ -79,7 +81,7 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 	if err := workflow.ExecuteActivity(mailCtx, acts.AcknowledgeApplication, ref).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("accusé de réception not delivered", "application", in.ApplicationID, "error", err)
 		st.AcknowledgementFailed = true
-		if workflow.GetVersion(ctx, changeUndeliverableNotice, workflow.DefaultVersion, 1) == 1 && isEmailRefused(err) {
+		if isEmailRefused(err) {
 			if err := workflow.ExecuteActivity(mailCtx, acts.ReportUndeliverableAcknowledgement, ref).Get(ctx, nil); err != nil {
 				workflow.GetLogger(ctx).Error("correspondent not told of the undeliverable accusé de réception", "application", in.ApplicationID, "error", err)
 			}
@@ -106,9 +108,6 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 		return ApplicationResult{}, err
 	}
 	checkRenewal(ctx, in, ref, st) // the year's PNE has closed by now (§8.4)
-	if workflow.GetVersion(ctx, changeAwaitDecision, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		return ApplicationResult{State: st.State}, nil
-	}
 	return awaitDecision(ctx, in, ref, st)
 }
 
@@ -142,14 +141,14 @@ func awaitDecision(ctx workflow.Context, in ApplicationInput, ref activities.App
 		workflow.GetLogger(ctx).Warn("decision not delivered", "application", in.ApplicationID, "error", err)
 		st.DecisionNotificationFailed = true
 	}
-	if state == models.ApplicationRetained && workflow.GetVersion(ctx, changeConvention, workflow.DefaultVersion, 1) == 1 {
+	if state == models.ApplicationRetained {
 		if err := carryConvention(ctx, in, ref, st); err != nil {
 			return ApplicationResult{}, err
 		}
 		if st.cancelled() {
 			return cancelDossier(ctx, in, ref, st)
 		}
-		if st.Convention == models.ConventionSigned && workflow.GetVersion(ctx, changeFinancialReport, workflow.DefaultVersion, 1) == 1 {
+		if st.Convention == models.ConventionSigned {
 			if err := awaitFinancialReport(ctx, in, ref, st); err != nil {
 				return ApplicationResult{}, err
 			}
@@ -165,13 +164,10 @@ func isEmailRefused(err error) bool {
 	return errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeEmailRefused
 }
 
-// setDossierState records the dossier's new state in the queried state and, from
-// changeDossierPhase on, in its AapPhase search attribute, so that the Temporal
-// UI filters dossiers by state as it filters calls.
+// setDossierState records the dossier's new state in the queried state and in
+// its AapPhase search attribute, so that the Temporal UI filters dossiers by
+// state as it filters calls.
 func setDossierState(ctx workflow.Context, st *ApplicationState, state string) error {
 	st.State = state
-	if workflow.GetVersion(ctx, changeDossierPhase, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		return nil
-	}
 	return workflow.UpsertTypedSearchAttributes(ctx, PhaseKey.ValueSet(state))
 }

@@ -26,7 +26,7 @@ type CampaignInput struct {
 	CloseAt    time.Time
 	Policy     policy.Policy
 	// MailRetryFor bounds the retries of a transient SMTP failure (AAP_MAIL_RETRY_FOR);
-	// zero, as in histories recorded before it existed, means defaultMailRetryFor.
+	// zero means defaultMailRetryFor.
 	MailRetryFor time.Duration
 	// BudgetCents is the call's envelope, a ceiling for the selection.
 	BudgetCents int64
@@ -99,19 +99,13 @@ func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 	if err := c.enter(ctx, models.PhaseClosed); err != nil {
 		return CampaignResult{}, err
 	}
-	if workflow.GetVersion(ctx, changeClosureSummary, workflow.DefaultVersion, 1) == 1 {
-		c.notify(ctx, acts.NotifyCampaignClosed, "closure summary")
+	c.notify(ctx, acts.NotifyCampaignClosed, "closure summary")
+	if err := c.awaitSelection(ctx); err != nil || c.cancelled() {
+		return c.endEarly(ctx, err)
 	}
-	if workflow.GetVersion(ctx, changeSelection, workflow.DefaultVersion, 1) == 1 {
-		if err := c.awaitSelection(ctx); err != nil || c.cancelled() {
-			return c.endEarly(ctx, err)
-		}
-		if workflow.GetVersion(ctx, changeCancellation, workflow.DefaultVersion, 1) == 1 {
-			// The call may still be cancelled until its conventions are signed or lapsed.
-			if _, err := c.waitUntil(ctx, workflow.Now(ctx).Add(time.Duration(c.in.Policy.Convention.LapseAfter))); err != nil || c.cancelled() {
-				return c.endEarly(ctx, err)
-			}
-		}
+	// The call may still be cancelled until its conventions are signed or lapsed.
+	if _, err := c.waitUntil(ctx, workflow.Now(ctx).Add(time.Duration(c.in.Policy.Convention.LapseAfter))); err != nil || c.cancelled() {
+		return c.endEarly(ctx, err)
 	}
 	// An update in flight finishes before the workflow does.
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {

@@ -78,7 +78,7 @@ func carryConvention(ctx workflow.Context, in ApplicationInput, ref activities.A
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
 		return err
 	}
-	if st.Convention == models.ConventionSigned && workflow.GetVersion(ctx, changeSignedConfirmation, workflow.DefaultVersion, 1) == 1 {
+	if st.Convention == models.ConventionSigned {
 		sendMail(mailCtx, acts.ConfirmConventionSigned, cref, "signature confirmation")
 	}
 	return nil

@@ -103,9 +103,6 @@ func awaitFinancialReport(ctx workflow.Context, in ApplicationInput, ref activit
 // checkRenewal records and announces what blocks the association's renewal
 // (missed PNE, overdue compte-rendu financier); a failure is logged, the dossier goes on.
 func checkRenewal(ctx workflow.Context, in ApplicationInput, ref activities.ApplicationRef, st *ApplicationState) {
-	if workflow.GetVersion(ctx, changeRenewalCheck, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
-		return
-	}
 	var check activities.RenewalCheck
 	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, emailOptions(in.MailRetryFor)), acts.CheckRenewal, ref).Get(ctx, &check); err != nil {
 		workflow.GetLogger(ctx).Warn("renewal check failed", "application", in.ApplicationID, "error", err)

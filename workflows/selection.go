@@ -85,8 +85,6 @@ func (c *campaign) awaitSelection(ctx workflow.Context) error {
 	if err := workflow.ExecuteActivity(dispatchCtx, acts.DispatchDecisions, ref).Get(ctx, nil); err != nil {
 		return err
 	}
-	if workflow.GetVersion(ctx, changeCarifOref, workflow.DefaultVersion, 1) == 1 {
-		c.notify(ctx, acts.NotifyCarifOref, "Carif-Oref list")
-	}
+	c.notify(ctx, acts.NotifyCarifOref, "Carif-Oref list")
 	return nil
 }
