@@ -1,11 +1,8 @@
 package workflows
 
 import (
-	"errors"
-	"fmt"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/dian-p104/aap/activities"
@@ -15,12 +12,6 @@ import (
 
 // QueryApplicationState returns the dossier's ApplicationState.
 const QueryApplicationState = "application-state"
-
-// ApplicationWorkflowID derives a dossier's workflow ID from its call's and its own:
-// "aap/2027/dep-69/<campaign id>/dossier/<application id>". No personal data.
-func ApplicationWorkflowID(campaignWorkflowID, applicationID string) string {
-	return fmt.Sprintf("%s/dossier/%s", campaignWorkflowID, applicationID)
-}
 
 // ApplicationInput starts a dossier's workflow.
 type ApplicationInput struct {
@@ -155,13 +146,6 @@ func awaitDecision(ctx workflow.Context, in ApplicationInput, ref activities.App
 		}
 	}
 	return ApplicationResult{State: st.State, Convention: st.Convention, FinancialReport: st.FinancialReport}, nil
-}
-
-// isEmailRefused tells a permanent refusal from the relay (worth telling the
-// correspondent) from retries that ran out.
-func isEmailRefused(err error) bool {
-	var appErr *temporal.ApplicationError
-	return errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeEmailRefused
 }
 
 // setDossierState records the dossier's new state in the queried state and in

@@ -76,10 +76,6 @@ func TestApplicationDoesNotReportARelayThatWasOnlyDown(t *testing.T) {
 	require.Zero(t, reported, "retries ran out: not a refusal of the address")
 }
 
-func TestApplicationWorkflowIDExtendsItsCampaigns(t *testing.T) {
-	require.Equal(t, "aap/2027/dep-69/c-1/dossier/a-1", ApplicationWorkflowID("aap/2027/dep-69/c-1", "a-1"))
-}
-
 func TestApplicationNotRetainedIsToldAndKeepsTheFirstDecision(t *testing.T) {
 	env := newEnv(t)
 	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(nil)

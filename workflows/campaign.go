@@ -4,7 +4,6 @@ import (
 	"context"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/dian-p104/aap/activities"
@@ -65,9 +64,6 @@ type campaign struct {
 	in    CampaignInput
 	state CampaignState
 }
-
-// The workflow calls activities through this nil pointer, so calls are type-checked.
-var acts *activities.Activities
 
 func (c *campaign) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, QueryCampaignState, func() (CampaignState, error) {
@@ -153,51 +149,3 @@ func (c *campaign) notify(ctx workflow.Context, activity func(context.Context, a
 		c.state.NotificationFailed = true
 	}
 }
-
-// sleepUntil waits durably until t; a date already past returns at once.
-func sleepUntil(ctx workflow.Context, t time.Time) error {
-	if d := t.Sub(workflow.Now(ctx)); d > 0 {
-		return workflow.Sleep(ctx, d)
-	}
-	return nil
-}
-
-const defaultMailRetryFor = 24 * time.Hour
-
-// emailOptions: a transient SMTP failure retries with backoff for retryFor
-// (hours, not seconds: a relay may be down for a while); a refusal (5xx,
-// malformed address) stops at once.
-func emailOptions(retryFor time.Duration) workflow.ActivityOptions {
-	if retryFor <= 0 {
-		retryFor = defaultMailRetryFor
-	}
-	return workflow.ActivityOptions{
-		StartToCloseTimeout:    3 * time.Minute,
-		ScheduleToCloseTimeout: retryFor,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        10 * time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        30 * time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrTypeEmailRefused, activities.ErrTypeNotFound},
-		},
-	}
-}
-
-var (
-	// dispatchOptions: signalling every dossier of a large call may take a while; heartbeats show progress.
-	dispatchOptions = workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Minute,
-		HeartbeatTimeout:    time.Minute,
-		RetryPolicy:         &temporal.RetryPolicy{InitialInterval: time.Second, BackoffCoefficient: 2, MaximumInterval: time.Minute},
-	}
-	// recordOptions: database writes retry until the database is back.
-	recordOptions = workflow.ActivityOptions{
-		StartToCloseTimeout: 30 * time.Second,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        time.Minute,
-			NonRetryableErrorTypes: []string{activities.ErrTypeNotFound},
-		},
-	}
-)

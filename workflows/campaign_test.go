@@ -142,11 +142,6 @@ func TestCampaignFailsWhenItsRecordIsGone(t *testing.T) {
 	env.AssertExpectations(t)
 }
 
-func TestCampaignWorkflowIDCarriesTheCampaignNotPersonalData(t *testing.T) {
-	require.Equal(t, "aap/2027/dep-69/c-1", CampaignWorkflowID(2027, models.LevelDepartmental, "69", "c-1"))
-	require.Equal(t, "aap/2027/reg-84/c-2", CampaignWorkflowID(2027, models.LevelRegional, "84", "c-2"))
-}
-
 func TestCampaignRetriesATransientMailFailureForTheConfiguredTime(t *testing.T) {
 	env := newEnv(t)
 	env.OnActivity(acts.RecordCampaignPhase, mock.Anything, mock.Anything).Return(nil)

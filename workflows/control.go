@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -61,12 +60,6 @@ type ControlWorkflowResult struct {
 	Controls  int
 	Done      int
 	Announced int
-}
-
-// ControlWorkflowID is the one workflow of a region's controls of a year:
-// "aap/controls/2027/84" (INSEE region code, no personal data).
-func ControlWorkflowID(year int, region string) string {
-	return fmt.Sprintf("aap/controls/%d/%s", year, region)
 }
 
 // ControlSchedule is when a region's synthesis is due (§8.5: 30 September in

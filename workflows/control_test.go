@@ -26,10 +26,6 @@ import (
 	"github.com/dian-p104/aap/models"
 )
 
-func TestControlWorkflowID(t *testing.T) {
-	require.Equal(t, "aap/controls/2027/84", ControlWorkflowID(2027, "84"))
-}
-
 func TestControlScheduleFollowsThePolicy(t *testing.T) {
 	due, reminders := ControlSchedule(2027, loadPolicy(t, 2027), paris(2027, time.March, 1, 10, 0))
 	require.Equal(t, paris(2027, time.September, 30, 9, 0), due, "§8.5: 30 September")

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -18,12 +17,6 @@ const (
 	CTAIPhaseFiled    = "ctai-filed"    // filed, being evaluated
 	CTAIPhaseReviewed = "ctai-reviewed" // opinion recorded and sent
 )
-
-// CTAIWorkflowID is the one workflow of a CTAI request: "aap/ctai/2027/<request id>".
-// It carries no personal data (no collectivité name, no address).
-func CTAIWorkflowID(year int, requestID string) string {
-	return fmt.Sprintf("aap/ctai/%d/%s", year, requestID)
-}
 
 // CTAIInput starts a request's workflow. The ceilings are copied in at start:
 // editing a policy file never changes a request being instructed.

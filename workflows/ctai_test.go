@@ -13,10 +13,6 @@ import (
 	"github.com/dian-p104/aap/internal/rules/ctai"
 )
 
-func TestCTAIWorkflowID(t *testing.T) {
-	require.Equal(t, "aap/ctai/2027/0193f6b0-1111-7abc-8def-000000000042", CTAIWorkflowID(2027, "0193f6b0-1111-7abc-8def-000000000042"))
-}
-
 func TestCTAIWorkflowEvaluatesRecordsAndNotifies(t *testing.T) {
 	env := newEnv(t)
 	rules := loadPolicy(t, 2027).CTAI

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"fmt"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -55,9 +54,6 @@ type PNEWorkflowResult struct {
 	Structures int
 	Answered   int
 }
-
-// PNEWorkflowID is the one workflow of a year's PNE: "aap/pne/2027".
-func PNEWorkflowID(year int) string { return fmt.Sprintf("aap/pne/%d", year) }
 
 // PNESchedule is when a year's PNE steps happen (§8.4), in Paris time: the list
 // at the end of pne_list_due, the questionnaire at 9:00 on pne_send, reminders

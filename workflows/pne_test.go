@@ -16,10 +16,6 @@ import (
 	"github.com/dian-p104/aap/policies"
 )
 
-func TestPNEWorkflowID(t *testing.T) {
-	require.Equal(t, "aap/pne/2027", PNEWorkflowID(2027))
-}
-
 func loadPolicy(t *testing.T, year int) policy.Policy {
 	t.Helper()
 	set, err := policy.Load(policies.FS)

@@ -1,0 +1,41 @@
+package workflows
+
+import (
+	"errors"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/dian-p104/aap/activities"
+)
+
+// defaultMailRetryFor bounds the retries of a transient SMTP failure when the
+// input leaves MailRetryFor at zero (AAP_MAIL_RETRY_FOR's default).
+const defaultMailRetryFor = 24 * time.Hour
+
+// emailOptions: a transient SMTP failure retries with backoff for retryFor
+// (hours, not seconds: a relay may be down for a while); a refusal (5xx,
+// malformed address) stops at once.
+func emailOptions(retryFor time.Duration) workflow.ActivityOptions {
+	if retryFor <= 0 {
+		retryFor = defaultMailRetryFor
+	}
+	return workflow.ActivityOptions{
+		StartToCloseTimeout:    3 * time.Minute,
+		ScheduleToCloseTimeout: retryFor,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        10 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        30 * time.Minute,
+			NonRetryableErrorTypes: []string{activities.ErrTypeEmailRefused, activities.ErrTypeNotFound},
+		},
+	}
+}
+
+// isEmailRefused tells a permanent refusal from the relay (worth telling the
+// correspondent) from retries that ran out.
+func isEmailRefused(err error) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeEmailRefused
+}
