@@ -21,22 +21,21 @@ func (a *Activities) RecordCampaignCancelled(ctx context.Context, in CampaignCan
 	return storeError(a.Campaigns.RecordCancelled(ctx, in.CampaignID, in.Reason, in.At))
 }
 
-// SignalCampaignCancelled tells a dossier's workflow that its call was cancelled (CampaignCancelled).
-const SignalCampaignCancelled = "campaign-cancelled"
-
-// CampaignCancelled is the payload of SignalCampaignCancelled.
+// CampaignCancelled tells a dossier's workflow that its call was cancelled
+// (workflows.SignalCampaignCancelled); built here, from the database.
 type CampaignCancelled struct {
 	Reason string
 }
 
-// DispatchCancellation signals every dossier of the call that it was cancelled;
-// dossiers whose workflow has ended (not retained, convention signed) are left as they are.
-func (a *Activities) DispatchCancellation(ctx context.Context, ref CampaignRef) error {
-	c, err := a.Campaigns.Get(ctx, ref.CampaignID)
+// DispatchCancellation signals every dossier of the call that it was cancelled
+// (in.Signal); dossiers whose workflow has ended (not retained, convention
+// signed) are left as they are.
+func (a *Activities) DispatchCancellation(ctx context.Context, in DossierSignal) error {
+	c, err := a.Campaigns.Get(ctx, in.CampaignID)
 	if err != nil {
 		return storeError(err)
 	}
-	return a.signalDossiers(ctx, c.ID, SignalCampaignCancelled, func(models.Application) any {
+	return a.signalDossiers(ctx, c.ID, in.Signal, func(models.Application) any {
 		return CampaignCancelled{Reason: c.CancelReason}
 	})
 }

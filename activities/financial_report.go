@@ -13,10 +13,6 @@ import (
 	"github.com/dian-p104/aap/models"
 )
 
-// SignalFinancialReport tells a dossier's workflow that its convention's
-// compte-rendu financier was received (the API has recorded it): its reminders stop.
-const SignalFinancialReport = "financial-report-received"
-
 // FinancialReportPlan is when a signed convention's compte-rendu financier is
 // due and when its association is reminded, from its campaign's policy.
 type FinancialReportPlan struct {

@@ -31,20 +31,19 @@ func (a *Activities) RecordSelection(ctx context.Context, in SelectionRecord) er
 	return storeError(a.Applications.RecordSelection(ctx, in.CampaignID, records, in.At))
 }
 
-// SignalDecision tells a dossier's workflow the committee's decision (DossierDecision).
-const SignalDecision = "decision"
-
-// DossierDecision is the payload of SignalDecision.
+// DossierDecision is the committee's decision sent to a dossier's workflow
+// (workflows.SignalDecision); built here, from the database.
 type DossierDecision struct {
 	Decision     string // selection.Retained | selection.NotRetained
 	GrantedCents int64
 }
 
-// DispatchDecisions signals every decided dossier of the call with its decision.
-// A dossier signalled twice (a retried activity) keeps the first decision: its
-// workflow reads only one. Progress is heartbeated so a retry resumes where it stopped.
-func (a *Activities) DispatchDecisions(ctx context.Context, ref CampaignRef) error {
-	return a.signalDossiers(ctx, ref.CampaignID, SignalDecision, func(app models.Application) any {
+// DispatchDecisions signals every decided dossier of the call with its decision
+// (in.Signal). A dossier signalled twice (a retried activity) keeps the first
+// decision: its workflow reads only one. Progress is heartbeated so a retry
+// resumes where it stopped.
+func (a *Activities) DispatchDecisions(ctx context.Context, in DossierSignal) error {
+	return a.signalDossiers(ctx, in.CampaignID, in.Signal, func(app models.Application) any {
 		if app.Decision == "" {
 			return nil
 		}

@@ -11,6 +11,15 @@ import (
 	"github.com/dian-p104/aap/models"
 )
 
+// DossierSignal names the signal an activity sends to every dossier of a call.
+// The name, like its payload type, is declared next to the dossier's workflow
+// (package workflows), which receives it; activities may not import workflows
+// (workflows imports activities), so the campaign's workflow passes it in.
+type DossierSignal struct {
+	CampaignRef
+	Signal string
+}
+
 // signalDossiers signals every dossier of a call for which payload returns a
 // value (nil: skip it). Progress is heartbeated so a retry resumes where it
 // stopped; a dossier whose workflow has ended is left as it is.

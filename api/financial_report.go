@@ -12,11 +12,11 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 
-	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/internal/convention"
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/workflows"
 )
 
 // FinancialReportRequest is the body of POST /api/v1/conventions/{id}/financial-report:
@@ -89,7 +89,7 @@ func (s *FinancialReportService) Record(ctx context.Context, conventionID string
 	}
 	// The database is the truth the reminders and the missing record read; the
 	// signal only stops the timers sooner. A workflow that has ended has nothing to stop.
-	if err := s.Temporal.SignalWorkflow(ctx, app.WorkflowID, "", activities.SignalFinancialReport, nil); err != nil {
+	if err := s.Temporal.SignalWorkflow(ctx, app.WorkflowID, "", workflows.SignalFinancialReport, nil); err != nil {
 		if !workflowEnded(err) {
 			s.Logger.Warn("financial report recorded; dossier workflow not signalled", "convention", conv.ID, "error", err)
 		}

@@ -11,9 +11,9 @@ import (
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/workflows"
 )
 
 func reportForm(spent, used, ref string) url.Values {
@@ -34,7 +34,7 @@ func TestFinancialReportLinkRecordsItsConventionsReportOnce(t *testing.T) {
 	e := newEnv(t)
 	app, conv := e.seedReportConvention(t, models.ConventionSigned)
 	_, other := e.seedReportConvention(t, models.ConventionSigned)
-	e.temporal.On("SignalWorkflow", mock.Anything, app.WorkflowID, "", activities.SignalFinancialReport, nil).Return(nil)
+	e.temporal.On("SignalWorkflow", mock.Anything, app.WorkflowID, "", workflows.SignalFinancialReport, nil).Return(nil)
 	path := e.link(t, auth.LinkFinancialReport, conv.ID, fixedNow.Add(24*time.Hour))
 
 	page := e.anonymous().get(t, path)

@@ -13,6 +13,24 @@ import (
 // QueryApplicationState returns the dossier's ApplicationState.
 const QueryApplicationState = "application-state"
 
+// SignalDecision tells a dossier's workflow the committee's decision (DossierDecision).
+const SignalDecision = "decision"
+
+// DossierDecision is the payload of SignalDecision. The activity that sends it
+// (DispatchDecisions) builds it from the database, so it is declared there.
+type DossierDecision = activities.DossierDecision
+
+// SignalCampaignCancelled tells a dossier's workflow that its call was cancelled (CampaignCancelled).
+const SignalCampaignCancelled = "campaign-cancelled"
+
+// CampaignCancelled is the payload of SignalCampaignCancelled. The activity that
+// sends it (DispatchCancellation) builds it from the database, so it is declared there.
+type CampaignCancelled = activities.CampaignCancelled
+
+// SignalFinancialReport tells a dossier's workflow that its convention's
+// compte-rendu financier was received (the API has recorded it; no payload): its reminders stop.
+const SignalFinancialReport = "financial-report-received"
+
 // ApplicationInput starts a dossier's workflow.
 type ApplicationInput struct {
 	ApplicationID string
@@ -104,10 +122,10 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 
 // awaitDecision waits for the committee's decision, records it and tells the porteur de projet.
 func awaitDecision(ctx workflow.Context, in ApplicationInput, ref activities.ApplicationRef, st *ApplicationState) (ApplicationResult, error) {
-	var d activities.DossierDecision
+	var d DossierDecision
 	decided := false
 	workflow.Go(ctx, func(ctx workflow.Context) {
-		workflow.GetSignalChannel(ctx, activities.SignalDecision).Receive(ctx, &d)
+		workflow.GetSignalChannel(ctx, SignalDecision).Receive(ctx, &d)
 		decided = true
 	})
 	if err := workflow.Await(ctx, func() bool { return decided || st.cancelled() }); err != nil {

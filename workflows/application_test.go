@@ -35,7 +35,7 @@ func TestApplicationIsAcknowledgedThenReviewedAtClosure(t *testing.T) {
 	env.RegisterDelayedCallback(func() {
 		st := query[ApplicationState](t, env, QueryApplicationState)
 		require.Equal(t, models.ApplicationUnderReview, st.State, "under review until the committee decides")
-		env.SignalWorkflow(activities.SignalDecision, activities.DossierDecision{Decision: selection.Retained, GrantedCents: 1_000_000})
+		env.SignalWorkflow(SignalDecision, DossierDecision{Decision: selection.Retained, GrantedCents: 1_000_000})
 	}, 40*24*time.Hour)
 
 	env.ExecuteWorkflow(ApplicationWorkflow, in)
@@ -98,7 +98,7 @@ func TestApplicationNotRetainedIsToldAndKeepsTheFirstDecision(t *testing.T) {
 // decideAt signals the committee's decision to the dossier at the given time.
 func decideAt(env *testsuite.TestWorkflowEnvironment, at time.Duration, decision string) {
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(activities.SignalDecision, activities.DossierDecision{Decision: decision})
+		env.SignalWorkflow(SignalDecision, DossierDecision{Decision: decision})
 	}, at)
 }
 

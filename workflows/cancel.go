@@ -63,7 +63,8 @@ func (c *campaign) waitUntil(ctx workflow.Context, t time.Time) (bool, error) {
 func (c *campaign) wrapUpCancellation(ctx workflow.Context) (CampaignResult, error) {
 	ctx = workflow.WithActivityOptions(ctx, dispatchOptions)
 	ref := activities.CampaignRef{CampaignID: c.in.CampaignID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
-	if err := workflow.ExecuteActivity(ctx, acts.DispatchCancellation, ref).Get(ctx, nil); err != nil {
+	dispatch := activities.DossierSignal{CampaignRef: ref, Signal: SignalCampaignCancelled}
+	if err := workflow.ExecuteActivity(ctx, acts.DispatchCancellation, dispatch).Get(ctx, nil); err != nil {
 		return CampaignResult{}, err
 	}
 	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
@@ -75,8 +76,8 @@ func (c *campaign) wrapUpCancellation(ctx workflow.Context) (CampaignResult, err
 // listenForCancellation records the call's cancellation in the dossier's state when it arrives.
 func listenForCancellation(ctx workflow.Context, st *ApplicationState) {
 	workflow.Go(ctx, func(ctx workflow.Context) {
-		var x activities.CampaignCancelled
-		workflow.GetSignalChannel(ctx, activities.SignalCampaignCancelled).Receive(ctx, &x)
+		var x CampaignCancelled
+		workflow.GetSignalChannel(ctx, SignalCampaignCancelled).Receive(ctx, &x)
 		st.CancelReason = x.Reason
 	})
 }

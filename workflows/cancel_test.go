@@ -83,7 +83,7 @@ func TestDossierUnderReviewIsCancelledWithItsCall(t *testing.T) {
 	env.OnActivity(acts.CancelDossier, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, x activities.DossierCancellation) error { cancelled = x; return nil }).Once()
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(activities.SignalCampaignCancelled, activities.CampaignCancelled{Reason: "Appel annulé"})
+		env.SignalWorkflow(SignalCampaignCancelled, CampaignCancelled{Reason: "Appel annulé"})
 	}, 5*time.Hour)
 
 	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(time.Hour)})
@@ -100,7 +100,7 @@ func TestUnsignedConventionStopsWhenTheCallIsCancelled(t *testing.T) {
 	calls := retainedDossier(env)
 	env.OnActivity(acts.CancelDossier, mock.Anything, mock.Anything).Return(nil).Once()
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(activities.SignalCampaignCancelled, activities.CampaignCancelled{Reason: "Appel annulé"})
+		env.SignalWorkflow(SignalCampaignCancelled, CampaignCancelled{Reason: "Appel annulé"})
 	}, 10*24*time.Hour)
 	var late error
 	signAt(env, 10*24*time.Hour+time.Minute, "Trop tard", &late)

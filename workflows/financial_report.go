@@ -51,7 +51,7 @@ func financialReportSchedule(plan activities.FinancialReportPlan) []financialRep
 func awaitFinancialReport(ctx workflow.Context, in ApplicationInput, ref activities.ApplicationRef, st *ApplicationState) error {
 	received := false
 	workflow.Go(ctx, func(ctx workflow.Context) {
-		workflow.GetSignalChannel(ctx, activities.SignalFinancialReport).Receive(ctx, nil)
+		workflow.GetSignalChannel(ctx, SignalFinancialReport).Receive(ctx, nil)
 		received = true
 	})
 	var plan activities.FinancialReportPlan

@@ -97,7 +97,7 @@ func TestFinancialReportReceivedStopsTheReminders(t *testing.T) {
 	env := newEnv(t)
 	calls := signedConvention(t, env, reportPlan, true)
 	env.RegisterDelayedCallback(func() {
-		env.SignalWorkflow(activities.SignalFinancialReport, nil)
+		env.SignalWorkflow(SignalFinancialReport, nil)
 	}, 200*day-10*day) // between the first and the second reminder
 
 	res := runDossier(t, env)

@@ -82,7 +82,8 @@ func (c *campaign) awaitSelection(ctx workflow.Context) error {
 	}
 	dispatchCtx := workflow.WithActivityOptions(ctx, dispatchOptions)
 	ref := activities.CampaignRef{CampaignID: c.in.CampaignID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
-	if err := workflow.ExecuteActivity(dispatchCtx, acts.DispatchDecisions, ref).Get(ctx, nil); err != nil {
+	dispatch := activities.DossierSignal{CampaignRef: ref, Signal: SignalDecision}
+	if err := workflow.ExecuteActivity(dispatchCtx, acts.DispatchDecisions, dispatch).Get(ctx, nil); err != nil {
 		return err
 	}
 	c.notify(ctx, acts.NotifyCarifOref, "Carif-Oref list")
