@@ -169,6 +169,32 @@ func (p *Policy) validateDemo(bad reporter) {
 	} else if r := p.Control.SynthesisRemindersBefore; len(r) > 0 && r[0] >= p.Demo.ControlSynthesisAfter {
 		bad("control.synthesis_reminders_before", "each reminder must come after the control workflow's start (before %s)", p.Demo.ControlSynthesisAfter)
 	}
+	p.Demo.validatePNE(bad)
+}
+
+// validatePNE: the demo PNE's offsets are all left out, or ordered from the
+// start: list, questionnaire, each reminder, closure.
+func (d *DemoCalendar) validatePNE(bad reporter) {
+	if d.PNEListAfter == 0 && d.PNESendAfter == 0 && d.PNECloseAfter == 0 && len(d.PNERemindersAfterSend) == 0 {
+		return
+	}
+	if d.PNEListAfter <= 0 {
+		bad("demo.pne_list_after", "a positive delay (or leave every demo.pne_* out)")
+	}
+	if d.PNESendAfter <= d.PNEListAfter {
+		bad("demo.pne_send_after", "must come after demo.pne_list_after")
+	}
+	last := Duration(0)
+	for _, r := range d.PNERemindersAfterSend {
+		if r <= last {
+			bad("demo.pne_reminders_after_send", "positive delays in increasing order")
+			break
+		}
+		last = r
+	}
+	if d.PNECloseAfter <= d.PNESendAfter+last {
+		bad("demo.pne_close_after", "must come after demo.pne_send_after and its last reminder")
+	}
 }
 
 func (p *Policy) validateRules(bad reporter) {

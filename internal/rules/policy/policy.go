@@ -71,7 +71,19 @@ type DemoCalendar struct {
 	CloseAfter   Duration `yaml:"close_after" json:"close_after"`
 	// ControlSynthesisAfter places a region's control synthesis after its control workflow's start.
 	ControlSynthesisAfter Duration `yaml:"control_synthesis_after" json:"control_synthesis_after"`
+	// PNEListAfter, PNESendAfter and PNECloseAfter place the steps of a PNE
+	// workflow started under the demo policy after its start, and
+	// PNERemindersAfterSend its reminders after the questionnaire, so that a
+	// whole evaluation year runs in minutes (cmd/recordhistory records its
+	// history so). Left out, a demo PNE is skipped, as aap dev starts none.
+	PNEListAfter          Duration   `yaml:"pne_list_after,omitempty" json:"pne_list_after,omitempty"`
+	PNESendAfter          Duration   `yaml:"pne_send_after,omitempty" json:"pne_send_after,omitempty"`
+	PNERemindersAfterSend []Duration `yaml:"pne_reminders_after_send,omitempty" json:"pne_reminders_after_send,omitempty"`
+	PNECloseAfter         Duration   `yaml:"pne_close_after,omitempty" json:"pne_close_after,omitempty"`
 }
+
+// HasPNE reports whether the demo calendar places a PNE's steps.
+func (d DemoCalendar) HasPNE() bool { return d.PNECloseAfter > 0 }
 
 // Selection holds the thresholds the committee's choice must respect.
 type Selection struct {

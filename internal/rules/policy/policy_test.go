@@ -3,6 +3,7 @@ package policy
 import (
 	"encoding/json"
 	"io/fs"
+	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
@@ -91,6 +92,48 @@ func TestDemoControlRemindersComeAfterTheStart(t *testing.T) {
 	noDelay := replace(string(raw), "control_synthesis_after: 90s", "control_synthesis_after: 0s")
 	_, err = Load(fstest.MapFS{"demo.yaml": {Data: []byte(noDelay)}, "2030.yaml": {Data: []byte(validYear)}})
 	require.ErrorContains(t, err, "demo.control_synthesis_after")
+}
+
+// The demo PNE's offsets are ordered from the workflow's start: list,
+// questionnaire, each reminder, closure; all left out is a demo without PNE.
+func TestDemoPNEOffsetsAreOrdered(t *testing.T) {
+	raw, err := fs.ReadFile(policies.FS, "demo.yaml")
+	require.NoError(t, err)
+	p, _ := shipped(t).Demo()
+	require.True(t, p.Demo.HasPNE(), "demo.yaml places a PNE in minutes")
+	cases := map[string]struct{ from, to, err string }{
+		"shipped":                      {"", "", ""},
+		"closure at the last reminder": {"pne_close_after: 1m ", "pne_close_after: 40s", "demo.pne_close_after: must come after"},
+		"closure just after it":        {"pne_close_after: 1m ", "pne_close_after: 41s", ""},
+		"questionnaire with the list":  {"pne_send_after: 20s", "pne_send_after: 10s", "demo.pne_send_after: must come after"},
+		"no list delay":                {"pne_list_after: 10s", "pne_list_after: 0s", "demo.pne_list_after: a positive delay"},
+		"reminders out of order":       {"[20s]  ", "[20s, 20s] ", "demo.pne_reminders_after_send: positive delays"},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			yaml := string(raw)
+			if c.from != "" {
+				yaml = replace(yaml, c.from, c.to)
+				require.NotEqual(t, string(raw), yaml, "the case changes demo.yaml")
+			}
+			_, err := Load(fstest.MapFS{"demo.yaml": {Data: []byte(yaml)}, "2030.yaml": {Data: []byte(validYear)}})
+			if c.err == "" {
+				require.NoError(t, err)
+				return
+			}
+			require.ErrorContains(t, err, c.err)
+		})
+	}
+	var none []string
+	for _, line := range strings.Split(string(raw), "\n") {
+		if !strings.Contains(line, "pne_") || strings.Contains(line, "reminder_days_after_send") || strings.Contains(line, "pne_misses") {
+			none = append(none, line)
+		}
+	}
+	d, err := Load(fstest.MapFS{"demo.yaml": {Data: []byte(strings.Join(none, "\n"))}, "2030.yaml": {Data: []byte(validYear)}})
+	require.NoError(t, err, "a demo without PNE")
+	demo, _ := d.Demo()
+	require.False(t, demo.Demo.HasPNE())
 }
 
 const validYear = `name: "2030"
