@@ -151,9 +151,9 @@ func TestTimelineMergesTheHistoryAndTheDatabase(t *testing.T) {
 	e.acceptStarts()
 	c := e.createCampaign(t, validBody().json(t))
 	e.retainOne(t, c["id"].(string))
-	// A history recorded from a real run of the campaign workflow (tools/recordhistory).
+	// A history recorded from a real run of the campaign workflow (cmd/recordhistory, release 1.0).
 	e.temporal.On("GetWorkflowHistory", mock.Anything, c["workflow_id"], "", false, mock.Anything).
-		Return(historyIterator(t, "../workflows/testdata/histories/campaign-v8.json")).Once()
+		Return(historyIterator(t, "../workflows/testdata/histories/v1.0/campaign.json")).Once()
 
 	rec := e.get(t, "/api/v1/campaigns/"+c["id"].(string)+"/timeline")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
@@ -221,7 +221,7 @@ func TestOnlyDIANReadsTheNationalView(t *testing.T) {
 
 	// A correspondent reads its own call's timeline, not another territory's.
 	e.temporal.On("GetWorkflowHistory", mock.Anything, mock.Anything, "", false, mock.Anything).
-		Return(historyIterator(t, "../workflows/testdata/histories/campaign-v8.json")).Once()
+		Return(historyIterator(t, "../workflows/testdata/histories/v1.0/campaign.json")).Once()
 	assert.Equal(t, http.StatusOK, rhone.get(t, "/api/v1/campaigns/"+c["id"].(string)+"/timeline").Code)
 	requireProblem(t, marseille.get(t, "/api/v1/campaigns/"+c["id"].(string)+"/timeline"), http.StatusNotFound, "not_found")
 }

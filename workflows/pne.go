@@ -20,7 +20,7 @@ const (
 	PNEPhaseListed    = "listed"    // the list of structures is drawn up
 	PNEPhaseSent      = "sent"      // the questionnaire has left; reminders follow
 	PNEPhaseClosed    = "closed"    // answers and misses recorded in pne_results
-	PNEPhaseSkipped   = "skipped"   // no calendar (demo policy) or started after the closure
+	PNEPhaseSkipped   = "skipped"   // no calendar (a demo policy without PNE offsets) or started after the closure
 )
 
 // PNEInput starts a year's PNE workflow. The policy is copied in at start.
@@ -72,6 +72,21 @@ func PNESchedule(year int, p policy.Policy) (listDue, sendAt, closeAt time.Time,
 	return c.PNEListDue.In(year).EndOfDay(), sendAt, c.PNEClose.In(year).EndOfDay(), reminders, true
 }
 
+// DemoPNESchedule places a PNE started at start under the demo policy at its
+// offsets (demo.pne_*), so that a whole year runs in minutes. ok is false when
+// the policy is not the demo's or places no PNE.
+func DemoPNESchedule(p policy.Policy, start time.Time) (listDue, sendAt, closeAt time.Time, reminders []time.Time, ok bool) {
+	if !p.IsDemo() || !p.Demo.HasPNE() {
+		return time.Time{}, time.Time{}, time.Time{}, nil, false
+	}
+	d := p.Demo
+	sendAt = start.Add(time.Duration(d.PNESendAfter))
+	for _, after := range d.PNERemindersAfterSend {
+		reminders = append(reminders, sendAt.Add(time.Duration(after)))
+	}
+	return start.Add(time.Duration(d.PNEListAfter)), sendAt, start.Add(time.Duration(d.PNECloseAfter)), reminders, true
+}
+
 // PNEWorkflow carries one year's Plan national d'évaluation (§8.4): it draws up
 // the list of the structures funded the year before, sends each its personal
 // questionnaire link, reminds those that have not answered, and at the closure
@@ -98,6 +113,9 @@ func (p *pne) setup(ctx workflow.Context) error {
 
 func (p *pne) run(ctx workflow.Context) (PNEWorkflowResult, error) {
 	listDue, sendAt, closeAt, reminders, ok := PNESchedule(p.in.Year, p.in.Policy)
+	if p.in.Policy.IsDemo() {
+		listDue, sendAt, closeAt, reminders, ok = DemoPNESchedule(p.in.Policy, workflow.Now(ctx))
+	}
 	p.state.ListDue, p.state.SendAt, p.state.CloseAt = listDue, sendAt, closeAt
 	if !ok || !workflow.Now(ctx).Before(closeAt) {
 		// No calendar, or too late: recording everyone as missed would block renewals unfairly.

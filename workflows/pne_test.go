@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"strconv"
 	"testing"
 	"time"
 
@@ -132,7 +133,7 @@ func TestPNEWorkflowWithoutACalendarOrTooLateDoesNothing(t *testing.T) {
 		start time.Time
 		pol   policy.Policy
 	}{
-		"demo policy":          {paris(2027, time.January, 2, 10, 0), demo},
+		"demo without PNE":     {paris(2027, time.January, 2, 10, 0), demo},
 		"no PNE dates":         {paris(2027, time.January, 2, 10, 0), policy.Policy{Name: "2027", Year: 2027}},
 		"after the closure":    {paris(2027, time.June, 1, 0, 0), loadPolicy(t, 2027)},
 		"at the closure's end": {paris(2027, time.June, 1, 0, 0).Add(-time.Nanosecond), loadPolicy(t, 2027)},
@@ -148,4 +149,38 @@ func TestPNEWorkflowWithoutACalendarOrTooLateDoesNothing(t *testing.T) {
 			require.Equal(t, PNEWorkflowResult{Phase: PNEPhaseSkipped}, res)
 		})
 	}
+}
+
+// The demo policy's offsets run a whole PNE year in a minute from the start:
+// list, questionnaire, one reminder, closure (cmd/recordhistory records it so).
+func TestPNEWorkflowUnderTheDemoPolicyRunsInMinutes(t *testing.T) {
+	set, err := policy.Load(policies.FS)
+	require.NoError(t, err)
+	demo, ok := set.Demo()
+	require.True(t, ok)
+	start := paris(2027, time.January, 2, 10, 0)
+	env := newPNEEnv(t, start)
+	var steps []string
+	at := func(step string) { steps = append(steps, step+" +"+env.Now().Sub(start).String()) }
+	env.OnActivity(acts.BuildPNEList, mock.Anything, mock.Anything).Return(func(context.Context, activities.PNERef) (activities.PNEListSummary, error) {
+		at("list")
+		return activities.PNEListSummary{Structures: 2}, nil
+	}).Once()
+	env.OnActivity(acts.SendPNEMailing, mock.Anything, mock.Anything).Return(func(_ context.Context, m activities.PNEMailing) (activities.PNEMailingSummary, error) {
+		at("mailing " + strconv.Itoa(m.Reminder))
+		require.True(t, start.Add(time.Minute).Equal(m.CloseAt), "closes a minute after the start")
+		return activities.PNEMailingSummary{Sent: 2}, nil
+	}).Twice()
+	env.OnActivity(acts.ClosePNE, mock.Anything, mock.Anything).Return(func(context.Context, activities.PNERef) (activities.PNEClosing, error) {
+		at("close")
+		return activities.PNEClosing{Structures: 2, Answered: 1}, nil
+	}).Once()
+
+	env.ExecuteWorkflow(PNEWorkflow, PNEInput{Year: 2029, Policy: demo})
+
+	require.NoError(t, env.GetWorkflowError())
+	var res PNEWorkflowResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, PNEWorkflowResult{Phase: PNEPhaseClosed, Structures: 2, Answered: 1}, res)
+	require.Equal(t, []string{"list +10s", "mailing 0 +20s", "mailing 1 +40s", "close +1m0s"}, steps)
 }

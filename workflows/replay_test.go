@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"encoding/json"
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -8,18 +10,34 @@ import (
 	"go.temporal.io/sdk/worker"
 )
 
-// TestRecordedHistoriesReplay replays every history recorded from an earlier
-// version of the workflows (tools/recordhistory). A change that breaks
-// determinism for a running workflow fails here; guard it with workflow.GetVersion.
+// recordedTypes maps each history file of a release to the workflow type it holds.
+var recordedTypes = map[string]string{
+	"campaign.json": "CampaignWorkflow",
+	"dossier.json":  "ApplicationWorkflow",
+	"pne.json":      "PNEWorkflow",
+	"control.json":  "ControlWorkflow",
+	"ctai.json":     "CTAIWorkflow",
+}
+
+// TestRecordedHistoriesReplay replays the histories recorded from every
+// release (testdata/histories/<release>/, cmd/recordhistory; docs/releases.md).
+// A change that breaks determinism for a workflow a release may be running
+// fails here; guard it with workflow.GetVersion (versions.go).
 func TestRecordedHistoriesReplay(t *testing.T) {
-	files, err := filepath.Glob("testdata/histories/*.json")
+	releases, err := filepath.Glob("testdata/histories/*")
 	require.NoError(t, err)
-	require.NotEmpty(t, files, "no recorded history: run tools/recordhistory")
-	controls, err := filepath.Glob("testdata/histories/control-*.json")
+	require.NotEmpty(t, releases, "no release recorded: run go run ./cmd/recordhistory -release vX.Y")
+	for _, release := range releases {
+		for file, workflowType := range recordedTypes {
+			path := filepath.Join(release, file)
+			require.FileExists(t, path, "every release records each workflow type")
+			require.Equal(t, workflowType, recordedType(t, path), path)
+		}
+	}
+	files, err := filepath.Glob("testdata/histories/*/*.json")
 	require.NoError(t, err)
-	require.NotEmpty(t, controls, "no recorded control workflow: run tools/recordhistory -workflow control")
 	for _, file := range files {
-		t.Run(filepath.Base(file), func(t *testing.T) {
+		t.Run(filepath.Join(filepath.Base(filepath.Dir(file)), filepath.Base(file)), func(t *testing.T) {
 			replayer := worker.NewWorkflowReplayer()
 			replayer.RegisterWorkflow(CampaignWorkflow)
 			replayer.RegisterWorkflow(ApplicationWorkflow)
@@ -29,4 +47,20 @@ func TestRecordedHistoriesReplay(t *testing.T) {
 			require.NoError(t, replayer.ReplayWorkflowHistoryFromJSONFile(nil, file))
 		})
 	}
+}
+
+// recordedType reads the workflow type from a history's first event.
+func recordedType(t *testing.T, path string) string {
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var h struct {
+		Events []struct {
+			WorkflowExecutionStartedEventAttributes struct {
+				WorkflowType struct{ Name string }
+			}
+		}
+	}
+	require.NoError(t, json.Unmarshal(raw, &h))
+	require.NotEmpty(t, h.Events, path)
+	return h.Events[0].WorkflowExecutionStartedEventAttributes.WorkflowType.Name
 }

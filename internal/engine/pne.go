@@ -33,27 +33,37 @@ func startPNEWorkflows(ctx context.Context, tc client.Client, pols *policy.Set, 
 		if !ok || !now.Before(closeAt) {
 			continue
 		}
-		opts := client.StartWorkflowOptions{
-			ID:        workflows.PNEWorkflowID(year),
-			TaskQueue: workflows.TaskQueue,
-			// A year's PNE runs once; only a failed or terminated run may be started again.
-			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-			TypedSearchAttributes: temporal.NewSearchAttributes(
-				workflows.YearKey.ValueSet(int64(year)),
-				// The PNE is national (§8.4): its territory is the whole country.
-				workflows.TerritoryKey.ValueSet(workflows.NationalTerritory),
-				workflows.LevelKey.ValueSet(workflows.LevelNational),
-				workflows.PhaseKey.ValueSet(workflows.PNEPhaseScheduled),
-			),
-		}
 		in := workflows.PNEInput{Year: year, Policy: pol, SurveyURL: cfg.PNESurveyURL,
 			MailRetryFor: cfg.MailRetryFor, PerSecond: cfg.MailRate}
-		_, err = tc.ExecuteWorkflow(ctx, opts, workflows.PNEWorkflow, in)
-		var started *serviceerror.WorkflowExecutionAlreadyStarted
-		if err != nil && !errors.As(err, &started) {
-			return fmt.Errorf("start the PNE workflow of %d: %w", year, err)
+		if err := StartPNEWorkflow(ctx, tc, in); err != nil {
+			return err
 		}
+	}
+	return nil
+}
+
+// StartPNEWorkflow starts the PNE workflow of in.Year with its search
+// attributes, once: a workflow already running or already finished for the
+// year is left as it is.
+func StartPNEWorkflow(ctx context.Context, tc client.Client, in workflows.PNEInput) error {
+	opts := client.StartWorkflowOptions{
+		ID:        workflows.PNEWorkflowID(in.Year),
+		TaskQueue: workflows.TaskQueue,
+		// A year's PNE runs once; only a failed or terminated run may be started again.
+		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		TypedSearchAttributes: temporal.NewSearchAttributes(
+			workflows.YearKey.ValueSet(int64(in.Year)),
+			// The PNE is national (§8.4): its territory is the whole country.
+			workflows.TerritoryKey.ValueSet(workflows.NationalTerritory),
+			workflows.LevelKey.ValueSet(workflows.LevelNational),
+			workflows.PhaseKey.ValueSet(workflows.PNEPhaseScheduled),
+		),
+	}
+	_, err := tc.ExecuteWorkflow(ctx, opts, workflows.PNEWorkflow, in)
+	var started *serviceerror.WorkflowExecutionAlreadyStarted
+	if err != nil && !errors.As(err, &started) {
+		return fmt.Errorf("start the PNE workflow of %d: %w", in.Year, err)
 	}
 	return nil
 }
