@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
+
+	"github.com/dian-p104/aap/internal/textinput"
 )
 
 // maxBodyBytes bounds every JSON body.
@@ -33,6 +35,10 @@ func readBody(c *gin.Context) ([]byte, error) {
 func decodeStrict(body []byte, v any) error {
 	if !startsWithObject(body) {
 		return errMalformedJSON
+	}
+	// Before binding, so each refused text is named by its JSON path.
+	if refusals := textinput.CheckJSON(body); len(refusals) > 0 {
+		return refusedText(refusals)
 	}
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.DisallowUnknownFields()
@@ -101,4 +107,18 @@ func bindJSON(c *gin.Context, v any) ([]byte, bool) {
 		return nil, false
 	}
 	return body, true
+}
+
+// refusedText is the API's 422 for texts refused at the door (textinput).
+func refusedText(refusals []textinput.Refusal) *Problem {
+	fields := make([]FieldError, len(refusals))
+	for i, r := range refusals {
+		fields[i] = FieldError{Field: r.Field, Rule: r.Rule, Message: r.Message}
+	}
+	return ValidationProblem(fields)
+}
+
+// refuseInput answers a request whose parameters hold a refused text (textinput.Middleware).
+func refuseInput(c *gin.Context, refusals []textinput.Refusal) {
+	respondError(c, refusedText(refusals))
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/textinput"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -87,7 +88,7 @@ button{margin-top:1em;padding:.5em 1.2em;background:#000091;color:#fff;border:0}
 <label for="document_reference">Référence du compte-rendu financier (Cerfa n° 15059*02) : nom du fichier, numéro d'envoi…</label>
 <input type="text" id="document_reference" name="document_reference" required minlength="2" maxlength="200" value="{{.DocumentRef}}" {{.Invalid "document_reference"}}>
 {{end}}{{if .AskSigner}}<label for="signed_by">Nom et qualité du signataire</label>
-<input type="text" id="signed_by" name="signed_by" required minlength="2" maxlength="300" value="{{.Signer}}">
+<input type="text" id="signed_by" name="signed_by" required minlength="2" maxlength="300" value="{{.Signer}}" {{.Invalid "signed_by"}}>
 {{end}}<button type="submit">{{.Button}}</button>
 </form>
 {{end}}<p><small>Service des appels à projets « intégration des étrangers primo-arrivants » (programme 104, action 12). Ce lien vous est personnel : ne le transmettez pas.</small></p>
@@ -341,4 +342,36 @@ func pneItem(item string) (int, uint64, error) {
 		return 0, 0, store.ErrNotFound
 	}
 	return year, id, nil
+}
+
+// refuseInput answers a link whose token or form holds a refused text
+// (textinput.Middleware): the page again, status 422, each error tied to its
+// field, and nothing recorded.
+func (h linkHandlers) refuseInput(c *gin.Context, refusals []textinput.Refusal) {
+	errs := make([]linkFieldError, len(refusals))
+	for i, r := range refusals {
+		label, ok := linkFieldLabels[r.Field]
+		if !ok {
+			label = r.Field
+		}
+		errs[i] = linkFieldError{Field: r.Field, Text: label + " : " + r.Message + "."}
+	}
+	l, err := h.links.Verify(c.Param("token"), h.now())
+	if err != nil {
+		renderLink(c, http.StatusUnprocessableEntity, linkPage{Title: "Lien invalide",
+			Error: "Ce lien n'est pas valide : vérifiez qu'il a été recopié en entier depuis le courriel.", FieldErrors: errs})
+		return
+	}
+	page, err := h.page(c.Request.Context(), l)
+	page.Error, page.FieldErrors = "Votre saisie n'est pas enregistrée : corrigez les champs indiqués.", errs
+	h.respondStatus(c, http.StatusUnprocessableEntity, page, err)
+}
+
+// linkFieldLabels name the links' form fields in French.
+var linkFieldLabels = map[string]string{
+	"token":              "Lien",
+	"signed_by":          "Nom et qualité du signataire",
+	"spent_eur":          reportFieldLabels["spent_eur"],
+	"subsidy_used_eur":   reportFieldLabels["subsidy_used_eur"],
+	"document_reference": reportFieldLabels["document_reference"],
 }

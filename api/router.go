@@ -17,6 +17,7 @@ import (
 	"github.com/dian-p104/aap/internal/platform/metrics"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/textinput"
 	"github.com/dian-p104/aap/internal/web"
 )
 
@@ -66,16 +67,19 @@ func NewRouter(d Deps) *gin.Engine {
 	}))
 	r.NoRoute(func(c *gin.Context) { respondError(c, errNotFound) })
 
-	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
-	r.GET("/readyz", readiness(d))
-	r.GET("/api/openapi.yaml", serveOpenAPI)
-	r.GET("/metrics", gin.WrapH(m.Handler()))
+	// Every route checks its path and query parameters and form body at the
+	// door (textinput); the API answers a refusal as its 422, pages as a page.
+	api := r.Group("", textinput.Middleware(refuseInput))
+	api.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	api.GET("/readyz", readiness(d))
+	api.GET("/api/openapi.yaml", serveOpenAPI)
+	api.GET("/metrics", gin.WrapH(m.Handler()))
 
 	now := d.Now
 	if now == nil {
 		now = time.Now
 	}
-	v1 := r.Group("/api/v1", authenticate(store.NewTokens(d.DB), auth.NewRateLimiter(d.RateLimit), now), authorize(d.DB, d.Logger))
+	v1 := api.Group("/api/v1", authenticate(store.NewTokens(d.DB), auth.NewRateLimiter(d.RateLimit), now), authorize(d.DB, d.Logger))
 	audit := store.NewAudit(d.DB)
 	registerCampaigns(v1, d.Campaigns, store.NewConventions(d.DB), audit)
 	registerApplications(v1, d.Applications)
@@ -100,8 +104,9 @@ func NewRouter(d Deps) *gin.Engine {
 		links := linkHandlers{links: d.Links, now: now, applications: store.NewApplications(d.DB),
 			campaigns: store.NewCampaigns(d.DB), conventions: d.Conventions, pne: d.PNE,
 			reports: d.FinancialReports}
-		r.GET("/liens/:token", links.show)
-		r.POST("/liens/:token", links.act)
+		linkPages := r.Group("/liens", textinput.Middleware(links.refuseInput))
+		linkPages.GET("/:token", links.show)
+		linkPages.POST("/:token", links.act)
 	}
 	if d.Catcher != nil {
 		d.Catcher.Register(r, "/dev/mail")

@@ -26,6 +26,7 @@ import (
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/textinput"
 	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
 )
@@ -88,6 +89,7 @@ func Register(group *gin.RouterGroup, d Deps) {
 	for _, name := range []string{"overview.html", "campaign.html", "error.html", "signin.html"} {
 		p.tmpls[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name))
 	}
+	group.Use(textinput.Middleware(p.refuseInput))
 	group.GET("/connexion", p.signInForm)
 	group.POST("/connexion", p.signIn)
 	private := group.Group("", p.requireSession)

@@ -1,0 +1,180 @@
+package api_test
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/mocks"
+
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/workflows"
+)
+
+// awaitingConvention stores a retained dossier and its convention awaiting signature.
+func (e *testEnv) awaitingConvention(t *testing.T) (*models.Application, *models.Convention) {
+	t.Helper()
+	return e.seedReportConvention(t, models.ConventionAwaitingSignature)
+}
+
+// acceptSignature makes the dossier's workflow complete the signature Update once, for signer only.
+func (e *testEnv) acceptSignature(workflowID, signer string) {
+	handle := &mocks.WorkflowUpdateHandle{}
+	handle.On("Get", mock.Anything, mock.Anything).Return(nil).Once()
+	e.temporal.On("UpdateWorkflow", mock.Anything, mock.MatchedBy(func(o client.UpdateWorkflowOptions) bool {
+		return o.WorkflowID == workflowID && o.UpdateName == workflows.UpdateSignConvention &&
+			len(o.Args) == 1 && o.Args[0] == workflows.Signature{SignedBy: signer}
+	})).Return(handle, nil).Once()
+}
+
+// updates counts the Updates sent to Temporal.
+func (e *testEnv) updates() int {
+	n := 0
+	for _, c := range e.temporal.Calls {
+		if c.Method == "UpdateWorkflow" {
+			n++
+		}
+	}
+	return n
+}
+
+func (e *testEnv) auditCount(t *testing.T, action string) int64 {
+	t.Helper()
+	var n int64
+	require.NoError(t, e.db.Model(&models.AuditEntry{}).Where("action = ?", action).Count(&n).Error)
+	return n
+}
+
+func TestSignatureWithAControlCharacterIsRefusedThenACleanOneIsRecorded(t *testing.T) {
+	for _, poison := range []struct{ name, signer string }{
+		{"NUL", "Marie Curie\x00, présidente"},
+		{"C1 U+0085", "Marie Curie\u0085"},
+		{"a newline (not a long text)", "Marie Curie\nprésidente"},
+	} {
+		t.Run(poison.name, func(t *testing.T) {
+			e := newEnv(t)
+			app, conv := e.awaitingConvention(t)
+			path := "/api/v1/conventions/" + conv.ID + "/signature"
+
+			rec := e.do(t, http.MethodPost, path, body{"signed_by": poison.signer}.json(t))
+
+			requireFields(t, rec, fieldRule{"signed_by", "control_character"})
+			assert.Zero(t, e.updates(), "nothing sent to the dossier's workflow")
+			assert.Zero(t, e.auditCount(t, "signature_recorded"), "nothing recorded")
+
+			e.acceptSignature(app.WorkflowID, "Marie Curie, présidente")
+			ok := e.do(t, http.MethodPost, path, body{"signed_by": "Marie Curie, présidente"}.json(t))
+			require.Equal(t, http.StatusOK, ok.Code, ok.Body.String())
+			assert.Equal(t, 1, e.updates(), "the clean signature reaches the workflow")
+		})
+	}
+}
+
+func TestSignatureThroughTheLinkWithNULIsRefusedThenACleanOneIsRecorded(t *testing.T) {
+	e := newEnv(t)
+	app, conv := e.awaitingConvention(t)
+	path := e.link(t, auth.LinkSign, conv.ID, fixedNow.Add(time.Hour))
+
+	rec := e.postForm(t, path, url.Values{"signed_by": {"Marie Curie\x00"}})
+
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code, rec.Body.String())
+	page := rec.Body.String()
+	assert.Contains(t, rec.Header().Get("Content-Type"), "text/html")
+	assert.Contains(t, page, "Nom et qualité du signataire : caractère de contrôle interdit (U&#43;0000, 12e caractère)")
+	assert.Contains(t, page, `id="erreur-signed_by"`)
+	assert.Contains(t, page, `aria-describedby="erreur-signed_by"`, "the error is tied to its field")
+	assert.Contains(t, page, conv.Reference, "the convention's page comes back to be corrected")
+	assert.Zero(t, e.updates(), "nothing sent to the dossier's workflow")
+	assert.Zero(t, e.auditCount(t, "signature_recorded"))
+
+	e.acceptSignature(app.WorkflowID, "Marie Curie, présidente")
+	ok := e.postForm(t, path, url.Values{"signed_by": {"Marie Curie, présidente"}})
+	require.Equal(t, http.StatusOK, ok.Code, ok.Body.String())
+	assert.Contains(t, ok.Body.String(), "la signature de la convention est enregistrée")
+}
+
+func TestPoisonedLinkTokenIsA422Page(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/liens/abc%00def", "/liens/%C2%85", "/liens/%FF"} {
+		rec := e.anonymous().get(t, path)
+		require.Equal(t, http.StatusUnprocessableEntity, rec.Code, path)
+		assert.Contains(t, rec.Body.String(), "Lien invalide")
+	}
+}
+
+func TestPoisonedParametersAreRefusedNot500(t *testing.T) {
+	e := newEnv(t)
+	for _, tc := range []struct {
+		path  string
+		field fieldRule
+	}{
+		{"/api/v1/campaigns/%00", fieldRule{"id", "control_character"}},
+		{"/api/v1/campaigns/%C2%9F", fieldRule{"id", "control_character"}},
+		{"/api/v1/campaigns/%FF", fieldRule{"id", "invalid_utf8"}},
+		{"/api/v1/emails?purpose=%00", fieldRule{"purpose", "control_character"}},
+		{"/api/v1/campaigns?territory=69%7F", fieldRule{"territory", "control_character"}},
+		{"/api/v1/campaigns?territory=%E9", fieldRule{"territory", "invalid_utf8"}},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			requireFields(t, e.get(t, tc.path), tc.field)
+		})
+	}
+	// The door lets clean parameters through.
+	assert.Equal(t, http.StatusOK, e.get(t, "/api/v1/emails?purpose=relance").Code)
+	requireProblem(t, e.get(t, "/api/v1/campaigns/inconnue"), http.StatusNotFound, "not_found")
+}
+
+func TestInvalidUTF8BodyIsRefusedAndNothingStored(t *testing.T) {
+	e := newEnv(t)
+	raw := validBody().with("title", "Intégration PLACEHOLDER").json(t)
+	raw = []byte(strings.Replace(string(raw), "PLACEHOLDER", "\xff\xfe", 1))
+
+	requireFields(t, e.postCampaign(t, raw), fieldRule{"title", "invalid_utf8"})
+	assert.Zero(t, e.storedCount(t))
+	assert.Empty(t, e.starts(t))
+}
+
+func TestControlCharactersInCampaignFieldsAreRefusedWithTheirPath(t *testing.T) {
+	e := newEnv(t)
+	b := validBody().with("title", "Rhône\ttab").with("indicators", []string{"ok", "bénéficiaires\u0000"})
+	requireFields(t, e.postCampaign(t, b.json(t)),
+		fieldRule{"title", "control_character"}, fieldRule{"indicators[1]", "control_character"})
+	assert.Zero(t, e.storedCount(t))
+}
+
+func TestLongTextsKeepTheirNewlinesAndTabs(t *testing.T) {
+	e := newEnv(t)
+	e.acceptStarts()
+	agir := "Actions complémentaires de l'accompagnement AGIR :\n\t- langue ;\r\n\t- emploi."
+	created := e.createCampaign(t, validBody().with("agir_articulation", agir).json(t))
+	assert.Equal(t, agir, created["agir_articulation"])
+
+	// A dossier's description, filed in an open call.
+	c := e.seedCampaign(t, seed{year: 2027, territory: "69", phase: models.PhasePublished,
+		publishAt: fixedNow.Add(-24 * time.Hour), closeAt: fixedNow.Add(30 * 24 * time.Hour)})
+	description := "Ateliers de français :\n\t- deux séances par semaine ;\r\n\t- un accompagnement vers l'emploi."
+	app := body{
+		"association": map[string]any{"siret": "73282932000074", "name": "Accueil Rhône",
+			"email": "contact@accueil-rhone.example.org", "cer_signed": true},
+		"project": map[string]any{"title": "Ateliers sociolinguistiques", "theme": "langue", "description": description,
+			"requested_eur": 5000, "total_budget_eur": 30000, "beneficiaries": map[string]any{"bpi": 20, "non_bpi": 40}},
+	}
+	rec := e.do(t, http.MethodPost, "/api/v1/campaigns/"+c.ID+"/applications", app.json(t))
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	var stored models.Application
+	require.NoError(t, e.db.Where("campaign_id = ?", c.ID).First(&stored).Error)
+	assert.Equal(t, description, stored.Description)
+
+	// The same description with a NUL is refused, named by its path.
+	app["project"].(map[string]any)["description"] = "Ateliers\x00"
+	app["project"].(map[string]any)["title"] = "Autre projet"
+	requireFields(t, e.do(t, http.MethodPost, "/api/v1/campaigns/"+c.ID+"/applications", app.json(t)),
+		fieldRule{"project.description", "control_character"})
+}
