@@ -29,10 +29,10 @@ var LongTexts = map[string]bool{
 	"description":                  true, // a project's description
 	"double_funding_justification": true, // the committee's justification of a double funding
 	"findings":                     true, // a control's findings (§8.5)
-	"motivation":                   true, // a decision's motivation
-	"note":                         true, // a doubt flagged for a control
-	"qualitative":                  true, // a CTAI bilan's qualitative part (§3)
-	"reason":                       true, // a cancellation's or a refusal's reason
+	"note":                         true, // a doubt flagged for a control (§8.5)
+	"qualitative":                  true, // a CTAI bilan's qualitative objectives (§3.3)
+	"quantitative":                 true, // a CTAI bilan's quantitative objectives (§3.3)
+	"reason":                       true, // a cancellation's reason, a dossier not retained's
 }
 
 // Refusal is one refused text: the field (its JSON path, e.g. "decisions[2].motivation",
