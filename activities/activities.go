@@ -4,7 +4,6 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"log/slog"
 
 	"github.com/dian-p104/aap/internal/auth"
@@ -56,14 +55,6 @@ type Activities struct {
 func deliveryError(err error) error {
 	if err != nil && mail.IsPermanent(err) {
 		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeEmailRefused, err)
-	}
-	return err
-}
-
-// storeError makes a missing record non-retryable.
-func storeError(err error) error {
-	if errors.Is(err, store.ErrNotFound) {
-		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeNotFound, err)
 	}
 	return err
 }
