@@ -46,6 +46,10 @@ var (
 		Message: "Cette clé Idempotency-Key a déjà servi pour une requête différente."}
 	errEngineUnavailable = &Problem{Status: http.StatusServiceUnavailable, Code: "engine_unavailable",
 		Message: "Le moteur de workflows est momentanément indisponible ; rien n'a été enregistré, réessayez."}
+	errRecordRefused = &Problem{Status: http.StatusUnprocessableEntity, Code: "record_refused",
+		Message: "Une valeur de la demande ne peut pas être enregistrée ; rien n'a été enregistré : corrigez la demande et renvoyez-la."}
+	errRecordDuplicate = &Problem{Status: http.StatusConflict, Code: "already_recorded",
+		Message: "Un enregistrement identique existe déjà ; rien n'a été enregistré."}
 	errInternal = &Problem{Status: http.StatusInternalServerError, Code: "internal_error",
 		Message: "Erreur interne ; l'incident est journalisé."}
 )

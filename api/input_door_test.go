@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/mocks"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/models"
@@ -177,4 +178,32 @@ func TestLongTextsKeepTheirNewlinesAndTabs(t *testing.T) {
 	app["project"].(map[string]any)["title"] = "Autre projet"
 	requireFields(t, e.do(t, http.MethodPost, "/api/v1/campaigns/"+c.ID+"/applications", app.json(t)),
 		fieldRule{"project.description", "control_character"})
+}
+
+// Defence in depth: a signature the database refuses for good behind the door
+// (the dossier's workflow answers its Update with InvalidData) is a 422, not a
+// 500; a unique key taken is a 409.
+func TestSignatureRefusedByTheDatabaseIsA422(t *testing.T) {
+	for _, tc := range []struct {
+		errType string
+		status  int
+		code    string
+	}{
+		{workflows.ErrTypeInvalidData, http.StatusUnprocessableEntity, "record_refused"},
+		{workflows.ErrTypeDuplicate, http.StatusConflict, "already_recorded"},
+	} {
+		t.Run(tc.errType, func(t *testing.T) {
+			e := newEnv(t)
+			_, conv := e.awaitingConvention(t)
+			handle := &mocks.WorkflowUpdateHandle{}
+			handle.On("Get", mock.Anything, mock.Anything).
+				Return(temporal.NewNonRetryableApplicationError("SQLSTATE 22021", tc.errType, nil)).Once()
+			e.temporal.On("UpdateWorkflow", mock.Anything, mock.Anything).Return(handle, nil).Once()
+
+			rec := e.do(t, http.MethodPost, "/api/v1/conventions/"+conv.ID+"/signature", body{"signed_by": "Marie Curie"}.json(t))
+
+			requireProblem(t, rec, tc.status, tc.code)
+			assert.Zero(t, e.auditCount(t, "signature_recorded"))
+		})
+	}
 }

@@ -5,6 +5,8 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
+
+	"github.com/dian-p104/aap/workflows"
 )
 
 // workflowUpdate is one Update a handler asks of a workflow, and what the API
@@ -48,6 +50,14 @@ func runUpdate(ctx context.Context, tc client.Client, u workflowUpdate, result a
 			if mapped := answer(refusal); mapped != nil {
 				return mapped
 			}
+		}
+		// The record the Update carried was refused by the database for good
+		// (what the door let through): the caller is told, nothing is recorded.
+		switch refusal.Type() {
+		case workflows.ErrTypeInvalidData:
+			return errRecordRefused
+		case workflows.ErrTypeDuplicate:
+			return errRecordDuplicate
 		}
 	}
 	if u.Ended != nil && workflowEnded(err) {
