@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -206,4 +207,49 @@ func TestSignatureRefusedByTheDatabaseIsA422(t *testing.T) {
 			assert.Zero(t, e.auditCount(t, "signature_recorded"))
 		})
 	}
+}
+
+func TestIdempotencyKeyWithInvalidUTF8IsRefused(t *testing.T) {
+	e := newEnv(t)
+	e.acceptStarts()
+
+	requireFields(t, e.postCampaign(t, validBody().json(t), "Idempotency-Key", "rhone-\xff"),
+		fieldRule{"Idempotency-Key", "invalid_utf8"})
+	assert.Zero(t, e.storedCount(t), "nothing stored")
+
+	e.createCampaign(t, validBody().json(t), "Idempotency-Key", "rhône-2027-1")
+}
+
+func TestPNEImportRefusesPoisonedCellsLineByLine(t *testing.T) {
+	e := newEnv(t, withNow(time.Date(2027, time.April, 10, 12, 0, 0, 0, time.UTC)))
+	e.seedPNE(t)
+	req := httptest.NewRequest(http.MethodPost, "/api/v1/pne/2027/responses",
+		strings.NewReader("token;email\nt2\x00;\n;caf\xe9@example.org\nt3;\n"))
+	req.Header.Set("Content-Type", "text/csv")
+	req.Header.Set("Authorization", "Bearer "+e.bearer)
+	rec := httptest.NewRecorder()
+	e.router.ServeHTTP(rec, req)
+
+	requireFields(t, rec, fieldRule{"line 2", "control_character"}, fieldRule{"line 3", "invalid_utf8"})
+	var answered int64
+	require.NoError(t, e.db.Model(&models.PNEStructure{}).Where("year = 2027 AND answered_at IS NOT NULL").Count(&answered).Error)
+	assert.EqualValues(t, 1, answered, "only the seeded answer: nothing recorded")
+}
+
+func TestDashboardFormsAndPagesRefusePoisonedInput(t *testing.T) {
+	e := newEnv(t)
+
+	rec := e.postForm(t, "/connexion", url.Values{"jeton": {e.bearer + "\x00"}})
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code, rec.Body.String())
+	assert.Contains(t, rec.Header().Get("Content-Type"), "text/html")
+	assert.Contains(t, rec.Body.String(), "Jeton d&#39;accès : caractère de contrôle interdit")
+	assert.Contains(t, rec.Body.String(), `name="jeton"`, "the sign-in form comes back")
+	assert.Empty(t, rec.Result().Cookies(), "no session opened")
+
+	page := e.anonymous().get(t, "/campagnes/%00")
+	require.Equal(t, http.StatusUnprocessableEntity, page.Code)
+	assert.Contains(t, page.Body.String(), "caractère de contrôle interdit")
+
+	ok := e.postForm(t, "/connexion", url.Values{"jeton": {e.bearer}})
+	assert.Equal(t, http.StatusSeeOther, ok.Code, "the clean token opens the session")
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/textinput"
 )
 
 // PNEImportResult answers POST /api/v1/pne/{year}/responses.
@@ -101,6 +102,10 @@ func parseAnswersCSV(body []byte, now time.Time) ([]store.PNEImportRow, []FieldE
 			break
 		}
 		line, _ := r.FieldPos(0)
+		if refused := refusedCells(header, rec, line); len(refused) > 0 {
+			errs = append(errs, refused...)
+			continue
+		}
 		row := store.PNEImportRow{Line: line, Token: cell(rec, tokenCol, hasToken), Email: cell(rec, emailCol, hasEmail), AnsweredAt: now}
 		if row.Token == "" && row.Email == "" {
 			if strings.TrimSpace(strings.Join(rec, "")) == "" {
@@ -124,6 +129,23 @@ func parseAnswersCSV(body []byte, now time.Time) ([]store.PNEImportRow, []FieldE
 		errs = append(errs, FieldError{Field: "line 2", Rule: "required", Message: "aucune réponse dans le fichier"})
 	}
 	return rows, errs
+}
+
+// refusedCells refuses the cells of one CSV line holding a control character or
+// invalid UTF-8 (textinput's rule, as every text the API takes): a file saved
+// in Latin-1 is named, line by line, rather than looked up with broken text.
+func refusedCells(header, rec []string, line int) []FieldError {
+	var out []FieldError
+	for i, v := range rec {
+		name := "colonne " + strconv.Itoa(i+1)
+		if i < len(header) && textinput.Check("", header[i]) == nil {
+			name = "colonne " + strings.TrimSpace(header[i])
+		}
+		if r := textinput.Check(name, v); r != nil {
+			out = append(out, FieldError{Field: "line " + strconv.Itoa(line), Rule: r.Rule, Message: name + " : " + r.Message})
+		}
+	}
+	return out
 }
 
 func parseAnswerDate(s string) (time.Time, error) {
