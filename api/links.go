@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"html/template"
 	"net/http"
 	"strconv"
 	"strings"
@@ -17,6 +16,7 @@ import (
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/textinput"
+	"github.com/dian-p104/aap/internal/web"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -33,9 +33,10 @@ type linkHandlers struct {
 	reports      *FinancialReportService
 }
 
-// linkPage is what the page shows.
+// linkPage is what the page shows, in the shared layout (web.Chrome: the State's
+// header and footer, so an association can tell the page from an imitation).
 type linkPage struct {
-	Title   string
+	web.Chrome
 	Lines   []string
 	Message string
 	Error   string
@@ -44,6 +45,8 @@ type linkPage struct {
 	Button    string
 	AskSigner bool
 	Signer    string
+	// SignerError says why the signatory was refused.
+	SignerError string
 	// Report: the compte-rendu financier's fields, as typed (sent back with the errors).
 	Report      bool
 	Spent       string
@@ -55,56 +58,74 @@ type linkPage struct {
 // linkFieldError is one refused field: its message is tied to its input (aria-describedby).
 type linkFieldError struct{ Field, Text string }
 
-// Invalid answers the attributes marking a refused field for assistive technologies.
-func (p linkPage) Invalid(field string) template.HTMLAttr {
+// errorOf is the refused field's message, "" when it was accepted.
+func (p linkPage) errorOf(field string) string {
 	for _, e := range p.FieldErrors {
 		if e.Field == field {
-			return template.HTMLAttr(`aria-invalid="true" aria-describedby="erreur-` + template.HTMLEscapeString(field) + `"`)
+			return e.Text
 		}
 	}
 	return ""
 }
 
-var linkTemplate = template.Must(template.New("link").Parse(`<!doctype html>
-<html lang="fr">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{{.Title}} — appels à projets intégration</title>
-<style>body{font-family:sans-serif;max-width:40em;margin:2em auto;padding:0 1em;color:#1e1e1e}
-.error{color:#a4161a;font-weight:bold}.ok{color:#18753c;font-weight:bold}
-label{display:block;margin:1em 0 .3em}input[type=text]{width:100%;padding:.4em}
-button{margin-top:1em;padding:.5em 1.2em;background:#000091;color:#fff;border:0}</style></head>
-<body>
+// signerError is why the signatory was refused: the service's rule or the input's.
+func (p linkPage) signerError() string {
+	if p.SignerError != "" {
+		return p.SignerError
+	}
+	return p.errorOf("signed_by")
+}
+
+// OtherErrors are the refused inputs the form does not show (the link's token itself).
+func (p linkPage) OtherErrors() []linkFieldError {
+	shown := map[string]bool{}
+	for _, f := range p.Fields() {
+		shown[f.ID] = true
+	}
+	var out []linkFieldError
+	for _, e := range p.FieldErrors {
+		if !shown[e.Field] || !p.Form {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// Fields are the form's text fields, each a DSFR input group with its error state.
+func (p linkPage) Fields() []web.Field {
+	var out []web.Field
+	if p.Report {
+		out = append(out,
+			web.Field{ID: "spent_eur", Label: "Dépenses réalisées pour l'action, en euros", Hint: "Par exemple 12 500,50",
+				Value: p.Spent, InputMode: "decimal", MaxLength: 20, Required: true, Error: p.errorOf("spent_eur")},
+			web.Field{ID: "subsidy_used_eur", Label: "Part de la subvention employée, en euros", Hint: "Au plus les dépenses réalisées et la subvention accordée",
+				Value: p.SubsidyUsed, InputMode: "decimal", MaxLength: 20, Required: true, Error: p.errorOf("subsidy_used_eur")},
+			web.Field{ID: "document_reference", Label: "Référence du compte-rendu financier (Cerfa n° 15059*02)",
+				Hint: "Nom du fichier, numéro d'envoi…", Value: p.DocumentRef, MinLength: 2, MaxLength: 200, Required: true,
+				Error: p.errorOf("document_reference")})
+	}
+	if p.AskSigner {
+		out = append(out, web.Field{ID: "signed_by", Label: "Nom et qualité du signataire", Hint: "Par exemple : Marie Curie, présidente",
+			Value: p.Signer, MinLength: 2, MaxLength: 300, Required: true, Autocomplete: "name", Error: p.signerError()})
+	}
+	return out
+}
+
+var linkTemplate = web.NewPage("link", nil, `{{define "content"}}<div class="aap-narrow">
 <h1>{{.Title}}</h1>
-{{range .Lines}}<p>{{.}}</p>
-{{end}}{{if .Message}}<p class="ok" role="status">{{.Message}}</p>
-{{end}}{{if .Error}}<p class="error" role="alert">{{.Error}}</p>
-{{end}}{{if .FieldErrors}}<ul class="error" role="alert">{{range .FieldErrors}}<li id="erreur-{{.Field}}">{{.Text}}</li>
-{{end}}</ul>
+{{range .Lines}}<p class="aap-break">{{.}}</p>
+{{end}}{{template "alerts" .}}{{with .OtherErrors}}<ul class="fr-error-text" role="alert">{{range .}}<li id="erreur-{{.Field}}">{{.Text}}</li>{{end}}</ul>
 {{end}}{{if .Form}}<form method="post">
-{{if .Report}}<label for="spent_eur">Dépenses réalisées pour l'action, en euros (ex. 12500,50)</label>
-<input type="text" id="spent_eur" name="spent_eur" inputmode="decimal" required maxlength="20" value="{{.Spent}}" {{.Invalid "spent_eur"}}>
-<label for="subsidy_used_eur">Part de la subvention employée, en euros</label>
-<input type="text" id="subsidy_used_eur" name="subsidy_used_eur" inputmode="decimal" required maxlength="20" value="{{.SubsidyUsed}}" {{.Invalid "subsidy_used_eur"}}>
-<label for="document_reference">Référence du compte-rendu financier (Cerfa n° 15059*02) : nom du fichier, numéro d'envoi…</label>
-<input type="text" id="document_reference" name="document_reference" required minlength="2" maxlength="200" value="{{.DocumentRef}}" {{.Invalid "document_reference"}}>
-{{end}}{{if .AskSigner}}<label for="signed_by">Nom et qualité du signataire</label>
-<input type="text" id="signed_by" name="signed_by" required minlength="2" maxlength="300" value="{{.Signer}}" {{.Invalid "signed_by"}}>
-{{end}}<button type="submit">{{.Button}}</button>
+{{range .Fields}}{{template "field" .}}
+{{end}}<button type="submit" class="fr-btn">{{.Button}}</button>
 </form>
-{{end}}<p><small>Service des appels à projets « intégration des étrangers primo-arrivants » (programme 104, action 12). Ce lien vous est personnel : ne le transmettez pas.</small></p>
-</body></html>
-`))
+{{end}}<p class="fr-text--sm fr-mt-4w">Ce lien vous est personnel : ne le transmettez pas. Une question ? Répondez au courriel qui vous l'a apporté.</p>
+</div>{{end}}`)
 
 func renderLink(c *gin.Context, status int, p linkPage) {
 	c.Header("Cache-Control", "no-store")
 	c.Header("Referrer-Policy", "no-referrer") // the token stays out of other sites' logs
-	var b strings.Builder
-	if err := linkTemplate.Execute(&b, p); err != nil {
-		_ = c.Error(err)
-		c.String(http.StatusInternalServerError, "Erreur interne ; l'incident est journalisé.")
-		return
-	}
-	c.Data(status, "text/html; charset=utf-8", []byte(b.String()))
+	web.Render(c, status, linkTemplate, p)
 }
 
 // verify checks the link; a tampered or expired one gets its French page and nothing else.
@@ -112,11 +133,11 @@ func (h linkHandlers) verify(c *gin.Context) (auth.Link, bool) {
 	l, err := h.links.Verify(c.Param("token"), h.now())
 	switch {
 	case errors.Is(err, auth.ErrLinkExpired):
-		renderLink(c, http.StatusGone, linkPage{Title: "Lien expiré",
+		renderLink(c, http.StatusGone, linkPage{Chrome: web.Chrome{Title: "Lien expiré"},
 			Error: "Ce lien a expiré. Répondez au courriel qui le contenait pour que le correspondant intégration vous aide."})
 		return l, false
 	case err != nil:
-		renderLink(c, http.StatusNotFound, linkPage{Title: "Lien invalide",
+		renderLink(c, http.StatusNotFound, linkPage{Chrome: web.Chrome{Title: "Lien invalide"},
 			Error: "Ce lien n'est pas valide : vérifiez qu'il a été recopié en entier depuis le courriel."})
 		return l, false
 	}
@@ -157,7 +178,8 @@ func (h linkHandlers) act(c *gin.Context) {
 		var p *Problem
 		if errors.As(err, &p) && p.Status == http.StatusUnprocessableEntity {
 			page, perr := h.page(ctx, l)
-			page.Error, page.Signer = "Indiquez le nom et la qualité du signataire (2 à 300 caractères).", signer
+			page.Error, page.Signer = "La convention n'est pas signée : corrigez le champ indiqué.", signer
+			page.SignerError = "Indiquez le nom et la qualité du signataire (2 à 300 caractères)."
 			h.respond(c, page, perr)
 			return
 		}
@@ -209,11 +231,11 @@ func (h linkHandlers) respond(c *gin.Context, page linkPage, err error) {
 func (h linkHandlers) respondStatus(c *gin.Context, status int, page linkPage, err error) {
 	switch {
 	case errors.Is(err, store.ErrNotFound), errors.Is(err, errNotFound):
-		renderLink(c, http.StatusNotFound, linkPage{Title: "Dossier introuvable",
+		renderLink(c, http.StatusNotFound, linkPage{Chrome: web.Chrome{Title: "Dossier introuvable"},
 			Error: "L'élément auquel ce lien renvoie n'existe plus."})
 	case err != nil:
 		_ = c.Error(err)
-		renderLink(c, http.StatusInternalServerError, linkPage{Title: "Erreur",
+		renderLink(c, http.StatusInternalServerError, linkPage{Chrome: web.Chrome{Title: "Erreur"},
 			Error: "Une erreur est survenue ; elle est journalisée. Réessayez dans quelques minutes."})
 	default:
 		renderLink(c, status, page)
@@ -232,7 +254,7 @@ func (h linkHandlers) page(ctx context.Context, l auth.Link) (linkPage, error) {
 		if err != nil {
 			return linkPage{}, err
 		}
-		return linkPage{Title: "Accusé de réception de votre dossier", Lines: []string{
+		return linkPage{Chrome: web.Chrome{Title: "Accusé de réception de votre dossier"}, Lines: []string{
 			fmt.Sprintf("Dossier « %s » déposé par %s.", app.Title, app.AssociationName),
 			fmt.Sprintf("Appel à projets « %s » (%s).", c.Title, territoryLabel(c)),
 			"Référence du dossier : " + app.ID,
@@ -242,7 +264,7 @@ func (h linkHandlers) page(ctx context.Context, l auth.Link) (linkPage, error) {
 		if err != nil {
 			return linkPage{}, err
 		}
-		page := linkPage{Title: "Signature de la convention " + view.Reference, Lines: []string{
+		page := linkPage{Chrome: web.Chrome{Title: "Signature de la convention " + view.Reference}, Lines: []string{
 			fmt.Sprintf("Convention n° %s : subvention de %s.", view.Reference, french.Euros(view.GrantedCents)),
 			"État : convention " + models.ConventionLabel(view.State) + ".",
 		}}
@@ -260,7 +282,7 @@ func (h linkHandlers) page(ctx context.Context, l auth.Link) (linkPage, error) {
 		if err != nil {
 			return linkPage{}, err
 		}
-		page := linkPage{Title: fmt.Sprintf("Questionnaire PNE %d", year),
+		page := linkPage{Chrome: web.Chrome{Title: fmt.Sprintf("Questionnaire PNE %d", year)},
 			Lines: []string{fmt.Sprintf("Structure : %s.", row.AssociationName)}}
 		if row.AnsweredAt != nil {
 			page.Lines = append(page.Lines, "Votre réponse est enregistrée.")
@@ -273,7 +295,7 @@ func (h linkHandlers) page(ctx context.Context, l auth.Link) (linkPage, error) {
 		if err != nil {
 			return linkPage{}, err
 		}
-		page := linkPage{Title: "Compte-rendu financier de la convention " + view.Reference, Lines: []string{
+		page := linkPage{Chrome: web.Chrome{Title: "Compte-rendu financier de la convention " + view.Reference}, Lines: []string{
 			fmt.Sprintf("Convention n° %s : subvention de %s.", view.Reference, french.Euros(view.GrantedCents)),
 		}}
 		switch r := view.FinancialReport; {
@@ -358,7 +380,7 @@ func (h linkHandlers) refuseInput(c *gin.Context, refusals []textinput.Refusal) 
 	}
 	l, err := h.links.Verify(c.Param("token"), h.now())
 	if err != nil {
-		renderLink(c, http.StatusUnprocessableEntity, linkPage{Title: "Lien invalide",
+		renderLink(c, http.StatusUnprocessableEntity, linkPage{Chrome: web.Chrome{Title: "Lien invalide"},
 			Error: "Ce lien n'est pas valide : vérifiez qu'il a été recopié en entier depuis le courriel.", FieldErrors: errs})
 		return
 	}

@@ -45,7 +45,7 @@ func TestFinancialReportLinkRecordsItsConventionsReportOnce(t *testing.T) {
 	assert.NotContains(t, body, "aria-invalid", "nothing refused yet")
 	assert.Contains(t, body, "30/06/2028", "the due date, Paris day")
 	for _, field := range []string{"spent_eur", "subsidy_used_eur", "document_reference"} {
-		assert.Contains(t, body, `<label for="`+field+`">`, "every field has its label")
+		assert.Contains(t, body, `<label class="fr-label" for="`+field+`">`, "every field has its label")
 		assert.Contains(t, body, `id="`+field+`" name="`+field+`"`)
 	}
 
@@ -68,7 +68,7 @@ func TestFinancialReportLinkRecordsItsConventionsReportOnce(t *testing.T) {
 			assert.Contains(t, rec.Body.String(), `value="`+tc.form.Get("spent_eur")+`"`, "the typed value is shown again")
 			assert.Contains(t, rec.Body.String(), `<form method="post">`)
 			assert.Contains(t, rec.Body.String(), `aria-invalid="true" aria-describedby="erreur-`+tc.field+`"`, "the error is tied to its field")
-			assert.Contains(t, rec.Body.String(), `<li id="erreur-`+tc.field+`">`)
+			assert.Contains(t, rec.Body.String(), `<p id="erreur-`+tc.field+`" class="fr-error-text">`)
 			r := e.storedReport(t, conv.ID)
 			assert.True(t, r == nil || r.ReceivedAt == nil, "nothing recorded")
 		})

@@ -39,6 +39,8 @@ type Deps struct {
 	Logger  *slog.Logger
 	// RateLimit is the number of requests a minute allowed per token (AAP_RATE_LIMIT); 0: unlimited.
 	RateLimit int
+	// ContactEmail is DIAN's mailbox (AAP_DIAN_EMAIL), given on the contact and personal-data pages.
+	ContactEmail string
 	// Links signs and checks the links emailed to associations (AAP_LINK_SECRET).
 	Links *auth.LinkSigner
 	// Now is the clock of authentication, links and the overview's deadlines; nil: time.Now.
@@ -95,16 +97,20 @@ func NewRouter(d Deps) *gin.Engine {
 		DB: d.DB, Temporal: d.Temporal, Logger: d.Logger}
 	registerMonitoring(v1, mon)
 
-	// Every page is in this one group; web asks for the sign-in (a token exchanged for a session cookie).
+	// Every page a person reads is in this one group, in the shared DSFR layout and
+	// under its security headers (web.SecurityHeaders); web asks agents for the sign-in
+	// (a token exchanged for a session cookie) and serves the static files.
 	pages := r.Group("")
 	web.Register(pages, web.Deps{Monitoring: mon.Monitoring, DB: d.DB, Temporal: d.Temporal,
-		Links: d.Links, DevMail: d.Catcher != nil, Now: d.Now, Logger: d.Logger})
+		Links: d.Links, DevMail: d.Catcher != nil, ContactEmail: d.ContactEmail, Now: d.Now, Logger: d.Logger})
 
 	if d.Links != nil {
 		links := linkHandlers{links: d.Links, now: now, applications: store.NewApplications(d.DB),
 			campaigns: store.NewCampaigns(d.DB), conventions: d.Conventions, pne: d.PNE,
 			reports: d.FinancialReports}
-		linkPages := r.Group("/liens", textinput.Middleware(links.refuseInput))
+		// In the pages' layout, under their security headers (web.SecurityHeaders), with the links' own
+		// page for a refused input.
+		linkPages := r.Group("/liens", web.SecurityHeaders(), textinput.Middleware(links.refuseInput))
 		linkPages.GET("/:token", links.show)
 		linkPages.POST("/:token", links.act)
 	}

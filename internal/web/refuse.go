@@ -11,7 +11,7 @@ import (
 
 // refuseInput answers a page request whose parameters or form hold a refused
 // text (textinput.Middleware): a French page, status 422, naming each field;
-// the sign-in form comes back with the error above its field.
+// the sign-in form comes back with the error under its field.
 func (p *pages) refuseInput(c *gin.Context, refusals []textinput.Refusal) {
 	parts := make([]string, len(refusals))
 	for i, r := range refusals {
@@ -23,8 +23,7 @@ func (p *pages) refuseInput(c *gin.Context, refusals []textinput.Refusal) {
 	}
 	message := "Votre saisie n'est pas acceptée (" + strings.Join(parts, " ; ") + ")."
 	if c.Request.Method == http.MethodPost && c.FullPath() == "/connexion" {
-		p.render(c, http.StatusUnprocessableEntity, "signin.html",
-			signInPage{layout: layout{Title: "Connexion", DevMail: p.d.DevMail}, Message: message})
+		p.render(c, http.StatusUnprocessableEntity, "signin.html", p.signInPageWith(message))
 		return
 	}
 	p.fail(c, http.StatusUnprocessableEntity, message)

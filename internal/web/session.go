@@ -36,11 +36,18 @@ var signInMessages = map[error]string{
 
 type signInPage struct {
 	layout
-	Message string
+	Token Field
+}
+
+// signInPageWith is the sign-in page; message says why the token was refused ("" at first).
+func (p *pages) signInPageWith(message string) signInPage {
+	return signInPage{layout: layout{Title: "Connexion", Home: "/", DevMail: p.d.DevMail},
+		Token: Field{ID: "jeton", Label: "Jeton d'accès", Hint: "Commence par « aap_ » ; remis par la commande aap token create.",
+			Type: "password", Autocomplete: "off", Required: true, Error: message}}
 }
 
 func (p *pages) signInForm(c *gin.Context) {
-	p.render(c, http.StatusOK, "signin.html", signInPage{layout: layout{Title: "Connexion", DevMail: p.d.DevMail}})
+	p.render(c, http.StatusOK, "signin.html", p.signInPageWith(""))
 }
 
 // signIn answers POST /connexion: a valid token opens a session.
@@ -50,7 +57,7 @@ func (p *pages) signIn(c *gin.Context) {
 	_, err := auth.Authenticate(c.Request.Context(), p.tokens, secret, now)
 	if msg, ok := signInMessages[err]; ok {
 		p.d.Logger.Info("page sign-in refused", "reason", err.Error(), "request_id", c.GetString("request_id"))
-		p.render(c, http.StatusUnauthorized, "signin.html", signInPage{layout: layout{Title: "Connexion", DevMail: p.d.DevMail}, Message: msg})
+		p.render(c, http.StatusUnauthorized, "signin.html", p.signInPageWith(msg))
 		return
 	}
 	if err != nil {

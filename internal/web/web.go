@@ -34,6 +34,14 @@ import (
 //go:embed templates/*.html
 var templateFS embed.FS
 
+// Paths of the pages every footer links to (legal.go).
+const (
+	PathAccessibility = "/accessibilite"
+	PathLegalNotice   = "/mentions-legales"
+	PathPersonalData  = "/donnees-personnelles"
+	PathContact       = "/contact"
+)
+
 // Deps are what the pages read.
 type Deps struct {
 	Monitoring *overview.Service
@@ -44,8 +52,11 @@ type Deps struct {
 	Links *auth.LinkSigner
 	// DevMail links the dev mail catcher's pages (`aap dev` only).
 	DevMail bool
-	Now     func() time.Time
-	Logger  *slog.Logger
+	// ContactEmail is DIAN's mailbox (AAP_DIAN_EMAIL), written to on the contact
+	// and personal-data pages (it forwards to the ministry's data protection officer).
+	ContactEmail string
+	Now          func() time.Time
+	Logger       *slog.Logger
 }
 
 type pages struct {
@@ -86,10 +97,12 @@ func Register(group *gin.RouterGroup, d Deps) {
 			return p != nil && *p < float64(target)
 		},
 	}
-	for _, name := range []string{"overview.html", "campaign.html", "error.html", "signin.html"} {
-		p.tmpls[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+name))
+	for _, name := range []string{"overview.html", "campaign.html", "error.html", "signin.html", "legal.html"} {
+		p.tmpls[name] = parsePage(name, funcs)
 	}
-	group.Use(textinput.Middleware(p.refuseInput))
+	group.Use(SecurityHeaders(), textinput.Middleware(p.refuseInput))
+	group.GET("/static/*file", serveStatic)
+	p.registerLegal(group)
 	group.GET("/connexion", p.signInForm)
 	group.POST("/connexion", p.signIn)
 	private := group.Group("", p.requireSession)
@@ -121,14 +134,12 @@ func (p *pages) export(c *gin.Context) {
 	c.Data(http.StatusOK, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", data)
 }
 
-type layout struct {
-	Title   string
-	DevMail bool
-	// Viewer is who is signed in ("" on the sign-in page).
-	Viewer string
-}
+// layout is the shared layout's data for the dashboard's pages.
+type layout = Chrome
 
-func (p *pages) layoutFor(c *gin.Context, title string) layout {
+// layoutFor is the chrome of a dashboard page: its navigation, who is signed in,
+// and the breadcrumb from the overview when the page is below it.
+func (p *pages) layoutFor(c *gin.Context, title string, trail ...Crumb) layout {
 	v := viewer(c)
 	name := v.Name
 	if v.IsDIAN() {
@@ -136,7 +147,11 @@ func (p *pages) layoutFor(c *gin.Context, title string) layout {
 	} else if v.Territory != "" {
 		name += " (" + territory.Label(v.Territory, v.Level == models.LevelRegional) + ")"
 	}
-	return layout{Title: title, DevMail: p.d.DevMail, Viewer: name}
+	l := layout{Title: title, Home: "/", Agent: true, DevMail: p.d.DevMail, Viewer: name}
+	if len(trail) > 0 {
+		l.Breadcrumb = append([]Crumb{{Label: "Vue d'ensemble", Href: "/"}}, trail...)
+	}
+	return l
 }
 
 func (p *pages) render(c *gin.Context, status int, name string, data any) {
@@ -266,7 +281,7 @@ func (p *pages) campaign(c *gin.Context) {
 		return
 	}
 	p.render(c, http.StatusOK, "campaign.html", campaignPage{
-		layout:   p.layoutFor(c, camp.Title),
+		layout:   p.layoutFor(c, camp.Title, Crumb{Label: camp.Title}),
 		Campaign: camp, Territory: territory.Label(camp.Territory, camp.Level == models.LevelRegional), Timeline: tl,
 	})
 }

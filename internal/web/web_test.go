@@ -91,7 +91,7 @@ func server(t *testing.T) *site {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	clock := func() time.Time { return now }
-	web.Register(r.Group(""), web.Deps{Monitoring: overview.New(db, pols, clock), DB: db, DevMail: true, Now: clock})
+	web.Register(r.Group(""), web.Deps{Monitoring: overview.New(db, pols, clock), DB: db, DevMail: true, ContactEmail: "dian-aap@interieur.gouv.fr", Now: clock})
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	return &site{Server: srv, db: db, tokens: store.NewTokens(db)}
@@ -172,7 +172,7 @@ func TestOverviewPage(t *testing.T) {
 	assert.Contains(t, body, `<svg role="img" aria-labelledby="pne-t pne-d"`, "answers over three weeks")
 	assert.Contains(t, body, "Appel régional Auvergne-Rhône-Alpes » non publié au 31 mars 2024")
 	assert.Contains(t, body, `<a href="/campagnes/c-rhone">Intégration dans le Rhône</a>`)
-	assert.Contains(t, body, `<a href="/dev/mail">`)
+	assert.Contains(t, body, `<a class="fr-link" href="/dev/mail">`)
 	assert.NotContains(t, body, "<script", "no JavaScript")
 	assert.NotContains(t, body, "https://", "no external resource")
 
@@ -272,7 +272,7 @@ func TestPagesAskForASignIn(t *testing.T) {
 	}
 	code, body := get(t, srv.URL+"/connexion", nil)
 	require.Equal(t, http.StatusOK, code)
-	assert.Contains(t, body, `<label for="jeton">Jeton d'accès</label>`)
+	assert.Contains(t, body, `<label class="fr-label" for="jeton">Jeton d&#39;accès`)
 
 	res, err := noRedirect().PostForm(srv.URL+"/connexion", url.Values{"jeton": {"aap_inconnu"}})
 	require.NoError(t, err)

@@ -1,0 +1,154 @@
+package web_test
+
+import (
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dian-p104/aap/internal/web"
+)
+
+// TestEveryPageHasTheStatesLayout: the bloc-marque, the service name, the skip
+// links to <main id="contenu"> and the footer, the footer's four pages, the DSFR
+// stylesheet, and the Content-Security-Policy, on signed-in pages, the sign-in,
+// an error page and the footer's pages.
+func TestEveryPageHasTheStatesLayout(t *testing.T) {
+	srv := server(t)
+	session := srv.dian(t)
+	for _, tc := range []struct {
+		path    string
+		session bool
+		status  int
+	}{
+		{"/", true, http.StatusOK}, {"/campagnes/c-rhone", true, http.StatusOK}, {"/campagnes/inconnue", true, http.StatusNotFound},
+		{"/connexion", false, http.StatusOK}, {"/mentions-legales", false, http.StatusOK}, {"/donnees-personnelles", false, http.StatusOK},
+		{"/accessibilite", false, http.StatusOK}, {"/contact", false, http.StatusOK},
+	} {
+		t.Run(tc.path, func(t *testing.T) {
+			req, err := http.NewRequest(http.MethodGet, srv.URL+tc.path, nil)
+			require.NoError(t, err)
+			if tc.session {
+				req.AddCookie(session)
+			}
+			res, err := noRedirect().Do(req)
+			require.NoError(t, err)
+			defer res.Body.Close()
+			b, err := io.ReadAll(res.Body)
+			require.NoError(t, err)
+			body := string(b)
+			require.Equal(t, tc.status, res.StatusCode)
+			assert.Equal(t, web.ContentSecurityPolicy, res.Header.Get("Content-Security-Policy"))
+			assert.Contains(t, res.Header.Get("Content-Security-Policy"), "frame-ancestors 'none'")
+			assert.NotContains(t, res.Header.Get("Content-Security-Policy"), "unsafe-inline")
+			assert.Equal(t, "nosniff", res.Header.Get("X-Content-Type-Options"))
+			assert.Contains(t, body, `<p class="fr-logo">République<br>française</p>`)
+			assert.Contains(t, body, `<p class="fr-header__service-title">`+web.ServiceName+`</p>`)
+			assert.Contains(t, body, `<a class="fr-link" href="#contenu">Aller au contenu</a>`)
+			assert.Contains(t, body, `<a class="fr-link" href="#pied-de-page">Pied de page</a>`)
+			assert.Contains(t, body, `<main id="contenu" tabindex="-1">`)
+			assert.Contains(t, body, `<footer class="fr-footer" id="pied-de-page">`)
+			for _, link := range []string{`href="/accessibilite">Accessibilité : non conforme</a>`, `href="/mentions-legales">Mentions légales</a>`,
+				`href="/donnees-personnelles">Données personnelles</a>`, `href="/contact">Contact</a>`} {
+				assert.Contains(t, body, link)
+			}
+			assert.Contains(t, body, `<link rel="stylesheet" href="/static/dsfr/dsfr.min.css?v=`+web.DSFRVersion+`">`)
+			assert.NotContains(t, body, "<script", "no JavaScript")
+			assert.NotContains(t, body, "<style", "no inline style: the CSP forbids it")
+			assert.NotContains(t, body, "style=", "no inline style: the CSP forbids it")
+		})
+	}
+}
+
+func TestCampaignPageHasItsBreadcrumb(t *testing.T) {
+	srv := server(t)
+	_, body := get(t, srv.URL+"/campagnes/c-rhone", srv.dian(t))
+	assert.Contains(t, body, `<nav class="fr-breadcrumb" aria-label="Vous êtes ici :">`)
+	assert.Contains(t, body, `<a class="fr-breadcrumb__link" href="/">Vue d&#39;ensemble</a>`)
+	assert.Contains(t, body, `<a class="fr-breadcrumb__link" aria-current="page">Intégration dans le Rhône</a>`)
+	_, body = get(t, srv.URL+"/", srv.dian(t))
+	assert.NotContains(t, body, "fr-breadcrumb", "the overview is the top: no breadcrumb")
+}
+
+func TestStaticFilesAreServedFromTheBinary(t *testing.T) {
+	srv := server(t)
+	for _, tc := range []struct{ path, typ, contains string }{
+		{"/static/dsfr/dsfr.min.css", "text/css; charset=utf-8", ".fr-header"},
+		{"/static/aap.css", "text/css; charset=utf-8", ".aap-main"},
+		{"/static/dsfr/fonts/Marianne-Regular.woff2", "font/woff2", "wOF2"},
+		{"/static/dsfr/icons/system/fr--error-fill.svg", "image/svg+xml", "<svg"},
+		{"/static/dsfr/LICENSE.md", "text/markdown; charset=utf-8", "Etalab"},
+	} {
+		res, err := http.Get(srv.URL + tc.path)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		require.Equal(t, http.StatusOK, res.StatusCode, tc.path)
+		assert.Equal(t, tc.typ, res.Header.Get("Content-Type"), tc.path)
+		assert.Equal(t, "public, max-age=31536000, immutable", res.Header.Get("Cache-Control"), tc.path)
+		assert.Contains(t, string(b), tc.contains, tc.path)
+	}
+	// Every file the stylesheet refers to is there (fonts, icons).
+	res, err := http.Get(srv.URL + "/static/dsfr/dsfr.min.css")
+	require.NoError(t, err)
+	css, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	refs := 0
+	for _, part := range strings.Split(string(css), "url(")[1:] {
+		ref := strings.Trim(part[:strings.IndexByte(part, ')')], `"'`)
+		if strings.HasPrefix(ref, "data:") {
+			continue
+		}
+		refs++
+		u, err := url.JoinPath(srv.URL, "/static/dsfr/", ref)
+		require.NoError(t, err)
+		res, err := http.Get(u)
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, http.StatusOK, res.StatusCode, ref)
+	}
+	assert.Greater(t, refs, 20, "fonts and icons")
+	for _, path := range []string{"/static/dsfr/", "/static/dsfr/fonts", "/static/refresh-dsfr.sh", "/static/../web.go",
+		"/static/dsfr/nope.css", "/static/dsfr/dsfr.min.css.map"} {
+		res, err := http.Get(srv.URL + path)
+		require.NoError(t, err)
+		res.Body.Close()
+		assert.Equal(t, http.StatusNotFound, res.StatusCode, path)
+	}
+}
+
+func TestLegalPagesSayWhatIsKeptAndWhomToWriteTo(t *testing.T) {
+	srv := server(t)
+	_, body := get(t, srv.URL+"/donnees-personnelles", nil)
+	for _, want := range []string{"Le dossier", "Les courriels envoyés", "Le journal d'audit", "Durée de conservation",
+		"Vos droits", "CNIL", `<a href="mailto:dian-aap@interieur.gouv.fr">dian-aap@interieur.gouv.fr</a>`} {
+		assert.Contains(t, body, want)
+	}
+	_, body = get(t, srv.URL+"/accessibilite", nil)
+	assert.Contains(t, body, "<strong>non conforme</strong>")
+	assert.Contains(t, body, "Défenseur des droits")
+	_, body = get(t, srv.URL+"/contact", nil)
+	assert.Contains(t, body, "mailto:dian-aap@interieur.gouv.fr")
+	_, body = get(t, srv.URL+"/mentions-legales", nil)
+	assert.Contains(t, body, "Directeur de la publication")
+}
+
+func TestSignInErrorIsTiedToItsField(t *testing.T) {
+	srv := server(t)
+	res, err := noRedirect().PostForm(srv.URL+"/connexion", url.Values{"jeton": {"aap_inconnu"}})
+	require.NoError(t, err)
+	b, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	body := string(b)
+	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
+	assert.Contains(t, body, `<div class="fr-input-group fr-input-group--error">`)
+	assert.Contains(t, body, `aria-invalid="true" aria-describedby="erreur-jeton"`)
+	assert.Contains(t, body, `<p id="erreur-jeton" class="fr-error-text">Jeton inconnu`)
+	_, body = get(t, srv.URL+"/connexion", nil)
+	assert.NotContains(t, body, "fr-input-group--error", "nothing refused yet")
+	assert.NotContains(t, body, "aria-invalid")
+}
