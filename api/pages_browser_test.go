@@ -1,0 +1,191 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/mocks"
+
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/web"
+	"github.com/dian-p104/aap/models"
+)
+
+// browserPage is one page the browser check loads (tests/browser/axe.mjs).
+type browserPage struct {
+	Name   string            `json:"name"`
+	URL    string            `json:"url"`
+	Cookie string            `json:"cookie,omitempty"`
+	Fill   map[string]string `json:"fill,omitempty"`
+	Submit bool              `json:"submit,omitempty"`
+}
+
+// browserResult is what the browser found on a page at one width.
+type browserResult struct {
+	Name           string   `json:"name"`
+	Width          int      `json:"width"`
+	Status         int      `json:"status"`
+	ScrollWidth    int      `json:"scrollWidth"`
+	Viewport       int      `json:"viewport"`
+	FontFamily     string   `json:"fontFamily"`
+	FontsLoaded    []string `json:"fontsLoaded"`
+	Screenshot     string   `json:"screenshot"`
+	CSPViolations  []string `json:"cspViolations"`
+	FailedRequests []string `json:"failedRequests"`
+	Violations     []struct {
+		ID     string   `json:"id"`
+		Impact string   `json:"impact"`
+		Help   string   `json:"help"`
+		Nodes  []string `json:"nodes"`
+	} `json:"violations"`
+}
+
+// browserTools finds node, the npm packages (npm ci) and Chromium; without one of
+// them the test skips, unless AAP_REQUIRE_BROWSER=1 (.ci/run sets it): then it fails.
+func browserTools(t *testing.T) (node, chromium string) {
+	t.Helper()
+	missing := func(what string) {
+		if os.Getenv("AAP_REQUIRE_BROWSER") == "1" {
+			t.Fatalf("browser test required (AAP_REQUIRE_BROWSER=1) but %s", what)
+		}
+		t.Skipf("browser test skipped: %s", what)
+	}
+	chromium = os.Getenv("AAP_CHROMIUM")
+	if chromium == "" {
+		chromium = "/usr/bin/chromium"
+	}
+	if _, err := os.Stat(chromium); err != nil {
+		missing("no Chromium at " + chromium + " (Debian's chromium package; .ci/run installs it)")
+	}
+	node, err := exec.LookPath("node")
+	if err != nil {
+		missing("no node on PATH")
+	}
+	for _, pkg := range []string{"playwright-core", "axe-core"} {
+		if _, err := os.Stat(filepath.Join("..", "node_modules", pkg, "package.json")); err != nil {
+			missing("node_modules/" + pkg + " is missing: run npm ci at the repository's root")
+		}
+	}
+	return node, chromium
+}
+
+// TestPagesPassAxeInChromium loads every page a person reads — the associations'
+// links (acknowledgement, convention to sign, PNE, compte-rendu financier, that
+// form refused, tampered and expired links), the dashboard (sign-in, overview, a
+// call, a 404) and the footer's pages — in real Chromium: axe-core finds no
+// violation at 1280 and 320 px, nothing scrolls sideways at 320 px, the DSFR's
+// stylesheet and fonts load under the Content-Security-Policy, and screenshots are
+// saved in AAP_SCREENSHOT_DIR (a temporary directory when unset).
+func TestPagesPassAxeInChromium(t *testing.T) {
+	node, chromium := browserTools(t)
+	e := newEnv(t)
+	srv := httptest.NewServer(e.router)
+	defer srv.Close()
+
+	// The items the links reach.
+	rows := e.seedPNE(t)
+	reportApp, reportConv := e.seedReportConvention(t, models.ConventionSigned)
+	_, signConv := e.seedReportConvention(t, models.ConventionAwaitingSignature)
+	valid := fixedNow.Add(24 * time.Hour)
+	link := func(action, item string, expires time.Time) string { return srv.URL + e.link(t, action, item, expires) }
+	c, err := e.campaigns.Get(t.Context(), reportApp.CampaignID)
+	require.NoError(t, err)
+	// The call's page reads its workflow's history: unreadable here, the page says so.
+	it := &mocks.HistoryEventIterator{}
+	it.On("HasNext").Return(true)
+	it.On("Next").Return(nil, errors.New("frontend unavailable"))
+	e.temporal.On("GetWorkflowHistory", mock.Anything, mock.Anything, "", false, mock.Anything).Return(it).Maybe()
+
+	// A signed-in DIAN agent's session cookie, as the browser would hold it.
+	secret := e.token(t, auth.NewToken{Name: "DIAN — bureau de l'intégration", Role: auth.RoleDIAN})
+	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).
+		PostForm(srv.URL+"/connexion", url.Values{"jeton": {secret}})
+	require.NoError(t, err)
+	res.Body.Close()
+	var cookie string
+	for _, ck := range res.Cookies() {
+		if ck.Name == web.SessionCookie {
+			cookie = ck.Name + "=" + ck.Value
+		}
+	}
+	require.NotEmpty(t, cookie, "signed in")
+
+	pages := []browserPage{
+		{Name: "lien-accuse-reception", URL: link(auth.LinkAcknowledge, reportApp.ID, valid)},
+		{Name: "lien-signature-convention", URL: link(auth.LinkSign, signConv.ID, valid)},
+		{Name: "lien-signature-refusee", URL: link(auth.LinkSign, signConv.ID, valid), Fill: map[string]string{"signed_by": " "}, Submit: true},
+		{Name: "lien-pne", URL: link(auth.LinkPNE, "2027/"+itoa(rows[1].ID), valid)},
+		{Name: "lien-compte-rendu-financier", URL: link(auth.LinkFinancialReport, reportConv.ID, valid)},
+		{Name: "lien-compte-rendu-financier-refuse", URL: link(auth.LinkFinancialReport, reportConv.ID, valid),
+			Fill: map[string]string{"spent_eur": "douze mille", "subsidy_used_eur": "100", "document_reference": "CRF-1"}, Submit: true},
+		{Name: "lien-invalide", URL: srv.URL + "/liens/n-importe-quoi"},
+		{Name: "lien-expire", URL: link(auth.LinkPNE, "2027/"+itoa(rows[1].ID), fixedNow.Add(-time.Second))},
+		{Name: "connexion", URL: srv.URL + "/connexion"},
+		{Name: "connexion-refusee", URL: srv.URL + "/connexion", Fill: map[string]string{"jeton": "aap_inconnu"}, Submit: true},
+		{Name: "vue-nationale", URL: srv.URL + "/?annee=2027", Cookie: cookie},
+		{Name: "appel", URL: srv.URL + "/campagnes/" + c.ID, Cookie: cookie},
+		{Name: "appel-introuvable", URL: srv.URL + "/campagnes/inconnue", Cookie: cookie},
+		{Name: "mentions-legales", URL: srv.URL + web.PathLegalNotice},
+		{Name: "donnees-personnelles", URL: srv.URL + web.PathPersonalData},
+		{Name: "accessibilite", URL: srv.URL + web.PathAccessibility},
+		{Name: "contact", URL: srv.URL + web.PathContact},
+	}
+	wantStatus := map[string]int{"lien-compte-rendu-financier-refuse": http.StatusUnprocessableEntity, "lien-invalide": http.StatusNotFound,
+		"lien-expire": http.StatusGone, "connexion-refusee": http.StatusUnauthorized, "appel-introuvable": http.StatusNotFound}
+
+	dir := os.Getenv("AAP_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	dir, err = filepath.Abs(dir)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	input, err := json.Marshal(map[string]any{"screenshotDir": dir, "pages": pages})
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "tests", "browser", "axe.mjs"))
+	cmd.Env = append(os.Environ(), "AAP_CHROMIUM="+chromium)
+	cmd.Stdin = bytes.NewReader(input)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, stderr.String())
+	var results []browserResult
+	require.NoError(t, json.Unmarshal(out, &results), string(out))
+	require.Len(t, results, 2*len(pages), "each page at 1280 and 320 px")
+
+	for _, r := range results {
+		want := wantStatus[r.Name]
+		if want == 0 {
+			want = http.StatusOK
+		}
+		assert.Equal(t, want, r.Status, "%s: status", r.Name)
+		for _, v := range r.Violations {
+			assert.Failf(t, "axe violation", "%s at %d px: %s (%s, %s) on %v", r.Name, r.Width, v.ID, v.Impact, v.Help, v.Nodes)
+		}
+		assert.LessOrEqual(t, r.ScrollWidth, r.Viewport, "%s at %d px scrolls sideways", r.Name, r.Width)
+		assert.Empty(t, r.CSPViolations, "%s: the Content-Security-Policy blocked something", r.Name)
+		assert.Empty(t, r.FailedRequests, "%s: a file of the page is missing", r.Name)
+		assert.Contains(t, r.FontFamily, "Marianne", "%s: the DSFR's stylesheet applies", r.Name)
+		assert.Contains(t, r.FontsLoaded, "Marianne", "%s: the Marianne font loads", r.Name)
+		info, err := os.Stat(r.Screenshot)
+		if assert.NoError(t, err, r.Name) {
+			assert.Greater(t, info.Size(), int64(5_000), "%s: a real picture", r.Screenshot)
+		}
+	}
+	t.Logf("screenshots in %s", dir)
+}
