@@ -253,3 +253,39 @@ func TestDashboardFormsAndPagesRefusePoisonedInput(t *testing.T) {
 	ok := e.postForm(t, "/connexion", url.Values{"jeton": {e.bearer}})
 	assert.Equal(t, http.StatusSeeOther, ok.Code, "the clean token opens the session")
 }
+
+// The writes the issue found answering 500 for a NUL, each with real records:
+// every one is a 422 naming its field by its JSON path, and nothing reaches Temporal.
+func TestEveryWriteRefusesANULNamingItsField(t *testing.T) {
+	e := newEnv(t)
+	open := e.seedCampaign(t, seed{year: 2027, territory: "69", phase: models.PhasePublished,
+		publishAt: fixedNow.Add(-24 * time.Hour), closeAt: fixedNow.Add(30 * 24 * time.Hour)})
+	signed := e.seedConvention(t, models.LevelDepartmental, "69", models.ConventionSigned, "CONV-NUL-1", 1_000_000)
+	_, awaiting := e.awaitingConvention(t)
+	auditRows := func() int64 {
+		var n int64
+		require.NoError(t, e.db.Model(&models.AuditEntry{}).Count(&n).Error)
+		return n
+	}
+	before := auditRows()
+	for _, tc := range []struct {
+		path, body, field string
+	}{
+		{"/api/v1/campaigns", `{"title": "Rhône\u0000"}`, "title"},
+		{"/api/v1/campaigns", `{"agir_articulation": "AGIR\n\u0000"}`, "agir_articulation"},
+		{"/api/v1/campaigns/" + open.ID + "/applications", `{"project": {"title": "Ateliers\u0000"}}`, "project.title"},
+		{"/api/v1/campaigns/" + open.ID + "/applications", `{"association": {"name": "Accueil\u0000"}}`, "association.name"},
+		{"/api/v1/ctai", `{"collectivite": {"name": "Lyon\u0000"}}`, "collectivite.name"},
+		{"/api/v1/conventions/" + signed + "/doubts", `{"kind": "x", "note": "doute\u0000"}`, "note"},
+		{"/api/v1/controls", `{"controller": "Inspecteur\u0000"}`, "controller"},
+		{"/api/v1/campaigns/" + open.ID + "/cancel", `{"reason": "Enveloppe redéployée\u0000"}`, "reason"},
+		{"/api/v1/conventions/" + awaiting.ID + "/signature", `{"signed_by": "Marie\u0000"}`, "signed_by"},
+		{"/api/v1/campaigns/" + open.ID + "/selection", `{"decisions": [{}, {}, {"reason": "non\u0000"}]}`, "decisions[2].reason"},
+	} {
+		t.Run(tc.field, func(t *testing.T) {
+			requireFields(t, e.do(t, http.MethodPost, tc.path, []byte(tc.body)), fieldRule{tc.field, "control_character"})
+		})
+	}
+	assert.Empty(t, e.temporal.Calls, "nothing reached Temporal")
+	assert.Equal(t, before, auditRows(), "nothing recorded")
+}

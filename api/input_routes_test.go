@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // poisons are the texts no route may take: NUL, a C1 control, invalid UTF-8,
@@ -67,5 +70,25 @@ func TestNoRouteAnswers5xxForPoisonedInput(t *testing.T) {
 				}
 			})
 		}
+	}
+}
+
+// The door on JSON bodies is the one decoder: no handler may read a body another way.
+func TestEveryBodyGoesThroughTheOneDecoder(t *testing.T) {
+	decoders := regexp.MustCompile(`json\.NewDecoder\(|json\.Unmarshal\(|\.ShouldBind|\.BindJSON\(|\.Bind\(|io\.ReadAll\(|GetRawData\(|readBody\(`)
+	allowed := map[string]int{
+		"decode.go":     4, // readBody (and its io.ReadAll), decodeStrict, bindJSON
+		"pne_import.go": 1, // the CSV body, its cells checked line by line (refusedCells)
+	}
+	files, err := filepath.Glob("*.go")
+	require.NoError(t, err)
+	for _, f := range files {
+		if strings.HasSuffix(f, "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f)
+		require.NoError(t, err)
+		n := len(decoders.FindAll(src, -1))
+		assert.LessOrEqual(t, n, allowed[f], "%s reads a request body outside decodeStrict", f)
 	}
 }
