@@ -2,12 +2,15 @@ package api
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"gorm.io/gorm"
 
@@ -34,6 +37,9 @@ type Deps struct {
 	FinancialReports *FinancialReportService
 	DB               *gorm.DB
 	Temporal         client.Client
+	// TemporalNamespace is the namespace the client works in (AAP_TEMPORAL_NAMESPACE), which
+	// /readyz checks exists; empty: "default", as the SDK's client.
+	TemporalNamespace string
 	// Catcher is the dev mail catcher whose pages are served under /dev/mail; nil in production.
 	Catcher *mailcatcher.Catcher
 	Logger  *slog.Logger
@@ -120,24 +126,37 @@ func NewRouter(d Deps) *gin.Engine {
 	return r
 }
 
-// readiness reports whether the database and Temporal answer.
+// readiness reports whether the database answers, Temporal's frontend answers and the
+// configured namespace exists on it: a frontend that answers is not enough, every start,
+// signal and query of a namespace it does not know fails. Each check says "ok" or why not.
 func readiness(d Deps) gin.HandlerFunc {
+	namespace := d.TemporalNamespace
+	if namespace == "" {
+		namespace = "default"
+	}
 	return func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 3*time.Second)
 		defer cancel()
-		checks := gin.H{"database": "ok", "temporal": "ok"}
+		checks := gin.H{"database": "ok", "temporal": "ok", "namespace": "ok"}
 		status := http.StatusOK
 		if sqlDB, err := d.DB.DB(); err != nil || sqlDB.PingContext(ctx) != nil {
 			checks["database"], status = "unreachable", http.StatusServiceUnavailable
 		}
 		if _, err := d.Temporal.CheckHealth(ctx, &client.CheckHealthRequest{}); err != nil {
-			checks["temporal"], status = "unreachable", http.StatusServiceUnavailable
+			checks["temporal"], checks["namespace"], status = "unreachable", "not_checked", http.StatusServiceUnavailable
+		} else if _, err := d.Temporal.WorkflowService().DescribeNamespace(ctx,
+			&workflowservice.DescribeNamespaceRequest{Namespace: namespace}); err != nil {
+			var notFound *serviceerror.NamespaceNotFound
+			checks["namespace"], status = "unreachable", http.StatusServiceUnavailable
+			if errors.As(err, &notFound) {
+				checks["namespace"] = "not_found"
+			}
 		}
 		state := "ready"
 		if status != http.StatusOK {
 			state = "not_ready"
 		}
-		c.JSON(status, gin.H{"status": state, "checks": checks})
+		c.JSON(status, gin.H{"status": state, "checks": checks, "namespace": namespace})
 	}
 }
 

@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -13,7 +14,10 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	"google.golang.org/grpc"
 	"gopkg.in/yaml.v3"
 
 	"github.com/dian-p104/aap/internal/platform/mailcatcher"
@@ -29,20 +33,40 @@ func TestHealthz(t *testing.T) {
 	assert.Empty(t, e.temporal.Calls, "liveness asks nothing of Temporal")
 }
 
+// describeNamespace answers DescribeNamespace with err; the rest of the service is not called.
+type describeNamespace struct {
+	workflowservice.WorkflowServiceClient
+	err   error
+	asked []string
+}
+
+func (d *describeNamespace) DescribeNamespace(_ context.Context, req *workflowservice.DescribeNamespaceRequest, _ ...grpc.CallOption) (*workflowservice.DescribeNamespaceResponse, error) {
+	d.asked = append(d.asked, req.GetNamespace())
+	if d.err != nil {
+		return nil, d.err
+	}
+	return &workflowservice.DescribeNamespaceResponse{}, nil
+}
+
 func TestReadyz(t *testing.T) {
 	for _, tc := range []struct {
 		name       string
 		healthErr  error
+		nsErr      error
 		closeDB    bool
 		wantStatus int
 		wantBody   string
 	}{
-		{"everything answers", nil, false, http.StatusOK,
-			`{"status": "ready", "checks": {"database": "ok", "temporal": "ok"}}`},
-		{"Temporal unreachable", errors.New("connection refused"), false, http.StatusServiceUnavailable,
-			`{"status": "not_ready", "checks": {"database": "ok", "temporal": "unreachable"}}`},
-		{"database closed", nil, true, http.StatusServiceUnavailable,
-			`{"status": "not_ready", "checks": {"database": "unreachable", "temporal": "ok"}}`},
+		{"everything answers", nil, nil, false, http.StatusOK,
+			`{"status": "ready", "namespace": "default", "checks": {"database": "ok", "temporal": "ok", "namespace": "ok"}}`},
+		{"Temporal unreachable", errors.New("connection refused"), nil, false, http.StatusServiceUnavailable,
+			`{"status": "not_ready", "namespace": "default", "checks": {"database": "ok", "temporal": "unreachable", "namespace": "not_checked"}}`},
+		{"the namespace does not exist", nil, serviceerror.NewNamespaceNotFound("default"), false, http.StatusServiceUnavailable,
+			`{"status": "not_ready", "namespace": "default", "checks": {"database": "ok", "temporal": "ok", "namespace": "not_found"}}`},
+		{"the namespace cannot be read", nil, serviceerror.NewUnavailable("frontend restarting"), false, http.StatusServiceUnavailable,
+			`{"status": "not_ready", "namespace": "default", "checks": {"database": "ok", "temporal": "ok", "namespace": "unreachable"}}`},
+		{"database closed", nil, nil, true, http.StatusServiceUnavailable,
+			`{"status": "not_ready", "namespace": "default", "checks": {"database": "unreachable", "temporal": "ok", "namespace": "ok"}}`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			e := newEnv(t)
@@ -51,6 +75,10 @@ func TestReadyz(t *testing.T) {
 				resp = &client.CheckHealthResponse{}
 			}
 			e.temporal.On("CheckHealth", mock.Anything, mock.Anything).Return(resp, tc.healthErr).Once()
+			ws := &describeNamespace{err: tc.nsErr}
+			if tc.healthErr == nil {
+				e.temporal.On("WorkflowService").Return(ws).Once()
+			}
 			if tc.closeDB {
 				sqlDB, err := e.db.DB()
 				require.NoError(t, err)
@@ -61,6 +89,9 @@ func TestReadyz(t *testing.T) {
 
 			assert.Equal(t, tc.wantStatus, rec.Code)
 			assert.JSONEq(t, tc.wantBody, rec.Body.String())
+			if tc.healthErr == nil {
+				assert.Equal(t, []string{"default"}, ws.asked, "the configured namespace is the one checked")
+			}
 		})
 	}
 }

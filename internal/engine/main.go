@@ -19,6 +19,7 @@ Usage:
   aap worker    the Temporal worker (production; needs AAP_TEMPORAL_ADDRESS and AAP_SMTP_HOST)
   aap migrate   migrate the database schema and register Temporal search attributes
   aap token     create, list or revoke API tokens (aap token create --role dian --name "DIAN")
+  aap probe URL exit 0 if URL answers 2xx within 3 s (the containers' healthcheck)
 
 Configuration is read from AAP_* environment variables (see README.md).
 `
@@ -28,6 +29,9 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	if len(args) == 0 || args[0] == "help" || args[0] == "-h" || args[0] == "--help" {
 		fmt.Fprint(stdout, usage)
 		return 0
+	}
+	if args[0] == "probe" { // reads no configuration: a healthcheck must not fail on it
+		return runProbe(args[1:], stderr)
 	}
 	cfg, err := config.Load(os.Getenv)
 	if err != nil {

@@ -87,8 +87,9 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	return nil
 }
 
-// RunMigrate runs `aap migrate`: the database schema, then the search
-// attributes of the Temporal namespace when AAP_TEMPORAL_ADDRESS is set.
+// RunMigrate runs `aap migrate`: the database schema, then, when AAP_TEMPORAL_ADDRESS is set,
+// the Temporal namespace (created with AAP_TEMPORAL_RETENTION when absent: a bare cluster has
+// none) and its search attributes.
 func RunMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	db, err := store.Open(cfg.DatabaseURL, cfg.DataDir, log)
 	if err != nil {
@@ -108,6 +109,9 @@ func RunMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		return err
 	}
 	defer tc.Close()
+	if err := ensureNamespace(ctx, tc, cfg.TemporalNamespace, cfg.TemporalRetention, log); err != nil {
+		return err
+	}
 	if err := ensureSearchAttributes(ctx, tc, cfg.TemporalNamespace); err != nil {
 		return err
 	}

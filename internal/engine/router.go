@@ -56,7 +56,7 @@ func newAPIRouter(w apiWiring) http.Handler {
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now},
 		CTAI: &api.CTAIService{Temporal: tc, Requests: store.NewCTAIRequests(db), Policies: w.Policies,
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
-		DB: db, Temporal: tc, Catcher: w.Catcher, Logger: log,
+		DB: db, Temporal: tc, TemporalNamespace: w.Config.TemporalNamespace, Catcher: w.Catcher, Logger: log,
 		RateLimit: cfg.RateLimit, Links: w.Links, ContactEmail: cfg.DIANEmail, Policies: w.Policies, Now: time.Now,
 		Metrics: w.Metrics,
 	})

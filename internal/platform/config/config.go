@@ -43,6 +43,9 @@ type Config struct {
 	DatabaseURL       string
 	TemporalAddress   string
 	TemporalNamespace string
+	// TemporalRetention is how long the namespace keeps closed workflows' histories; `aap migrate`
+	// creates the namespace with it when the cluster has none of that name.
+	TemporalRetention time.Duration
 	TemporalPort      int
 	SMTP              SMTP
 	MailFrom          string
@@ -88,6 +91,7 @@ var Variables = []Variable{
 	{"AAP_DATABASE_URL", "", "empty: SQLite in the data directory; postgres://…: PostgreSQL"},
 	{"AAP_TEMPORAL_ADDRESS", "", "Temporal frontend host:port; empty in `aap dev`: the embedded server"},
 	{"AAP_TEMPORAL_NAMESPACE", "default", "Temporal namespace"},
+	{"AAP_TEMPORAL_RETENTION", "720h", "retention of closed workflows in the namespace `aap migrate` creates when absent (Go duration, at least 24h)"},
 	{"AAP_TEMPORAL_PORT", "7233", "frontend port of the embedded Temporal server (`aap dev`)"},
 	{"AAP_SMTP_HOST", "", "SMTP relay; empty in `aap dev`: the built-in catcher"},
 	{"AAP_SMTP_PORT", "1025 (catcher) / 587", "SMTP port; 465 means implicit TLS"},
@@ -185,6 +189,9 @@ func (l *loader) servers(c *Config) {
 		}
 	}
 	var err error
+	if c.TemporalRetention, err = time.ParseDuration(l.get("AAP_TEMPORAL_RETENTION", "720h")); err != nil || c.TemporalRetention < 24*time.Hour {
+		l.bad("AAP_TEMPORAL_RETENTION", l.getenv("AAP_TEMPORAL_RETENTION"), "expected a duration of at least 24h, e.g. 720h (30 days)")
+	}
 	if c.TemporalPort, err = parsePort(l.get("AAP_TEMPORAL_PORT", "7233")); err != nil {
 		l.bad("AAP_TEMPORAL_PORT", l.getenv("AAP_TEMPORAL_PORT"), err.Error())
 	}

@@ -20,6 +20,7 @@ func TestLoadDefaultsRunOnEmbeddedServices(t *testing.T) {
 	require.Empty(t, c.TemporalAddress)
 	require.Equal(t, "default", c.TemporalNamespace)
 	require.Equal(t, 7233, c.TemporalPort)
+	require.Equal(t, 30*24*time.Hour, c.TemporalRetention)
 	require.Equal(t, SMTP{Port: DefaultCatcherPort, TLS: TLSNone}, c.SMTP)
 	require.Equal(t, 24*time.Hour, c.MailRetryFor)
 	require.Equal(t, "https://enquetes.example.gouv.fr/index.php/pne", c.PNESurveyURL)
@@ -43,22 +44,23 @@ func TestLoadRelayDefaultsToSubmissionPortWithSTARTTLS(t *testing.T) {
 
 func TestLoadRefusesBadValuesNamingTheVariable(t *testing.T) {
 	cases := map[string]string{
-		"AAP_HTTP_ADDR":        "8080",
-		"AAP_DATABASE_URL":     "mysql://x",
-		"AAP_TEMPORAL_ADDRESS": "temporal",
-		"AAP_TEMPORAL_PORT":    "70000",
-		"AAP_SMTP_PORT":        "smtp",
-		"AAP_SMTP_TLS":         "always",
-		"AAP_MAIL_FROM":        "not an address",
-		"AAP_LOG_FORMAT":       "xml",
-		"AAP_SMTP_USERNAME":    "user-without-password",
-		"AAP_MAIL_RETRY_FOR":   "30s",
-		"AAP_PNE_SURVEY_URL":   "enquetes.example.gouv.fr/pne",
-		"AAP_MAIL_RATE":        "-1",
-		"AAP_DIAN_EMAIL":       "dian",
-		"AAP_RATE_LIMIT":       "-5",
-		"AAP_LINK_SECRET":      "too-short",
-		"AAP_PUBLIC_URL":       "ftp://aap.example",
+		"AAP_HTTP_ADDR":          "8080",
+		"AAP_DATABASE_URL":       "mysql://x",
+		"AAP_TEMPORAL_ADDRESS":   "temporal",
+		"AAP_TEMPORAL_PORT":      "70000",
+		"AAP_TEMPORAL_RETENTION": "23h59m",
+		"AAP_SMTP_PORT":          "smtp",
+		"AAP_SMTP_TLS":           "always",
+		"AAP_MAIL_FROM":          "not an address",
+		"AAP_LOG_FORMAT":         "xml",
+		"AAP_SMTP_USERNAME":      "user-without-password",
+		"AAP_MAIL_RETRY_FOR":     "30s",
+		"AAP_PNE_SURVEY_URL":     "enquetes.example.gouv.fr/pne",
+		"AAP_MAIL_RATE":          "-1",
+		"AAP_DIAN_EMAIL":         "dian",
+		"AAP_RATE_LIMIT":         "-5",
+		"AAP_LINK_SECRET":        "too-short",
+		"AAP_PUBLIC_URL":         "ftp://aap.example",
 	}
 	for name, value := range cases {
 		t.Run(name, func(t *testing.T) {
@@ -72,4 +74,12 @@ func TestLoadReportsEveryBadVariableAtOnce(t *testing.T) {
 	_, err := Load(env(map[string]string{"AAP_SMTP_PORT": "0", "AAP_SMTP_TLS": "x"}))
 	require.ErrorContains(t, err, "AAP_SMTP_PORT")
 	require.ErrorContains(t, err, "AAP_SMTP_TLS")
+}
+
+func TestLoadTemporalRetentionAtItsOneDayMinimum(t *testing.T) {
+	c, err := Load(env(map[string]string{"AAP_TEMPORAL_RETENTION": "24h"}))
+	require.NoError(t, err)
+	require.Equal(t, 24*time.Hour, c.TemporalRetention)
+	_, err = Load(env(map[string]string{"AAP_TEMPORAL_RETENTION": "30d"}))
+	require.ErrorContains(t, err, "AAP_TEMPORAL_RETENTION=", "Go durations have no day unit")
 }
