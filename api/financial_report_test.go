@@ -23,7 +23,8 @@ func (e *testEnv) seedReportConvention(t *testing.T, state string) (*models.Appl
 	c := e.seedCampaign(t, seed{year: 2027, territory: "69", phase: models.PhaseSelected})
 	app := &models.Application{ID: uuid.NewString(), CampaignID: c.ID, Year: 2027, AssociationKey: "siret:73282932000074",
 		SIRET: "73282932000074", AssociationName: "Accueil Rhône", AssociationEmail: "contact@accueil.example",
-		Title: "Ateliers " + uuid.NewString()[:8], TitleKey: uuid.NewString(), Theme: "langue", Decision: "retenu", GrantedCents: 1_000_000}
+		Title: "Ateliers " + uuid.NewString()[:8], TitleKey: uuid.NewString(), Theme: "langue", Decision: "retenu", GrantedCents: 1_000_000,
+		State: models.ApplicationRetained}
 	app.WorkflowID = workflows.ApplicationWorkflowID(c.WorkflowID, app.ID)
 	require.NoError(t, e.db.Create(app).Error)
 	conv := &models.Convention{ID: uuid.NewString(), ApplicationID: app.ID, CampaignID: c.ID, Reference: "CONV-2027-69-" + app.ID[:8],

@@ -171,6 +171,7 @@ func (e *testEnv) do(t *testing.T, method, path string, body []byte, headers ...
 	}
 	rec := httptest.NewRecorder()
 	e.router.ServeHTTP(rec, req)
+	checkContract(t, req, rec)
 	return rec
 }
 
