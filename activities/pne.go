@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"sort"
+	"sync"
 	"time"
 
 	"github.com/dian-p104/aap/internal/auth"
@@ -33,7 +35,11 @@ type PNEListSummary struct {
 }
 
 // BuildPNEList draws up the year's list of structures funded the year before (§8.4).
+// It heartbeats throughout (drawing the list and emailing one XLSX per correspondent may take
+// minutes): a worker dying mid-way is replaced within seconds, and the retried attempt sends
+// only the lists the outbox has not recorded as sent.
 func (a *Activities) BuildPNEList(ctx context.Context, ref PNERef) (PNEListSummary, error) {
+	defer heartbeating(ctx, nil)()
 	rows, err := a.PNE.BuildList(ctx, ref.Year)
 	if err != nil {
 		return PNEListSummary{}, err
@@ -127,10 +133,13 @@ type PNEMailingSummary struct {
 }
 
 // SendPNEMailing sends the invitation, or a reminder to the structures that
-// have not answered yet (read now), as one batch over one SMTP connection. Each
-// email has its key (year, mailing, structure): a retried attempt sends only
-// what is left. Emails the relay could not take this time make the activity
-// fail, and Temporal retries it; refusals are recorded and not retried.
+// have not answered yet (read now), as one batch over one SMTP connection, in the
+// order of the structures' IDs. Each email has its key (year, mailing, structure): a
+// retried attempt sends only what is left. It heartbeats its progress (PNEMailingProgress)
+// so that a worker dying mid-batch is noticed within the heartbeat timeout and the next
+// attempt resumes after the structures already settled, without even reading their
+// outbox rows. Emails the relay could not take this time make the activity fail, and
+// Temporal retries it; refusals are recorded and not retried.
 func (a *Activities) SendPNEMailing(ctx context.Context, m PNEMailing) (PNEMailingSummary, error) {
 	var rows []models.PNEStructure
 	var err error
@@ -142,24 +151,81 @@ func (a *Activities) SendPNEMailing(ctx context.Context, m PNEMailing) (PNEMaili
 	if err != nil {
 		return PNEMailingSummary{}, err
 	}
-	envelopes, sum, err := pneEnvelopes(m, rows, a.associationLink)
+	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
+	envelopes, ids, sum, err := pneEnvelopes(m, rows, a.associationLink)
 	if err != nil {
 		return sum, err
 	}
-	res := a.deliverWithHeartbeats(ctx, envelopes, m.PerSecond)
-	sum.Sent, sum.Refused = len(res.Sent), len(res.Refused)
+	var done PNEMailingProgress
+	if activity.HasHeartbeatDetails(ctx) {
+		if err := activity.GetHeartbeatDetails(ctx, &done); err != nil {
+			done = PNEMailingProgress{} // a heartbeat of another shape: start over, the outbox skips what left
+		}
+	}
+	first := sort.Search(len(ids), func(i int) bool { return ids[i] > done.Through })
+	res := a.deliverWithHeartbeats(ctx, envelopes[first:], ids[first:], m.PerSecond, done)
+	sum.Sent, sum.Refused = done.Sent+len(res.Sent), done.Refused+len(res.Refused)
 	if len(res.Retry) > 0 {
 		return sum, fmt.Errorf("%d of %d PNE emails not sent this time (first: %v)", len(res.Retry), len(envelopes), firstError(res.Retry))
 	}
 	return sum, nil
 }
 
-func pneEnvelopes(m PNEMailing, rows []models.PNEStructure, link func(action, item string, expires time.Time) (string, error)) ([]mail.Envelope, PNEMailingSummary, error) {
+// PNEMailingProgress is a PNE mailing's heartbeat: the email of every structure up to
+// Through (a structure ID; the batch goes in increasing IDs) is settled, sent or refused
+// for good, Sent and Refused of them. An email that failed for now stops Through: it and
+// everything after are tried again by the next attempt.
+type PNEMailingProgress struct {
+	Through uint64
+	Sent    int
+	Refused int
+}
+
+// deliverWithHeartbeats runs the batch on one connection, heartbeating its progress after
+// each email and every heartbeatEvery.
+func (a *Activities) deliverWithHeartbeats(ctx context.Context, envelopes []mail.Envelope, ids []uint64, perSecond int, done PNEMailingProgress) mail.BatchResult {
+	var mu sync.Mutex
+	progress := mailingProgress{done: done}
+	current := func() any {
+		mu.Lock()
+		defer mu.Unlock()
+		return progress.done
+	}
+	defer heartbeating(ctx, current)()
+	return a.Outbox.DeliverBatchReporting(ctx, envelopes, perSecond, func(i int, err error) {
+		mu.Lock()
+		progress.settle(ids[i], err)
+		mu.Unlock()
+		activity.RecordHeartbeat(ctx, current())
+	})
+}
+
+// mailingProgress advances a PNE mailing's heartbeat over the emails settled in a row.
+type mailingProgress struct {
+	done    PNEMailingProgress
+	stalled bool // an email failed for now: nothing after it counts as settled
+}
+
+// settle records what became of the email of structure id (nil: sent).
+func (p *mailingProgress) settle(id uint64, err error) {
+	switch {
+	case p.stalled:
+	case err == nil:
+		p.done.Through, p.done.Sent = id, p.done.Sent+1
+	case mail.IsPermanent(err):
+		p.done.Through, p.done.Refused = id, p.done.Refused+1
+	default:
+		p.stalled = true
+	}
+}
+
+// pneEnvelopes renders the mailing's emails, one per structure with an email, each with its
+// structure's ID (ids, in the order of rows).
+func pneEnvelopes(m PNEMailing, rows []models.PNEStructure, link func(action, item string, expires time.Time) (string, error)) (envelopes []mail.Envelope, ids []uint64, sum PNEMailingSummary, err error) {
 	template, purpose := mail.TemplatePNEInvitation, "pne-invitation"
 	if m.Reminder > 0 {
 		template, purpose = mail.TemplatePNEReminder, fmt.Sprintf("pne-reminder-%d", m.Reminder)
 	}
-	sum := PNEMailingSummary{}
 	// The closing date rides along for the structures' agendas, the same event in every email.
 	closing := &mail.Attachment{Name: "cloture-pne.ics", ContentType: "text/calendar", Data: mail.Deadline{
 		UID:         m.WorkflowID + "/pne-close@aap",
@@ -167,7 +233,6 @@ func pneEnvelopes(m PNEMailing, rows []models.PNEStructure, link func(action, it
 		Description: "Dernier jour pour répondre au questionnaire du Plan national d'évaluation.",
 		Day:         policy.DateOf(m.CloseAt),
 	}.ICS(m.CloseAt)}
-	var envelopes []mail.Envelope
 	for _, r := range rows {
 		if r.Email == "" {
 			sum.NoEmail++ // reported on the list for a correspondent to fix
@@ -177,38 +242,21 @@ func pneEnvelopes(m PNEMailing, rows []models.PNEStructure, link func(action, it
 			AssociationName: r.AssociationName, Year: m.Year, FundedYear: m.Year - 1, FundedActions: r.FundedActions,
 			SurveyLink: m.SurveyURL + "?token=" + url.QueryEscape(r.Token), CloseAt: m.CloseAt, Reminder: m.Reminder,
 		}
-		var err error
 		if data.AnswerLink, err = link(auth.LinkPNE, fmt.Sprintf("%d/%d", m.Year, r.ID), m.CloseAt); err != nil {
-			return nil, sum, err
+			return nil, nil, sum, err
 		}
 		content, err := mail.Render(template, data)
 		if err != nil {
-			return nil, sum, err
+			return nil, nil, sum, err
 		}
 		envelopes = append(envelopes, mail.Envelope{
 			Key:     fmt.Sprintf("%s/%s/structure-%d", m.WorkflowID, purpose, r.ID),
 			Purpose: template, To: r.Email, Content: content, Attachment: closing,
 		})
+		ids = append(ids, r.ID)
 	}
 	sum.Recipients = len(envelopes)
-	return envelopes, sum, nil
-}
-
-// deliverWithHeartbeats runs the batch on one connection while heartbeating, so
-// that a long paced batch (thousands of structures) is not taken for a dead worker.
-func (a *Activities) deliverWithHeartbeats(ctx context.Context, envelopes []mail.Envelope, perSecond int) mail.BatchResult {
-	done := make(chan mail.BatchResult, 1)
-	go func() { done <- a.Outbox.DeliverBatch(ctx, envelopes, perSecond) }()
-	tick := time.NewTicker(10 * time.Second)
-	defer tick.Stop()
-	for {
-		select {
-		case res := <-done:
-			return res
-		case <-tick.C:
-			activity.RecordHeartbeat(ctx, len(envelopes))
-		}
-	}
+	return envelopes, ids, sum, nil
 }
 
 func firstError(m map[string]error) error {

@@ -128,7 +128,7 @@ func (p *pne) run(ctx workflow.Context) (PNEWorkflowResult, error) {
 		return PNEWorkflowResult{}, err
 	}
 	var list activities.PNEListSummary
-	if err := workflow.ExecuteActivity(recordCtx, acts.BuildPNEList, ref).Get(ctx, &list); err != nil {
+	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, listOptions), acts.BuildPNEList, ref).Get(ctx, &list); err != nil {
 		return PNEWorkflowResult{}, err
 	}
 	p.state.Structures = list.Structures
@@ -205,7 +205,7 @@ func pneMailingOptions(retryFor time.Duration) workflow.ActivityOptions {
 	}
 	return workflow.ActivityOptions{
 		StartToCloseTimeout:    4 * time.Hour,
-		HeartbeatTimeout:       time.Minute,
+		HeartbeatTimeout:       longActivityHeartbeat,
 		ScheduleToCloseTimeout: retryFor,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    time.Minute,

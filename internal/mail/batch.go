@@ -19,22 +19,27 @@ type BatchResult struct {
 // keeps the outbox's guarantee: an email already sent is skipped, and a
 // repeated batch sends only what is left.
 func (o *Outbox) DeliverBatch(ctx context.Context, envelopes []Envelope, perSecond int) BatchResult {
+	return o.DeliverBatchReporting(ctx, envelopes, perSecond, nil)
+}
+
+// DeliverBatchReporting is DeliverBatch calling handled (nil: nothing) after each email, in
+// order, with its index in envelopes and what became of it (nil: sent, now or before), so
+// that a long batch can heartbeat its progress.
+func (o *Outbox) DeliverBatchReporting(ctx context.Context, envelopes []Envelope, perSecond int, handled func(i int, err error)) BatchResult {
 	res := BatchResult{Refused: map[string]error{}, Retry: map[string]error{}}
 	session, dialErr := o.sender.Open(ctx)
 	if session != nil {
 		defer session.Close()
 	}
 	pace := newPacer(perSecond)
-	for _, e := range envelopes {
-		if dialErr != nil {
-			res.Retry[e.Key] = dialErr
-			continue
+	for i, e := range envelopes {
+		err := dialErr
+		if err == nil {
+			err = pace.wait(ctx)
 		}
-		if err := pace.wait(ctx); err != nil {
-			res.Retry[e.Key] = err
-			continue
+		if err == nil {
+			err = o.deliverOn(ctx, session, e)
 		}
-		err := o.deliverOn(ctx, session, e)
 		var refused *PermanentError
 		switch {
 		case err == nil:
@@ -43,6 +48,9 @@ func (o *Outbox) DeliverBatch(ctx context.Context, envelopes []Envelope, perSeco
 			res.Refused[e.Key] = err
 		default:
 			res.Retry[e.Key] = err
+		}
+		if handled != nil {
+			handled(i, err)
 		}
 	}
 	return res
