@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/models"
 
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
@@ -68,4 +69,13 @@ func (a *Activities) log(ctx context.Context) *slog.Logger {
 	info := activity.GetInfo(ctx)
 	return a.Logger.With("workflow_id", info.WorkflowExecution.ID, "run_id", info.WorkflowExecution.RunID,
 		"activity", info.ActivityType.Name)
+}
+
+// withActor puts the caller a workflow carried with its command into ctx, so
+// that the store's audit entry names it; an empty actor leaves the workflow's.
+func withActor(ctx context.Context, a models.Actor) context.Context {
+	if a.Name == "" {
+		return ctx
+	}
+	return store.WithActor(ctx, a)
 }

@@ -14,11 +14,13 @@ type CampaignCancellation struct {
 	CampaignID string
 	Reason     string
 	At         time.Time
+	// Actor is who cancelled the call (the audit entry's); empty: the workflow.
+	Actor models.Actor
 }
 
 // RecordCampaignCancelled writes the call's cancellation and its reason.
 func (a *Activities) RecordCampaignCancelled(ctx context.Context, in CampaignCancellation) error {
-	return storeError(a.Campaigns.RecordCancelled(ctx, in.CampaignID, in.Reason, in.At))
+	return storeError(a.Campaigns.RecordCancelled(withActor(ctx, in.Actor), in.CampaignID, in.Reason, in.At))
 }
 
 // CampaignCancelled tells a dossier's workflow that its call was cancelled

@@ -109,16 +109,21 @@ func (a *Activities) ConfirmConventionSigned(ctx context.Context, ref Convention
 	return a.conventionEmail(ctx, ref, mail.TemplateConventionSigned, "convention-signed/correspondent", true, false)
 }
 
-// SignatureRecord is a convention's signature.
+// SignatureRecord is a convention's signature and who sent it.
 type SignatureRecord struct {
 	ConventionID string
 	SignedBy     string
 	At           time.Time
+	// Actor is the caller the audit entry names (the token's name, or the
+	// association through its link); empty: the workflow.
+	Actor models.Actor
 }
 
-// RecordConventionSigned writes the signature (the first one stands).
+// RecordConventionSigned writes the signature and its audit entry in one
+// transaction, while the convention awaits it; once it does not (another
+// signature won, or it lapsed) the error is non-retryable (ErrTypeConflict).
 func (a *Activities) RecordConventionSigned(ctx context.Context, in SignatureRecord) error {
-	return storeError(a.Conventions.RecordSigned(ctx, in.ConventionID, in.SignedBy, in.At))
+	return storeError(a.Conventions.RecordSigned(withActor(ctx, in.Actor), in.ConventionID, in.SignedBy, in.At))
 }
 
 func (a *Activities) conventionEmail(ctx context.Context, ref ConventionRef, template, purposeKey string, toCorrespondent, attachPDF bool) error {

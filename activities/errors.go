@@ -19,6 +19,10 @@ const ErrTypeInvalidData = "InvalidData"
 // activity does not handle as idempotency: retrying writes the same row again.
 const ErrTypeDuplicate = "Duplicate"
 
+// ErrTypeConflict marks a write another command already won (the record left
+// the state the write needs): retrying cannot help.
+const ErrTypeConflict = "Conflict"
+
 // storeError is the one classification of the store's errors for Temporal:
 // an error retrying cannot fix (a missing record, a value or a write the
 // database refuses for what it is) becomes non-retryable with its type, so
@@ -40,6 +44,9 @@ func storeError(err error) error {
 func permanentStoreError(err error) string {
 	if errors.Is(err, store.ErrNotFound) {
 		return ErrTypeNotFound
+	}
+	if errors.Is(err, store.ErrConflict) {
+		return ErrTypeConflict
 	}
 	var pg *pgconn.PgError
 	if errors.As(err, &pg) {

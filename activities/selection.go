@@ -14,6 +14,8 @@ type SelectionRecord struct {
 	CampaignID string
 	Decisions  []selection.Decision
 	At         time.Time
+	// Actor is who sent the selection (the audit entry's); empty: the workflow.
+	Actor models.Actor
 }
 
 // RecordSelection writes the decisions on the dossiers and the call's phase, in one transaction.
@@ -28,7 +30,7 @@ func (a *Activities) RecordSelection(ctx context.Context, in SelectionRecord) er
 			records[i].CPOTranches = append(records[i].CPOTranches, models.Tranche{Year: t.Year, MaxCents: t.MaxCents})
 		}
 	}
-	return storeError(a.Applications.RecordSelection(ctx, in.CampaignID, records, in.At))
+	return storeError(a.Applications.RecordSelection(withActor(ctx, in.Actor), in.CampaignID, records, in.At))
 }
 
 // DossierDecision is the committee's decision sent to a dossier's workflow

@@ -52,12 +52,3 @@ func auditBound(v *validation, field, s string, end bool) time.Time {
 	}
 	return d
 }
-
-// recordChange writes the trail's entry of a change a workflow made at the
-// caller's request (the database change is the workflow's, so this entry follows
-// it). A failure is logged, not answered: the change itself succeeded.
-func recordChange(c *gin.Context, audit *store.Audit, entity, id, action string, before, after any) {
-	if err := audit.Record(c.Request.Context(), entity, id, action, before, after); err != nil {
-		_ = c.Error(err)
-	}
-}

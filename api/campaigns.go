@@ -119,10 +119,10 @@ func territoryLabel(c *models.Campaign) string {
 	return territory.Label(c.Territory, c.Level == models.LevelRegional)
 }
 
-func registerCampaigns(v1 *gin.RouterGroup, svc *CampaignService, conventions *store.Conventions, audit *store.Audit) {
+func registerCampaigns(v1 *gin.RouterGroup, svc *CampaignService, conventions *store.Conventions) {
 	h := campaignHandlers{svc: svc}
 	v1.POST("/campaigns", h.create)
 	v1.GET("/campaigns", h.list)
 	v1.GET("/campaigns/:id", h.get)
-	v1.POST("/campaigns/:id/cancel", cancelHandler{svc: svc, conventions: conventions, audit: audit}.cancel)
+	v1.POST("/campaigns/:id/cancel", cancelHandler{svc: svc, conventions: conventions}.cancel)
 }

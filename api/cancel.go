@@ -40,7 +40,7 @@ func (s *CampaignService) Cancel(ctx context.Context, id string, req CancelReque
 	refused := &Problem{Status: http.StatusConflict, Code: "cancel_refused",
 		Message: "Cet appel à projets ne peut plus être annulé (déjà annulé, ou ses conventions sont signées ou caduques)."}
 	if err := runUpdate(ctx, s.Temporal, workflowUpdate{
-		WorkflowID: c.WorkflowID, Name: workflows.UpdateCancelCampaign, Arg: workflows.Cancellation{Reason: reason},
+		WorkflowID: c.WorkflowID, Name: workflows.UpdateCancelCampaign, Arg: workflows.Cancellation{Reason: reason, Actor: store.ActorOf(ctx)},
 		Refusals: refusals{workflows.ErrTypeCancelRefused: refusedWith(refused)},
 		Ended:    refused,
 	}, nil); err != nil {
@@ -50,7 +50,6 @@ func (s *CampaignService) Cancel(ctx context.Context, id string, req CancelReque
 }
 
 type cancelHandler struct {
-	audit       *store.Audit
 	svc         *CampaignService
 	conventions *store.Conventions
 }
@@ -65,6 +64,5 @@ func (h cancelHandler) cancel(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	recordChange(c, h.audit, store.AuditCampaign, c.Param("id"), "cancelled", nil, req)
 	c.JSON(http.StatusOK, view)
 }

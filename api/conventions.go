@@ -101,7 +101,7 @@ func (s *ConventionService) Sign(ctx context.Context, id string, req SignatureRe
 	notAwaiting := &Problem{Status: http.StatusConflict, Code: "convention_not_awaiting_signature",
 		Message: "Cette convention n'attend pas de signature (convention " + models.ConventionLabel(conv.State) + ")."}
 	if err := runUpdate(ctx, s.Temporal, workflowUpdate{
-		WorkflowID: app.WorkflowID, Name: workflows.UpdateSignConvention, Arg: workflows.Signature{SignedBy: signedBy},
+		WorkflowID: app.WorkflowID, Name: workflows.UpdateSignConvention, Arg: workflows.Signature{SignedBy: signedBy, Actor: store.ActorOf(ctx)},
 		Refusals: refusals{workflows.ErrTypeConventionNotAwaiting: refusedWith(notAwaiting)},
 		Ended:    notAwaiting,
 	}, nil); err != nil {
@@ -111,8 +111,7 @@ func (s *ConventionService) Sign(ctx context.Context, id string, req SignatureRe
 }
 
 type conventionHandlers struct {
-	svc   *ConventionService
-	audit *store.Audit
+	svc *ConventionService
 }
 
 func (h conventionHandlers) get(c *gin.Context) {
@@ -144,13 +143,12 @@ func (h conventionHandlers) sign(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	recordChange(c, h.audit, store.AuditConvention, c.Param("id"), "signature_recorded", nil, req)
 	c.JSON(http.StatusOK, view)
 }
 
 // registerConventions registers a convention's routes, its compte-rendu financier included (§8.4).
-func registerConventions(v1 *gin.RouterGroup, svc *ConventionService, reports *FinancialReportService, audit *store.Audit) {
-	h := conventionHandlers{svc: svc, audit: audit}
+func registerConventions(v1 *gin.RouterGroup, svc *ConventionService, reports *FinancialReportService) {
+	h := conventionHandlers{svc: svc}
 	v1.GET("/conventions/:id", h.get)
 	v1.GET("/conventions/:id/document", h.document)
 	v1.POST("/conventions/:id/signature", h.sign)

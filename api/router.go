@@ -89,10 +89,10 @@ func NewRouter(d Deps) *gin.Engine {
 	}
 	v1 := api.Group("/api/v1", authenticate(store.NewTokens(d.DB), auth.NewRateLimiter(d.RateLimit), now), authorize(d.DB, d.Logger))
 	audit := store.NewAudit(d.DB)
-	registerCampaigns(v1, d.Campaigns, store.NewConventions(d.DB), audit)
+	registerCampaigns(v1, d.Campaigns, store.NewConventions(d.DB))
 	registerApplications(v1, d.Applications)
-	v1.POST("/campaigns/:id/selection", selectionHandlers{svc: d.Selection, audit: audit}.record)
-	registerConventions(v1, d.Conventions, d.FinancialReports, audit)
+	v1.POST("/campaigns/:id/selection", selectionHandlers{svc: d.Selection}.record)
+	registerConventions(v1, d.Conventions, d.FinancialReports)
 	v1.GET("/emails", emailHandlers{emails: store.NewEmails(d.DB)}.list)
 	v1.GET("/audit", auditHandlers{audit: audit}.list)
 	registerPNE(v1, d.PNE)

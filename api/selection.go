@@ -91,7 +91,7 @@ func (s *SelectionService) Record(ctx context.Context, campaignID string, req *S
 	notOpen := selectionNotOpen(c.Phase)
 	if err := runUpdate(ctx, s.Temporal, workflowUpdate{
 		WorkflowID: c.WorkflowID, UpdateID: requestID, Name: workflows.UpdateSelection,
-		Arg: workflows.SelectionUpdate{Decisions: decisions, Dossiers: dossiers},
+		Arg: workflows.SelectionUpdate{Decisions: decisions, Dossiers: dossiers, Actor: store.ActorOf(ctx)},
 		Refusals: refusals{
 			workflows.ErrTypeSelectionRefused: func(refusal *temporal.ApplicationError) error {
 				var violations []selection.Violation
@@ -183,8 +183,7 @@ func selectionNotOpen(phase string) error {
 }
 
 type selectionHandlers struct {
-	svc   *SelectionService
-	audit *store.Audit
+	svc *SelectionService
 }
 
 // record answers POST /api/v1/campaigns/{id}/selection[?dry_run=true].
@@ -203,10 +202,6 @@ func (h selectionHandlers) record(c *gin.Context) {
 	if err != nil {
 		respondError(c, err)
 		return
-	}
-	if !dryRun {
-		// The workflow's Update made the change: the trail records who asked for it.
-		recordChange(c, h.audit, store.AuditCampaign, c.Param("id"), "selection_recorded", nil, req)
 	}
 	c.JSON(http.StatusOK, res)
 }

@@ -116,6 +116,9 @@ type conventionCalls struct {
 	lapsed    *activities.ConventionRef
 	signed    int
 	confirmed int
+	// signatures are the recorded signatures; signErr, when set, is the recording's answer.
+	signatures []activities.SignatureRecord
+	signErr    error
 }
 
 // mockConvention answers the convention's activities and records the calls.
@@ -133,7 +136,14 @@ func mockConvention(env *testsuite.TestWorkflowEnvironment) *conventionCalls {
 	env.OnActivity(acts.LapseConvention, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, ref activities.ConventionRef) error { calls.lapsed = &ref; return nil }).Maybe()
 	env.OnActivity(acts.RecordConventionSigned, mock.Anything, mock.Anything).Return(
-		func(context.Context, activities.SignatureRecord) error { calls.signed++; return nil }).Maybe()
+		func(_ context.Context, rec activities.SignatureRecord) error {
+			if calls.signErr != nil {
+				return calls.signErr
+			}
+			calls.signed++
+			calls.signatures = append(calls.signatures, rec)
+			return nil
+		}).Maybe()
 	env.OnActivity(acts.ConfirmConventionSigned, mock.Anything, mock.Anything).Return(
 		func(context.Context, activities.ConventionRef) error { calls.confirmed++; return nil }).Maybe()
 	// The compte-rendu financier arrived with the signature (financial_report_test.go follows it otherwise).

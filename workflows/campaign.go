@@ -63,6 +63,8 @@ func CampaignWorkflow(ctx workflow.Context, in CampaignInput) (CampaignResult, e
 type campaign struct {
 	in    CampaignInput
 	state CampaignState
+	// deciding lets one command (selection or cancellation) be recorded at a time.
+	deciding oneAtATime
 }
 
 func (c *campaign) setup(ctx workflow.Context) error {
@@ -71,11 +73,22 @@ func (c *campaign) setup(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
-	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSelection, c.recordSelection,
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSelection,
+		func(ctx workflow.Context, u SelectionUpdate) (SelectionOutcome, error) {
+			var out SelectionOutcome
+			err := c.deciding.decide(ctx, func() error { return c.validateSelection(u) }, func() (err error) {
+				out, err = c.recordSelection(ctx, u)
+				return err
+			})
+			return out, err
+		},
 		workflow.UpdateHandlerOptions{Validator: c.validateSelection}); err != nil {
 		return err
 	}
-	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateCancelCampaign, c.recordCancel,
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateCancelCampaign,
+		func(ctx workflow.Context, x Cancellation) error {
+			return c.deciding.decide(ctx, func() error { return c.validateCancel(x) }, func() error { return c.recordCancel(ctx, x) })
+		},
 		workflow.UpdateHandlerOptions{Validator: c.validateCancel})
 }
 

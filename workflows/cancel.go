@@ -22,6 +22,8 @@ const ErrTypeCancelRefused = "CancelRefused"
 // Cancellation is why the correspondent cancels the call.
 type Cancellation struct {
 	Reason string
+	// Actor is who sent it, named by the audit entry recorded with it.
+	Actor models.Actor
 }
 
 func (c *campaign) validateCancel(x Cancellation) error {
@@ -36,8 +38,11 @@ func (c *campaign) validateCancel(x Cancellation) error {
 
 func (c *campaign) recordCancel(ctx workflow.Context, x Cancellation) error {
 	ctx = workflow.WithActivityOptions(ctx, recordOptions)
-	rec := activities.CampaignCancellation{CampaignID: c.in.CampaignID, Reason: strings.TrimSpace(x.Reason), At: workflow.Now(ctx)}
+	rec := activities.CampaignCancellation{CampaignID: c.in.CampaignID, Reason: strings.TrimSpace(x.Reason), At: workflow.Now(ctx), Actor: x.Actor}
 	if err := workflow.ExecuteActivity(ctx, acts.RecordCampaignCancelled, rec).Get(ctx, nil); err != nil {
+		if isConflict(err) {
+			return temporal.NewApplicationError("l'appel à projets est déjà annulé", ErrTypeCancelRefused)
+		}
 		return err
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, PhaseKey.ValueSet(models.PhaseCancelled)); err != nil {

@@ -18,9 +18,11 @@ const UpdateSignConvention = "sign-convention"
 // ErrTypeConventionNotAwaiting: the convention is not (or no longer) awaiting a signature.
 const ErrTypeConventionNotAwaiting = "ConventionNotAwaiting"
 
-// Signature is who signed the convention for the association.
+// Signature is who signed the convention for the association, and who sent it
+// (the audit entry's actor: the token's name, or the association through its link).
 type Signature struct {
 	SignedBy string
+	Actor    models.Actor
 }
 
 // conventionStep is one deadline of the signature schedule.
@@ -41,8 +43,12 @@ func carryConvention(ctx workflow.Context, in ApplicationInput, ref activities.A
 	sentAt := workflow.Now(ctx)
 	cref := activities.ConventionRef{ApplicationRef: ref, SentAt: sentAt, LapseAt: sentAt.Add(plan.LapseAfter)}
 	st.ConventionID, st.Convention = plan.ConventionID, models.ConventionAwaitingSignature
+	var signing oneAtATime
 	if err := workflow.SetUpdateHandlerWithOptions(ctx, UpdateSignConvention,
-		func(ctx workflow.Context, s Signature) error { return recordSignature(ctx, plan.ConventionID, s, st) },
+		func(ctx workflow.Context, s Signature) error {
+			return signing.decide(ctx, func() error { return validateSignature(s, st) },
+				func() error { return recordSignature(ctx, plan.ConventionID, s, st) })
+		},
 		workflow.UpdateHandlerOptions{Validator: func(s Signature) error { return validateSignature(s, st) }},
 	); err != nil {
 		return err
@@ -62,10 +68,17 @@ func carryConvention(ctx workflow.Context, in ApplicationInput, ref activities.A
 		}
 		switch {
 		case step.lapse:
-			if err := workflow.ExecuteActivity(mailCtx, acts.LapseConvention, cref).Get(ctx, nil); err != nil {
+			// The lapse and a signature arriving at the same moment: one wins.
+			err := signing.decide(ctx, func() error { return awaitingSignature(st) }, func() error {
+				if err := workflow.ExecuteActivity(mailCtx, acts.LapseConvention, cref).Get(ctx, nil); err != nil {
+					return err
+				}
+				st.Convention = models.ConventionLapsed
+				return nil
+			})
+			if err != nil && !isRefusal(err, ErrTypeConventionNotAwaiting) {
 				return err
 			}
-			st.Convention = models.ConventionLapsed
 		case step.reminder > 0:
 			reminder := cref
 			reminder.Reminder = step.reminder
@@ -93,8 +106,8 @@ func signatureSchedule(plan activities.ConventionPlan) []conventionStep {
 }
 
 func validateSignature(s Signature, st *ApplicationState) error {
-	if st.Convention != models.ConventionAwaitingSignature || st.cancelled() {
-		return temporal.NewApplicationError("la convention n'attend pas de signature (état : "+st.Convention+")", ErrTypeConventionNotAwaiting)
+	if err := awaitingSignature(st); err != nil {
+		return err
 	}
 	if strings.TrimSpace(s.SignedBy) == "" {
 		return temporal.NewApplicationError("signed_by : indiquez qui signe pour l'association", ErrTypeConventionNotAwaiting)
@@ -102,10 +115,21 @@ func validateSignature(s Signature, st *ApplicationState) error {
 	return nil
 }
 
+// awaitingSignature refuses (ErrTypeConventionNotAwaiting) unless the convention awaits its signature.
+func awaitingSignature(st *ApplicationState) error {
+	if st.Convention != models.ConventionAwaitingSignature || st.cancelled() {
+		return temporal.NewApplicationError("la convention n'attend pas de signature (état : "+st.Convention+")", ErrTypeConventionNotAwaiting)
+	}
+	return nil
+}
+
 func recordSignature(ctx workflow.Context, conventionID string, s Signature, st *ApplicationState) error {
 	ctx = workflow.WithActivityOptions(ctx, recordOptions)
-	rec := activities.SignatureRecord{ConventionID: conventionID, SignedBy: strings.TrimSpace(s.SignedBy), At: workflow.Now(ctx)}
+	rec := activities.SignatureRecord{ConventionID: conventionID, SignedBy: strings.TrimSpace(s.SignedBy), At: workflow.Now(ctx), Actor: s.Actor}
 	if err := workflow.ExecuteActivity(ctx, acts.RecordConventionSigned, rec).Get(ctx, nil); err != nil {
+		if isConflict(err) {
+			return temporal.NewApplicationError("la convention n'attend plus de signature", ErrTypeConventionNotAwaiting)
+		}
 		return err
 	}
 	st.Convention = models.ConventionSigned

@@ -27,6 +27,8 @@ const (
 type SelectionUpdate struct {
 	Decisions []selection.Decision
 	Dossiers  []selection.Dossier
+	// Actor is who sent it, named by the audit entry recorded with it.
+	Actor models.Actor
 }
 
 // SelectionOutcome is what a recorded selection amounts to.
@@ -60,8 +62,11 @@ func (c *campaign) validateSelection(u SelectionUpdate) error {
 
 func (c *campaign) recordSelection(ctx workflow.Context, u SelectionUpdate) (SelectionOutcome, error) {
 	ctx = workflow.WithActivityOptions(ctx, recordOptions)
-	rec := activities.SelectionRecord{CampaignID: c.in.CampaignID, Decisions: u.Decisions, At: workflow.Now(ctx)}
+	rec := activities.SelectionRecord{CampaignID: c.in.CampaignID, Decisions: u.Decisions, At: workflow.Now(ctx), Actor: u.Actor}
 	if err := workflow.ExecuteActivity(ctx, acts.RecordSelection, rec).Get(ctx, nil); err != nil {
+		if isConflict(err) {
+			return SelectionOutcome{}, temporal.NewApplicationError("la sélection de cet appel est déjà enregistrée", ErrTypeSelectionNotOpen)
+		}
 		return SelectionOutcome{}, err
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, PhaseKey.ValueSet(models.PhaseSelected)); err != nil {

@@ -14,11 +14,7 @@ import (
 // Actor is who makes a change: the API puts the caller's in the request's
 // context (WithActor), and every change the store makes under that context is
 // recorded in the audit trail in the same transaction.
-type Actor struct {
-	Name      string
-	TokenID   *uint64
-	RequestID string
-}
+type Actor = models.Actor
 
 // WorkflowActor makes the changes decided by a workflow (a convention lapsed).
 var WorkflowActor = Actor{Name: "workflow"}

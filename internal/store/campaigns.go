@@ -121,13 +121,34 @@ func notFound(err error) error {
 	return err
 }
 
-// RecordCancelled records the call's cancellation and its reason; the first one stands.
+// RecordCancelled records the call's cancellation, its reason and its audit entry (under
+// the actor of ctx) in one transaction. The same cancellation again (a retried
+// activity: same reason, same instant) is a no-op; another is ErrConflict.
 func (s *Campaigns) RecordCancelled(ctx context.Context, id, reason string, at time.Time) error {
-	res := s.db.WithContext(ctx).Model(&models.Campaign{}).Where("id = ? AND phase <> ?", id, models.PhaseCancelled).
-		Updates(map[string]any{"phase": models.PhaseCancelled, "cancel_reason": reason, "updated_at": at.UTC()})
-	if res.Error != nil || res.RowsAffected == 1 {
-		return res.Error
+	var changed bool
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var was models.Campaign
+		if err := tx.Where("id = ?", id).Take(&was).Error; err != nil {
+			return notFound(err)
+		}
+		res := tx.Model(&models.Campaign{}).Where("id = ? AND phase <> ?", id, models.PhaseCancelled).
+			Updates(map[string]any{"phase": models.PhaseCancelled, "cancel_reason": reason, "updated_at": at.UTC()})
+		if res.Error != nil || res.RowsAffected != 1 {
+			return res.Error
+		}
+		changed = true
+		return recordAudit(ctx, tx, AuditCampaign, id, "cancelled",
+			map[string]any{"phase": was.Phase}, map[string]any{"phase": models.PhaseCancelled, "reason": reason})
+	})
+	if err != nil || changed {
+		return err
 	}
-	_, err := s.Get(ctx, id)
-	return err
+	c, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if c.CancelReason == reason && c.UpdatedAt.Sub(at).Abs() < time.Millisecond {
+		return nil // this cancellation, recorded by an earlier attempt
+	}
+	return fmt.Errorf("campaign %s already cancelled: %w", id, ErrConflict)
 }

@@ -41,18 +41,39 @@ func (s *Conventions) ByApplication(ctx context.Context, applicationID string) (
 	return &c, notFound(err)
 }
 
-// RecordSigned records the signature; repeating it keeps the first.
+// RecordSigned records the signature, and its audit entry under the actor of
+// ctx, in one transaction, only while the convention awaits it. The same
+// signature again (a retried activity: same signer, same instant) is a no-op;
+// any other once the convention has left that state is ErrConflict.
 func (s *Conventions) RecordSigned(ctx context.Context, id, signedBy string, at time.Time) error {
-	return s.transition(ctx, id, map[string]any{"state": models.ConventionSigned, "signed_by": signedBy, "signed_at": at.UTC()})
+	changed, err := s.transition(ctx, id, map[string]any{"state": models.ConventionSigned, "signed_by": signedBy, "signed_at": at.UTC()})
+	if err != nil || changed {
+		return err
+	}
+	c, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	if c.State == models.ConventionSigned && c.SignedBy == signedBy && c.SignedAt != nil && c.SignedAt.Sub(at).Abs() < time.Millisecond {
+		return nil
+	}
+	return fmt.Errorf("convention %s is %s: %w", id, c.State, ErrConflict)
 }
 
-// RecordLapsed records that the convention lapsed unsigned.
+// RecordLapsed records that the convention lapsed unsigned; a second call is a no-op.
 func (s *Conventions) RecordLapsed(ctx context.Context, id string, at time.Time) error {
-	return s.transition(ctx, id, map[string]any{"state": models.ConventionLapsed, "lapsed_at": at.UTC()})
+	changed, err := s.transition(ctx, id, map[string]any{"state": models.ConventionLapsed, "lapsed_at": at.UTC()})
+	if err != nil || changed {
+		return err
+	}
+	_, err = s.Get(ctx, id)
+	return err // already signed or lapsed: the first outcome stands
 }
 
-// transition leaves a convention awaiting signature; a second call is a no-op.
-func (s *Conventions) transition(ctx context.Context, id string, updates map[string]any) error {
+// transition leaves a convention awaiting signature (UPDATE … WHERE state =
+// awaiting, rows affected) and records it in the audit trail in the same
+// transaction; it reports whether this call made the change.
+func (s *Conventions) transition(ctx context.Context, id string, updates map[string]any) (bool, error) {
 	var changed bool
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&models.Convention{}).
@@ -64,13 +85,7 @@ func (s *Conventions) transition(ctx context.Context, id string, updates map[str
 		return recordAudit(ctx, tx, AuditConvention, id, "state_"+fmt.Sprint(updates["state"]),
 			map[string]any{"state": models.ConventionAwaitingSignature}, updates)
 	})
-	if err != nil || changed {
-		return err
-	}
-	if _, err := s.Get(ctx, id); err != nil {
-		return err
-	}
-	return nil // already signed or lapsed: the first outcome stands
+	return changed, err
 }
 
 // CancelUnsigned marks a dossier's convention cancelled unless it was signed; no convention is fine.

@@ -77,12 +77,21 @@ func (s *FinancialReports) Receive(ctx context.Context, expected *models.Financi
 			return res.Error
 		}
 		first = res.RowsAffected == 1
-		if first {
-			if err := recordAudit(ctx, tx, AuditConvention, stored.ConventionID, "financial_report_received", nil, map[string]any{
-				"spent_cents": in.SpentCents, "subsidy_used_cents": in.SubsidyUsedCents, "document_reference": in.DocumentReference,
-			}); err != nil {
+		if !first {
+			// Another report was received meanwhile: it stands; this one is it again or differs.
+			if err := tx.Where("id = ?", stored.ID).Take(stored).Error; err != nil {
 				return err
 			}
+			report = stored
+			if stored.SpentCents != in.SpentCents || stored.SubsidyUsedCents != in.SubsidyUsedCents || stored.DocumentReference != in.DocumentReference {
+				return ErrReportDiffers
+			}
+			return nil
+		}
+		if err := recordAudit(ctx, tx, AuditConvention, stored.ConventionID, "financial_report_received", nil, map[string]any{
+			"spent_cents": in.SpentCents, "subsidy_used_cents": in.SubsidyUsedCents, "document_reference": in.DocumentReference,
+		}); err != nil {
+			return err
 		}
 		lifted := tx.Model(&models.RenewalBlock{}).
 			Where("source_convention_id = ? AND rule = ? AND lifted_at IS NULL", stored.ConventionID, models.BlockFinancialReport).

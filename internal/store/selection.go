@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"sort"
 	"time"
@@ -32,8 +33,23 @@ type DecisionRecord struct {
 
 // RecordSelection writes the committee's decisions and the call's new phase in
 // one transaction. Repeating it (a retried activity) writes the same values.
+//
+// Only one selection is recorded: the call leaves the phase closed for selected
+// (UPDATE … WHERE phase = 'closed', rows affected) in the same transaction as
+// the decisions and the audit entry (under the actor of ctx). The same
+// selection again (a retried activity: same instant) is a no-op; any other
+// once the call has left the phase closed is ErrConflict.
 func (s *Applications) RecordSelection(ctx context.Context, campaignID string, decisions []DecisionRecord, at time.Time) error {
-	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.Campaign{}).Where("id = ? AND phase = ?", campaignID, models.PhaseClosed).Updates(map[string]any{
+			"phase": models.PhaseSelected, "selected_at": at.UTC(),
+		})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return errSelectionNotOpen
+		}
 		for _, d := range decisions {
 			res := tx.Model(&models.Application{}).Where("id = ? AND campaign_id = ?", d.ApplicationID, campaignID).Updates(map[string]any{
 				"decision": d.Decision, "granted_cents": d.GrantedCents, "score": d.Score, "decision_reason": d.Reason,
@@ -47,11 +63,24 @@ func (s *Applications) RecordSelection(ctx context.Context, campaignID string, d
 				return fmt.Errorf("application %s of campaign %s: %w", d.ApplicationID, campaignID, ErrNotFound)
 			}
 		}
-		return tx.Model(&models.Campaign{}).Where("id = ?", campaignID).Updates(map[string]any{
-			"phase": models.PhaseSelected, "selected_at": gorm.Expr("COALESCE(selected_at, ?)", at.UTC()),
-		}).Error
+		return recordAudit(ctx, tx, AuditCampaign, campaignID, "selection_recorded",
+			map[string]any{"phase": models.PhaseClosed}, map[string]any{"phase": models.PhaseSelected, "decisions": decisions})
 	})
+	if !errors.Is(err, errSelectionNotOpen) {
+		return err
+	}
+	var c models.Campaign
+	if err := s.db.WithContext(ctx).Where("id = ?", campaignID).Take(&c).Error; err != nil {
+		return notFound(err)
+	}
+	if c.Phase == models.PhaseSelected && c.SelectedAt != nil && c.SelectedAt.Sub(at).Abs() < time.Millisecond {
+		return nil // this selection, recorded by an earlier attempt
+	}
+	return fmt.Errorf("selection of campaign %s (phase %s): %w", campaignID, c.Phase, ErrConflict)
 }
+
+// errSelectionNotOpen: the call was not closed when its selection was to be recorded.
+var errSelectionNotOpen = errors.New("selection not open")
 
 // PNEResults reads and writes who answered the PNE questionnaire each year.
 type PNEResults struct{ db *gorm.DB }
