@@ -32,7 +32,7 @@ func (e *testEnv) acceptSignature(workflowID, signer string) {
 	handle.On("Get", mock.Anything, mock.Anything).Return(nil).Once()
 	e.temporal.On("UpdateWorkflow", mock.Anything, mock.MatchedBy(func(o client.UpdateWorkflowOptions) bool {
 		return o.WorkflowID == workflowID && o.UpdateName == workflows.UpdateSignConvention &&
-			len(o.Args) == 1 && o.Args[0] == workflows.Signature{SignedBy: signer}
+			len(o.Args) == 1 && o.Args[0].(workflows.Signature).SignedBy == signer
 	})).Return(handle, nil).Once()
 }
 

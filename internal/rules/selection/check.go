@@ -3,6 +3,7 @@ package selection
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"sort"
 	"strings"
 
@@ -19,7 +20,7 @@ func Check(r Rules, dossiers []Dossier, decisions []Decision) []Violation {
 	byID, js := index(dossiers, decisions)
 	var out violations
 	firstAt := out.checkDecisions(byID, decisions)
-	out.checkExhaustive(byID, firstAt)
+	out.checkExhaustive(dossiers, byID, firstAt)
 	for _, j := range js {
 		out.checkDossier(r, j)
 	}
@@ -70,11 +71,12 @@ func (v *violations) checkDecisions(byID map[string]Dossier, decisions []Decisio
 
 // checkExhaustive: the review is exhaustive (§8), every dossier has a decision.
 // The dossiers without one are reported by ApplicationID.
-func (v *violations) checkExhaustive(byID map[string]Dossier, firstAt map[string]int) {
+// It walks the dossiers' slice, not the map, so that workflows may call it (no map order).
+func (v *violations) checkExhaustive(dossiers []Dossier, byID map[string]Dossier, firstAt map[string]int) {
 	var missing []string
-	for id := range byID {
-		if _, ok := firstAt[id]; !ok {
-			missing = append(missing, id)
+	for _, d := range dossiers {
+		if _, ok := firstAt[d.ApplicationID]; !ok && !slices.Contains(missing, d.ApplicationID) {
+			missing = append(missing, d.ApplicationID)
 		}
 	}
 	sort.Strings(missing)
