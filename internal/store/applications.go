@@ -100,9 +100,45 @@ func (s *Applications) Get(ctx context.Context, id string) (*models.Application,
 	return &a, notFound(err)
 }
 
-// Delete removes a dossier whose workflow could not be started.
+// Delete removes a dossier whose workflow could not be started, and with it
+// everything its filing wrote, in one transaction: its « filed » audit entry
+// and the double-funding flag it put on its twins in other calls. The filing
+// is undone as if refused; nothing points at a dossier that does not exist.
 func (s *Applications) Delete(ctx context.Context, id string) error {
-	return s.db.WithContext(ctx).Where("id = ?", id).Delete(&models.Application{}).Error
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var a models.Application
+		if err := tx.Where("id = ?", id).Take(&a).Error; err != nil {
+			return notFound(err)
+		}
+		for _, twinID := range a.DoubleFundingWith {
+			var twin models.Application
+			if err := tx.Where("id = ?", twinID).Take(&twin).Error; errors.Is(err, gorm.ErrRecordNotFound) {
+				continue
+			} else if err != nil {
+				return err
+			}
+			kept := make([]string, 0, len(twin.DoubleFundingWith))
+			for _, other := range twin.DoubleFundingWith {
+				if other != id {
+					kept = append(kept, other)
+				}
+			}
+			twin.DoubleFundingWith = kept
+			if err := tx.Model(&twin).Select("double_funding_with").Updates(&twin).Error; err != nil {
+				return err
+			}
+		}
+		return deleteWithItsTrail(tx, AuditApplication, id, &models.Application{})
+	})
+}
+
+// deleteWithItsTrail removes a record whose workflow could not be started and
+// the audit entries its creation wrote (the change did not happen).
+func deleteWithItsTrail(tx *gorm.DB, entity, id string, model any) error {
+	if err := tx.Where("entity = ? AND entity_id = ?", entity, id).Delete(&models.AuditEntry{}).Error; err != nil {
+		return err
+	}
+	return tx.Where("id = ?", id).Delete(model).Error
 }
 
 // ApplicationFilter narrows a call's list of dossiers; zero values do not filter.

@@ -62,7 +62,9 @@ func (s *Campaigns) Get(ctx context.Context, id string) (*models.Campaign, error
 // Delete removes a campaign whose workflow could not be started, so that the
 // refused request leaves nothing behind.
 func (s *Campaigns) Delete(ctx context.Context, id string) error {
-	return s.db.WithContext(ctx).Where("id = ?", id).Delete(&models.Campaign{}).Error
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return deleteWithItsTrail(tx, AuditCampaign, id, &models.Campaign{})
+	})
 }
 
 // CampaignFilter narrows a list; zero values do not filter.

@@ -61,7 +61,9 @@ func (s *CTAIRequests) Get(ctx context.Context, id string) (*models.CTAIRequest,
 // Delete removes a request whose workflow could not be started, so that the
 // refused filing leaves nothing behind.
 func (s *CTAIRequests) Delete(ctx context.Context, id string) error {
-	return s.db.WithContext(ctx).Where("id = ?", id).Delete(&models.CTAIRequest{}).Error
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		return deleteWithItsTrail(tx, AuditCTAIRequest, id, &models.CTAIRequest{})
+	})
 }
 
 // RecordOpinion records the opinion and each rule's outcome. Recording it
