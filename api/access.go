@@ -26,7 +26,8 @@ import (
 // To add a route:
 //  1. Register it in NewRouter under v1 as usual.
 //  2. Add `"METHOD /api/v1/path/:param": {...}` below, the path exactly as gin's FullPath:
-//     - roles: who may call it at all (anyRole, or dianOnly); others get 403;
+//     - roles: who may call it at all (anyRole, dianOnly, or dianOrDepartment: DIAN and
+//     the departments' correspondents, not the regions'); others get 403;
 //     - manage: true when it changes something (the caller needs the manage scope,
 //     false when reading is enough);
 //     - target: how the route's :id finds its territory — targetCampaign (:id is a
@@ -52,7 +53,7 @@ var routeRules = map[string]rule{
 	"GET /api/v1/emails":                      {roles: anyRole, target: targetNone},
 	"GET /api/v1/pne/:year":                   {roles: anyRole, target: targetNone},
 	"GET /api/v1/pne/:year/structures":        {roles: anyRole, target: targetNone},
-	"PUT /api/v1/pne/:year/structures/:id":    {roles: anyRole, manage: true, target: targetPNEStructure},
+	"PUT /api/v1/pne/:year/structures/:id":    {roles: dianOrDepartment, manage: true, target: targetPNEStructure},
 	"POST /api/v1/pne/:year/responses":        {roles: dianOnly, manage: true, target: targetNone},
 	"GET /api/v1/audit":                       {roles: dianOnly, target: targetNone},
 	// DIAN's national view and its exports; a correspondent reads its calls' timelines.
@@ -76,7 +77,7 @@ var routeRules = map[string]rule{
 	"POST /api/v1/conventions/:id/financial-report": {roles: anyRole, manage: true, target: targetConvention},
 	// The PNE list as XLSX and address corrections; the CTAI requests (§3).
 	"GET /api/v1/pne/:year/structures.xlsx":  {roles: anyRole, target: targetNone},
-	"PATCH /api/v1/pne/:year/structures/:id": {roles: anyRole, manage: true, target: targetPNEStructure},
+	"PATCH /api/v1/pne/:year/structures/:id": {roles: dianOrDepartment, manage: true, target: targetPNEStructure},
 	"POST /api/v1/ctai":                      {roles: anyRole, manage: true, target: targetNone},
 	"GET /api/v1/ctai/:id":                   {roles: anyRole, target: targetCTAI},
 }
@@ -91,7 +92,14 @@ type rule struct {
 var (
 	anyRole  = []string{auth.RoleDIAN, auth.RoleCorrespondent}
 	dianOnly = []string{auth.RoleDIAN}
+	// dianOrDepartment: the README's table gives a department's correspondent, not a
+	// region's, the PNE structures' answers and addresses (§8.4: the department follows them).
+	dianOrDepartment = []string{auth.RoleDIAN, departmentalCorrespondent}
 )
+
+// departmentalCorrespondent is a department's correspondent in a rule's roles
+// (auth.RoleCorrespondent admits both levels).
+const departmentalCorrespondent = auth.RoleCorrespondent + "/" + models.LevelDepartmental
 
 // target names the kind of resource a route's parameters designate.
 type target int
@@ -111,21 +119,22 @@ const (
 	targetCTAI
 )
 
-// allows reports whether the rule lets role call the route at all.
-func (r rule) allows(role string) bool {
+// allows reports whether the rule lets a caller of role (and level, for a
+// correspondent) call the route at all.
+func (r rule) allows(role, level string) bool {
 	for _, allowed := range r.roles {
-		if allowed == role {
+		if allowed == role || allowed == role+"/"+level {
 			return true
 		}
 	}
 	return false
 }
 
-// RoleMayCall reports whether a principal of role may call the route "METHOD /full/path",
-// and whether the route has a rule at all (tests walk the router with it).
-func RoleMayCall(route, role string) (allowed, hasRule bool) {
+// RoleMayCall reports whether a principal of role and level may call the route
+// "METHOD /full/path", and whether the route has a rule at all (tests walk the router with it).
+func RoleMayCall(route, role, level string) (allowed, hasRule bool) {
 	r, ok := routeRules[route]
-	return ok && r.allows(role), ok
+	return ok && r.allows(role, level), ok
 }
 
 var (
@@ -172,7 +181,7 @@ func authorize(db *gorm.DB, log *slog.Logger) gin.HandlerFunc {
 			respondError(c, errForbidden)
 			return
 		}
-		if !r.allows(p.Role) {
+		if !r.allows(p.Role, p.Level) {
 			respondError(c, errForbidden)
 			return
 		}
@@ -330,4 +339,14 @@ func authenticate(tokens *store.Tokens, limiter *auth.RateLimiter, now func() ti
 		c.Request = c.Request.WithContext(ctx)
 		c.Next()
 	}
+}
+
+// dianOnlyRoute answers 403 to every caller but DIAN, on a route outside
+// /api/v1 (routeRules covers /api/v1 only): /metrics.
+func dianOnlyRoute(c *gin.Context) {
+	if !principal(c).IsDIAN() {
+		respondError(c, errForbidden)
+		return
+	}
+	c.Next()
 }

@@ -55,14 +55,14 @@ func TestEveryRouteHasAnAccessRuleAndEveryRoleGetsIt(t *testing.T) {
 		}
 		route := r.Method + " " + r.Path
 		path := routeParam.ReplaceAllString(r.Path, "2027")
-		_, hasRule := api.RoleMayCall(route, auth.RoleDIAN)
+		_, hasRule := api.RoleMayCall(route, auth.RoleDIAN, "")
 		if !assert.True(t, hasRule, "route %s has no rule in api/access.go routeRules", route) {
 			continue
 		}
 		requireProblem(t, e.anonymous().do(t, r.Method, path, nil), http.StatusUnauthorized, "unauthorized")
 		dianMay := false
 		for _, rc := range everyRole {
-			allowed, _ := api.RoleMayCall(route, rc.role)
+			allowed, _ := api.RoleMayCall(route, rc.role, rc.level)
 			if rc.role == auth.RoleDIAN {
 				dianMay = allowed
 			}
@@ -79,6 +79,19 @@ func TestPublicRoutesNeedNoToken(t *testing.T) {
 	e := newEnv(t).anonymous()
 	assert.Equal(t, http.StatusOK, e.get(t, "/healthz").Code)
 	assert.Equal(t, http.StatusOK, e.get(t, "/api/openapi.yaml").Code)
+}
+
+// /metrics holds national counts: DIAN's token only (aap worker serves its own on AAP_METRICS_ADDR).
+func TestMetricsNeedADIANToken(t *testing.T) {
+	e := newEnv(t)
+	requireProblem(t, e.anonymous().get(t, "/metrics"), http.StatusUnauthorized, "unauthorized")
+	for _, rc := range everyRole[1:] {
+		corr := e.as(e.token(t, auth.NewToken{Name: rc.name, Role: rc.role, Territory: rc.territory, Level: rc.level}))
+		requireProblem(t, corr.get(t, "/metrics"), http.StatusForbidden, "forbidden")
+	}
+	rec := e.get(t, "/metrics")
+	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Contains(t, rec.Body.String(), "aap_http_requests_total")
 }
 
 func TestTokenRefusals(t *testing.T) {

@@ -128,16 +128,21 @@ func controlView(c *models.Control) ControlView {
 // Plan records a control of a signed convention and starts (or signals) the
 // region's control workflow, which tells the association the date. Planning the
 // same control again answers the first and announces it again only if needed.
-func (s *ControlService) Plan(ctx context.Context, req PlanRequest) (ControlView, bool, error) {
+//
+// A convention outside scope (the caller's management scope) answers exactly
+// as an unknown one: 404, after the body's own checks, so that neither the
+// answer nor its order tells which conventions exist elsewhere.
+func (s *ControlService) Plan(ctx context.Context, req PlanRequest, scope store.Scope) (ControlView, bool, error) {
 	id, controller, fields := req.check(s.today())
 	if len(fields) > 0 {
 		return ControlView{}, false, ValidationProblem(fields)
 	}
 	conv, c, err := s.convention(ctx, id)
-	if errors.Is(err, errNotFound) {
-		return ControlView{}, false, ValidationProblem([]FieldError{{Field: "convention_id", Rule: "exists", Message: "convention inconnue"}})
-	} else if err != nil {
+	if err != nil {
 		return ControlView{}, false, err
+	}
+	if !scope.Covers(c.Level, c.Territory) {
+		return ControlView{}, false, errNotFound
 	}
 	if conv.State != models.ConventionSigned {
 		return ControlView{}, false, ValidationProblem([]FieldError{{Field: "convention_id", Rule: "signed",

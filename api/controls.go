@@ -2,7 +2,6 @@ package api
 
 import (
 	"net/http"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -65,11 +64,7 @@ func (h controlHandlers) plan(c *gin.Context) {
 	if _, ok := bindJSON(c, &req); !ok {
 		return
 	}
-	if _, camp, err := h.svc.convention(c.Request.Context(), strings.TrimSpace(req.ConventionID)); err == nil &&
-		!requireManage(c, camp.Level, camp.Territory) {
-		return // a convention of another territory's call (an unknown one is a 422 below)
-	}
-	view, replayed, err := h.svc.Plan(c.Request.Context(), req)
+	view, replayed, err := h.svc.Plan(c.Request.Context(), req, principal(c).ManageScope())
 	if err != nil {
 		respondError(c, err)
 		return

@@ -175,7 +175,6 @@ func TestPlanControlRefused(t *testing.T) {
 		"nothing":        {map[string]any{}, []fieldRule{{"convention_id", "required"}, {"planned_on", "required"}, {"controller", "required"}}},
 		"bad values":     {map[string]any{"convention_id": "x", "planned_on": "15/06/2027", "controller": "A"}, []fieldRule{{"convention_id", "format"}, {"planned_on", "format"}, {"controller", "min_length"}}},
 		"past date":      {map[string]any{"convention_id": conv, "planned_on": "2026-11-28", "controller": "Inspection"}, []fieldRule{{"planned_on", "not_past"}}},
-		"unknown":        {map[string]any{"convention_id": uuid.NewString(), "planned_on": "2027-06-15", "controller": "Inspection"}, []fieldRule{{"convention_id", "exists"}}},
 		"not yet signed": {map[string]any{"convention_id": unsigned, "planned_on": "2027-06-15", "controller": "Inspection"}, []fieldRule{{"convention_id", "signed"}}},
 	} {
 		t.Run(name, func(t *testing.T) {
@@ -335,7 +334,13 @@ func TestControlsStayInTheCorrespondentsTerritory(t *testing.T) {
 	rhone := e.seedConvention(t, models.LevelDepartmental, "69", models.ConventionSigned, "C-69-other", 70_000)
 	isere := e.asCorrespondent(t, "38", models.LevelDepartmental)
 	raw, _ := json.Marshal(map[string]any{"convention_id": rhone, "planned_on": "2027-06-15", "controller": "Inspection"})
-	requireProblem(t, isere.do(t, http.MethodPost, "/api/v1/controls", raw), http.StatusForbidden, "outside_territory")
+	// Outside the territory and unknown answer alike: the same 404, the same body.
+	outside := isere.do(t, http.MethodPost, "/api/v1/controls", raw)
+	requireProblem(t, outside, http.StatusNotFound, "not_found")
+	raw, _ = json.Marshal(map[string]any{"convention_id": uuid.NewString(), "planned_on": "2027-06-15", "controller": "Inspection"})
+	unknown := isere.do(t, http.MethodPost, "/api/v1/controls", raw)
+	require.Equal(t, outside.Code, unknown.Code)
+	require.Equal(t, outside.Body.String(), unknown.Body.String())
 	raw, _ = json.Marshal(map[string]any{"outcome": "conforme", "findings": "Tout est en ordre"})
 	requireProblem(t, isere.do(t, http.MethodPost, "/api/v1/controls/"+id+"/result", raw), http.StatusNotFound, "not_found")
 	raw, _ = json.Marshal(map[string]any{"kind": "utilisation_fonds", "note": "Factures absentes"})

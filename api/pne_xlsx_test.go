@@ -91,8 +91,11 @@ func TestPNECorrectEmailRefusedOnceTheInvitationsLeft(t *testing.T) {
 func TestPNECorrectEmailInsideTheCorrespondentsTerritory(t *testing.T) {
 	e := newEnv(t)
 	rows := e.seedPNE(t)
-	bretagne := e.asCorrespondent(t, "53", models.LevelRegional)
-	requireProblem(t, bretagne.patchEmail(t, 2027, rows[1].ID, "a@lire.example"), http.StatusNotFound, "not_found")
+	// The README's table: a department's correspondent corrects its structures' addresses, a region's does not, even its own.
+	aura := e.asCorrespondent(t, "84", models.LevelRegional)
+	requireProblem(t, aura.patchEmail(t, 2027, rows[1].ID, "a@lire.example"), http.StatusForbidden, "forbidden")
+	isere := e.asCorrespondent(t, "38", models.LevelDepartmental)
+	requireProblem(t, isere.patchEmail(t, 2027, rows[1].ID, "a@lire.example"), http.StatusNotFound, "not_found")
 	rhone := e.asCorrespondent(t, "69", models.LevelDepartmental)
 	require.Equal(t, http.StatusOK, rhone.patchEmail(t, 2027, rows[1].ID, "a@lire.example").Code)
 	var audit []models.AuditEntry

@@ -81,13 +81,15 @@ func NewRouter(d Deps) *gin.Engine {
 	api.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	api.GET("/readyz", readiness(d))
 	api.GET("/api/openapi.yaml", serveOpenAPI)
-	api.GET("/metrics", gin.WrapH(m.Handler()))
 
 	now := d.Now
 	if now == nil {
 		now = time.Now
 	}
-	v1 := api.Group("/api/v1", authenticate(store.NewTokens(d.DB), auth.NewRateLimiter(d.RateLimit), now), authorize(d.DB, d.Logger))
+	authn := authenticate(store.NewTokens(d.DB), auth.NewRateLimiter(d.RateLimit), now)
+	// The metrics carry national counts (calls by phase, dossiers, emails): DIAN's.
+	api.GET("/metrics", authn, dianOnlyRoute, gin.WrapH(m.Handler()))
+	v1 := api.Group("/api/v1", authn, authorize(d.DB, d.Logger))
 	audit := store.NewAudit(d.DB)
 	registerCampaigns(v1, d.Campaigns, store.NewConventions(d.DB))
 	registerApplications(v1, d.Applications)
