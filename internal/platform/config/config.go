@@ -108,7 +108,7 @@ var Variables = []Variable{
 	{"AAP_RATE_LIMIT", "600", "API requests a minute allowed per token (429 with Retry-After beyond); 0: unlimited"},
 	{"AAP_LINK_SECRET", "", "secret (at least 32 characters) signing the links emailed to associations; `aap dev` keeps one in its data directory, production refuses to start without it"},
 	{"AAP_PUBLIC_URL", "http://<AAP_HTTP_ADDR>", "address the emailed links start with, e.g. https://aap.interieur.gouv.fr"},
-	{"AAP_METRICS_ADDR", "", "host:port where `aap worker` serves /metrics (the API and `aap dev` serve it on AAP_HTTP_ADDR); empty: not served"},
+	{"AAP_METRICS_ADDR", "", "host:port where `aap worker` serves /metrics, without a token (keep it internal); the API and `aap dev` serve it on AAP_HTTP_ADDR to a DIAN token only; empty: not served by the worker"},
 	{"AAP_LOG_FORMAT", "text", "text or json"},
 }
 
