@@ -77,6 +77,10 @@ func (s *ApplicationService) File(ctx context.Context, c *models.Campaign, req *
 	if idempotencyKey != "" {
 		a.IdempotencyKey = &idempotencyKey
 	}
+	// The start intent is written with the row, in its transaction: whatever dies after
+	// this, the reconciler (StartPending) starts the workflow, and until then the dossier
+	// counts nowhere. See README "No dossier without its workflow".
+	a.WorkflowPending = true
 	stored, created, err := s.Applications.Create(ctx, &a)
 	if err != nil {
 		return ApplicationResult{}, err
@@ -89,7 +93,43 @@ func (s *ApplicationService) File(ctx context.Context, c *models.Campaign, req *
 	if err := startOrUndo(ctx, s.Logger, "application", stored.ID, created, start, s.Applications.Delete); err != nil {
 		return ApplicationResult{}, err
 	}
+	if stored.WorkflowPending {
+		if err := s.Applications.WorkflowStarted(ctx, stored.ID); err != nil {
+			// The workflow runs; the reconciler clears the intent later (its start is idempotent).
+			s.Logger.Error("record dossier workflow started", "application", stored.ID, "error", err)
+		}
+		stored.WorkflowPending = false
+	}
 	return ApplicationResult{Application: stored, Replayed: !created}, nil
+}
+
+// StartPending starts the workflow of every dossier stored before storedBefore whose start
+// intent is still pending (the process that stored it died before starting it, or before
+// recording the start), then clears the intent; it returns how many it started. Starting is
+// idempotent (the workflow ID is the dossier's): a dossier whose workflow did start is only
+// marked. `aap api` and `aap dev` run it at start and every minute.
+func (s *ApplicationService) StartPending(ctx context.Context, storedBefore time.Time) (int, error) {
+	rows, err := s.Applications.StartPending(ctx, storedBefore)
+	if err != nil {
+		return 0, err
+	}
+	started := 0
+	for i := range rows {
+		a := &rows[i]
+		c, err := s.Campaigns.Get(ctx, a.CampaignID)
+		if err != nil {
+			return started, fmt.Errorf("campaign of pending dossier %s: %w", a.ID, err)
+		}
+		if err := s.startWorkflow(ctx, c, a); err != nil {
+			return started, fmt.Errorf("start pending dossier %s: %w", a.ID, err)
+		}
+		if err := s.Applications.WorkflowStarted(ctx, a.ID); err != nil {
+			return started, err
+		}
+		s.Logger.Warn("started the workflow of a dossier left pending", "application", a.ID, "workflow_id", a.WorkflowID)
+		started++
+	}
+	return started, nil
 }
 
 func (s *ApplicationService) startWorkflow(ctx context.Context, c *models.Campaign, a *models.Application) error {

@@ -56,9 +56,13 @@ type Application struct {
 	DecidedAt   *time.Time `json:"decided_at,omitempty"`
 	// ReceiptConfirmedAt: when the association confirmed, through its email's link, that it received the accusé de réception.
 	ReceiptConfirmedAt *time.Time `json:"receipt_confirmed_at,omitempty"`
-	State              string     `gorm:"size:32;index" json:"-"`
-	IdempotencyKey     *string    `gorm:"size:200;uniqueIndex" json:"-"`
-	RequestHash        string     `gorm:"size:64" json:"-"`
-	CreatedAt          time.Time  `json:"created_at"`
-	UpdatedAt          time.Time  `json:"updated_at"`
+	// WorkflowPending: stored, its workflow not known to be started yet (the start intent,
+	// written in the row's own transaction). The reconciler starts what a crash left pending;
+	// until then the dossier counts nowhere (closure summary, selection, signals).
+	WorkflowPending bool      `gorm:"not null;default:false" json:"-"`
+	State           string    `gorm:"size:32;index" json:"-"`
+	IdempotencyKey  *string   `gorm:"size:200;uniqueIndex" json:"-"`
+	RequestHash     string    `gorm:"size:64" json:"-"`
+	CreatedAt       time.Time `json:"created_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }

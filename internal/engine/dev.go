@@ -92,6 +92,9 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 		return nil, err
 	}
 
+	reconcileCtx, stopReconciling := context.WithCancel(context.WithoutCancel(ctx))
+	d.stops = append(d.stops, stopReconciling)
+	startPendingLoop(reconcileCtx, d.DB, d.Temporal, cfg, log)
 	router := newAPIRouter(apiWiring{DB: d.DB, Temporal: d.Temporal, Config: cfg, Policies: policies,
 		Links: links, Metrics: d.Metrics, Logger: log, DevMode: true, Catcher: d.Catcher})
 	srv := serveOn(ln, router, log)

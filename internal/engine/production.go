@@ -34,6 +34,7 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer p.close()
+	startPendingLoop(ctx, p.db, p.temporal, cfg, log)
 	router := newAPIRouter(apiWiring{DB: p.db, Temporal: p.temporal, Config: cfg, Policies: p.policies,
 		Links: p.links, Metrics: p.metrics, Logger: log})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)

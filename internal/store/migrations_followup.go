@@ -213,4 +213,17 @@ var followUpMigrations = []*gormigrate.Migration{
 			return tx.Table("applications").Migrator().DropColumn(&struct{}{}, "receipt_confirmed_at")
 		},
 	},
+	{
+		// The start intent of a dossier's workflow, in the dossier's own row (see Applications.StartPending).
+		ID: "2026120601_application_workflow_pending",
+		Migrate: func(tx *gorm.DB) error {
+			type application struct {
+				WorkflowPending bool `gorm:"not null;default:false;index"`
+			}
+			return tx.Table("applications").Migrator().AddColumn(&application{}, "WorkflowPending")
+		},
+		Rollback: func(tx *gorm.DB) error {
+			return tx.Table("applications").Migrator().DropColumn(&struct{}{}, "workflow_pending")
+		},
+	},
 }

@@ -13,10 +13,11 @@ import (
 	"github.com/dian-p104/aap/models"
 )
 
-// All returns every dossier of a call, in the order of filing (the committee reviews them all, §8).
+// All returns every dossier of a call with its workflow, in the order of filing (the committee
+// reviews them all, §8). A dossier whose workflow is still to be started is not among them.
 func (s *Applications) All(ctx context.Context, campaignID string) ([]models.Application, error) {
 	var all []models.Application
-	err := s.db.WithContext(ctx).Where("campaign_id = ?", campaignID).Order("created_at, id").Find(&all).Error
+	err := s.db.WithContext(ctx).Where("campaign_id = ? AND workflow_pending = ?", campaignID, false).Order("created_at, id").Find(&all).Error
 	return all, err
 }
 
