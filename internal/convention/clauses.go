@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/dian-p104/aap/internal/french"
 )
@@ -168,6 +169,16 @@ func (d Data) Clauses() []Clause {
 		cerfaCRF, d.FinancialReportMonths, french.Date(d.FiscalYearEnd), due),
 		"Il retrace les dépenses effectivement réalisées pour le projet et les écarts avec le budget prévisionnel, " +
 			"et rend compte de la réalisation de l'action au regard des indicateurs prévus à " + art(artIndicators) + "."}
+	if d.DueAfterSignature > 0 {
+		// The demo policy compresses the calendar: the date above does not apply.
+		demo := fmt.Sprintf("L'association transmet à l'administration le compte rendu financier de la subvention (%s), "+
+			"signé par son représentant légal, %s après la signature de la présente convention (calendrier de démonstration).",
+			cerfaCRF, durationFR(d.DueAfterSignature))
+		if d.SignedAt != nil {
+			demo += " Il est dû au plus tard le " + due + "."
+		}
+		crf[0] = demo
+	}
 	if cpo {
 		crf = append(crf, "Un compte rendu financier est transmis dans les mêmes conditions pour chacun des exercices couverts par la convention.")
 	}
@@ -281,4 +292,22 @@ func years(from, to int) string {
 		return fmt.Sprintf("%d et %d", from, to)
 	}
 	return fmt.Sprintf("%d à %d", from, to)
+}
+
+// durationFR writes a demo delay in French words: "3 minutes", "1 heure", "90 secondes".
+func durationFR(d time.Duration) string {
+	plural := func(n int64, unit string) string {
+		if n > 1 {
+			unit += "s"
+		}
+		return strconv.FormatInt(n, 10) + " " + unit
+	}
+	switch {
+	case d%time.Hour == 0:
+		return plural(int64(d/time.Hour), "heure")
+	case d%time.Minute == 0:
+		return plural(int64(d/time.Minute), "minute")
+	default:
+		return plural(int64(d/time.Second), "seconde")
+	}
 }

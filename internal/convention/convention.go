@@ -53,9 +53,13 @@ type Data struct {
 	PNECloseDate          time.Time // the PNE questionnaire must be answered by this date (§8.4)
 	FiscalYearEnd         time.Time // end of the subsidy's fiscal year (first year of a CPO)
 	FinancialReportMonths int       // 6: compte-rendu financier (Cerfa n° 15059*02) within 6 months after FiscalYearEnd
-	LanguageTraining      bool      // language actions: mandatory listing on the Carif-Oref national map (§4.1.2, §8.4)
-	PayRevaluation        bool      // the 3 % revaluation for eligible structures (§8.1), when it applies
-	IssuedAt              time.Time // when the engine drew the convention up
+	// DueAfterSignature (the demo policy only) places the compte-rendu financier's
+	// due date that long after SignedAt instead of the fiscal-year rule.
+	DueAfterSignature time.Duration
+	SignedAt          *time.Time
+	LanguageTraining  bool      // language actions: mandatory listing on the Carif-Oref national map (§4.1.2, §8.4)
+	PayRevaluation    bool      // the 3 % revaluation for eligible structures (§8.1), when it applies
+	IssuedAt          time.Time // when the engine drew the convention up
 }
 
 // MaxFinancialReportMonths is the legal ceiling (§8.4: "dans les 6 mois suivant la fin de
@@ -65,8 +69,35 @@ const MaxFinancialReportMonths = 6
 // FinancialReportDue is the last day to send the compte-rendu financier: FiscalYearEnd plus
 // FinancialReportMonths, as a Paris calendar day (midnight, Europe/Paris), clamped to the last day
 // of the month when that month is shorter (31 August + 6 months → end of February).
+//
+// It is the one due date of the compte-rendu financier: the PDF, the emails, their .ics,
+// the API and the reminders (through ExpectedReport) all read it from here. Under the demo
+// policy a signed convention's report is due DueAfterSignature after the signature: its day
+// is that instant's Paris day.
 func (d Data) FinancialReportDue() time.Time {
+	if at, ok := d.dueAfterSignature(); ok {
+		y, m, day := at.In(french.Paris).Date()
+		return time.Date(y, m, day, 0, 0, 0, 0, french.Paris)
+	}
 	return addMonthsClamped(d.FiscalYearEnd, d.FinancialReportMonths)
+}
+
+// FinancialReportDueAt is the instant the compte-rendu financier becomes overdue: the end
+// of the Paris day FinancialReportDue gives, or under the demo policy DueAfterSignature
+// after the signature.
+func (d Data) FinancialReportDueAt() time.Time {
+	if at, ok := d.dueAfterSignature(); ok {
+		return at.UTC()
+	}
+	due := d.FinancialReportDue()
+	return time.Date(due.Year(), due.Month(), due.Day()+1, 0, 0, 0, 0, french.Paris).Add(-time.Nanosecond).UTC()
+}
+
+func (d Data) dueAfterSignature() (time.Time, bool) {
+	if d.DueAfterSignature <= 0 || d.SignedAt == nil {
+		return time.Time{}, false
+	}
+	return d.SignedAt.Add(d.DueAfterSignature), true
 }
 
 func addMonthsClamped(t time.Time, months int) time.Time {

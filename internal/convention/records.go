@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
 )
@@ -34,6 +33,7 @@ func FromRecords(app *models.Application, c *models.Campaign, conv *models.Conve
 		ThemeLabel: models.ThemeLabel(app.Theme), GrantedCents: conv.GrantedCents, Indicators: c.Indicators,
 		PNECloseDate: conv.PNECloseDate, FiscalYearEnd: conv.FiscalYearEnd, FinancialReportMonths: conv.FinancialReportMonths,
 		LanguageTraining: app.Theme == "langue", IssuedAt: conv.CreatedAt,
+		DueAfterSignature: time.Duration(c.Policy.FinancialReport.DueAfterSignature), SignedAt: conv.SignedAt,
 	}
 }
 
@@ -42,13 +42,8 @@ func FromRecords(app *models.Application, c *models.Campaign, conv *models.Conve
 // at the end of the Paris day FinancialReportDue gives; the demo policy places
 // it due_after_signature after the signature instead.
 func ExpectedReport(app *models.Application, c *models.Campaign, conv *models.Convention) *models.FinancialReport {
-	due := FromRecords(app, c, conv).FinancialReportDue()
-	dueAt := time.Date(due.Year(), due.Month(), due.Day()+1, 0, 0, 0, 0, french.Paris).Add(-time.Nanosecond)
-	if after := c.Policy.FinancialReport.DueAfterSignature; after > 0 && conv.SignedAt != nil {
-		dueAt = conv.SignedAt.Add(time.Duration(after))
-	}
 	return &models.FinancialReport{
 		ConventionID: conv.ID, ConventionReference: conv.Reference, ApplicationID: app.ID,
-		AssociationKey: app.AssociationKey, FiscalYear: c.Year, DueAt: dueAt.UTC(),
+		AssociationKey: app.AssociationKey, FiscalYear: c.Year, DueAt: FromRecords(app, c, conv).FinancialReportDueAt(),
 	}
 }

@@ -15,6 +15,10 @@ type Deadline struct {
 	Summary     string
 	Description string
 	Day         policy.Date
+	// Sequence is the event's revision (RFC 5545 SEQUENCE): the same UID sent again with
+	// the same Day keeps it; a Day that changes must come with a higher Sequence, or
+	// agendas keep the first date.
+	Sequence int
 }
 
 // ICS renders the deadline as an iCalendar (RFC 5545) document.
@@ -29,6 +33,7 @@ func (d Deadline) ICS(stamp time.Time) []byte {
 		"BEGIN:VEVENT",
 		"UID:" + d.UID,
 		"DTSTAMP:" + stamp.UTC().Format("20060102T150405Z"),
+		fmt.Sprintf("SEQUENCE:%d", d.Sequence),
 		fmt.Sprintf("DTSTART;VALUE=DATE:%04d%02d%02d", d.Day.Year, d.Day.Month, d.Day.Day),
 		"DTEND;VALUE=DATE:" + next.Format("20060102"),
 		"SUMMARY:" + icsEscape(d.Summary),

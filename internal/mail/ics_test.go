@@ -60,6 +60,20 @@ func TestDeadlineICS(t *testing.T) {
 	assert.Equal(t, "20270601", property(t, doc, "DTEND;VALUE=DATE"), "DTEND is exclusive: the next day")
 	assert.Equal(t, `Clôture de l'appel à projets : Langue & emploi\, Rhône`, property(t, doc, "SUMMARY"))
 	assert.Equal(t, 1, strings.Count(string(doc), "BEGIN:VEVENT"))
+	assert.Equal(t, "0", property(t, doc, "SEQUENCE"), "the first revision of the event")
+}
+
+// TestDeadlineICSSequence: the same deadline sent again keeps its SEQUENCE; a revised
+// date carries the revision given, so that agendas replace the event of the same UID.
+func TestDeadlineICSSequence(t *testing.T) {
+	d := exampleDeadline()
+	again := d.ICS(icsStamp.Add(time.Hour))
+	assert.Equal(t, property(t, d.ICS(icsStamp), "SEQUENCE"), property(t, again, "SEQUENCE"))
+	d.Day = policy.Date{Year: 2027, Month: time.June, Day: 1}
+	d.Sequence = 1
+	moved := d.ICS(icsStamp)
+	assert.Equal(t, "1", property(t, moved, "SEQUENCE"))
+	assert.Equal(t, "20270601", property(t, moved, "DTSTART;VALUE=DATE"))
 }
 
 func TestDeadlineICSNextDay(t *testing.T) {
