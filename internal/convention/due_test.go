@@ -52,10 +52,10 @@ func TestOneFinancialReportDue(t *testing.T) {
 				Title: "Ateliers de français", Theme: "langue"}
 			signed := tc.signedAt.UTC()
 			conv := &models.Convention{ID: "v1", Reference: "CONV-2024-69-0001", Kind: Annual, GrantedCents: 1_000_000,
-				PNECloseDate: time.Date(2025, 5, 31, 0, 0, 0, 0, french.Paris),
-				FiscalYearEnd: policy.MonthDay{Month: time.December, Day: 31}.In(2024).EndOfDay(),
+				PNECloseDate:          time.Date(2025, 5, 31, 0, 0, 0, 0, french.Paris),
+				FiscalYearEnd:         policy.MonthDay{Month: time.December, Day: 31}.In(2024).EndOfDay(),
 				FinancialReportMonths: tc.pol.FinancialReport.MonthsAfterFiscalYearEnd,
-				State: models.ConventionSigned, SignedAt: &signed, CreatedAt: signed.Add(-24 * time.Hour)}
+				State:                 models.ConventionSigned, SignedAt: &signed, CreatedAt: signed.Add(-24 * time.Hour)}
 
 			data := FromRecords(app, c, conv)
 			expected := ExpectedReport(app, c, conv)
