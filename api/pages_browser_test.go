@@ -24,7 +24,7 @@ import (
 	"github.com/dian-p104/aap/models"
 )
 
-// browserPage is one page the browser check loads (tests/browser/axe.mjs).
+// browserPage is one page the browser check loads (internal/web/browsertest/axe.mjs).
 type browserPage struct {
 	Name   string            `json:"name"`
 	URL    string            `json:"url"`
@@ -157,7 +157,7 @@ func TestPagesPassAxeInChromium(t *testing.T) {
 	require.NoError(t, err)
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "tests", "browser", "axe.mjs"))
+	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "internal", "web", "browsertest", "axe.mjs"))
 	cmd.Env = append(os.Environ(), "AAP_CHROMIUM="+chromium)
 	cmd.Stdin = bytes.NewReader(input)
 	var stderr bytes.Buffer
