@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"time"
+
+	gomail "github.com/wneessen/go-mail"
 )
 
 // BatchResult tells what became of each email of a batch, by key.
@@ -58,16 +60,7 @@ func (o *Outbox) DeliverBatchReporting(ctx context.Context, envelopes []Envelope
 
 // deliverOn is Deliver on an open session.
 func (o *Outbox) deliverOn(ctx context.Context, session Session, e Envelope) error {
-	row, err := o.claim(ctx, e)
-	if err != nil || row == nil {
-		return err
-	}
-	msg, err := o.build(e, row.MessageID)
-	if err != nil {
-		return o.finish(ctx, row, &PermanentError{Err: err})
-	}
-	// Same window as in Deliver: between the relay's 250 and finish.
-	return o.finish(ctx, row, accepted(msg, session.Send(msg)))
+	return o.deliverWith(ctx, e, func(msg *gomail.Msg) error { return session.Send(msg) })
 }
 
 // pacer spaces sends evenly: perSecond messages per second at most.

@@ -76,6 +76,12 @@ func (o *Outbox) MessageID(key string) string {
 // the relay has accepted it (now or before), a *PermanentError if it was refused
 // for good, and another error when a retry may succeed.
 func (o *Outbox) Deliver(ctx context.Context, e Envelope) error {
+	return o.deliverWith(ctx, e, func(msg *gomail.Msg) error { return o.sender.Send(ctx, msg) })
+}
+
+// deliverWith claims the email, builds it and hands it to send (one connection
+// per message, or a batch's open session), then records the outcome.
+func (o *Outbox) deliverWith(ctx context.Context, e Envelope, send func(*gomail.Msg) error) error {
 	row, err := o.claim(ctx, e)
 	if err != nil || row == nil {
 		return err
@@ -84,7 +90,7 @@ func (o *Outbox) Deliver(ctx context.Context, e Envelope) error {
 	if err != nil {
 		return o.finish(ctx, row, &PermanentError{Err: err})
 	}
-	sendErr := accepted(msg, o.sender.Send(ctx, msg))
+	sendErr := accepted(msg, send(msg))
 	// The one unavoidable window: the relay has answered 250 but the row below
 	// is not yet marked sent. A worker dying exactly here makes the next attempt
 	// send the email once more, with the same Message-ID so that receivers can
