@@ -8,18 +8,21 @@ import (
 	"time"
 )
 
-// nextID returns a new, strictly increasing message id and the arrival time.
+// nextID returns a new, strictly increasing message id and the arrival time it
+// encodes. The clock is read under the lock and the time returned is the id's
+// own, so that ids and arrival times sort alike even for sessions that finish
+// at the same moment (reading the clock before the lock let a later id carry
+// an earlier time).
 func (c *Catcher) nextID() (string, time.Time) {
-	now := time.Now()
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	n := now.UnixNano()
+	n := time.Now().UnixNano()
 	if n <= c.lastNano {
 		n = c.lastNano + 1
 	}
 	c.lastNano = n
 	c.seq++
-	return fmt.Sprintf("%019d-%06d", n, c.seq%1_000_000), now
+	return fmt.Sprintf("%019d-%06d", n, c.seq%1_000_000), time.Unix(0, n)
 }
 
 // idFromFileName returns the id of a stored message file name.
