@@ -21,6 +21,7 @@ import (
 
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/web"
+	"github.com/dian-p104/aap/internal/web/browsertest"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -57,26 +58,14 @@ type browserResult struct {
 // them the test skips, unless AAP_REQUIRE_BROWSER=1 (.ci/run sets it): then it fails.
 func browserTools(t *testing.T) (node, chromium string) {
 	t.Helper()
-	missing := func(what string) {
-		if os.Getenv("AAP_REQUIRE_BROWSER") == "1" {
-			t.Fatalf("browser test required (AAP_REQUIRE_BROWSER=1) but %s", what)
-		}
-		t.Skipf("browser test skipped: %s", what)
-	}
-	chromium = os.Getenv("AAP_CHROMIUM")
-	if chromium == "" {
-		chromium = "/usr/bin/chromium"
-	}
-	if _, err := os.Stat(chromium); err != nil {
-		missing("no Chromium at " + chromium + " (Debian's chromium package; .ci/run installs it)")
-	}
+	chromium = browsertest.Chromium(t)
 	node, err := exec.LookPath("node")
 	if err != nil {
-		missing("no node on PATH")
+		browsertest.Missing(t, "no node on PATH")
 	}
 	for _, pkg := range []string{"playwright-core", "axe-core"} {
 		if _, err := os.Stat(filepath.Join("..", "node_modules", pkg, "package.json")); err != nil {
-			missing("node_modules/" + pkg + " is missing: run npm ci at the repository's root")
+			browsertest.Missing(t, "node_modules/"+pkg+" is missing: run npm ci at the repository's root")
 		}
 	}
 	return node, chromium

@@ -25,6 +25,7 @@ import (
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/store/storetest"
 	"github.com/dian-p104/aap/internal/web"
+	"github.com/dian-p104/aap/internal/web/browsertest"
 	"github.com/dian-p104/aap/internal/workbook"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policies"
@@ -208,21 +209,10 @@ func TestCampaignPage(t *testing.T) {
 	assert.Contains(t, body, "Cet appel à projets n&#39;existe pas.")
 }
 
-// chromium finds Debian's headless browser; the test skips only without it.
-func chromium(t *testing.T) string {
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	t.Skip("no chromium binary: install Debian's chromium package (.ci/run does)")
-	return ""
-}
-
 // TestPagesInABrowser loads the pages in headless Chromium, checks the DOM it
 // built and saves a screenshot (in AAP_SCREENSHOT_DIR when set, else a temporary directory).
 func TestPagesInABrowser(t *testing.T) {
-	bin := chromium(t)
+	bin := browsertest.Chromium(t)
 	srv := server(t)
 	// Chromium's command line cannot post the sign-in form: a proxy in front of
 	// the pages adds the session cookie a signed-in browser would send.
