@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
-	"sync"
 	"time"
 
 	"github.com/dian-p104/aap/internal/auth"
@@ -39,7 +38,6 @@ type PNEListSummary struct {
 // minutes): a worker dying mid-way is replaced within seconds, and the retried attempt sends
 // only the lists the outbox has not recorded as sent.
 func (a *Activities) BuildPNEList(ctx context.Context, ref PNERef) (PNEListSummary, error) {
-	defer heartbeating(ctx, nil)()
 	rows, err := a.PNE.BuildList(ctx, ref.Year)
 	if err != nil {
 		return PNEListSummary{}, err
@@ -182,21 +180,12 @@ type PNEMailingProgress struct {
 }
 
 // deliverWithHeartbeats runs the batch on one connection, heartbeating its progress after
-// each email and every heartbeatEvery.
+// each email (the worker's keep-alive repeats it in between).
 func (a *Activities) deliverWithHeartbeats(ctx context.Context, envelopes []mail.Envelope, ids []uint64, perSecond int, done PNEMailingProgress) mail.BatchResult {
-	var mu sync.Mutex
 	progress := mailingProgress{done: done}
-	current := func() any {
-		mu.Lock()
-		defer mu.Unlock()
-		return progress.done
-	}
-	defer heartbeating(ctx, current)()
 	return a.Outbox.DeliverBatchReporting(ctx, envelopes, perSecond, func(i int, err error) {
-		mu.Lock()
 		progress.settle(ids[i], err)
-		mu.Unlock()
-		activity.RecordHeartbeat(ctx, current())
+		activity.RecordHeartbeat(ctx, progress.done)
 	})
 }
 

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync/atomic"
 
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/activity"
@@ -33,9 +32,6 @@ func (a *Activities) signalDossiers(ctx context.Context, campaignID, signal stri
 	if activity.HasHeartbeatDetails(ctx) {
 		_ = activity.GetHeartbeatDetails(ctx, &start)
 	}
-	var done atomic.Int64
-	done.Store(int64(start))
-	defer heartbeating(ctx, func() any { return int(done.Load()) })()
 	for i := start; i < len(all); i++ {
 		if arg := payload(all[i]); arg != nil {
 			err := a.Temporal.SignalWorkflow(ctx, all[i].WorkflowID, "", signal, arg)
@@ -46,7 +42,6 @@ func (a *Activities) signalDossiers(ctx context.Context, campaignID, signal stri
 				return fmt.Errorf("signal dossier %s: %w", all[i].ID, err)
 			}
 		}
-		done.Store(int64(i + 1))
 		activity.RecordHeartbeat(ctx, i+1)
 	}
 	return nil

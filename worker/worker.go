@@ -3,6 +3,7 @@ package worker
 
 import (
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/interceptor"
 	sdkworker "go.temporal.io/sdk/worker"
 
 	"github.com/dian-p104/aap/activities"
@@ -10,9 +11,12 @@ import (
 )
 
 // New returns a worker polling the aap task queue. Several may run at once,
-// on one machine or many: Temporal hands each task to one of them.
+// on one machine or many: Temporal hands each task to one of them, and the activities of
+// one that dies are taken over within seconds (keepAlive).
 func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{})
+	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+		Interceptors: []interceptor.WorkerInterceptor{&keepAlive{}},
+	})
 	Register(w, acts)
 	return w
 }

@@ -16,13 +16,15 @@ const defaultMailRetryFor = 24 * time.Hour
 
 // emailOptions: a transient SMTP failure retries with backoff for retryFor
 // (hours, not seconds: a relay may be down for a while); a refusal (5xx,
-// malformed address) stops at once.
+// malformed address) stops at once. Drawing an attachment (a convention's PDF) and a
+// slow relay heartbeat (activityHeartbeat): a dead worker's email is retried within seconds.
 func emailOptions(retryFor time.Duration) workflow.ActivityOptions {
 	if retryFor <= 0 {
 		retryFor = defaultMailRetryFor
 	}
 	return workflow.ActivityOptions{
 		StartToCloseTimeout:    3 * time.Minute,
+		HeartbeatTimeout:       activityHeartbeat,
 		ScheduleToCloseTimeout: retryFor,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:        10 * time.Second,

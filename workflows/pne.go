@@ -205,7 +205,7 @@ func pneMailingOptions(retryFor time.Duration) workflow.ActivityOptions {
 	}
 	return workflow.ActivityOptions{
 		StartToCloseTimeout:    4 * time.Hour,
-		HeartbeatTimeout:       longActivityHeartbeat,
+		HeartbeatTimeout:       activityHeartbeat,
 		ScheduleToCloseTimeout: retryFor,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    time.Minute,

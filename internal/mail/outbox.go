@@ -18,10 +18,15 @@ import (
 	"github.com/dian-p104/aap/models"
 )
 
-// leaseDuration bounds how long one attempt may hold an email before another
-// attempt may take it over (a worker killed mid-send). It exceeds the SMTP
-// client's timeouts, so a live attempt never loses its lease.
-const leaseDuration = 2 * time.Minute
+// leaseDuration bounds how long one attempt may hold an email without renewing its
+// lease before another attempt may take it over (a worker killed mid-send): short, so
+// that the retry of a dead worker's email (within seconds: the activity's heartbeat)
+// finds the email free. A live attempt renews its lease every leaseRenewal while it
+// sends, however slow the relay.
+const (
+	leaseDuration = 15 * time.Second
+	leaseRenewal  = 5 * time.Second
+)
 
 // ErrInFlight means another attempt is sending the email right now; retry later.
 var ErrInFlight = errors.New("email is being sent by another attempt")
@@ -53,6 +58,8 @@ type Outbox struct {
 	from   string
 	domain string
 	now    func() time.Time
+	// renewEvery is how often a send in progress renews its lease (leaseRenewal).
+	renewEvery time.Duration
 }
 
 // NewOutbox returns an outbox sending from the given address.
@@ -62,7 +69,7 @@ func NewOutbox(db *gorm.DB, sender Sender, from string) (*Outbox, error) {
 		return nil, fmt.Errorf("sender address %q: %w", from, err)
 	}
 	domain := addr.Address[strings.LastIndexByte(addr.Address, '@')+1:]
-	return &Outbox{db: db, sender: sender, from: from, domain: domain, now: time.Now}, nil
+	return &Outbox{db: db, sender: sender, from: from, domain: domain, now: time.Now, renewEvery: leaseRenewal}, nil
 }
 
 // MessageID derives the Message-ID from the key: stable across retries, and
@@ -90,7 +97,9 @@ func (o *Outbox) deliverWith(ctx context.Context, e Envelope, send func(*gomail.
 	if err != nil {
 		return o.finish(ctx, row, &PermanentError{Err: err})
 	}
+	stopRenewing := o.renewLease(ctx, row.ID)
 	sendErr := accepted(msg, send(msg))
+	stopRenewing()
 	// The one unavoidable window: the relay has answered 250 but the row below
 	// is not yet marked sent. A worker dying exactly here makes the next attempt
 	// send the email once more, with the same Message-ID so that receivers can
@@ -131,6 +140,31 @@ func (o *Outbox) claim(ctx context.Context, e Envelope) (*models.Email, error) {
 	default:
 		return nil, ErrInFlight
 	}
+}
+
+// renewLease pushes the lease of the email being sent back to leaseDuration from now,
+// every renewEvery, until the returned stop is called: a slow relay never lets another
+// attempt take over a live send. A renewal that fails is left to the next one.
+func (o *Outbox) renewLease(ctx context.Context, id uint64) (stop func()) {
+	done := make(chan struct{})
+	finished := make(chan struct{})
+	go func() {
+		defer close(finished)
+		tick := time.NewTicker(o.renewEvery)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+				o.db.WithContext(ctx).Model(&models.Email{}).Where("id = ? AND state = ?", id, models.EmailSending).
+					Update("lease_until", o.now().UTC().Add(leaseDuration))
+			}
+		}
+	}()
+	return func() { close(done); <-finished }
 }
 
 // finish records the outcome of one attempt and returns what Deliver returns.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	gomail "github.com/wneessen/go-mail"
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/internal/platform/mailcatcher"
@@ -398,4 +399,49 @@ func fromName(t *testing.T, m *mailcatcher.Message) string {
 	require.NoError(t, err)
 	require.Len(t, list, 1)
 	return list[0].Name
+}
+
+// blockedSender holds every Send until release is closed: a relay slower than the lease.
+type blockedSender struct {
+	Sender
+	sending chan struct{} // closed when the first Send arrives
+	release chan struct{}
+	once    sync.Once
+}
+
+func (s *blockedSender) Send(ctx context.Context, msgs ...*gomail.Msg) error {
+	s.once.Do(func() { close(s.sending) })
+	<-s.release
+	return s.Sender.Send(ctx, msgs...)
+}
+
+// A live attempt keeps renewing its lease however slow the relay: another attempt still
+// finds the email in flight after leaseDuration has passed, and nothing is sent twice.
+// (A dead attempt stops renewing: TestDeliverCrashBetweenAcceptanceAndUpdate.)
+func TestDeliverSlowRelayKeepsItsLease(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		c := startCatcher(t, "127.0.0.1:0")
+		slow := &blockedSender{Sender: smtpSenderTo(t, c.Addr()), sending: make(chan struct{}), release: make(chan struct{})}
+		r := newRigWithSender(t, db, c, slow)
+		r.outbox.renewEvery = 10 * time.Millisecond
+		ctx := context.Background()
+
+		first := make(chan error, 1)
+		go func() { first <- r.outbox.Deliver(ctx, envelope(t, key)) }()
+		<-slow.sending
+		r.clock.Advance(leaseDuration + time.Second)
+		require.Eventually(t, func() bool {
+			l := row(t, db, key).LeaseUntil
+			return l != nil && l.After(r.clock.Now())
+		}, 5*time.Second, 10*time.Millisecond,
+			"the lease is renewed from the clock's now while the send goes on")
+		require.ErrorIs(t, r.outbox.Deliver(ctx, envelope(t, key)), ErrInFlight, "past the first lease, the live send still holds the email")
+
+		close(slow.release)
+		require.NoError(t, <-first)
+		assert.Equal(t, 1, r.catcher.Count(), "sent once")
+		e := row(t, db, key)
+		assert.Equal(t, models.EmailSent, e.State)
+		assert.Nil(t, e.LeaseUntil, "the lease is released once sent")
+	})
 }
