@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/connector/ds"
 	"github.com/dian-p104/aap/models"
 
 	"go.temporal.io/sdk/activity"
@@ -50,6 +51,13 @@ type Activities struct {
 	// Links signs the links emailed to associations; PublicURL is their base (AAP_PUBLIC_URL).
 	Links     *auth.LinkSigner
 	PublicURL string
+	// DS is the Démarches Simplifiées client (AAP_DS_TOKEN, AAP_DS_ENDPOINT); DSConnectors
+	// the calls' DS sources and their state; Filer the API's creation service of dossiers.
+	DS           *ds.Client
+	DSConnectors *store.DSConnectors
+	Filer        DossierFiler
+	// DSPageSize is the number of DS dossiers read per page (0: DS's maximum, 100).
+	DSPageSize int
 }
 
 // deliveryError turns an outbox error into what Temporal should do with it.

@@ -42,6 +42,7 @@ var routeRules = map[string]rule{
 	"POST /api/v1/campaigns":                  {roles: anyRole, manage: true, target: targetNone},
 	"GET /api/v1/campaigns":                   {roles: anyRole, target: targetNone},
 	"GET /api/v1/campaigns/:id":               {roles: anyRole, target: targetCampaign},
+	"GET /api/v1/campaigns/:id/connector":     {roles: anyRole, target: targetCampaign},
 	"POST /api/v1/campaigns/:id/applications": {roles: anyRole, manage: true, target: targetCampaign},
 	"GET /api/v1/campaigns/:id/applications":  {roles: anyRole, target: targetCampaign},
 	"GET /api/v1/applications/:id":            {roles: anyRole, target: targetApplication},

@@ -70,18 +70,11 @@ func (s *ApplicationService) File(ctx context.Context, c *models.Campaign, req *
 	if fieldErrs != nil {
 		return ApplicationResult{}, ValidationProblem(fieldErrs)
 	}
-	a.ID = uuid.NewString()
-	a.WorkflowID = workflows.ApplicationWorkflowID(c.WorkflowID, a.ID)
-	a.State = models.ApplicationDeposited
 	a.RequestHash = hashBody(rawBody)
 	if idempotencyKey != "" {
 		a.IdempotencyKey = &idempotencyKey
 	}
-	// The start intent is written with the row, in its transaction: whatever dies after
-	// this, the reconciler (StartPending) starts the workflow, and until then the dossier
-	// counts nowhere. See README "No dossier without its workflow".
-	a.WorkflowPending = true
-	stored, created, err := s.Applications.Create(ctx, &a)
+	stored, created, err := s.store(ctx, c, &a)
 	if err != nil {
 		return ApplicationResult{}, err
 	}
@@ -89,9 +82,30 @@ func (s *ApplicationService) File(ctx context.Context, c *models.Campaign, req *
 		stored.RequestHash != a.RequestHash {
 		return ApplicationResult{}, errIdempotencyReuse
 	}
+	if err := s.start(ctx, c, stored, created); err != nil {
+		return ApplicationResult{}, err
+	}
+	return ApplicationResult{Application: stored, Replayed: !created}, nil
+}
+
+// store writes a valid dossier, or finds the same one already filed.
+func (s *ApplicationService) store(ctx context.Context, c *models.Campaign, a *models.Application) (*models.Application, bool, error) {
+	a.ID = uuid.NewString()
+	a.WorkflowID = workflows.ApplicationWorkflowID(c.WorkflowID, a.ID)
+	a.State = models.ApplicationDeposited
+	// The start intent is written with the row, in its transaction: whatever dies after
+	// this, the reconciler (StartPending) starts the workflow, and until then the dossier
+	// counts nowhere. See README "No dossier without its workflow".
+	a.WorkflowPending = true
+	return s.Applications.Create(ctx, a)
+}
+
+// start starts a stored dossier's workflow (a replay's too, if the first request died
+// before), and clears the start intent.
+func (s *ApplicationService) start(ctx context.Context, c *models.Campaign, stored *models.Application, created bool) error {
 	start := func() error { return s.startWorkflow(ctx, c, stored) }
 	if err := startOrUndo(ctx, s.Logger, "application", stored.ID, created, start, s.Applications.Delete); err != nil {
-		return ApplicationResult{}, err
+		return err
 	}
 	if stored.WorkflowPending {
 		if err := s.Applications.WorkflowStarted(ctx, stored.ID); err != nil {
@@ -100,7 +114,7 @@ func (s *ApplicationService) File(ctx context.Context, c *models.Campaign, req *
 		}
 		stored.WorkflowPending = false
 	}
-	return ApplicationResult{Application: stored, Replayed: !created}, nil
+	return nil
 }
 
 // StartPending starts the workflow of every dossier stored before storedBefore whose start
@@ -134,6 +148,9 @@ func (s *ApplicationService) StartPending(ctx context.Context, storedBefore time
 
 func (s *ApplicationService) startWorkflow(ctx context.Context, c *models.Campaign, a *models.Application) error {
 	in := workflows.ApplicationInput{ApplicationID: a.ID, CampaignID: c.ID, CloseAt: c.CloseAt, MailRetryFor: s.MailRetryFor}
+	if a.DSNumber != nil {
+		in.DSNumber = *a.DSNumber
+	}
 	return startOnce(ctx, s.Temporal, a.WorkflowID, campaignAttributes(c, models.ApplicationDeposited), workflows.ApplicationWorkflow, in)
 }
 
@@ -157,6 +174,8 @@ type ApplicationView struct {
 	// FinancialReport (awaited, received, missing) of the signed convention, and its due date.
 	FinancialReport    string     `json:"financial_report,omitempty"`
 	FinancialReportDue *time.Time `json:"financial_report_due,omitempty"`
+	// DSSyncFailed: DS could not be told the closure or the decision within a week of retries.
+	DSSyncFailed bool `json:"ds_sync_failed,omitempty"`
 }
 
 func applicationView(a *models.Application) ApplicationView {
@@ -188,6 +207,7 @@ func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationVie
 	view.State, view.StateSource, view.Acknowledged = st.State, "workflow", &st.Acknowledged
 	view.ConventionID, view.ConventionState = st.ConventionID, st.Convention
 	view.FinancialReport, view.FinancialReportDue = st.FinancialReport, st.FinancialReportDue
+	view.DSSyncFailed = st.DSSyncFailed
 	return view, nil
 }
 

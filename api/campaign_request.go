@@ -27,6 +27,8 @@ type CampaignRequest struct {
 	EvaluationCriteria []string    `json:"evaluation_criteria"`
 	ContactEmail       string      `json:"contact_email"`
 	Policy             string      `json:"policy"`
+	// DemarchesSimplifiees: the call takes its dossiers from this DS démarche too.
+	DemarchesSimplifiees *DSSourceInput `json:"demarches_simplifiees"`
 }
 
 // campaignRules are what the validation needs beside the request.
@@ -34,6 +36,7 @@ type campaignRules struct {
 	now      time.Time
 	policies *policy.Set
 	devMode  bool
+	ds       DSDescriptors
 }
 
 // validCampaign is a request that passed every rule, ready to store and start.
@@ -66,6 +69,9 @@ func (r *CampaignRequest) validate(rules campaignRules) (validCampaign, []FieldE
 		c.PublishAt, c.CloseAt = r.checkDates(v, rules.now, pol)
 	}
 	c.PolicyName = pol.Name
+	if r.DemarchesSimplifiees != nil {
+		r.DemarchesSimplifiees.check(v, rules.ds)
+	}
 	if v.failed() {
 		return validCampaign{}, v.errs
 	}

@@ -26,7 +26,19 @@ type CampaignService struct {
 	MailRetryFor time.Duration
 	Now          func() time.Time
 	Logger       *slog.Logger
+	// DS reads a démarche's champs to check a call's mapping; DSConnectors holds the connectors' state.
+	DS           DSDescriptors
+	DSConnectors *store.DSConnectors
+	// DSPullEvery is how often an open call's démarche is pulled (AAP_DS_PULL_EVERY); the
+	// demo policy pulls every 20 s. DSWebhookSecret signs each call's webhook URL, which
+	// starts with PublicURL.
+	DSPullEvery     time.Duration
+	DSWebhookSecret string
+	PublicURL       string
 }
+
+// demoDSPullEvery is the demo policy's schedule of pulls (its call is open 3 minutes).
+const demoDSPullEvery = 20 * time.Second
 
 // CreateResult is a created or replayed campaign.
 type CreateResult struct {
@@ -38,11 +50,18 @@ type CreateResult struct {
 // A refused request writes nothing; a request repeated with the same
 // idempotency key returns the first campaign.
 func (s *CampaignService) Create(ctx context.Context, req *CampaignRequest, rawBody []byte, idempotencyKey string) (CreateResult, error) {
-	valid, fieldErrs := req.validate(campaignRules{now: s.Now(), policies: s.Policies, devMode: s.DevMode})
+	valid, fieldErrs := req.validate(campaignRules{now: s.Now(), policies: s.Policies, devMode: s.DevMode, ds: s.DS})
 	if fieldErrs != nil {
 		return CreateResult{}, ValidationProblem(fieldErrs)
 	}
 	c := valid.campaign
+	if src := req.DemarchesSimplifiees; src != nil {
+		conn, err := src.connector(ctx, s.DS)
+		if err != nil {
+			return CreateResult{}, err
+		}
+		c.DS, c.DSDemarche = conn, conn.Demarche
+	}
 	c.ID = uuid.NewString()
 	c.WorkflowID = workflows.CampaignWorkflowID(c.Year, c.Level, c.Territory, c.ID)
 	c.Phase = models.PhaseScheduled
@@ -94,6 +113,10 @@ func (s *CampaignService) startWorkflow(ctx context.Context, c *models.Campaign,
 	in := workflows.CampaignInput{
 		CampaignID: c.ID, Year: c.Year, Level: c.Level, Territory: c.Territory,
 		PublishAt: c.PublishAt, CloseAt: c.CloseAt, Policy: pol, MailRetryFor: s.MailRetryFor, BudgetCents: c.BudgetCents,
+		DSDemarche: c.DSDemarche, DSPullEvery: s.DSPullEvery,
+	}
+	if pol.IsDemo() {
+		in.DSPullEvery = demoDSPullEvery
 	}
 	return startOnce(ctx, s.Temporal, c.WorkflowID, campaignAttributes(c, models.PhaseScheduled), workflows.CampaignWorkflow, in)
 }

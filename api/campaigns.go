@@ -125,4 +125,5 @@ func registerCampaigns(v1 *gin.RouterGroup, svc *CampaignService, conventions *s
 	v1.GET("/campaigns", h.list)
 	v1.GET("/campaigns/:id", h.get)
 	v1.POST("/campaigns/:id/cancel", cancelHandler{svc: svc, conventions: conventions}.cancel)
+	v1.GET("/campaigns/:id/connector", h.connector)
 }

@@ -92,6 +92,8 @@ func NewRouter(d Deps) *gin.Engine {
 	v1 := api.Group("/api/v1", authn, authorize(d.DB, d.Logger))
 	audit := store.NewAudit(d.DB)
 	registerCampaigns(v1, d.Campaigns, store.NewConventions(d.DB))
+	// A DS webhook carries no token of ours: the call's signature in its URL authenticates it.
+	api.POST("/webhooks/ds/:id", campaignHandlers{svc: d.Campaigns}.dsWebhook)
 	registerApplications(v1, d.Applications)
 	v1.POST("/campaigns/:id/selection", selectionHandlers{svc: d.Selection}.record)
 	registerConventions(v1, d.Conventions, d.FinancialReports)

@@ -59,10 +59,12 @@ type Application struct {
 	// WorkflowPending: stored, its workflow not known to be started yet (the start intent,
 	// written in the row's own transaction). The reconciler starts what a crash left pending;
 	// until then the dossier counts nowhere (closure summary, selection, signals).
-	WorkflowPending bool      `gorm:"not null;default:false" json:"-"`
-	State           string    `gorm:"size:32;index" json:"-"`
-	IdempotencyKey  *string   `gorm:"size:200;uniqueIndex" json:"-"`
-	RequestHash     string    `gorm:"size:64" json:"-"`
-	CreatedAt       time.Time `json:"created_at"`
-	UpdatedAt       time.Time `json:"updated_at"`
+	WorkflowPending bool `gorm:"not null;default:false" json:"-"`
+	// DSNumber is the Démarches Simplifiées dossier it came from, if any: decisions go back there.
+	DSNumber       *int      `gorm:"column:ds_number;index" json:"ds_number,omitempty"`
+	State          string    `gorm:"size:32;index" json:"-"`
+	IdempotencyKey *string   `gorm:"size:200;uniqueIndex" json:"-"`
+	RequestHash    string    `gorm:"size:64" json:"-"`
+	CreatedAt      time.Time `json:"created_at"`
+	UpdatedAt      time.Time `json:"updated_at"`
 }

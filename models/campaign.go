@@ -53,6 +53,10 @@ type Campaign struct {
 	CancelReason string `gorm:"size:2000" json:"cancel_reason,omitempty"`
 	// IdempotencyKey makes a repeated creation request return the first campaign.
 	IdempotencyKey *string `gorm:"size:200;uniqueIndex" json:"-"`
+	// DSDemarche is the Démarches Simplifiées démarche the call takes its dossiers from (0: none);
+	// DS is its connector, stored with the campaign.
+	DSDemarche int          `gorm:"column:ds_demarche;not null;default:0" json:"ds_demarche,omitempty"`
+	DS         *DSConnector `gorm:"foreignKey:CampaignID" json:"-"`
 	// RequestHash tells a true repetition from a different request reusing a key.
 	RequestHash string    `gorm:"size:64" json:"-"`
 	CreatedAt   time.Time `json:"created_at"`

@@ -28,5 +28,6 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.PNEWorkflow)
 	r.RegisterWorkflow(workflows.ControlWorkflow)
 	r.RegisterWorkflow(workflows.CTAIWorkflow)
+	r.RegisterWorkflow(workflows.DSConnectorWorkflow)
 	r.RegisterActivity(acts)
 }

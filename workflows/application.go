@@ -38,6 +38,9 @@ type ApplicationInput struct {
 	// CloseAt is the call's closing date: the dossier goes under review then.
 	CloseAt      time.Time
 	MailRetryFor time.Duration
+	// DSNumber is the Démarches Simplifiées dossier it came from (0: none): put en
+	// instruction at the closure, and told the decision.
+	DSNumber int
 }
 
 // ApplicationState is what the state query answers.
@@ -54,6 +57,8 @@ type ApplicationState struct {
 	CancelReason string `json:"cancel_reason,omitempty"`
 	// RenewalBlocked lists the rules that block the association's renewal (§8.4).
 	RenewalBlocked []string `json:"renewal_blocked,omitempty"`
+	// DSSyncFailed: DS could not be told (en instruction, or the decision) within the retries.
+	DSSyncFailed bool `json:"ds_sync_failed,omitempty"`
 	// FinancialReport (awaited, received, missing) and its due date, once the convention is signed.
 	FinancialReport    string     `json:"financial_report,omitempty"`
 	FinancialReportDue *time.Time `json:"financial_report_due,omitempty"`
@@ -117,6 +122,7 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 		return ApplicationResult{}, err
 	}
 	checkRenewal(ctx, in, ref, st) // the year's PNE has closed by now (§8.4)
+	syncDS(ctx, in, acts.PassDSDossierEnInstruction, ref, st)
 	return awaitDecision(ctx, in, ref, st)
 }
 
@@ -150,6 +156,7 @@ func awaitDecision(ctx workflow.Context, in ApplicationInput, ref activities.App
 		workflow.GetLogger(ctx).Warn("decision not delivered", "application", in.ApplicationID, "error", err)
 		st.DecisionNotificationFailed = true
 	}
+	syncDS(ctx, in, acts.SendDSDecision, ref, st)
 	if state == models.ApplicationRetained {
 		if err := carryConvention(ctx, in, ref, st); err != nil {
 			return ApplicationResult{}, err

@@ -29,6 +29,10 @@ type CampaignInput struct {
 	MailRetryFor time.Duration
 	// BudgetCents is the call's envelope, a ceiling for the selection.
 	BudgetCents int64
+	// DSDemarche is the Démarches Simplifiées démarche the call also takes its dossiers
+	// from (0: none); DSPullEvery its schedule while open (0: DefaultDSPullEvery).
+	DSDemarche  int
+	DSPullEvery time.Duration
 }
 
 // CampaignState is what the state query answers.
@@ -65,6 +69,8 @@ type campaign struct {
 	state CampaignState
 	// deciding lets one command (selection or cancellation) be recorded at a time.
 	deciding oneAtATime
+	// dsConnector is the DS connector's child workflow, for a call with a démarche.
+	dsConnector workflow.ChildWorkflowFuture
 }
 
 func (c *campaign) setup(ctx workflow.Context) error {
@@ -101,6 +107,7 @@ func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 		return CampaignResult{}, err
 	}
 	c.notify(ctx, acts.NotifyCampaignPublished, "publication notice")
+	c.startDSConnector(ctx)
 
 	if cancelled, err := c.waitUntil(ctx, c.in.CloseAt); err != nil || cancelled {
 		return c.endEarly(ctx, err)
@@ -108,6 +115,7 @@ func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 	if err := c.enter(ctx, models.PhaseClosed); err != nil {
 		return CampaignResult{}, err
 	}
+	c.awaitDSFinalPull(ctx)
 	c.notify(ctx, acts.NotifyCampaignClosed, "closure summary")
 	if err := c.awaitSelection(ctx); err != nil || c.cancelled() {
 		return c.endEarly(ctx, err)

@@ -19,7 +19,9 @@ import (
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/api"
 	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/connector/ds"
 	"github.com/dian-p104/aap/internal/mail"
 	"github.com/dian-p104/aap/internal/platform/config"
 	"github.com/dian-p104/aap/internal/rules/policy"
@@ -58,10 +60,15 @@ func newActivities(db *gorm.DB, tc client.Client, cfg config.Config, links *auth
 	if err != nil {
 		return nil, err
 	}
+	campaigns, applications := store.NewCampaigns(db), store.NewApplications(db)
 	return &activities.Activities{
-		Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db), Emails: store.NewEmails(db), Conventions: store.NewConventions(db), PNE: store.NewPNEStructures(db), Controls: store.NewControls(db), CTAI: store.NewCTAIRequests(db), Outbox: outbox, Temporal: tc, CarifOref: carifOref, DIANEmail: cfg.DIANEmail, Logger: log,
+		Campaigns: campaigns, Applications: applications, Emails: store.NewEmails(db), Conventions: store.NewConventions(db), PNE: store.NewPNEStructures(db), Controls: store.NewControls(db), CTAI: store.NewCTAIRequests(db), Outbox: outbox, Temporal: tc, CarifOref: carifOref, DIANEmail: cfg.DIANEmail, Logger: log,
 		PNEResults: store.NewPNEResults(db), FinancialReports: store.NewFinancialReports(db),
 		Links: links, PublicURL: cfg.PublicURL,
+		DS: ds.New(cfg.DS.Endpoint, cfg.DS.Token), DSConnectors: store.NewDSConnectors(db),
+		// A DS dossier is filed by the API's own creation service.
+		Filer: &api.ApplicationService{Temporal: tc, Campaigns: campaigns, Applications: applications,
+			Reports: store.NewFinancialReports(db), MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 	}, nil
 }
 

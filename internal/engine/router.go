@@ -10,6 +10,7 @@ import (
 
 	"github.com/dian-p104/aap/api"
 	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/connector/ds"
 	"github.com/dian-p104/aap/internal/platform/config"
 	"github.com/dian-p104/aap/internal/platform/mailcatcher"
 	"github.com/dian-p104/aap/internal/platform/metrics"
@@ -38,7 +39,9 @@ func newAPIRouter(w apiWiring) http.Handler {
 	campaignStore, applications := store.NewCampaigns(db), store.NewApplications(db)
 	reports := store.NewFinancialReports(db)
 	campaigns := &api.CampaignService{Temporal: tc, Campaigns: campaignStore, Policies: w.Policies,
-		DevMode: w.DevMode, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
+		DevMode: w.DevMode, MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log,
+		DS: ds.New(cfg.DS.Endpoint, cfg.DS.Token), DSConnectors: store.NewDSConnectors(db), DSPullEvery: cfg.DS.PullEvery,
+		DSWebhookSecret: cfg.DS.WebhookSecret, PublicURL: cfg.PublicURL}
 	conventions := &api.ConventionService{Temporal: tc, Conventions: store.NewConventions(db),
 		Applications: applications, Campaigns: campaignStore, Reports: reports}
 	return api.NewRouter(api.Deps{

@@ -225,3 +225,10 @@ func (s *Applications) Summary(ctx context.Context, campaignID string) (CallSumm
 	sum.Flagged = all
 	return sum, nil
 }
+
+// ByIdempotencyKey returns the dossier filed with that key (a connector's: "ds:<démarche>:<number>"), or ErrNotFound.
+func (s *Applications) ByIdempotencyKey(ctx context.Context, key string) (*models.Application, error) {
+	var a models.Application
+	err := s.db.WithContext(ctx).Where("idempotency_key = ?", key).Take(&a).Error
+	return &a, notFound(err)
+}

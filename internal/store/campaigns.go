@@ -63,6 +63,9 @@ func (s *Campaigns) Get(ctx context.Context, id string) (*models.Campaign, error
 // refused request leaves nothing behind.
 func (s *Campaigns) Delete(ctx context.Context, id string) error {
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := tx.Where("campaign_id = ?", id).Delete(&models.DSConnector{}).Error; err != nil {
+			return err
+		}
 		return deleteWithItsTrail(tx, AuditCampaign, id, &models.Campaign{})
 	})
 }

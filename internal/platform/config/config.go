@@ -71,6 +71,9 @@ type Config struct {
 	PublicURL string
 	// MetricsAddr is where `aap worker` serves /metrics (the API serves it on AAP_HTTP_ADDR); empty: not served.
 	MetricsAddr string
+	// DS and LimeSurvey are the connectors to Démarches Simplifiées and to the PNE's questionnaire.
+	DS         DS
+	LimeSurvey LimeSurvey
 }
 
 // DefaultDIANEmail is DIAN's mailbox until AAP_DIAN_EMAIL says otherwise.
@@ -109,6 +112,14 @@ var Variables = []Variable{
 	{"AAP_LINK_SECRET", "", "secret (at least 32 characters) signing the links emailed to associations; `aap dev` keeps one in its data directory, production refuses to start without it"},
 	{"AAP_PUBLIC_URL", "http://<AAP_HTTP_ADDR>", "address the emailed links start with, e.g. https://aap.interieur.gouv.fr"},
 	{"AAP_METRICS_ADDR", "", "host:port where `aap worker` serves /metrics, without a token (keep it internal); the API and `aap dev` serve it on AAP_HTTP_ADDR to a DIAN token only; empty: not served by the worker"},
+	{"AAP_DS_TOKEN", "", "Démarches Simplifiées API token (Bearer); empty: no call can take its dossiers from DS"},
+	{"AAP_DS_ENDPOINT", DefaultDSEndpoint, "Démarches Simplifiées GraphQL API v2 endpoint"},
+	{"AAP_DS_PULL_EVERY", "1h", "how often an open call's démarche is pulled (Go duration, at least 1m); a DS webhook pulls at once"},
+	{"AAP_DS_WEBHOOK_SECRET", "", "secret (at least 32 characters) signing each call's DS webhook URL; empty: webhooks refused"},
+	{"AAP_LIMESURVEY_URL", "", "LimeSurvey RemoteControl 2 JSON-RPC URL, e.g. https://enquetes.example.gouv.fr/index.php/admin/remotecontrol; empty: PNE answers by CSV import only"},
+	{"AAP_LIMESURVEY_USER", "", "LimeSurvey user of the RemoteControl API"},
+	{"AAP_LIMESURVEY_PASSWORD", "", "its password"},
+	{"AAP_LIMESURVEY_SURVEY_ID", "", "the PNE questionnaire's survey ID in LimeSurvey"},
 	{"AAP_LOG_FORMAT", "text", "text or json"},
 }
 
@@ -121,6 +132,7 @@ func Load(getenv func(string) string) (Config, error) {
 	l.relay(&c)
 	l.emails(&c)
 	l.api(&c)
+	l.connectors(&c)
 	c.DataDir = filepath.Clean(c.DataDir)
 	return c, errors.Join(l.errs...)
 }
