@@ -27,6 +27,7 @@ import (
 	"github.com/dian-p104/aap/internal/platform/mailcatcher"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/connector/ds"
 	"github.com/dian-p104/aap/internal/store/storetest"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policies"
@@ -59,6 +60,8 @@ type envConfig struct {
 	rateLimit int
 	catcher   *mailcatcher.Catcher
 	log       io.Writer
+	ds        api.DSDescriptors
+	dsSecret  string
 }
 
 type envOption func(*envConfig)
@@ -74,6 +77,11 @@ func withRateLimit(n int) envOption { return func(c *envConfig) { c.rateLimit = 
 
 // withLog writes the server's logs (text) to w instead of discarding them.
 func withLog(w io.Writer) envOption { return func(c *envConfig) { c.log = w } }
+
+// withDS lets calls take their dossiers from DS through client; secret signs the webhooks.
+func withDS(client api.DSDescriptors, secret string) envOption {
+	return func(c *envConfig) { c.ds, c.dsSecret = client, secret }
+}
 
 // withCatcher registers the dev mail catcher's pages.
 func withCatcher(cat *mailcatcher.Catcher) envOption {
@@ -97,7 +105,11 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 	}
 	now := func() time.Time { return cfg.now }
 	campaignService := &api.CampaignService{Temporal: tc, Campaigns: campaigns, Policies: pols,
-		DevMode: cfg.devMode, MailRetryFor: mailRetryFor, Now: now, Logger: logger}
+		DevMode: cfg.devMode, MailRetryFor: mailRetryFor, Now: now, Logger: logger,
+		DS: cfg.ds, DSConnectors: store.NewDSConnectors(db), DSWebhookSecret: cfg.dsSecret, PublicURL: "https://aap.example.gouv.fr"}
+	if cfg.ds == nil {
+		campaignService.DS = ds.New("", "") // not configured
+	}
 	applications := store.NewApplications(db)
 	links, err := auth.NewLinkSigner([]byte("a test secret of at least 32 bytes"))
 	require.NoError(t, err)
