@@ -24,10 +24,10 @@ import (
 
 	"github.com/dian-p104/aap/api"
 	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/connector/ds"
 	"github.com/dian-p104/aap/internal/platform/mailcatcher"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/store"
-	"github.com/dian-p104/aap/internal/connector/ds"
 	"github.com/dian-p104/aap/internal/store/storetest"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policies"
