@@ -8,6 +8,7 @@ import (
 
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/connector/ds"
+	"github.com/dian-p104/aap/internal/connector/limesurvey"
 	"github.com/dian-p104/aap/models"
 
 	"go.temporal.io/sdk/activity"
@@ -58,6 +59,9 @@ type Activities struct {
 	Filer        DossierFiler
 	// DSPageSize is the number of DS dossiers read per page (0: DS's maximum, 100).
 	DSPageSize int
+	// LimeSurvey is the PNE questionnaire's RemoteControl API (AAP_LIMESURVEY_*), LimeSurveyID its survey.
+	LimeSurvey   *limesurvey.Client
+	LimeSurveyID int
 }
 
 // deliveryError turns an outbox error into what Temporal should do with it.

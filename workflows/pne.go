@@ -33,6 +33,9 @@ type PNEInput struct {
 	MailRetryFor time.Duration
 	// PerSecond paces the batches (AAP_MAIL_RATE); 0: unpaced.
 	PerSecond int
+	// LimeSurvey: the structures are added to the survey and the completions read from it
+	// (AAP_LIMESURVEY_URL set); otherwise the answers come by the CSV import only.
+	LimeSurvey bool
 }
 
 // PNEState is what the state query answers.
@@ -46,6 +49,8 @@ type PNEState struct {
 	RemindersSent int       `json:"reminders_sent"`
 	// MailingFailed is set when a mailing could not be completed within the retry delay.
 	MailingFailed bool `json:"mailing_failed,omitempty"`
+	// LimeSurvey is the connector's state, when one is configured.
+	LimeSurvey LimeSurveyState `json:"limesurvey"`
 }
 
 // PNEWorkflowResult is returned when the year's PNE ends.
@@ -139,8 +144,10 @@ func (p *pne) run(ctx workflow.Context) (PNEWorkflowResult, error) {
 	if err := sleepUntil(ctx, sendAt); err != nil {
 		return PNEWorkflowResult{}, err
 	}
+	p.registerLimeSurveyParticipants(ctx, ref)
 	invitedAt := workflow.Now(ctx)
 	p.state.Invited = p.mail(ctx, activities.PNEMailing{PNERef: ref, CloseAt: closeAt})
+	p.syncLimeSurveyDaily(ctx, ref, closeAt)
 	if err := p.enter(ctx, PNEPhaseSent); err != nil {
 		return PNEWorkflowResult{}, err
 	}
@@ -152,6 +159,7 @@ func (p *pne) run(ctx workflow.Context) (PNEWorkflowResult, error) {
 		if err := sleepUntil(ctx, at); err != nil {
 			return PNEWorkflowResult{}, err
 		}
+		p.syncLimeSurvey(ctx, ref) // who answered on LimeSurvey is not reminded
 		p.mail(ctx, activities.PNEMailing{PNERef: ref, Reminder: i + 1, CloseAt: closeAt})
 		p.state.RemindersSent++
 	}
@@ -159,6 +167,7 @@ func (p *pne) run(ctx workflow.Context) (PNEWorkflowResult, error) {
 	if err := sleepUntil(ctx, closeAt); err != nil {
 		return PNEWorkflowResult{}, err
 	}
+	p.syncLimeSurvey(ctx, ref) // once at the closure, before the misses are recorded
 	var closing activities.PNEClosing
 	if err := workflow.ExecuteActivity(recordCtx, acts.ClosePNE, ref).Get(ctx, &closing); err != nil {
 		return PNEWorkflowResult{}, err

@@ -22,6 +22,7 @@ import (
 	"github.com/dian-p104/aap/api"
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/connector/ds"
+	"github.com/dian-p104/aap/internal/connector/limesurvey"
 	"github.com/dian-p104/aap/internal/mail"
 	"github.com/dian-p104/aap/internal/platform/config"
 	"github.com/dian-p104/aap/internal/rules/policy"
@@ -66,6 +67,8 @@ func newActivities(db *gorm.DB, tc client.Client, cfg config.Config, links *auth
 		PNEResults: store.NewPNEResults(db), FinancialReports: store.NewFinancialReports(db),
 		Links: links, PublicURL: cfg.PublicURL,
 		DS: ds.New(cfg.DS.Endpoint, cfg.DS.Token), DSConnectors: store.NewDSConnectors(db),
+		LimeSurvey:   limesurvey.New(cfg.LimeSurvey.URL, cfg.LimeSurvey.User, cfg.LimeSurvey.Password),
+		LimeSurveyID: cfg.LimeSurvey.SurveyID,
 		// A DS dossier is filed by the API's own creation service.
 		Filer: &api.ApplicationService{Temporal: tc, Campaigns: campaigns, Applications: applications,
 			Reports: store.NewFinancialReports(db), MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},

@@ -34,7 +34,7 @@ func startPNEWorkflows(ctx context.Context, tc client.Client, pols *policy.Set, 
 			continue
 		}
 		in := workflows.PNEInput{Year: year, Policy: pol, SurveyURL: cfg.PNESurveyURL,
-			MailRetryFor: cfg.MailRetryFor, PerSecond: cfg.MailRate}
+			MailRetryFor: cfg.MailRetryFor, PerSecond: cfg.MailRate, LimeSurvey: cfg.LimeSurvey.URL != ""}
 		if err := StartPNEWorkflow(ctx, tc, in); err != nil {
 			return err
 		}
