@@ -57,7 +57,11 @@ func TestComposeFileRunsTheEmbeddedServerVersionWithItsSchemasAndHealthchecks(t 
 			sqlTool.WriteString(strings.Join(s.Command, " ") + "\n")
 		}
 		if strings.HasPrefix(s.Image, "temporalio/ui:") {
-			assert.Regexp(t, `^temporalio/ui:2\.(4[0-9]|[5-9][0-9])\.\d+$`, s.Image, "a current UI (2.40 or later)")
+			// 2.54.1 is the UI of the server 1.32.0's Helm chart.
+			assert.Regexp(t, `^temporalio/ui:2\.(5[4-9]|[6-9][0-9])\.\d+$`, s.Image, "a current UI (2.54 or later)")
+		}
+		if strings.HasPrefix(s.Image, "axllent/mailpit") {
+			assert.Regexp(t, `^axllent/mailpit:v1\.\d+\.\d+$`, s.Image, "Mailpit pinned to a release")
 		}
 	}
 	// Both stores are created, set up and migrated by the admin tools, before the server starts.
