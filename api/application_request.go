@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/models"
@@ -14,6 +15,14 @@ import (
 type ApplicationRequest struct {
 	Association AssociationInput `json:"association"`
 	Project     ProjectInput     `json:"project"`
+
+	// The online form (filing_form.go) files through the same validation: it requires
+	// the whole dossier (the fields optional through the API), brings the attachments
+	// it read, and the refusals found reading the form (a file's type or size, a number).
+	complete    bool
+	attachments []models.Attachment
+	refused     []FieldError
+	submittedAt time.Time
 }
 
 // AssociationInput identifies the porteur de projet.
@@ -23,6 +32,8 @@ type AssociationInput struct {
 	Name      string `json:"name"`
 	Email     string `json:"email"`
 	CERSigned bool   `json:"cer_signed"`
+	// LegalRepresentative: name and capacity (« Marie Curie, présidente »).
+	LegalRepresentative string `json:"legal_representative"`
 }
 
 // ProjectInput describes the project for which a subsidy is asked.
@@ -35,6 +46,11 @@ type ProjectInput struct {
 	CoFinancing    []CoFinancingInput `json:"co_financing"`
 	Beneficiaries  BeneficiariesInput `json:"beneficiaries"`
 	AGIRRedundant  bool               `json:"agir_redundant"`
+	// Public the project serves, and how its eligibility is checked (§2.1).
+	Public      string `json:"public"`
+	PublicCheck string `json:"public_check"`
+	// FiscalYearEnd is the last day of the association's fiscal year, "2027-12-31".
+	FiscalYearEnd string `json:"fiscal_year_end"`
 }
 
 // CoFinancingInput is another funder of the project.
@@ -73,7 +89,8 @@ func (r *ApplicationRequest) validate(c *models.Campaign) (models.Application, [
 	a.CoFinancing = checkCoFinancing(v, p.CoFinancing)
 	checkBudget(v, a, c)
 	a.BeneficiariesBPI, a.BeneficiariesNonBPI = checkBeneficiaries(v, p.Beneficiaries)
-	return a, v.errs
+	r.checkFilingDetails(v, &a, c)
+	return a, withRefusals(r.refused, v.errs)
 }
 
 var (

@@ -40,10 +40,9 @@ func (s *ApplicationService) openCampaign(ctx context.Context, campaignID string
 			Message: "Cet appel à projets est annulé : il n'accepte plus de dossier. Motif : " + c.CancelReason}
 	}
 	now := s.Now()
-	before, after := now.Before(c.PublishAt), !now.Before(c.CloseAt)
-	if before || after || (c.Phase != models.PhaseScheduled && c.Phase != models.PhasePublished) {
+	if !acceptsDossiers(c, now) {
 		verb := "était"
-		if before {
+		if now.Before(c.PublishAt) {
 			verb = "sera"
 		}
 		return nil, &Problem{Status: http.StatusConflict, Code: "hors_delais",
@@ -70,11 +69,18 @@ func (s *ApplicationService) File(ctx context.Context, c *models.Campaign, req *
 	if fieldErrs != nil {
 		return ApplicationResult{}, ValidationProblem(fieldErrs)
 	}
+	// §2.2.1: the deposit time is the submission's, on the clock that found the call open
+	// (the online form's: when its request arrived, before its files were read).
+	a.CreatedAt = req.submittedAt
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = s.Now()
+	}
+	a.CreatedAt = a.CreatedAt.UTC()
 	a.RequestHash = hashBody(rawBody)
 	if idempotencyKey != "" {
 		a.IdempotencyKey = &idempotencyKey
 	}
-	stored, created, err := s.store(ctx, c, &a)
+	stored, created, err := s.store(ctx, c, &a, req.attachments...)
 	if err != nil {
 		return ApplicationResult{}, err
 	}
@@ -89,7 +95,8 @@ func (s *ApplicationService) File(ctx context.Context, c *models.Campaign, req *
 }
 
 // store writes a valid dossier, or finds the same one already filed.
-func (s *ApplicationService) store(ctx context.Context, c *models.Campaign, a *models.Application) (*models.Application, bool, error) {
+// The online form's attachments are stored with it, in its transaction.
+func (s *ApplicationService) store(ctx context.Context, c *models.Campaign, a *models.Application, attachments ...models.Attachment) (*models.Application, bool, error) {
 	a.ID = uuid.NewString()
 	a.WorkflowID = workflows.ApplicationWorkflowID(c.WorkflowID, a.ID)
 	a.State = models.ApplicationDeposited
@@ -97,7 +104,7 @@ func (s *ApplicationService) store(ctx context.Context, c *models.Campaign, a *m
 	// this, the reconciler (StartPending) starts the workflow, and until then the dossier
 	// counts nowhere. See README "No dossier without its workflow".
 	a.WorkflowPending = true
-	return s.Applications.Create(ctx, a)
+	return s.Applications.Create(ctx, a, attachments...)
 }
 
 // start starts a stored dossier's workflow (a replay's too, if the first request died

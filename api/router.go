@@ -114,6 +114,7 @@ func NewRouter(d Deps) *gin.Engine {
 	web.Register(pages, web.Deps{Monitoring: mon.Monitoring, DB: d.DB, Temporal: d.Temporal,
 		Links: d.Links, DevMail: d.Catcher != nil, ContactEmail: d.ContactEmail, Now: d.Now, Logger: d.Logger})
 
+	registerPublic(r, d, now)
 	if d.Links != nil {
 		links := linkHandlers{links: d.Links, now: now, applications: store.NewApplications(d.DB),
 			campaigns: store.NewCampaigns(d.DB), conventions: d.Conventions, pne: d.PNE,

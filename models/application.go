@@ -54,6 +54,15 @@ type Application struct {
 	// CPOTranches makes the convention multi-year: one maximum per year.
 	CPOTranches []Tranche  `gorm:"column:cpo_tranches;serializer:json" json:"cpo_tranches,omitempty"`
 	DecidedAt   *time.Time `json:"decided_at,omitempty"`
+
+	// What the online filing form also asks (optional through the API): the legal
+	// representative (name and capacity), the public the project serves and how its
+	// eligibility is checked (§2.1), the last day of the association's fiscal year.
+	LegalRepresentative string `gorm:"size:300" json:"legal_representative,omitempty"`
+	Public              string `gorm:"column:target_public;size:2000" json:"public,omitempty"`
+	PublicCheck         string `gorm:"size:2000" json:"public_check,omitempty"`
+	FiscalYearEnd       string `gorm:"size:10" json:"fiscal_year_end,omitempty"`
+
 	// ReceiptConfirmedAt: when the association confirmed, through its email's link, that it received the accusé de réception.
 	ReceiptConfirmedAt *time.Time `json:"receipt_confirmed_at,omitempty"`
 	// WorkflowPending: stored, its workflow not known to be started yet (the start intent,

@@ -21,7 +21,9 @@ func NewApplications(db *gorm.DB) *Applications { return &Applications{db: db} }
 // same association, call and project title. Then it returns the existing one
 // and created=false. A new dossier whose association and project already stand
 // in another call of the same year is flagged on both sides (double funding).
-func (s *Applications) Create(ctx context.Context, a *models.Application) (stored *models.Application, created bool, err error) {
+// The attachments (the online form's) are stored with the dossier, in its transaction;
+// a replay stores none.
+func (s *Applications) Create(ctx context.Context, a *models.Application, attachments ...models.Attachment) (stored *models.Application, created bool, err error) {
 	if existing, err := s.existing(ctx, a); err == nil {
 		return existing, false, nil
 	} else if !errors.Is(err, ErrNotFound) {
@@ -38,6 +40,9 @@ func (s *Applications) Create(ctx context.Context, a *models.Application) (store
 			a.DoubleFundingWith = append(a.DoubleFundingWith, twin.ID)
 		}
 		if err := tx.Create(a).Error; err != nil {
+			return err
+		}
+		if err := createAttachments(tx, a.ID, attachments); err != nil {
 			return err
 		}
 		if err := recordAudit(ctx, tx, AuditApplication, a.ID, "filed", nil, a); err != nil {
@@ -127,6 +132,9 @@ func (s *Applications) Delete(ctx context.Context, id string) error {
 			if err := tx.Model(&twin).Select("double_funding_with").Updates(&twin).Error; err != nil {
 				return err
 			}
+		}
+		if err := tx.Where("application_id = ?", id).Delete(&models.Attachment{}).Error; err != nil {
+			return err
 		}
 		return deleteWithItsTrail(tx, AuditApplication, id, &models.Application{})
 	})

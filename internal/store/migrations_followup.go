@@ -226,4 +226,5 @@ var followUpMigrations = []*gormigrate.Migration{
 			return tx.Table("applications").Migrator().DropColumn(&struct{}{}, "workflow_pending")
 		},
 	},
+	filingMigration, // migrations_filing.go
 }

@@ -30,6 +30,8 @@ var LongTexts = map[string]bool{
 	"double_funding_justification": true, // the committee's justification of a double funding
 	"findings":                     true, // a control's findings (§8.5)
 	"note":                         true, // a doubt flagged for a control (§8.5)
+	"public":                       true, // the public a project serves (§2.1)
+	"public_check":                 true, // how the project checks its public's eligibility
 	"qualitative":                  true, // a CTAI bilan's qualitative objectives (§3.3)
 	"quantitative":                 true, // a CTAI bilan's quantitative objectives (§3.3)
 	"reason":                       true, // a cancellation's reason, a dossier not retained's

@@ -62,13 +62,14 @@ func TestCheckMessageSaysWhichCharacter(t *testing.T) {
 // The long texts are declared once; each is recognised whatever its place in a body.
 func TestLongTexts(t *testing.T) {
 	for _, field := range []string{"agir_articulation", "project.description", "decisions[0].double_funding_justification",
-		"findings", "decisions[3].reason", "note", "bilan[1].objectives.qualitative", "bilan[0].objectives.quantitative", "reason"} {
+		"findings", "decisions[3].reason", "note", "bilan[1].objectives.qualitative", "bilan[0].objectives.quantitative", "reason",
+		"project.public", "project.public_check"} {
 		assert.True(t, textinput.IsLong(field), field)
 	}
 	for _, field := range []string{"title", "association.name", "signed_by", "controller", "purpose", "descriptions", "id", "motivation", "action"} {
 		assert.False(t, textinput.IsLong(field), field)
 	}
-	assert.Len(t, textinput.LongTexts, 8, "a new long text is declared here and in the README")
+	assert.Len(t, textinput.LongTexts, 10, "a new long text is declared here and in the README")
 }
 
 func TestCheckJSONNamesEachFieldByItsPath(t *testing.T) {
