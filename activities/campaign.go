@@ -98,6 +98,9 @@ func (a *Activities) NotifyCampaignClosed(ctx context.Context, ref CampaignRef) 
 	for _, f := range sum.Flagged {
 		data.Flagged = append(data.Flagged, mail.FlaggedLine{AssociationName: f.AssociationName, Title: f.Title, Why: flagReason(f)})
 	}
+	if err := a.dsRefusedLines(ctx, c, &data); err != nil {
+		return err
+	}
 	content, err := mail.Render(mail.TemplateCampaignClosed, data)
 	if err != nil {
 		return err

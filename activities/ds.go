@@ -10,6 +10,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/internal/connector/ds"
+	"github.com/dian-p104/aap/internal/mail"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -188,4 +189,29 @@ func dsError(err error) error {
 			temporal.ApplicationErrorOptions{NextRetryDelay: dsErr.RetryAfter, Cause: err})
 	}
 	return temporal.NewApplicationError(err.Error(), ErrTypeDSUnavailable, err)
+}
+
+// dsRefusedLines lists, in the closure summary of a call with a démarche, its DS dossiers
+// the rules refused, each with its fields' errors in French.
+func (a *Activities) dsRefusedLines(ctx context.Context, c *models.Campaign, data *mail.CampaignClosedData) error {
+	if c.DSDemarche == 0 || a.DSConnectors == nil {
+		return nil
+	}
+	refusals, err := a.DSConnectors.Refusals(ctx, c.ID)
+	if err != nil {
+		return err
+	}
+	data.DSDemarche = c.DSDemarche
+	for _, r := range refusals {
+		line := mail.DSRefusedLine{Number: r.DSNumber}
+		for _, e := range r.Errors {
+			name := e.Field
+			if e.Label != "" {
+				name = e.Label
+			}
+			line.Errors = append(line.Errors, "« "+name+" » : "+e.Message)
+		}
+		data.DSRefused = append(data.DSRefused, line)
+	}
+	return nil
 }

@@ -280,3 +280,23 @@ func TestDSDecisionsAreSentOnce(t *testing.T) {
 	var appErr *temporal.ApplicationError
 	require.True(t, errors.As(err, &appErr) && !appErr.NonRetryable(), "DS down: retried")
 }
+
+// The closure summary lists the DS dossiers the rules refused, each with its errors.
+func TestClosureSummaryListsRefusedDSDossiers(t *testing.T) {
+	w := newDSWorld(t)
+	outbox, catcher := withCatcher(t, w.db)
+	w.acts.Outbox = outbox
+	bad := dstest.ValidAnswers("Projet sans contrat")
+	bad.CERSigned = false
+	w.fake.Put(bad.Dossier(104, ds.StateEnConstruction, time.Date(2027, 4, 2, 10, 0, 0, 0, time.UTC)))
+	_, err := w.pull(t)
+	require.NoError(t, err)
+	_, err = w.env.ExecuteActivity(w.acts.NotifyCampaignClosed, activities.CampaignRef{CampaignID: w.campaign.ID, WorkflowID: w.campaign.WorkflowID})
+	require.NoError(t, err)
+	got, err := catcher.WaitFor(t.Context(), 1)
+	require.NoError(t, err)
+	msg, err := catcher.Get(got[0].ID)
+	require.NoError(t, err)
+	assert.Contains(t, msg.TextBody, "Dossiers de la démarche Démarches Simplifiées n° 4242 refusés par les règles : 1")
+	assert.Contains(t, msg.TextBody, "dossier DS n° 104 : « Contrat d'engagement républicain signé » : le contrat d'engagement républicain doit être signé")
+}

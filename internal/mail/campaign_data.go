@@ -38,8 +38,18 @@ type CampaignClosedData struct {
 	RequestedCents int64
 	ByTheme        []ThemeLine
 	Flagged        []FlaggedLine
-	ReplyTo        string
-	SenderLabel    string
+	// DSDemarche is the Démarches Simplifiées démarche of a call that takes its dossiers
+	// there too (0: none); DSRefused its DS dossiers the rules refused.
+	DSDemarche  int
+	DSRefused   []DSRefusedLine
+	ReplyTo     string
+	SenderLabel string
+}
+
+// DSRefusedLine is a DS dossier the rules refused, with each field's error in French.
+type DSRefusedLine struct {
+	Number int
+	Errors []string
 }
 
 // ThemeLine is one theme of the closure summary.

@@ -29,6 +29,16 @@ var templateExamples = map[string][]example{
 			TerritoryLabel: "Corrèze (19)", Year: 2027, ClosedAt: time.Date(2027, time.May, 31, 23, 59, 59, 0, french.Paris),
 			BudgetCents: 5_000_000,
 		}},
+		{"ds", CampaignClosedData{
+			CampaignID: "0193f5a2-7c1e-7d3b-9a41-5be2c7d8e902", Title: "Intégration dans le Rhône",
+			TerritoryLabel: "Rhône (69)", Year: 2027, ClosedAt: time.Date(2027, time.May, 31, 23, 59, 59, 0, french.Paris),
+			BudgetCents: 25_000_000, Count: 1, RequestedCents: 1_500_000,
+			ByTheme:    []ThemeLine{{Label: "Apprentissage du français", Count: 1, RequestedCents: 1_500_000}},
+			DSDemarche: 4242,
+			DSRefused: []DSRefusedLine{{Number: 104, Errors: []string{
+				"« Contrat d'engagement républicain signé » : le contrat d'engagement républicain doit être signé pour demander une subvention du programme 104 (§4.2.1)",
+				"« Budget total du projet (€) » : le budget total (30 000,00 €) est inférieur à la subvention demandée et aux cofinancements (40 000,00 €)"}}},
+		}},
 	},
 	TemplateApplicationReceived: {
 		{"", ApplicationReceivedData{

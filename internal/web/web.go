@@ -256,6 +256,8 @@ type campaignPage struct {
 	Campaign  *models.Campaign
 	Territory string
 	Timeline  *timeline.TimelineResult
+	// DS is the call's Démarches Simplifiées source, nil when it has none.
+	DS *dsSection
 }
 
 func (p *pages) campaign(c *gin.Context) {
@@ -272,8 +274,12 @@ func (p *pages) campaign(c *gin.Context) {
 		return
 	}
 	var tl *timeline.TimelineResult
+	var ds *dsSection
 	if err == nil {
 		tl, err = timeline.Timeline(ctx, p.d.DB, p.d.Temporal, camp)
+	}
+	if err == nil {
+		ds, err = loadDSSection(ctx, p.d.DB, camp.ID)
 	}
 	if err != nil {
 		p.d.Logger.Error("campaign page", "error", err, "request_id", c.GetString("request_id"))
@@ -282,6 +288,6 @@ func (p *pages) campaign(c *gin.Context) {
 	}
 	p.render(c, http.StatusOK, "campaign.html", campaignPage{
 		layout:   p.layoutFor(c, camp.Title, Crumb{Label: camp.Title}),
-		Campaign: camp, Territory: territory.Label(camp.Territory, camp.Level == models.LevelRegional), Timeline: tl,
+		Campaign: camp, Territory: territory.Label(camp.Territory, camp.Level == models.LevelRegional), Timeline: tl, DS: ds,
 	})
 }

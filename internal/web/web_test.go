@@ -39,11 +39,16 @@ func seed(t *testing.T, db *gorm.DB) {
 	pub := time.Date(2024, 2, 1, 8, 0, 0, 0, time.UTC)
 	rhone := &models.Campaign{ID: "c-rhone", WorkflowID: "campaign-c-rhone", Year: 2024, Level: models.LevelDepartmental,
 		Territory: "69", Title: "Intégration dans le Rhône", BudgetCents: 100_000_00, Phase: models.PhaseSelected,
-		PublishAt: pub, CloseAt: pub.AddDate(0, 3, 0), PublishedAt: &pub}
+		PublishAt: pub, CloseAt: pub.AddDate(0, 3, 0), PublishedAt: &pub, DSDemarche: 4242,
+		DS: &models.DSConnector{Demarche: 4242, InstructeurID: "SW5zdHJ1Y3RldXItNw==", Mapping: map[string]string{"project.title": "Q2hhbXAtNA=="},
+			LastPullAt: &pub, Failures: 1, LastError: "démarches simplifiées (unavailable) : HTTP 503"}}
 	region := &models.Campaign{ID: "c-ara", WorkflowID: "campaign-c-ara", Year: 2024, Level: models.LevelRegional,
 		Territory: "84", Title: "Appel régional Auvergne-Rhône-Alpes", BudgetCents: 50_000_00, Phase: models.PhaseScheduled}
 	require.NoError(t, db.Create(rhone).Error)
 	require.NoError(t, db.Create(region).Error)
+	require.NoError(t, db.Create(&models.DSRefusal{CampaignID: rhone.ID, DSNumber: 104, DepositedAt: pub.AddDate(0, 0, 3),
+		Errors: []models.ConnectorFieldError{{Field: "association.cer_signed", Rule: "required_true", Label: "Contrat d'engagement républicain signé",
+			Message: "le contrat d'engagement républicain doit être signé pour demander une subvention du programme 104 (§4.2.1)"}}}).Error)
 	decided := time.Date(2024, 6, 12, 10, 0, 0, 0, time.UTC)
 	for i, d := range []struct {
 		theme   string
@@ -203,6 +208,15 @@ func TestCampaignPage(t *testing.T) {
 	assert.Contains(t, body, "Rhône (69)")
 	assert.Contains(t, body, "1er février 2024 à 9 h 00</time> — Appel à projets publié.")
 	assert.Contains(t, body, "Dossier retenu : « Projet langue », 30\u00a0000,00\u00a0€ accordés.")
+	// Its Démarches Simplifiées source: the pulls failing, the refused DS dossier with its error.
+	assert.Contains(t, body, "<h2>Dossiers venus de Démarches Simplifiées</h2>")
+	assert.Contains(t, body, "<dd>n° 4242</dd>")
+	assert.Contains(t, body, "la dernière lecture a échoué")
+	assert.Contains(t, body, "HTTP 503")
+	assert.Contains(t, body, "<td>n° 104</td>")
+	assert.Contains(t, body, "« Contrat d&#39;engagement républicain signé » : le contrat d&#39;engagement républicain doit être signé")
+	_, other := get(t, srv.URL+"/campagnes/c-ara", session)
+	assert.NotContains(t, other, "Démarches Simplifiées", "a call without a démarche has no such part")
 
 	code, body = get(t, srv.URL+"/campagnes/inconnue", session)
 	assert.Equal(t, http.StatusNotFound, code)
