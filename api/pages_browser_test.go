@@ -1,9 +1,6 @@
 package api_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"errors"
 	"net/http"
 	"net/http/httptest"
@@ -14,7 +11,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/mocks"
@@ -135,46 +131,16 @@ func TestPagesPassAxeInChromium(t *testing.T) {
 	wantStatus := map[string]int{"lien-compte-rendu-financier-refuse": http.StatusUnprocessableEntity, "lien-invalide": http.StatusNotFound,
 		"lien-expire": http.StatusGone, "connexion-refusee": http.StatusUnauthorized, "appel-introuvable": http.StatusNotFound}
 
-	dir := os.Getenv("AAP_SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	dir, err = filepath.Abs(dir)
-	require.NoError(t, err)
-	require.NoError(t, os.MkdirAll(dir, 0o755))
-	input, err := json.Marshal(map[string]any{"screenshotDir": dir, "pages": pages})
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "internal", "web", "browsertest", "axe.mjs"))
-	cmd.Env = append(os.Environ(), "AAP_CHROMIUM="+chromium)
-	cmd.Stdin = bytes.NewReader(input)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	require.NoError(t, err, stderr.String())
+	dir := screenshotDir(t)
 	var results []browserResult
-	require.NoError(t, json.Unmarshal(out, &results), string(out))
+	runNode(t, node, chromium, "axe.mjs", map[string]any{"screenshotDir": dir, "pages": pages}, &results)
 	require.Len(t, results, 2*len(pages), "each page at 1280 and 320 px")
-
 	for _, r := range results {
 		want := wantStatus[r.Name]
 		if want == 0 {
 			want = http.StatusOK
 		}
-		assert.Equal(t, want, r.Status, "%s: status", r.Name)
-		for _, v := range r.Violations {
-			assert.Failf(t, "axe violation", "%s at %d px: %s (%s, %s) on %v", r.Name, r.Width, v.ID, v.Impact, v.Help, v.Nodes)
-		}
-		assert.LessOrEqual(t, r.ScrollWidth, r.Viewport, "%s at %d px scrolls sideways", r.Name, r.Width)
-		assert.Empty(t, r.CSPViolations, "%s: the Content-Security-Policy blocked something", r.Name)
-		assert.Empty(t, r.FailedRequests, "%s: a file of the page is missing", r.Name)
-		assert.Contains(t, r.FontFamily, "Marianne", "%s: the DSFR's stylesheet applies", r.Name)
-		assert.Contains(t, r.FontsLoaded, "Marianne", "%s: the Marianne font loads", r.Name)
-		info, err := os.Stat(r.Screenshot)
-		if assert.NoError(t, err, r.Name) {
-			assert.Greater(t, info.Size(), int64(5_000), "%s: a real picture", r.Screenshot)
-		}
+		checkBrowserResult(t, r, want)
 	}
 	t.Logf("screenshots in %s", dir)
 }

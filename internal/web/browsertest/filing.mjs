@@ -9,38 +9,18 @@
 //    "badFields": {"name": "value"}, "files": {"name": "/path"}, "errorID": "..."}
 // It prints {"steps": [{name, width, status, ...}], "errorText": "...", "confirmation": "..."}.
 import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
+import { launch, measure, watch, widths } from './measure.mjs';
 
-const require = createRequire(import.meta.url);
-const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const input = JSON.parse(readFileSync(0, 'utf8'));
-const executablePath = process.env.AAP_CHROMIUM || '/usr/bin/chromium';
-
-const browser = await chromium.launch({ executablePath, args: ['--no-sandbox', '--disable-dev-shm-usage', '--disable-gpu'] });
+const browser = await launch();
 const steps = [];
 const out = { steps };
 
-// check runs axe and measures the page at both widths, with a screenshot at each.
-async function check(page, name, status) {
-  for (const width of [1280, 320]) {
+// check measures the page at both widths (measure.mjs), then comes back to 1280 px.
+async function check(page, seen, name, status) {
+  for (const width of widths) {
     await page.setViewportSize({ width, height: 900 });
-    await page.evaluate(axeSource);
-    const axe = await page.evaluate(() => window.axe.run(document, { resultTypes: ['violations'] }));
-    const layout = await page.evaluate(() => ({
-      scrollWidth: document.documentElement.scrollWidth,
-      viewport: window.innerWidth,
-      fontFamily: getComputedStyle(document.body).fontFamily,
-      fontsLoaded: [...document.fonts].filter((f) => f.status === 'loaded').map((f) => f.family),
-    }));
-    const screenshot = path.join(input.screenshotDir, `${name}-${width}.png`);
-    await page.screenshot({ path: screenshot, fullPage: true });
-    steps.push({
-      name, width, status, ...layout, screenshot, cspViolations: page.cspViolations, failedRequests: page.failed,
-      violations: axe.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help,
-        nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')) })),
-    });
+    steps.push(await measure(page, seen, { name, width, status, screenshotDir: input.screenshotDir }));
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -65,22 +45,19 @@ async function fillAndSend(page, fields) {
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
   const page = await context.newPage();
-  page.cspViolations = [];
-  page.failed = [];
-  page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) page.cspViolations.push(m.text()); });
-  page.on('response', (r) => { if (r.request().resourceType() !== 'document' && r.status() >= 400) page.failed.push(`${r.status()} ${r.url()}`); });
+  const seen = watch(page);
 
   const response = await page.goto(input.formURL, { waitUntil: 'load' });
-  await check(page, 'depot-formulaire', response.status());
+  await check(page, seen, 'depot-formulaire', response.status());
 
   const refusedStatus = await fillAndSend(page, { ...input.fields, ...input.badFields });
   out.errorText = await page.locator(`#${input.errorID}`).innerText().catch(() => '');
   out.errorFieldInvalid = await page.locator(`[aria-describedby~="${input.errorID}"]`).getAttribute('aria-invalid').catch(() => null);
-  await check(page, 'depot-refuse', refusedStatus);
+  await check(page, seen, 'depot-refuse', refusedStatus);
 
   const filedStatus = await fillAndSend(page, input.fields);
   out.confirmation = await page.locator('main').innerText();
-  await check(page, 'depot-confirmation', filedStatus);
+  await check(page, seen, 'depot-confirmation', filedStatus);
   await context.close();
 } finally {
   await browser.close();
