@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/internal/rules/selection"
@@ -87,4 +88,45 @@ func runDecidedDossier(t *testing.T, env *testsuite.TestWorkflowEnvironment, dsN
 	decideAt(env, 2*time.Hour, selection.NotRetained)
 	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(time.Hour), DSNumber: dsNumber})
 	require.NoError(t, env.GetWorkflowError())
+}
+
+// A call with a démarche starts its connector at the publication, and its closure summary
+// leaves after the connector's pull that follows the closure (an hour at most).
+func TestCampaignWithDemarcheRunsItsConnector(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		pullTakes time.Duration
+		summaryAt time.Duration // after the closure
+	}{
+		{"pull done", 10 * time.Minute, 10 * time.Minute},
+		{"DS down for longer", 3 * time.Hour, dsClosureWait},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			env := newEnv(t)
+			in := campaignInput(24*time.Hour, 48*time.Hour)
+			in.DSDemarche, in.DSPullEvery = 4242, 6*time.Hour
+			var started *DSConnectorInput
+			// A stand-in connector whose pull after the closure takes tc.pullTakes.
+			env.RegisterWorkflowWithOptions(func(ctx workflow.Context, got DSConnectorInput) (DSConnectorResult, error) {
+				started = &got
+				if err := workflow.Sleep(ctx, got.CloseAt.Sub(workflow.Now(ctx))+tc.pullTakes); err != nil {
+					return DSConnectorResult{}, err
+				}
+				return DSConnectorResult{Pulls: 5}, nil
+			}, workflow.RegisterOptions{Name: "DSConnectorWorkflow"})
+			env.OnActivity(acts.RecordCampaignPhase, mock.Anything, mock.Anything).Return(nil)
+			env.OnActivity(acts.NotifyCampaignPublished, mock.Anything, mock.Anything).Return(nil)
+			var summaryAt time.Time
+			env.OnActivity(acts.NotifyCampaignClosed, mock.Anything, mock.Anything).Return(func(context.Context, activities.CampaignRef) error {
+				summaryAt = env.Now()
+				return nil
+			}).Once()
+			selectAfter(t, env, 10*24*time.Hour)
+			env.ExecuteWorkflow(CampaignWorkflow, in)
+			require.NoError(t, env.GetWorkflowError())
+			require.NotNil(t, started, "the connector was started")
+			assert.Equal(t, DSConnectorInput{CampaignID: "c-1", CloseAt: in.CloseAt, PullEvery: 6 * time.Hour}, *started)
+			assert.True(t, summaryAt.Equal(in.CloseAt.Add(tc.summaryAt)), "summary at %v", summaryAt.Sub(in.CloseAt))
+		})
+	}
 }
