@@ -146,7 +146,7 @@ func (h filingHandlers) confirm(c *gin.Context, camp *models.Campaign, res Appli
 		return
 	}
 	page := filedPage{Chrome: publicChrome("Dossier déposé", web.Crumb{Label: camp.Title, Href: PathCalls + "/" + camp.ID}, web.Crumb{Label: "Dossier déposé"}),
-		Call: h.calls.card(camp, h.calls.now()), Application: res.Application, Reference: res.Application.ID, Replayed: res.Replayed}
+		Call: h.calls.card(camp, h.calls.now()), Application: res.Application, Reference: filedReference(res.Application), Replayed: res.Replayed}
 	for _, a := range stored {
 		page.Attachments = append(page.Attachments, filedAttachment{Label: attachmentLabel(a.Kind), FileName: a.FileName, Size: megabytes(a.Size)})
 	}

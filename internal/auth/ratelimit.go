@@ -37,6 +37,7 @@ func (l *RateLimiter) Allow(tokenID uint64, now time.Time) (bool, time.Duration)
 	perSecond := capacity / 60
 	b := l.buckets[tokenID]
 	if b == nil {
+		l.forgetIdle(now, capacity, perSecond)
 		b = &bucket{tokens: capacity, at: now}
 		l.buckets[tokenID] = b
 	}
@@ -48,4 +49,21 @@ func (l *RateLimiter) Allow(tokenID uint64, now time.Time) (bool, time.Duration)
 	}
 	wait := time.Duration((1 - b.tokens) / perSecond * float64(time.Second))
 	return false, wait
+}
+
+// maxBuckets bounds the buckets kept: keyed by client address (the public filing form),
+// they would otherwise grow with every address ever seen.
+const maxBuckets = 10_000
+
+// forgetIdle drops, once maxBuckets are kept, the buckets refilled to the full: forgetting
+// them changes nothing, a new one starts full.
+func (l *RateLimiter) forgetIdle(now time.Time, capacity, perSecond float64) {
+	if len(l.buckets) < maxBuckets {
+		return
+	}
+	for id, b := range l.buckets {
+		if b.tokens+now.Sub(b.at).Seconds()*perSecond >= capacity {
+			delete(l.buckets, id)
+		}
+	}
 }
