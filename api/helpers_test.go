@@ -62,6 +62,8 @@ type envConfig struct {
 	log       io.Writer
 	ds        api.DSDescriptors
 	dsSecret  string
+	// limeSurvey: the PNE summary asks the PNE workflow for LimeSurvey's state.
+	limeSurvey bool
 }
 
 type envOption func(*envConfig)
@@ -82,6 +84,9 @@ func withLog(w io.Writer) envOption { return func(c *envConfig) { c.log = w } }
 func withDS(client api.DSDescriptors, secret string) envOption {
 	return func(c *envConfig) { c.ds, c.dsSecret = client, secret }
 }
+
+// withLimeSurvey configures the PNE's questionnaire on LimeSurvey.
+func withLimeSurvey() envOption { return func(c *envConfig) { c.limeSurvey = true } }
 
 // withCatcher registers the dev mail catcher's pages.
 func withCatcher(cat *mailcatcher.Catcher) envOption {
@@ -125,7 +130,8 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 		Conventions: conventions,
 		FinancialReports: &api.FinancialReportService{Temporal: tc, Conventions: conventions, Reports: reports,
 			Now: now, Logger: logger},
-		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: pols, Now: now, Logger: logger},
+		PNE: &api.PNEService{Structures: store.NewPNEStructures(db), Policies: pols, Now: now, Logger: logger,
+			LimeSurvey: cfg.limeSurvey, Temporal: tc},
 		Controls: &api.ControlService{Temporal: tc, Controls: store.NewControls(db), Conventions: store.NewConventions(db),
 			Applications: applications, Campaigns: campaigns, Policies: pols, DevMode: cfg.devMode, MailRetryFor: mailRetryFor, Now: now},
 		CTAI: &api.CTAIService{Temporal: tc, Requests: store.NewCTAIRequests(db), Policies: pols,

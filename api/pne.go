@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"go.temporal.io/sdk/client"
 
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/policy"
@@ -26,6 +27,10 @@ type PNEService struct {
 	Policies   *policy.Set
 	Now        func() time.Time
 	Logger     *slog.Logger
+	// LimeSurvey: the questionnaire is on LimeSurvey (AAP_LIMESURVEY_URL); the summary then
+	// shows the connector's state, asked of the year's PNE workflow through Temporal.
+	LimeSurvey bool
+	Temporal   client.Client
 }
 
 // PNERate is a response rate; Percent is rounded down to one decimal.
@@ -44,6 +49,9 @@ type PNESummary struct {
 	Overall       PNERate   `json:"overall"`
 	ByRegion      []PNERate `json:"by_region"`
 	ByDepartment  []PNERate `json:"by_department"`
+	// LimeSurvey is the connector's state (participants added, answers read, last read and
+	// error), when LimeSurvey is configured and the year's workflow answers.
+	LimeSurvey *workflows.LimeSurveyState `json:"limesurvey,omitempty"`
 }
 
 // PNEList answers GET /api/v1/pne/{year}/structures.
@@ -75,7 +83,22 @@ func (s *PNEService) Summary(ctx context.Context, year int, scope store.Scope) (
 		dep, _ := territory.LookupDepartment(r.Code)
 		out.ByDepartment = append(out.ByDepartment, rateOf(r, dep.Name))
 	}
+	out.LimeSurvey = s.limeSurveyState(ctx, year)
 	return out, nil
+}
+
+// limeSurveyState asks the year's PNE workflow how its LimeSurvey connector goes; nil
+// when LimeSurvey is not configured or the workflow cannot be asked (logged).
+func (s *PNEService) limeSurveyState(ctx context.Context, year int) *workflows.LimeSurveyState {
+	if !s.LimeSurvey || s.Temporal == nil {
+		return nil
+	}
+	st, err := queryState[workflows.PNEState](ctx, s.Temporal, workflows.PNEWorkflowID(year), workflows.QueryPNEState)
+	if err != nil {
+		s.Logger.Warn("PNE state query failed; LimeSurvey's state not shown", "year", year, "error", err)
+		return nil
+	}
+	return &st.LimeSurvey
 }
 
 func rateOf(r store.PNERate, name string) PNERate {

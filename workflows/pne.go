@@ -122,6 +122,7 @@ func (p *pne) run(ctx workflow.Context) (PNEWorkflowResult, error) {
 		listDue, sendAt, closeAt, reminders, ok = DemoPNESchedule(p.in.Policy, workflow.Now(ctx))
 	}
 	p.state.ListDue, p.state.SendAt, p.state.CloseAt = listDue, sendAt, closeAt
+	p.state.LimeSurvey.Configured = p.in.LimeSurvey
 	if !ok || !workflow.Now(ctx).Before(closeAt) {
 		// No calendar, or too late: recording everyone as missed would block renewals unfairly.
 		return p.end(ctx, PNEPhaseSkipped, PNEWorkflowResult{})

@@ -15,6 +15,7 @@ const limeSurveySyncEvery = 24 * time.Hour
 
 // LimeSurveyState is the LimeSurvey connector's part of the PNE's state.
 type LimeSurveyState struct {
+	Configured   bool       `json:"configured"`
 	Participants int        `json:"participants"`
 	Answers      int        `json:"answers"`
 	LastSync     *time.Time `json:"last_sync,omitempty"`
