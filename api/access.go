@@ -81,6 +81,10 @@ var routeRules = map[string]rule{
 	"PATCH /api/v1/pne/:year/structures/:id": {roles: dianOrDepartment, manage: true, target: targetPNEStructure},
 	"POST /api/v1/ctai":                      {roles: anyRole, manage: true, target: targetNone},
 	"GET /api/v1/ctai/:id":                   {roles: anyRole, target: targetCTAI},
+
+	// A dossier's attachments (filed online) are read like the dossier.
+	"GET /api/v1/applications/:id/attachments":       {roles: anyRole, target: targetApplication},
+	"GET /api/v1/applications/:id/attachments/:kind": {roles: anyRole, target: targetApplication},
 }
 
 // rule is one line of routeRules.

@@ -332,3 +332,33 @@ func TestFilingFormRequiresTheWholeDossier(t *testing.T) {
 	assert.Contains(t, body, "nombre entier attendu")
 	e.requireNothingStored(t)
 }
+
+func TestAgentsReadADossiersAttachmentsThroughTheAPI(t *testing.T) {
+	e := newEnv(t)
+	e.acceptStarts()
+	c := e.filingCall(t, fixedNow)
+	require.Equal(t, http.StatusCreated, e.postFiling(t, c.ID, e.openForm(t, c.ID), validFiling(), validUploads()).Code)
+	var a models.Application
+	require.NoError(t, e.db.Take(&a).Error)
+
+	rec := e.get(t, "/api/v1/applications/"+a.ID+"/attachments")
+	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	body := decodeObject(t, rec)
+	items := body["items"].([]any)
+	require.Len(t, items, 3)
+	assert.Equal(t, "budget_previsionnel", items[0].(map[string]any)["kind"])
+	assert.NotContains(t, rec.Body.String(), "content\"", "no content in the list")
+
+	rec = e.get(t, "/api/v1/applications/"+a.ID+"/attachments/rib")
+	require.Equal(t, http.StatusOK, rec.Code)
+	assert.Equal(t, jpegBytes, rec.Body.Bytes())
+	assert.Equal(t, "image/jpeg", rec.Header().Get("Content-Type"))
+	assert.Equal(t, `attachment; filename=rib.jpeg`, rec.Header().Get("Content-Disposition"))
+	sum := sha256.Sum256(jpegBytes)
+	assert.Equal(t, "sha-256="+hex.EncodeToString(sum[:]), rec.Header().Get("Digest"))
+
+	requireProblem(t, e.get(t, "/api/v1/applications/"+a.ID+"/attachments/comptes_approuves"), http.StatusNotFound, "not_found")
+	requireProblem(t, e.get(t, "/api/v1/applications/7b0c9e2e-5f7a-4a51-9d64-1c3f0f4b8a11/attachments"), http.StatusNotFound, "not_found")
+	other := e.asCorrespondent(t, "13", models.LevelDepartmental)
+	requireProblem(t, other.get(t, "/api/v1/applications/"+a.ID+"/attachments/rib"), http.StatusNotFound, "not_found")
+}
