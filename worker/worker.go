@@ -2,6 +2,8 @@
 package worker
 
 import (
+	"time"
+
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/interceptor"
 	sdkworker "go.temporal.io/sdk/worker"
@@ -10,12 +12,20 @@ import (
 	"github.com/dian-p104/aap/workflows"
 )
 
+// stopTimeout is how long a stopping worker waits for its activities in flight.
+const stopTimeout = 8 * time.Second
+
 // New returns a worker polling the aap task queue. Several may run at once,
 // on one machine or many: Temporal hands each task to one of them, and the activities of
 // one that dies are taken over within seconds (keepAlive).
 func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
 	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
 		Interceptors: []interceptor.WorkerInterceptor{&keepAlive{}},
+		// A graceful stop lets the activities in flight finish (an email being sent is
+		// recorded sent) instead of cancelling them mid-send: a send cancelled after the
+		// relay took the message would be retried, and the email sent twice, by the next
+		// worker, now within seconds (keepAlive). Within compose's 10 s stop grace period.
+		WorkerStopTimeout: stopTimeout,
 	})
 	Register(w, acts)
 	return w
