@@ -19,16 +19,22 @@ const stopTimeout = 8 * time.Second
 // on one machine or many: Temporal hands each task to one of them, and the activities of
 // one that dies are taken over within seconds (keepAlive).
 func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
-	w := sdkworker.New(c, workflows.TaskQueue, sdkworker.Options{
+	w := sdkworker.New(c, workflows.TaskQueue, Options())
+	Register(w, acts)
+	return w
+}
+
+// Options are the worker's options, also for a test environment running the real
+// activities (env.SetWorkerOptions), so that they heartbeat there as in production.
+func Options() sdkworker.Options {
+	return sdkworker.Options{
 		Interceptors: []interceptor.WorkerInterceptor{&keepAlive{}},
 		// A graceful stop lets the activities in flight finish (an email being sent is
 		// recorded sent) instead of cancelling them mid-send: a send cancelled after the
 		// relay took the message would be retried, and the email sent twice, by the next
 		// worker, now within seconds (keepAlive). Within compose's 10 s stop grace period.
 		WorkerStopTimeout: stopTimeout,
-	})
-	Register(w, acts)
-	return w
+	}
 }
 
 // Register adds every workflow and activity to a registry (a worker, a replayer, a test environment).

@@ -30,6 +30,7 @@ import (
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/store/storetest"
 	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/worker"
 	"github.com/dian-p104/aap/workflows"
 )
 
@@ -68,6 +69,11 @@ func TestPNEWholeYearThenNextSelection(t *testing.T) {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(time.Date(2027, time.January, 2, 10, 0, 0, 0, french.Paris))
+	// The real activities heartbeat, as on a worker. The delayed callbacks below run API
+	// requests (SQLite writes) on the workflow's goroutine: no false deadlock on a busy machine.
+	opts := worker.Options()
+	opts.DeadlockDetectionTimeout = time.Minute
+	env.SetWorkerOptions(opts)
 	env.RegisterActivity(&activities.Activities{Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db),
 		PNE: store.NewPNEStructures(db), PNEResults: store.NewPNEResults(db), FinancialReports: store.NewFinancialReports(db),
 		Outbox: outbox, DIANEmail: "dian@aap.localhost", Logger: log})
