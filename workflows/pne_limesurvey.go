@@ -40,14 +40,9 @@ var limeSurveyOptions = workflow.ActivityOptions{
 // registerLimeSurveyParticipants adds the year's structures to the survey before the
 // invitations leave, so each emailed link opens its own questionnaire.
 func (p *pne) registerLimeSurveyParticipants(ctx workflow.Context, ref activities.PNERef) {
-	if !p.in.LimeSurvey {
-		return
+	if p.in.LimeSurvey {
+		p.state.LimeSurvey.Participants += p.askLimeSurvey(ctx, acts.RegisterPNEParticipants, ref)
 	}
-	ctx = workflow.WithActivityOptions(ctx, limeSurveyOptions)
-	var added int
-	err := workflow.ExecuteActivity(ctx, acts.RegisterPNEParticipants, ref).Get(ctx, &added)
-	p.limeSurveyDone(ctx, err)
-	p.state.LimeSurvey.Participants += added
 }
 
 // syncLimeSurveyDaily reads the completions every day from the invitations until the closure.
@@ -67,14 +62,19 @@ func (p *pne) syncLimeSurveyDaily(ctx workflow.Context, ref activities.PNERef, c
 
 // syncLimeSurvey records the answers of the participants who completed the questionnaire.
 func (p *pne) syncLimeSurvey(ctx workflow.Context, ref activities.PNERef) {
-	if !p.in.LimeSurvey {
-		return
+	if p.in.LimeSurvey {
+		p.state.LimeSurvey.Answers += p.askLimeSurvey(ctx, acts.SyncPNECompletions, ref)
 	}
+}
+
+// askLimeSurvey runs one LimeSurvey activity and records how it went; it returns the
+// activity's count (0 when it failed).
+func (p *pne) askLimeSurvey(ctx workflow.Context, activity any, ref activities.PNERef) int {
 	ctx = workflow.WithActivityOptions(ctx, limeSurveyOptions)
-	var recorded int
-	err := workflow.ExecuteActivity(ctx, acts.SyncPNECompletions, ref).Get(ctx, &recorded)
+	var n int
+	err := workflow.ExecuteActivity(ctx, activity, ref).Get(ctx, &n)
 	p.limeSurveyDone(ctx, err)
-	p.state.LimeSurvey.Answers += recorded
+	return n
 }
 
 func (p *pne) limeSurveyDone(ctx workflow.Context, err error) {
