@@ -9,6 +9,7 @@ import (
 	"github.com/dian-p104/aap/internal/rules/ctai"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/models"
 )
 
 // CTAIRef names a CTAI request and its workflow; the request is read from the database.
@@ -17,39 +18,50 @@ type CTAIRef struct {
 	WorkflowID string
 }
 
-// CTAIEvaluation asks for a request's evaluation under the ceilings copied at start.
+// CTAIEvaluation asks for a request's proposal under the ceilings copied at start.
 type CTAIEvaluation struct {
 	CTAIRef
 	Rules policy.CTAI
 }
 
-// CTAIOpinion is the evaluation's result: the opinion and how many rules failed.
-type CTAIOpinion struct {
-	Opinion string
-	Failed  int
-}
-
-// EvaluateCTAI applies the rules of §3 to the request and records the opinion
-// with each rule's outcome. Evaluating again writes the same values.
-func (a *Activities) EvaluateCTAI(ctx context.Context, in CTAIEvaluation) (CTAIOpinion, error) {
+// ProposeCTAI applies the rules of §3 to the request, computes the coherence
+// figures (the year's envelope used so far read now) and records the proposal
+// for DIAN. Proposing again returns the proposal recorded.
+func (a *Activities) ProposeCTAI(ctx context.Context, in CTAIEvaluation) (ctai.Proposal, error) {
 	r, err := a.CTAI.Get(ctx, in.RequestID)
 	if err != nil {
-		return CTAIOpinion{}, storeError(err)
+		return ctai.Proposal{}, storeError(err)
 	}
-	ev := ctai.Evaluate(r.Request(), in.Rules)
-	if err := a.CTAI.RecordOpinion(ctx, r.ID, ev, time.Now()); err != nil {
-		return CTAIOpinion{}, storeError(err)
+	if r.State != models.CTAIFiled {
+		return r.Proposal(), nil
 	}
-	out := CTAIOpinion{Opinion: ev.Opinion}
-	for _, o := range ev.Outcomes {
-		if !o.Passed {
-			out.Failed++
-		}
+	used, err := a.CTAI.EnvelopeUsed(ctx, r.Year, r.ID)
+	if err != nil {
+		return ctai.Proposal{}, err
 	}
-	return out, nil
+	p := ctai.Propose(r.Request(), in.Rules, used)
+	if err := a.CTAI.RecordProposal(ctx, r.ID, p, time.Now()); err != nil {
+		return ctai.Proposal{}, storeError(err)
+	}
+	return p, nil
 }
 
-// NotifyCTAIOpinion emails the recorded opinion, with each rule's outcome, to
+// CTAIDecisionRecord is DIAN's opinion to record, with the agent who gave it.
+type CTAIDecisionRecord struct {
+	CTAIRef
+	Decision ctai.Decision
+	Actor    models.Actor
+	At       time.Time
+}
+
+// RecordCTAIOpinion records DIAN's opinion with the agent in the audit trail,
+// in one transaction; a request decided meanwhile is a non-retryable Conflict.
+func (a *Activities) RecordCTAIOpinion(ctx context.Context, in CTAIDecisionRecord) error {
+	return storeError(a.CTAI.RecordDecision(withActor(ctx, in.Actor), in.RequestID, in.Decision, in.At))
+}
+
+// NotifyCTAIOpinion emails DIAN's recorded opinion (the amount delegated or
+// the motivation), with each rule's outcome, to
 // the collectivité (answers go to the correspondent), the correspondent and
 // DIAN, each once. A retry sends only what did not leave.
 func (a *Activities) NotifyCTAIOpinion(ctx context.Context, ref CTAIRef) error {
@@ -60,9 +72,9 @@ func (a *Activities) NotifyCTAIOpinion(ctx context.Context, ref CTAIRef) error {
 	label := territory.Label(r.Territory, false)
 	data := mail.CTAIOpinionData{
 		RequestID: r.ID, CollectiviteName: r.CollectiviteName, Year: r.Year, KindLabel: ctai.KindLabel(r.Kind),
-		TerritoryLabel: label, FiledAt: r.FiledAt, RequestedCents: r.RequestedCents,
-		Favourable: r.Opinion == ctai.OpinionFavourable,
-		ReplyTo:    r.CorrespondentEmail, SenderLabel: "au correspondant intégration, " + label,
+		TerritoryLabel: label, FiledAt: r.FiledAt, RequestedCents: r.Request().StateFundingCents(),
+		Favourable: r.Opinion == ctai.OpinionFavourable, DelegatedCents: r.DelegatedCents, Motivation: r.Motivation,
+		ReplyTo: r.CorrespondentEmail, SenderLabel: "au correspondant intégration, " + label,
 	}
 	for _, o := range r.Outcomes {
 		data.Outcomes = append(data.Outcomes, mail.CTAIRuleOutcome{Label: ctai.RuleLabel(o.Rule), Passed: o.Passed, Message: o.Message})

@@ -46,15 +46,33 @@ func TestCTAIEvaluatedRecordedAndSentOnceToEachRecipient(t *testing.T) {
 	a := (*activities.Activities)(nil)
 	ref := activities.CTAIRef{RequestID: id, WorkflowID: row.WorkflowID}
 
-	v, err := env.ExecuteActivity(a.EvaluateCTAI, activities.CTAIEvaluation{CTAIRef: ref, Rules: pol.CTAI})
+	v, err := env.ExecuteActivity(a.ProposeCTAI, activities.CTAIEvaluation{CTAIRef: ref, Rules: pol.CTAI})
 	require.NoError(t, err)
-	var op activities.CTAIOpinion
+	var op ctai.Proposal
 	require.NoError(t, v.Get(&op))
-	assert.Equal(t, activities.CTAIOpinion{Opinion: ctai.OpinionUnfavourable, Failed: 1}, op, "a renewal without bilan")
+	assert.Equal(t, ctai.OpinionUnfavourable, op.Opinion, "a renewal without bilan")
+	assert.Equal(t, 1, op.Failed())
+	assert.EqualValues(t, 10_000_000, op.Coherence.StateFundingCents)
 	stored, err := requests.Get(t.Context(), id)
 	require.NoError(t, err)
-	assert.Equal(t, models.CTAIReviewed, stored.State)
+	assert.Equal(t, models.CTAIProposed, stored.State, "proposed, not decided: DIAN decides")
+	assert.Empty(t, stored.Opinion)
 	require.Len(t, stored.Outcomes, 6)
+
+	// DIAN overrides the proposal: recorded with the agent, then emailed.
+	agent := models.Actor{Name: "Agent DIAN"}
+	decision := ctai.Decision{Opinion: ctai.OpinionUnfavourable, Motivation: "Bilan absent au 30 juin."}
+	for range 2 { // a retried activity records once
+		_, err = env.ExecuteActivity(a.RecordCTAIOpinion, activities.CTAIDecisionRecord{CTAIRef: ref, Decision: decision, Actor: agent, At: time.Now()})
+		require.NoError(t, err)
+	}
+	_, err = env.ExecuteActivity(a.RecordCTAIOpinion, activities.CTAIDecisionRecord{CTAIRef: ref,
+		Decision: ctai.Decision{Opinion: ctai.OpinionFavourable, DelegatedCents: 1}, Actor: models.Actor{Name: "Autre agent"}, At: time.Now()})
+	require.Error(t, err, "another opinion after the first: one winner")
+	stored, err = requests.Get(t.Context(), id)
+	require.NoError(t, err)
+	assert.Equal(t, models.CTAIReviewed, stored.State)
+	assert.Equal(t, "Agent DIAN", stored.DecidedBy)
 
 	for range 2 { // a retried activity sends nothing twice
 		_, err = env.ExecuteActivity(a.NotifyCTAIOpinion, ref)
@@ -73,6 +91,7 @@ func TestCTAIEvaluatedRecordedAndSentOnceToEachRecipient(t *testing.T) {
 	msg, err := catcher.Get(got[0].ID)
 	require.NoError(t, err)
 	assert.Contains(t, msg.TextBody, "Bilan du contrat précédent : NON RESPECTÉ")
+	assert.Contains(t, msg.TextBody, "Motivation : Bilan absent au 30 juin.")
 }
 
 // The list step sends DIAN the whole list and each correspondent its territory's, as XLSX.

@@ -85,6 +85,8 @@ var routeRules = map[string]rule{
 	// A dossier's attachments (filed online) are read like the dossier.
 	"GET /api/v1/applications/:id/attachments":       {roles: anyRole, target: targetApplication},
 	"GET /api/v1/applications/:id/attachments/:kind": {roles: anyRole, target: targetApplication},
+	// §3.4: « la DIAN et la DIAIR valideront les demandes »: the opinion is DIAN's.
+	"POST /api/v1/ctai/:id/opinion": {roles: dianOnly, manage: true, target: targetCTAI},
 }
 
 // rule is one line of routeRules.

@@ -24,8 +24,9 @@ import (
 	"github.com/dian-p104/aap/workflows"
 )
 
-// CTAIService files the collectivités' CTAI requests (§3) and starts the
-// workflow that gives each its opinion; it reads them from the database.
+// CTAIService files the collectivités' CTAI requests (§3), starts the
+// workflow that proposes an opinion on each, passes DIAN's opinion to it, and
+// reads the requests from the database.
 type CTAIService struct {
 	Temporal client.Client
 	Requests *store.CTAIRequests
@@ -183,4 +184,5 @@ func registerCTAI(v1 *gin.RouterGroup, svc *CTAIService) {
 	h := ctaiHandlers{svc: svc}
 	v1.POST("/ctai", h.file)
 	v1.GET("/ctai/:id", h.get)
+	v1.POST("/ctai/:id/opinion", h.opinion)
 }

@@ -45,6 +45,8 @@ type CTAIActionBody struct {
 	Title     string      `json:"title"`
 	Domain    string      `json:"domain"`
 	BudgetEUR json.Number `json:"budget_eur"`
+	// New marks, in a renewal, an action the previous contract did not have (no bilan).
+	New bool `json:"new"`
 }
 
 // CTAICoordinator is the coordinator's post and the collectivité's share of it.
@@ -195,7 +197,7 @@ func (b *CTAIRequestBody) checkActions(v *validation) []ctai.Action {
 	out := make([]ctai.Action, len(b.Actions))
 	for i, a := range b.Actions {
 		field := fmt.Sprintf("actions[%d]", i)
-		out[i] = ctai.Action{Title: strings.TrimSpace(a.Title), Domain: a.Domain}
+		out[i] = ctai.Action{Title: strings.TrimSpace(a.Title), Domain: a.Domain, New: a.New}
 		checkText(v, field+".title", out[i].Title, 2, 300)
 		if _, ok := ctai.Domains[a.Domain]; !ok {
 			v.add(field+".domain", "enum", "domaine inconnu : %s", domainList())
@@ -218,12 +220,14 @@ func (b *CTAIRequestBody) checkBilan(v *validation) []ctai.ActionBilan {
 				v.add(field+"."+name, "min", "un nombre de bénéficiaires ne peut être négatif")
 			}
 		}
-		var expenses, reliquat int64
+		var expenses int64
+		var reliquat *int64 // left out: not identified, which the bilan rule reports (§3.3)
 		if x.ExpensesEUR != "" {
 			expenses = checkEurosAllowZero(v, field+".expenses_eur", x.ExpensesEUR)
 		}
 		if x.ReliquatEUR != "" {
-			reliquat = checkEurosAllowZero(v, field+".reliquat_eur", x.ReliquatEUR)
+			cents := checkEurosAllowZero(v, field+".reliquat_eur", x.ReliquatEUR)
+			reliquat = &cents
 		}
 		var assocs []string
 		for j, a := range x.Associations {

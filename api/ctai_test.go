@@ -33,7 +33,7 @@ func ctaiBody() body {
 		"inhabitants":         160000, "cir_count": 900, "housing_competent": true,
 		"actions": []map[string]any{
 			{"title": "Accès au logement des réfugiés", "domain": "logement", "budget_eur": rawJSON("60000")},
-			{"title": "Ateliers de français", "domain": "langue", "budget_eur": rawJSON("40000.50")},
+			{"title": "Ateliers de français", "domain": "langue", "budget_eur": rawJSON("40000.50"), "new": true},
 		},
 		"coordinator":            map[string]any{"cost_eur": 50000, "local_share_eur": 10000},
 		"previous_delegated_eur": 120000,
@@ -222,7 +222,7 @@ func TestCTAIOpinionShownOnceRecorded(t *testing.T) {
 	id := decodeObject(t, e.postCTAI(t, ctaiBody()))["id"].(string)
 	var r models.CTAIRequest
 	require.NoError(t, e.db.Where("id = ?", id).Take(&r).Error)
-	ev := ctai.Evaluate(r.Request(), e.mustPolicy(t, 2027).CTAI)
+	ev := ctai.Propose(r.Request(), e.mustPolicy(t, 2027).CTAI, 0)
 	require.NoError(t, e.db.Model(&r).Updates(map[string]any{"state": models.CTAIReviewed, "opinion": ev.Opinion}).Error)
 	got := decodeObject(t, e.get(t, "/api/v1/ctai/"+id))
 	assert.Equal(t, "favorable", got["opinion"])

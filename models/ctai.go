@@ -8,13 +8,15 @@ import (
 
 // CTAI request states.
 const (
-	CTAIFiled    = "deposee" // filed; the workflow evaluates it
-	CTAIReviewed = "avis"    // the opinion and each rule's outcome are recorded
+	CTAIFiled    = "deposee"  // filed; the workflow evaluates it
+	CTAIProposed = "proposee" // the engine's proposal is recorded; a DIAN agent decides
+	CTAIReviewed = "avis"     // DIAN's opinion is recorded (and emailed)
 )
 
 // CTAIRequest is a collectivité's request for CTAI funding (§3), new or
-// renewal, with its actions, its coordinator, its bilan (renewals) and, once
-// the workflow has evaluated it, the opinion with each rule's outcome.
+// renewal, with its actions, its coordinator, its bilan (renewals), the
+// engine's proposal (each rule's outcome and the coherence figures) and, once
+// a DIAN agent has decided, the opinion (§3.4: DIAN validates the requests).
 // One request per collectivité, year and kind.
 type CTAIRequest struct {
 	ID         string `gorm:"primaryKey;size:36" json:"id"`
@@ -41,10 +43,19 @@ type CTAIRequest struct {
 	// PolicyName is the policy whose ceilings and dates applied ("2025").
 	PolicyName string `gorm:"size:16" json:"policy"`
 	State      string `gorm:"size:16;index" json:"state"`
-	// Opinion is "favorable" or "defavorable" once evaluated; Outcomes each rule's.
-	Opinion   string         `gorm:"size:16" json:"opinion,omitempty"`
-	Outcomes  []ctai.Outcome `gorm:"serializer:json" json:"outcomes"`
-	OpinionAt *time.Time     `json:"opinion_at,omitempty"`
+	// ProposedOpinion is the engine's proposal, from each rule's Outcomes, with
+	// the Coherence figures; ProposedAt when it was recorded.
+	ProposedOpinion string          `gorm:"size:16" json:"proposed_opinion,omitempty"`
+	Outcomes        []ctai.Outcome  `gorm:"serializer:json" json:"outcomes"`
+	Coherence       *ctai.Coherence `gorm:"serializer:json" json:"coherence,omitempty"`
+	ProposedAt      *time.Time      `json:"proposed_at,omitempty"`
+	// Opinion is DIAN's, "favorable" (with DelegatedCents) or "defavorable", with
+	// its Motivation, recorded by DecidedBy at OpinionAt.
+	Opinion        string     `gorm:"size:16" json:"opinion,omitempty"`
+	DelegatedCents int64      `json:"delegated_cents"`
+	Motivation     string     `gorm:"size:4000" json:"motivation,omitempty"`
+	DecidedBy      string     `gorm:"size:200" json:"decided_by,omitempty"`
+	OpinionAt      *time.Time `json:"opinion_at,omitempty"`
 	// RequestHash tells a resubmission of the same request from a different one.
 	RequestHash string    `gorm:"size:64" json:"-"`
 	FiledAt     time.Time `json:"filed_at"`
@@ -57,4 +68,13 @@ func (r *CTAIRequest) Request() ctai.Request {
 	return ctai.Request{Kind: r.Kind, Inhabitants: r.Inhabitants, CIRCount: r.CIRCount, HousingCompetent: r.HousingCompetent,
 		Actions: r.Actions, Coordinator: r.Coordinator, InvestmentCents: r.InvestmentCents,
 		PreviousDelegatedCents: r.PreviousDelegatedCents, Bilan: r.Bilan}
+}
+
+// Proposal is the engine's recorded proposal.
+func (r *CTAIRequest) Proposal() ctai.Proposal {
+	p := ctai.Proposal{Opinion: r.ProposedOpinion, Outcomes: r.Outcomes}
+	if r.Coherence != nil {
+		p.Coherence = *r.Coherence
+	}
+	return p
 }

@@ -3,19 +3,37 @@ package workflows
 import (
 	"time"
 
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/rules/ctai"
 	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/models"
 )
 
 // QueryCTAIState returns a CTAI request's CTAIState.
 const QueryCTAIState = "ctai-state"
 
+// UpdateCTAIOpinion records a DIAN agent's opinion on the proposal (an Update
+// with a validator: a refused opinion never enters the history).
+const UpdateCTAIOpinion = "ctai-opinion"
+
+// Error types of a refused opinion.
+const (
+	// ErrTypeCTAIOpinionRefused carries []ctai.Violation as details.
+	ErrTypeCTAIOpinionRefused = "CTAIOpinionRefused"
+	// ErrTypeCTAINotProposed: the engine's proposal is not recorded yet.
+	ErrTypeCTAINotProposed = "CTAINotProposed"
+	// ErrTypeCTAIAlreadyDecided: an opinion is recorded already; the first one won.
+	ErrTypeCTAIAlreadyDecided = "CTAIAlreadyDecided"
+)
+
 // Phases of a CTAI request's workflow (the AapPhase search attribute).
 const (
 	CTAIPhaseFiled    = "ctai-filed"    // filed, being evaluated
-	CTAIPhaseReviewed = "ctai-reviewed" // opinion recorded and sent
+	CTAIPhaseProposed = "ctai-proposed" // the proposal is recorded; DIAN decides
+	CTAIPhaseReviewed = "ctai-reviewed" // DIAN's opinion recorded and sent
 )
 
 // CTAIInput starts a request's workflow. The ceilings are copied in at start:
@@ -27,10 +45,21 @@ type CTAIInput struct {
 	MailRetryFor time.Duration
 }
 
+// CTAIOpinionUpdate is a DIAN agent's opinion, with the year's envelope used
+// by the other requests gathered by the API (validators may not do I/O).
+type CTAIOpinionUpdate struct {
+	Decision          ctai.Decision
+	EnvelopeUsedCents int64
+	// Actor is the agent, named by the audit entry recorded with the opinion.
+	Actor models.Actor
+}
+
 // CTAIState is what the state query answers.
 type CTAIState struct {
-	Phase   string `json:"phase"`
-	Opinion string `json:"opinion,omitempty"`
+	Phase string `json:"phase"`
+	// ProposedOpinion is the engine's; Opinion DIAN's, once recorded.
+	ProposedOpinion string `json:"proposed_opinion,omitempty"`
+	Opinion         string `json:"opinion,omitempty"`
 	// FailedRules counts the rules the request breaks.
 	FailedRules int `json:"failed_rules"`
 	// NotificationFailed: the opinion could not be emailed within the retry delay.
@@ -39,33 +68,95 @@ type CTAIState struct {
 
 // CTAIResult is returned when the request's workflow ends.
 type CTAIResult struct {
-	Opinion     string
-	FailedRules int
+	ProposedOpinion string
+	Opinion         string
+	FailedRules     int
 }
 
-// CTAIWorkflow carries a collectivité's CTAI request (§3): it evaluates each
-// rule, records the opinion with every outcome, and emails it to the
-// collectivité, the correspondent and DIAN.
+type ctaiRequest struct {
+	in       CTAIInput
+	ref      activities.CTAIRef
+	state    CTAIState
+	proposal ctai.Proposal
+	deciding oneAtATime
+}
+
+// CTAIWorkflow carries a collectivité's CTAI request (§3.4: « la DIAN et la
+// DIAIR valideront les demandes de délégation de crédits après avoir effectué
+// un contrôle de cohérence »): it applies each rule and records the proposal
+// with the coherence figures, waits for a DIAN agent's opinion (the Update
+// UpdateCTAIOpinion), records it with the agent, and only then emails it to
+// the collectivité, the correspondent and DIAN.
 func CTAIWorkflow(ctx workflow.Context, in CTAIInput) (CTAIResult, error) {
-	st := &CTAIState{Phase: CTAIPhaseFiled}
-	if err := workflow.SetQueryHandler(ctx, QueryCTAIState, func() (CTAIState, error) { return *st, nil }); err != nil {
+	w := &ctaiRequest{in: in, state: CTAIState{Phase: CTAIPhaseFiled},
+		ref: activities.CTAIRef{RequestID: in.RequestID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}}
+	if err := w.setup(ctx); err != nil {
 		return CTAIResult{}, err
 	}
-	ref := activities.CTAIRef{RequestID: in.RequestID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
-	var opinion activities.CTAIOpinion
+	return w.run(ctx)
+}
+
+func (w *ctaiRequest) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, QueryCTAIState, func() (CTAIState, error) { return w.state, nil }); err != nil {
+		return err
+	}
+	return workflow.SetUpdateHandlerWithOptions(ctx, UpdateCTAIOpinion,
+		func(ctx workflow.Context, u CTAIOpinionUpdate) error {
+			return w.deciding.decide(ctx, func() error { return w.validateOpinion(u) }, func() error { return w.recordOpinion(ctx, u) })
+		},
+		workflow.UpdateHandlerOptions{Validator: w.validateOpinion})
+}
+
+func (w *ctaiRequest) run(ctx workflow.Context) (CTAIResult, error) {
 	recordCtx := workflow.WithActivityOptions(ctx, recordOptions)
-	if err := workflow.ExecuteActivity(recordCtx, acts.EvaluateCTAI, activities.CTAIEvaluation{CTAIRef: ref, Rules: in.Rules}).Get(ctx, &opinion); err != nil {
+	eval := activities.CTAIEvaluation{CTAIRef: w.ref, Rules: w.in.Rules}
+	if err := workflow.ExecuteActivity(recordCtx, acts.ProposeCTAI, eval).Get(ctx, &w.proposal); err != nil {
 		return CTAIResult{}, err
 	}
-	st.Opinion, st.FailedRules = opinion.Opinion, opinion.Failed
-	mailCtx := workflow.WithActivityOptions(ctx, emailOptions(in.MailRetryFor))
-	if err := workflow.ExecuteActivity(mailCtx, acts.NotifyCTAIOpinion, ref).Get(ctx, nil); err != nil {
-		workflow.GetLogger(ctx).Warn("CTAI opinion not delivered", "request", in.RequestID, "error", err)
-		st.NotificationFailed = true
+	w.state.ProposedOpinion, w.state.FailedRules = w.proposal.Opinion, w.proposal.Failed()
+	if err := workflow.UpsertTypedSearchAttributes(ctx, PhaseKey.ValueSet(CTAIPhaseProposed)); err != nil {
+		return CTAIResult{}, err
+	}
+	w.state.Phase = CTAIPhaseProposed
+	if err := workflow.Await(ctx, func() bool { return w.state.Phase == CTAIPhaseReviewed }); err != nil {
+		return CTAIResult{}, err
+	}
+	mailCtx := workflow.WithActivityOptions(ctx, emailOptions(w.in.MailRetryFor))
+	if err := workflow.ExecuteActivity(mailCtx, acts.NotifyCTAIOpinion, w.ref).Get(ctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("CTAI opinion not delivered", "request", w.in.RequestID, "error", err)
+		w.state.NotificationFailed = true
+	}
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return CTAIResult{}, err
+	}
+	return CTAIResult{ProposedOpinion: w.state.ProposedOpinion, Opinion: w.state.Opinion, FailedRules: w.state.FailedRules}, nil
+}
+
+func (w *ctaiRequest) validateOpinion(u CTAIOpinionUpdate) error {
+	switch w.state.Phase {
+	case CTAIPhaseFiled:
+		return temporal.NewApplicationError("la proposition du moteur n'est pas encore enregistrée", ErrTypeCTAINotProposed)
+	case CTAIPhaseReviewed:
+		return temporal.NewApplicationError("l'avis de la DIAN est déjà enregistré", ErrTypeCTAIAlreadyDecided)
+	}
+	if v := ctai.CheckDecision(u.Decision, w.proposal, w.in.Rules, u.EnvelopeUsedCents); v != nil {
+		return temporal.NewApplicationError("l'avis ne peut être enregistré tel quel", ErrTypeCTAIOpinionRefused, v)
+	}
+	return nil
+}
+
+func (w *ctaiRequest) recordOpinion(ctx workflow.Context, u CTAIOpinionUpdate) error {
+	ctx = workflow.WithActivityOptions(ctx, recordOptions)
+	rec := activities.CTAIDecisionRecord{CTAIRef: w.ref, Decision: u.Decision, Actor: u.Actor, At: workflow.Now(ctx)}
+	if err := workflow.ExecuteActivity(ctx, acts.RecordCTAIOpinion, rec).Get(ctx, nil); err != nil {
+		if isConflict(err) {
+			return temporal.NewApplicationError("l'avis de la DIAN est déjà enregistré", ErrTypeCTAIAlreadyDecided)
+		}
+		return err
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, PhaseKey.ValueSet(CTAIPhaseReviewed)); err != nil {
-		return CTAIResult{}, err
+		return err
 	}
-	st.Phase = CTAIPhaseReviewed
-	return CTAIResult{Opinion: opinion.Opinion, FailedRules: opinion.Failed}, nil
+	w.state.Opinion, w.state.Phase = u.Decision.Opinion, CTAIPhaseReviewed
+	return nil
 }

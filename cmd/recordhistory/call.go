@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/dian-p104/aap/internal/engine"
@@ -158,6 +159,19 @@ func (r *recorder) recordCTAI(ctx context.Context) error {
 		"coordinator":            map[string]any{"cost_eur": 40000, "local_share_eur": 8000},
 		"previous_delegated_eur": 90000,
 	})
+	if err != nil {
+		return err
+	}
+	// The engine proposes (unfavourable: no bilan); DIAN decides, here overriding it with a motivation.
+	opinion := map[string]any{"opinion": "favorable", "delegated_eur": 80000, "motivation": "Bilan remis au correspondant après le dépôt."}
+	deadline := time.Now().Add(time.Minute)
+	for {
+		err = postOK(r.hc, r.d.HTTPURL+"/api/v1/ctai/"+req.ID+"/opinion", opinion)
+		if err == nil || time.Now().After(deadline) || !strings.Contains(err.Error(), "status 409") {
+			break
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 	if err != nil {
 		return err
 	}

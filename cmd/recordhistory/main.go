@@ -18,7 +18,8 @@
 //     planned (which starts the region's control workflow) and its result
 //     recorded, the workflow run to its synthesis on the demo schedule;
 //   - ctai: a collectivité's CTAI renewal request (without bilan: an unfavourable
-//     opinion) evaluated, its opinion recorded and sent.
+//     proposal) overridden by DIAN's favourable opinion with its motivation,
+//     recorded with the agent and sent.
 //
 // -workflow records one type only (with what it needs: the call for all but ctai).
 // The whole run takes about three minutes once the engine is built.

@@ -4,7 +4,7 @@ package mail
 
 import "time"
 
-// TemplateCTAIOpinion sends the rules' opinion on a CTAI request.
+// TemplateCTAIOpinion sends DIAN's opinion on a CTAI request, with the rules' outcomes.
 const TemplateCTAIOpinion = "ctai_opinion"
 
 // CTAIOpinionData is the data of the opinion sent to the collectivité, the correspondent and DIAN.
@@ -16,10 +16,13 @@ type CTAIOpinionData struct {
 	TerritoryLabel   string
 	FiledAt          time.Time
 	RequestedCents   int64
-	Favourable       bool
-	Outcomes         []CTAIRuleOutcome
-	ReplyTo          string
-	SenderLabel      string
+	// Favourable is DIAN's opinion, with the amount delegated or its motivation.
+	Favourable     bool
+	DelegatedCents int64
+	Motivation     string
+	Outcomes       []CTAIRuleOutcome
+	ReplyTo        string
+	SenderLabel    string
 }
 
 // CTAIRuleOutcome is one rule's line in the opinion email.

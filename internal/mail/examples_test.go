@@ -242,7 +242,7 @@ func pneExample(reminder int) PNEData {
 // ctaiOpinionExample is Villeurbanne's renewal, with or without its bilan.
 func ctaiOpinionExample(favourable bool) CTAIOpinionData {
 	bilan := CTAIRuleOutcome{Label: "Bilan du contrat précédent", Passed: false,
-		Message: "Aucun bilan n'est joint à la demande de renouvellement : avis défavorable (§3.3)."}
+		Message: "Aucun bilan n'est joint à la demande de renouvellement : avis défavorable proposé (§3.3)."}
 	if favourable {
 		bilan = CTAIRuleOutcome{Label: "Bilan du contrat précédent", Passed: true,
 			Message: "Le bilan couvre 2 action(s) : bénéficiaires par typologie, âge et sexe, dépenses et reliquats, associations mobilisées, atteinte des objectifs (§3.3)."}
@@ -252,6 +252,8 @@ func ctaiOpinionExample(favourable bool) CTAIOpinionData {
 		KindLabel: "renouvellement", TerritoryLabel: "Rhône (69)",
 		FiledAt:        time.Date(2027, time.February, 28, 23, 30, 0, 0, time.UTC), // 1 March in Paris
 		RequestedCents: 12_000_000, Favourable: favourable,
+		DelegatedCents: map[bool]int64{true: 11_500_000}[favourable],
+		Motivation:     map[bool]string{false: "Le bilan des actions de 2026 n'a pas été transmis (§3.3)."}[favourable],
 		Outcomes: []CTAIRuleOutcome{
 			{Label: "Plafond de financement", Passed: true, Message: "Le financement demandé (120\u00a0000,00\u00a0€) ne dépasse pas le plafond d'un contrat qui recevait moins de 150\u00a0000,00\u00a0€ (150\u00a0000,00\u00a0€) (§3.5)."},
 			{Label: "Axe logement", Passed: true, Message: "La collectivité est compétente en matière de logement et le contrat comporte un axe logement (§3.2)."},

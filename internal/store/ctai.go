@@ -66,29 +66,75 @@ func (s *CTAIRequests) Delete(ctx context.Context, id string) error {
 	})
 }
 
-// RecordOpinion records the opinion and each rule's outcome. Recording it
-// again (a retried activity) writes the same values; the first date stays.
-func (s *CTAIRequests) RecordOpinion(ctx context.Context, id string, ev ctai.Evaluation, at time.Time) error {
+// RecordProposal records the engine's proposal: each rule's outcome and the
+// coherence figures. Recording it again (a retried activity) writes nothing;
+// once DIAN has decided, the proposal stays as it was.
+func (s *CTAIRequests) RecordProposal(ctx context.Context, id string, p ctai.Proposal, at time.Time) error {
 	r, err := s.Get(ctx, id)
 	if err != nil {
 		return err
 	}
-	when := at.UTC()
-	if r.OpinionAt != nil {
-		when = *r.OpinionAt
-	}
-	if r.OpinionAt != nil && r.Opinion == ev.Opinion {
+	if r.State != models.CTAIFiled {
 		return nil // recorded already (a retried activity)
 	}
-	before := map[string]any{"state": r.State, "opinion": r.Opinion}
-	r.Opinion, r.Outcomes, r.OpinionAt, r.State = ev.Opinion, ev.Outcomes, &when, models.CTAIReviewed
+	when := at.UTC()
+	r.ProposedOpinion, r.Outcomes, r.Coherence, r.ProposedAt, r.State = p.Opinion, p.Outcomes, &p.Coherence, &when, models.CTAIProposed
 	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
-		if err := tx.Model(r).Select("opinion", "outcomes", "opinion_at", "state", "updated_at").Updates(r).Error; err != nil {
-			return err
+		res := tx.Model(r).Where("state = ?", models.CTAIFiled).
+			Select("proposed_opinion", "outcomes", "coherence", "proposed_at", "state", "updated_at").Updates(r)
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
 		}
-		return recordAudit(ctx, tx, AuditCTAIRequest, r.ID, "opinion_recorded", before,
-			map[string]any{"state": r.State, "opinion": r.Opinion})
+		return recordAudit(ctx, tx, AuditCTAIRequest, r.ID, "opinion_proposed", map[string]any{"state": models.CTAIFiled},
+			map[string]any{"state": r.State, "proposed_opinion": p.Opinion, "failed_rules": p.Failed(),
+				"state_funding_cents": p.Coherence.StateFundingCents, "envelope_used_cents": p.Coherence.EnvelopeUsedCents})
 	})
+}
+
+// RecordDecision records DIAN's opinion on a proposed request, with the agent
+// (the context's actor) in the audit entry of the same transaction. One
+// decision wins: the same decision again (a retried activity) is a no-op,
+// another on a decided request is ErrConflict, as is one on a request
+// without proposal.
+func (s *CTAIRequests) RecordDecision(ctx context.Context, id string, d ctai.Decision, at time.Time) error {
+	r, err := s.Get(ctx, id)
+	if err != nil {
+		return err
+	}
+	actor := ActorOf(ctx).Name
+	if r.State == models.CTAIReviewed && r.Opinion == d.Opinion && r.DelegatedCents == d.DelegatedCents &&
+		r.Motivation == d.Motivation && r.DecidedBy == actor {
+		return nil // recorded already (a retried activity)
+	}
+	if r.State != models.CTAIProposed {
+		return fmt.Errorf("CTAI request %s is %s: %w", id, r.State, ErrConflict)
+	}
+	when := at.UTC()
+	r.Opinion, r.DelegatedCents, r.Motivation, r.DecidedBy, r.OpinionAt, r.State = d.Opinion, d.DelegatedCents, d.Motivation, actor, &when, models.CTAIReviewed
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(r).Where("state = ?", models.CTAIProposed).
+			Select("opinion", "delegated_cents", "motivation", "decided_by", "opinion_at", "state", "updated_at").Updates(r)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return fmt.Errorf("CTAI request %s decided meanwhile: %w", id, ErrConflict)
+		}
+		return recordAudit(ctx, tx, AuditCTAIRequest, r.ID, "opinion_decided",
+			map[string]any{"state": models.CTAIProposed, "proposed_opinion": r.ProposedOpinion},
+			map[string]any{"state": r.State, "opinion": d.Opinion, "delegated_cents": d.DelegatedCents,
+				"motivation": d.Motivation, "agrees_with_proposal": d.Opinion == r.ProposedOpinion})
+	})
+}
+
+// EnvelopeUsed is what the favourable opinions of the year's requests other
+// than exceptID delegated: the national CTAI envelope used so far (§8.1).
+func (s *CTAIRequests) EnvelopeUsed(ctx context.Context, year int, exceptID string) (int64, error) {
+	var sum int64
+	err := s.db.WithContext(ctx).Model(&models.CTAIRequest{}).
+		Where("year = ? AND state = ? AND opinion = ? AND id <> ?", year, models.CTAIReviewed, ctai.OpinionFavourable, exceptID).
+		Select("COALESCE(SUM(delegated_cents), 0)").Scan(&sum).Error
+	return sum, err
 }
 
 // ListYear returns the requests of a year by territory, collectivité and kind.

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
@@ -27,14 +28,28 @@ func TestCTAIWritesAreAudited(t *testing.T) {
 		require.NoError(t, err)
 		require.False(t, created)
 
-		ev := ctai.Evaluation{Opinion: ctai.OpinionUnfavourable, Outcomes: []ctai.Outcome{{Rule: ctai.RuleBilan, Message: "Aucun bilan"}}}
+		ev := ctai.Proposal{Opinion: ctai.OpinionUnfavourable, Outcomes: []ctai.Outcome{{Rule: ctai.RuleBilan, Message: "Aucun bilan"}}}
 		at := time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC)
-		require.NoError(t, s.RecordOpinion(context.Background(), first.ID, ev, at))
-		require.NoError(t, s.RecordOpinion(context.Background(), first.ID, ev, at.Add(time.Hour)), "a retried activity")
+		require.NoError(t, s.RecordProposal(context.Background(), first.ID, ev, at))
+		require.NoError(t, s.RecordProposal(context.Background(), first.ID, ev, at.Add(time.Hour)), "a retried activity")
+		agent := store.WithActor(context.Background(), store.Actor{Name: "Agent DIAN", RequestID: "req-avis"})
+		d := ctai.Decision{Opinion: ctai.OpinionFavourable, DelegatedCents: 50, Motivation: "Bilan reçu"}
+		require.NoError(t, s.RecordDecision(agent, first.ID, d, at))
+		require.NoError(t, s.RecordDecision(agent, first.ID, d, at), "a retried activity")
+		require.ErrorIs(t, s.RecordDecision(agent, first.ID, ctai.Decision{Opinion: ctai.OpinionUnfavourable, Motivation: "x"}, at), store.ErrConflict)
+		used, err := s.EnvelopeUsed(context.Background(), 2027, "other")
+		require.NoError(t, err)
+		assert.EqualValues(t, 50, used)
+		used, err = s.EnvelopeUsed(context.Background(), 2027, first.ID)
+		require.NoError(t, err)
+		assert.Zero(t, used, "its own opinion is not counted")
 
 		entries := auditOf(t, db, store.AuditCTAIRequest, first.ID)
-		require.Len(t, entries, 2, "one filing, one opinion: the repeated ones record nothing")
-		filed, opinion := entries[0], entries[1]
+		require.Len(t, entries, 3, "one filing, one proposal, one opinion: the repeated ones record nothing")
+		filed, opinion, decided := entries[0], entries[1], entries[2]
+		require.Equal(t, "opinion_decided", decided.Action)
+		require.Equal(t, "Agent DIAN", decided.Actor, "the agent who decided")
+		require.Contains(t, decided.After, `"agrees_with_proposal":false`)
 		require.Equal(t, "filed", filed.Action)
 		require.Equal(t, "correspondant 69", filed.Actor)
 		require.Equal(t, "req-ctai", filed.RequestID)
@@ -42,10 +57,10 @@ func TestCTAIWritesAreAudited(t *testing.T) {
 		require.JSONEq(t, `{"year":2027,"kind":"`+ctai.KindNew+`","collectivite_code":"69266","requested_cents":100}`, filed.After)
 		require.NotContains(t, filed.After, "villeurbanne.example", "no email in the trail's summary of a filing")
 
-		require.Equal(t, "opinion_recorded", opinion.Action)
+		require.Equal(t, "opinion_proposed", opinion.Action)
 		require.Equal(t, store.WorkflowActor.Name, opinion.Actor)
-		require.JSONEq(t, `{"state":"`+models.CTAIFiled+`","opinion":""}`, opinion.Before)
-		require.JSONEq(t, `{"state":"`+models.CTAIReviewed+`","opinion":"`+ev.Opinion+`"}`, opinion.After)
+		require.JSONEq(t, `{"state":"`+models.CTAIFiled+`"}`, opinion.Before)
+		require.Contains(t, opinion.After, `"proposed_opinion":"`+ev.Opinion+`"`)
 	})
 }
 

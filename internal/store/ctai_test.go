@@ -39,16 +39,17 @@ func TestCTAIRequestsOnePerCollectiviteYearAndKind(t *testing.T) {
 			require.NoError(t, err)
 			assert.True(t, created, "another kind is another request")
 
-			ev := ctai.Evaluation{Opinion: ctai.OpinionUnfavourable, Outcomes: []ctai.Outcome{{Rule: ctai.RuleBilan, Message: "Aucun bilan"}}}
+			ev := ctai.Proposal{Opinion: ctai.OpinionUnfavourable, Outcomes: []ctai.Outcome{{Rule: ctai.RuleBilan, Message: "Aucun bilan"}}}
 			at := time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC)
-			require.NoError(t, s.RecordOpinion(ctx, first.ID, ev, at))
-			require.NoError(t, s.RecordOpinion(ctx, first.ID, ev, at.Add(time.Hour)), "recording again is harmless")
+			require.NoError(t, s.RecordProposal(ctx, first.ID, ev, at))
+			require.NoError(t, s.RecordProposal(ctx, first.ID, ev, at.Add(time.Hour)), "recording again is harmless")
 			got, err := s.Get(ctx, first.ID)
 			require.NoError(t, err)
-			assert.Equal(t, models.CTAIReviewed, got.State)
-			assert.Equal(t, ctai.OpinionUnfavourable, got.Opinion)
+			assert.Equal(t, models.CTAIProposed, got.State)
+			assert.Equal(t, ctai.OpinionUnfavourable, got.ProposedOpinion)
+			assert.Empty(t, got.Opinion, "DIAN has not decided")
 			assert.Equal(t, ev.Outcomes, got.Outcomes)
-			assert.True(t, got.OpinionAt.Equal(at), "the first date stays")
+			assert.True(t, got.ProposedAt.Equal(at), "the first date stays")
 			assert.Equal(t, first.Actions, got.Actions)
 
 			rows, err := s.ListYear(ctx, 2027)

@@ -227,4 +227,35 @@ var followUpMigrations = []*gormigrate.Migration{
 		},
 	},
 	filingMigration, // migrations_filing.go
+	{
+		// §3.4: the engine proposes an opinion with its coherence figures; a DIAN
+		// agent records the opinion. Requests evaluated before keep their opinion,
+		// which is also their proposal.
+		ID: "2026120611_ctai_decision",
+		Migrate: func(tx *gorm.DB) error {
+			type ctaiRequest struct {
+				ProposedOpinion string `gorm:"size:16"`
+				Coherence       string // JSON: the coherence figures of the proposal
+				ProposedAt      *time.Time
+				DelegatedCents  int64  `gorm:"not null;default:0"`
+				Motivation      string `gorm:"size:4000"`
+				DecidedBy       string `gorm:"size:200"`
+			}
+			m := tx.Table("ctai_requests").Migrator()
+			for _, col := range []string{"ProposedOpinion", "Coherence", "ProposedAt", "DelegatedCents", "Motivation", "DecidedBy"} {
+				if err := m.AddColumn(&ctaiRequest{}, col); err != nil {
+					return err
+				}
+			}
+			return tx.Exec("UPDATE ctai_requests SET proposed_opinion = opinion, proposed_at = opinion_at WHERE opinion <> ''").Error
+		},
+		Rollback: func(tx *gorm.DB) error {
+			for _, col := range []string{"proposed_opinion", "coherence", "proposed_at", "delegated_cents", "motivation", "decided_by"} {
+				if err := tx.Table("ctai_requests").Migrator().DropColumn(&struct{}{}, col); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	},
 }

@@ -29,6 +29,7 @@ var LongTexts = map[string]bool{
 	"description":                  true, // a project's description
 	"double_funding_justification": true, // the committee's justification of a double funding
 	"findings":                     true, // a control's findings (§8.5)
+	"motivation":                   true, // DIAN's motivation of a CTAI opinion (§3.4, §3.5)
 	"note":                         true, // a doubt flagged for a control (§8.5)
 	"public":                       true, // the public a project serves (§2.1)
 	"public_check":                 true, // how the project checks its public's eligibility

@@ -17,21 +17,29 @@ const (
 )
 
 // CTAISummary is the monthly summary table of a year's CTAI requests (§3.4):
-// one row per request with its figures, opinion and failed rules, and a sheet
+// one row per request with its figures, the engine's proposed opinion and
+// failed rules, DIAN's opinion (amount delegated, motivation, agent), and a sheet
 // of the actions with their domain and budget.
 func CTAISummary(rows []models.CTAIRequest) ([]byte, error) {
 	req := Sheet{Name: CTAIRequestsSheet, Header: []string{"Département", "Collectivité", "Code INSEE", "Nature",
 		"Date de dépôt", "Habitants", "Signataires CIR", "Compétente logement", "Domaines", "Financement demandé",
 		"Délégué l'année précédente", "Part locale du coordinateur (%)", "Dépenses d'investissement", "Bilan",
-		"Avis", "Critères non respectés", "Date de l'avis"}}
+		"Avis proposé", "Critères non respectés", "Financement demandé par CIR", "Avis de la DIAN", "Montant délégué",
+		"Motivation", "Décidé par", "Date de l'avis"}}
 	actions := Sheet{Name: CTAIActionsSheet, Header: []string{"Collectivité", "Nature", "Action", "Domaine", "Budget"}}
 	for _, r := range rows {
-		var previous, share, opinionAt any
+		var previous, share, opinionAt, perCIR, delegated any
 		if r.Kind == ctai.KindRenewal {
 			previous = Euros(r.PreviousDelegatedCents)
 		}
 		if c := r.Coordinator; c != nil && c.CostCents > 0 {
 			share = Percent(float64(c.LocalShareCents*1000/c.CostCents) / 10)
+		}
+		if r.Coherence != nil && r.Coherence.CIRCount > 0 {
+			perCIR = Euros(r.Coherence.CentsPerCIR)
+		}
+		if r.Opinion == ctai.OpinionFavourable {
+			delegated = Euros(r.DelegatedCents)
 		}
 		if r.OpinionAt != nil {
 			opinionAt = Date(r.OpinionAt.In(french.Paris))
@@ -39,7 +47,8 @@ func CTAISummary(rows []models.CTAIRequest) ([]byte, error) {
 		req.Rows = append(req.Rows, []any{r.Territory, r.CollectiviteName, r.CollectiviteCode, ctai.KindLabel(r.Kind),
 			Date(r.FiledAt.In(french.Paris)), r.Inhabitants, r.CIRCount, yesNo(r.HousingCompetent), domains(r.Actions),
 			Euros(r.RequestedCents), previous, share, Euros(r.InvestmentCents), bilanLabel(r),
-			opinionLabel(r.Opinion), failed(r.Outcomes), opinionAt})
+			opinionLabel(r.ProposedOpinion), failed(r.Outcomes), perCIR, opinionLabel(r.Opinion), delegated,
+			r.Motivation, r.DecidedBy, opinionAt})
 		for _, a := range r.Actions {
 			actions.Rows = append(actions.Rows, []any{r.CollectiviteName, ctai.KindLabel(r.Kind), a.Title,
 				ctai.Domains[a.Domain], Euros(a.BudgetCents)})

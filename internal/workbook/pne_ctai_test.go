@@ -56,8 +56,9 @@ func TestCTAISummaryTable(t *testing.T) {
 			Actions: []ctai.Action{{Title: "Accès au logement", Domain: "logement", BudgetCents: 6_000_000},
 				{Title: "Ateliers de français", Domain: "langue", BudgetCents: 4_000_050}},
 			RequestedCents: 10_000_050, PreviousDelegatedCents: 12_000_000,
-			Coordinator: &ctai.Coordinator{CostCents: 5_000_000, LocalShareCents: 1_000_000},
-			Opinion:     ctai.OpinionUnfavourable, OpinionAt: &opinionAt,
+			Coordinator:     &ctai.Coordinator{CostCents: 5_000_000, LocalShareCents: 1_000_000},
+			ProposedOpinion: ctai.OpinionUnfavourable, Coherence: &ctai.Coherence{CIRCount: 900, CentsPerCIR: 15_555},
+			Opinion: ctai.OpinionFavourable, DelegatedCents: 9_000_000, Motivation: "Bilan reçu depuis", DecidedBy: "Agent DIAN", OpinionAt: &opinionAt,
 			Outcomes: []ctai.Outcome{{Rule: ctai.RuleCeiling, Passed: true}, {Rule: ctai.RuleBilan, Passed: false}}},
 		{Territory: "69", CollectiviteName: "Vénissieux", CollectiviteCode: "69259", Kind: ctai.KindNew,
 			FiledAt: time.Date(2027, 3, 1, 10, 0, 0, 0, time.UTC), Actions: []ctai.Action{{Title: "Mobilité", Domain: "mobilite", BudgetCents: 100}}},
@@ -73,9 +74,11 @@ func TestCTAISummaryTable(t *testing.T) {
 	assert.Equal(t, "oui", r[7])
 	assert.Equal(t, "Accès au logement, Apprentissage du français", r[8])
 	assert.Equal(t, "absent", r[13], "a renewal without bilan")
-	assert.Equal(t, "défavorable", r[14])
+	assert.Equal(t, "défavorable", r[14], "proposed")
 	assert.Equal(t, "Bilan du contrat précédent", r[15])
+	assert.Equal(t, []string{"155.55 €", "favorable", "90,000.00 €", "Bilan reçu depuis", "Agent DIAN"}, r[16:21], "DIAN overrode the proposal")
 	assert.Equal(t, "en instruction", got[2][14])
+	assert.Equal(t, "en instruction", got[2][17], "not decided")
 	assert.Equal(t, "sans objet", got[2][13])
 
 	for cell, want := range map[string]string{"J2": "100000.50", "K2": "120000.00", "L2": "20.0", "F2": "160000"} {

@@ -57,6 +57,9 @@ type Action struct {
 	Title       string `json:"title"`
 	Domain      string `json:"domain"`
 	BudgetCents int64  `json:"budget_cents"`
+	// New marks, in a renewal, an action the previous contract did not have:
+	// it has no bilan to give (§3.3 asks one for each action of the contract).
+	New bool `json:"new,omitempty"`
 }
 
 // Coordinator is the contract coordinator's post and the collectivité's share of it (§3.5.2).
@@ -76,9 +79,10 @@ type ActionBilan struct {
 	AgeOver45           int `json:"age_over_45"`
 	Women               int `json:"women"`
 	Men                 int `json:"men"`
-	// ExpensesCents actually made, and the reliquat left unspent.
-	ExpensesCents int64 `json:"expenses_cents"`
-	ReliquatCents int64 `json:"reliquat_cents"`
+	// ExpensesCents actually made, and the reliquat left unspent; a nil
+	// reliquat was not identified (§3.3: « identification précise des reliquats potentiels »).
+	ExpensesCents int64  `json:"expenses_cents"`
+	ReliquatCents *int64 `json:"reliquat_cents"`
 	// Associations mobilised for the action.
 	Associations []string `json:"associations"`
 	// Achievement of the quantitative and qualitative objectives.
@@ -101,7 +105,7 @@ type Request struct {
 	Bilan                  []ActionBilan
 }
 
-// RequestedCents is the State funding asked: the sum of the actions' budgets.
+// RequestedCents is the State funding asked for the actions: the sum of their budgets.
 func (r Request) RequestedCents() int64 {
 	var sum int64
 	for _, a := range r.Actions {
@@ -110,40 +114,76 @@ func (r Request) RequestedCents() int64 {
 	return sum
 }
 
+// CoordinatorStateCents is the State's share of the coordinator's post: its
+// cost less the collectivité's share (§3.5.2: « financement … assuré
+// conjointement par l'État et par la collectivité »).
+func (r Request) CoordinatorStateCents() int64 {
+	if c := r.Coordinator; c != nil && c.CostCents > c.LocalShareCents {
+		return c.CostCents - c.LocalShareCents
+	}
+	return 0
+}
+
+// StateFundingCents is all the State is asked to fund: the actions and its
+// share of the coordinator's post (§3.5.3: P104 credits may fund « le
+// recrutement d'un coordonnateur du contrat »), so both count in the ceiling.
+func (r Request) StateFundingCents() int64 { return r.RequestedCents() + r.CoordinatorStateCents() }
+
 // Outcome is one rule's verdict with its explanation in French.
 type Outcome struct {
 	Rule    string `json:"rule"`
 	Passed  bool   `json:"passed"`
 	Message string `json:"message"`
+	// Missing lists, for the bilan, each element missing ("action : élément").
+	Missing []string `json:"missing,omitempty"`
 }
 
-// Evaluation is every rule's outcome and the resulting opinion.
-type Evaluation struct {
-	Opinion  string    `json:"opinion"`
-	Outcomes []Outcome `json:"outcomes"`
+// Proposal is what the engine proposes to DIAN: the opinion the rules lead
+// to, every rule's outcome explained, and the coherence figures DIAN checks
+// before deciding (§3.4: « la DIAN et la DIAIR valideront les demandes … après
+// avoir effectué un contrôle de cohérence »). It is not the opinion: a DIAN
+// agent records that (Decision).
+type Proposal struct {
+	Opinion   string    `json:"opinion"`
+	Outcomes  []Outcome `json:"outcomes"`
+	Coherence Coherence `json:"coherence"`
 }
 
-// Evaluate applies every rule: the opinion is favourable only when all pass.
-func Evaluate(r Request, p policy.CTAI) Evaluation {
+// Failed counts the rules the request breaks.
+func (p Proposal) Failed() int {
+	n := 0
+	for _, o := range p.Outcomes {
+		if !o.Passed {
+			n++
+		}
+	}
+	return n
+}
+
+// Propose applies every rule and computes the coherence figures, the year's
+// envelope used so far by the other requests being envelopeUsedCents: the
+// proposed opinion is favourable only when every rule passes.
+func Propose(r Request, p policy.CTAI, envelopeUsedCents int64) Proposal {
 	outs := []Outcome{Ceiling(r, p), DomainCount(r, p), Housing(r), CoordinatorShare(r, p), Investment(r)}
 	if r.Kind == KindRenewal {
 		outs = append(outs, BilanComplete(r))
 	}
-	ev := Evaluation{Opinion: OpinionFavourable, Outcomes: outs}
-	for _, o := range outs {
-		if !o.Passed {
-			ev.Opinion = OpinionUnfavourable
-		}
+	pr := Proposal{Opinion: OpinionFavourable, Outcomes: outs, Coherence: CoherenceOf(r, p, envelopeUsedCents)}
+	if pr.Failed() > 0 {
+		pr.Opinion = OpinionUnfavourable
 	}
-	return ev
+	return pr
 }
 
 // Ceiling: a new contract gets at most new_contract_max_eur, except a territory
 // of more than large_territory_min_inhabitants with at least large_territory_min_cir
 // CIR (case by case); a renewal at most last year's delegated amount, or up to
 // new_contract_max_eur for a contract under it (§3.5).
+//
+// The amount compared is the State funding asked, the State's share of the
+// coordinator included (StateFundingCents).
 func Ceiling(r Request, p policy.CTAI) Outcome {
-	asked := r.RequestedCents()
+	asked := r.StateFundingCents()
 	max := p.NewContractMaxEUR * 100
 	if r.Kind == KindRenewal {
 		ceiling, why := r.PreviousDelegatedCents, "les sommes déléguées l'année précédente"
@@ -151,20 +191,20 @@ func Ceiling(r Request, p policy.CTAI) Outcome {
 			ceiling, why = max, "le plafond d'un contrat qui recevait moins de "+french.Euros(max)
 		}
 		if asked > ceiling {
-			return Outcome{RuleCeiling, false, fmt.Sprintf("Le financement demandé (%s) dépasse %s (%s) : un renouvellement ne peut excéder les sommes déléguées l'année précédente (%s), ni %s pour un contrat sous ce montant (§3.5).",
-				french.Euros(asked), why, french.Euros(ceiling), french.Euros(r.PreviousDelegatedCents), french.Euros(max))}
+			return outcome(RuleCeiling, false, fmt.Sprintf("%s dépasse %s (%s) : un renouvellement ne peut excéder les sommes déléguées l'année précédente (%s), ni %s pour un contrat sous ce montant (§3.5).",
+				askedLabel(r), why, french.Euros(ceiling), french.Euros(r.PreviousDelegatedCents), french.Euros(max)))
 		}
-		return Outcome{RuleCeiling, true, fmt.Sprintf("Le financement demandé (%s) ne dépasse pas %s (%s) (§3.5).", french.Euros(asked), why, french.Euros(ceiling))}
+		return outcome(RuleCeiling, true, fmt.Sprintf("%s ne dépasse pas %s (%s) (§3.5).", askedLabel(r), why, french.Euros(ceiling)))
 	}
 	if asked <= max {
-		return Outcome{RuleCeiling, true, fmt.Sprintf("Le financement demandé (%s) ne dépasse pas le plafond d'un nouveau contrat (%s) (§3.5).", french.Euros(asked), french.Euros(max))}
+		return outcome(RuleCeiling, true, fmt.Sprintf("%s ne dépasse pas le plafond d'un nouveau contrat (%s) (§3.5).", askedLabel(r), french.Euros(max)))
 	}
 	if r.Inhabitants > p.LargeTerritoryMinInhabitants && r.CIRCount >= p.LargeTerritoryMinCIR {
-		return Outcome{RuleCeiling, true, fmt.Sprintf("Le financement demandé (%s) dépasse le plafond d'un nouveau contrat (%s), mais le territoire compte plus de %d habitants (%d) et au moins %d CIR (%d) : dérogation possible au cas par cas, dans la limite de l'enveloppe annuelle (§3.5).",
-			french.Euros(asked), french.Euros(max), p.LargeTerritoryMinInhabitants, r.Inhabitants, p.LargeTerritoryMinCIR, r.CIRCount)}
+		return outcome(RuleCeiling, true, fmt.Sprintf("%s dépasse le plafond d'un nouveau contrat (%s), mais le territoire compte plus de %d habitants (%d) et au moins %d CIR (%d) : dérogation possible « au cas par cas, dans la limite de l'enveloppe financière annuelle disponible », appréciée par la DIAN (§3.5).",
+			askedLabel(r), french.Euros(max), p.LargeTerritoryMinInhabitants, r.Inhabitants, p.LargeTerritoryMinCIR, r.CIRCount))
 	}
-	return Outcome{RuleCeiling, false, fmt.Sprintf("Le financement demandé (%s) dépasse le plafond d'un nouveau contrat (%s) ; la dérogation demande plus de %d habitants (%d) et au moins %d CIR (%d) (§3.5).",
-		french.Euros(asked), french.Euros(max), p.LargeTerritoryMinInhabitants, r.Inhabitants, p.LargeTerritoryMinCIR, r.CIRCount)}
+	return outcome(RuleCeiling, false, fmt.Sprintf("%s dépasse le plafond d'un nouveau contrat (%s) ; la dérogation demande plus de %d habitants (%d) et au moins %d CIR (%d) (§3.5).",
+		askedLabel(r), french.Euros(max), p.LargeTerritoryMinInhabitants, r.Inhabitants, p.LargeTerritoryMinCIR, r.CIRCount))
 }
 
 // DomainCount: the actions cover at least min_integration_domains domains (§3.2).
@@ -176,9 +216,9 @@ func DomainCount(r Request, p policy.CTAI) Outcome {
 	}
 	list := strings.Join(labels, ", ")
 	if len(ds) < p.MinIntegrationDomains {
-		return Outcome{RuleDomains, false, fmt.Sprintf("Les actions couvrent %d domaine(s) de l'intégration (%s) ; il en faut au moins %d (§3.2).", len(ds), list, p.MinIntegrationDomains)}
+		return outcome(RuleDomains, false, fmt.Sprintf("Les actions couvrent %d domaine(s) de l'intégration (%s) ; il en faut au moins %d (§3.2).", len(ds), list, p.MinIntegrationDomains))
 	}
-	return Outcome{RuleDomains, true, fmt.Sprintf("Les actions couvrent %d domaines de l'intégration (%s), au moins %d requis (§3.2).", len(ds), list, p.MinIntegrationDomains)}
+	return outcome(RuleDomains, true, fmt.Sprintf("Les actions couvrent %d domaines de l'intégration (%s), au moins %d requis (§3.2).", len(ds), list, p.MinIntegrationDomains))
 }
 
 // Housing: the housing axis is mandatory where the collectivité is competent (§3.2).
@@ -189,11 +229,11 @@ func Housing(r Request) Outcome {
 	}
 	switch {
 	case !r.HousingCompetent:
-		return Outcome{RuleHousing, true, "La collectivité n'est pas compétente en matière de logement : l'axe logement n'est pas exigé (§3.2)."}
+		return outcome(RuleHousing, true, "La collectivité n'est pas compétente en matière de logement : l'axe logement n'est pas exigé (§3.2).")
 	case has:
-		return Outcome{RuleHousing, true, "La collectivité est compétente en matière de logement et le contrat comporte un axe logement (§3.2)."}
+		return outcome(RuleHousing, true, "La collectivité est compétente en matière de logement et le contrat comporte un axe logement (§3.2).")
 	default:
-		return Outcome{RuleHousing, false, "La collectivité est compétente en matière de logement mais aucune action ne relève de l'accès au logement, axe obligatoire (§3.2)."}
+		return outcome(RuleHousing, false, "La collectivité est compétente en matière de logement mais aucune action ne relève de l'accès au logement, axe obligatoire (§3.2).")
 	}
 }
 
@@ -201,73 +241,24 @@ func Housing(r Request) Outcome {
 func CoordinatorShare(r Request, p policy.CTAI) Outcome {
 	c := r.Coordinator
 	if c == nil || c.CostCents == 0 {
-		return Outcome{RuleCoordinator, true, "Le contrat ne prévoit pas de poste de coordinateur : règle sans objet (§3.5.2)."}
+		return outcome(RuleCoordinator, true, "Le contrat ne prévoit pas de poste de coordinateur : règle sans objet (§3.5.2).")
 	}
 	// Integers only: share/cost >= min% ⇔ share×100 >= cost×min.
 	pct := float64(c.LocalShareCents*1000/c.CostCents) / 10
 	if c.LocalShareCents*100 < c.CostCents*int64(p.CoordinatorMinLocalSharePerc) {
-		return Outcome{RuleCoordinator, false, fmt.Sprintf("La collectivité finance %s du poste de coordinateur sur %s (%s %%) ; au moins %d %% sont attendus (§3.5.2).",
-			french.Euros(c.LocalShareCents), french.Euros(c.CostCents), frenchPercent(pct), p.CoordinatorMinLocalSharePerc)}
+		return outcome(RuleCoordinator, false, fmt.Sprintf("La collectivité finance %s du poste de coordinateur sur %s (%s %%) ; au moins %d %% sont attendus (§3.5.2).",
+			french.Euros(c.LocalShareCents), french.Euros(c.CostCents), frenchPercent(pct), p.CoordinatorMinLocalSharePerc))
 	}
-	return Outcome{RuleCoordinator, true, fmt.Sprintf("La collectivité finance %s du poste de coordinateur sur %s (%s %%), au moins %d %% requis (§3.5.2).",
-		french.Euros(c.LocalShareCents), french.Euros(c.CostCents), frenchPercent(pct), p.CoordinatorMinLocalSharePerc)}
+	return outcome(RuleCoordinator, true, fmt.Sprintf("La collectivité finance %s du poste de coordinateur sur %s (%s %%), au moins %d %% requis (§3.5.2).",
+		french.Euros(c.LocalShareCents), french.Euros(c.CostCents), frenchPercent(pct), p.CoordinatorMinLocalSharePerc))
 }
 
 // Investment: no investment spending is funded (§3.5.3).
 func Investment(r Request) Outcome {
 	if r.InvestmentCents > 0 {
-		return Outcome{RuleInvestment, false, fmt.Sprintf("La demande comporte %s de dépenses d'investissement, qui ne peuvent être financées (§3.5.3).", french.Euros(r.InvestmentCents))}
+		return outcome(RuleInvestment, false, fmt.Sprintf("La demande comporte %s de dépenses d'investissement, qui ne peuvent être financées (§3.5.3).", french.Euros(r.InvestmentCents)))
 	}
-	return Outcome{RuleInvestment, true, "La demande ne comporte aucune dépense d'investissement (§3.5.3)."}
-}
-
-// BilanComplete: a renewal needs an exhaustive bilan of every action (§3.3);
-// none, or an incomplete one, gets an unfavourable opinion.
-func BilanComplete(r Request) Outcome {
-	if len(r.Bilan) == 0 {
-		return Outcome{RuleBilan, false, "Aucun bilan n'est joint à la demande de renouvellement : avis défavorable (§3.3)."}
-	}
-	var gaps []string
-	for i, b := range r.Bilan {
-		name := b.Action
-		if name == "" {
-			name = fmt.Sprintf("action n° %d", i+1)
-		}
-		for _, g := range bilanGaps(b) {
-			gaps = append(gaps, fmt.Sprintf("%s : %s", name, g))
-		}
-	}
-	if len(gaps) > 0 {
-		return Outcome{RuleBilan, false, "Le bilan est incomplet (§3.3) : " + strings.Join(gaps, " ; ") + "."}
-	}
-	return Outcome{RuleBilan, true, fmt.Sprintf("Le bilan couvre %d action(s) : bénéficiaires par typologie, âge et sexe, dépenses et reliquats, associations mobilisées, atteinte des objectifs (§3.3).", len(r.Bilan))}
-}
-
-func bilanGaps(b ActionBilan) []string {
-	var gaps []string
-	total := b.BeneficiariesBPI + b.BeneficiariesOthers
-	if total == 0 {
-		gaps = append(gaps, "aucun bénéficiaire déclaré (BPI / autres publics)")
-	}
-	if ages := b.AgeUnder26 + b.Age26To45 + b.AgeOver45; ages != total {
-		gaps = append(gaps, fmt.Sprintf("répartition par âge (%d) différente du nombre de bénéficiaires (%d)", ages, total))
-	}
-	if sexes := b.Women + b.Men; sexes != total {
-		gaps = append(gaps, fmt.Sprintf("répartition par sexe (%d) différente du nombre de bénéficiaires (%d)", sexes, total))
-	}
-	if b.ExpensesCents <= 0 {
-		gaps = append(gaps, "dépenses effectivement réalisées non renseignées")
-	}
-	if len(b.Associations) == 0 {
-		gaps = append(gaps, "associations mobilisées non listées")
-	}
-	if strings.TrimSpace(b.QuantitativeObjectives) == "" {
-		gaps = append(gaps, "atteinte des objectifs quantitatifs non mesurée")
-	}
-	if strings.TrimSpace(b.QualitativeObjectives) == "" {
-		gaps = append(gaps, "atteinte des objectifs qualitatifs non mesurée")
-	}
-	return gaps
+	return outcome(RuleInvestment, true, "La demande ne comporte aucune dépense d'investissement (§3.5.3).")
 }
 
 // Deadline is the last day to file a request of this kind for the year (§3.4):
@@ -324,4 +315,17 @@ func RuleLabel(rule string) string {
 		return "Bilan du contrat précédent"
 	}
 	return rule
+}
+
+func outcome(rule string, passed bool, message string) Outcome {
+	return Outcome{Rule: rule, Passed: passed, Message: message}
+}
+
+// askedLabel names the State funding asked, with the coordinator's share when there is one.
+func askedLabel(r Request) string {
+	if c := r.CoordinatorStateCents(); c > 0 {
+		return fmt.Sprintf("Le financement demandé à l'État (%s, dont %s pour sa part du poste de coordinateur)",
+			french.Euros(r.StateFundingCents()), french.Euros(c))
+	}
+	return fmt.Sprintf("Le financement demandé à l'État (%s)", french.Euros(r.StateFundingCents()))
 }

@@ -1,6 +1,7 @@
 package ctai_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -57,6 +58,22 @@ func TestCeiling(t *testing.T) {
 	o := ctai.Ceiling(asking(ctai.KindNew, 15_000_001), p)
 	assert.Contains(t, o.Message, "150\u00a0000,01\u00a0€")
 	assert.Contains(t, o.Message, "150\u00a0000,00\u00a0€")
+}
+
+// The State's share of the coordinator counts in the ceiling (§3.5.2, §3.5.3):
+// 150,000 € of actions and a coordinator funded 80,000 € by the State is 230,000 €.
+func TestCeilingCountsTheCoordinatorsStateShare(t *testing.T) {
+	p := policy2024(t).CTAI
+	coordinated := func(actions int64, stateShare int64) ctai.Request {
+		r := asking(ctai.KindNew, actions)
+		r.Coordinator = &ctai.Coordinator{CostCents: stateShare + 2_000_000, LocalShareCents: 2_000_000}
+		return r
+	}
+	o := ctai.Ceiling(coordinated(15_000_000, 8_000_000), p)
+	assert.False(t, o.Passed, o.Message)
+	assert.Contains(t, o.Message, "230\u00a0000,00\u00a0€, dont 80\u00a0000,00\u00a0€ pour sa part du poste de coordinateur")
+	assert.True(t, ctai.Ceiling(coordinated(7_000_000, 8_000_000), p).Passed, "70,000 + 80,000 is the ceiling")
+	assert.False(t, ctai.Ceiling(coordinated(7_000_001, 8_000_000), p).Passed, "one cent past it")
 }
 
 func with(r ctai.Request, inhabitants, cir int) ctai.Request {
@@ -118,7 +135,7 @@ func TestInvestment(t *testing.T) {
 func completeBilan() ctai.ActionBilan {
 	return ctai.ActionBilan{Action: "Logement", BeneficiariesBPI: 10, BeneficiariesOthers: 20,
 		AgeUnder26: 5, Age26To45: 15, AgeOver45: 10, Women: 14, Men: 16,
-		ExpensesCents: 4_000_000, ReliquatCents: 100_000, Associations: []string{"Habitat solidaire"},
+		ExpensesCents: 4_000_000, ReliquatCents: cents(100_000), Associations: []string{"Habitat solidaire"},
 		QuantitativeObjectives: "30 ménages relogés sur 25 visés", QualitativeObjectives: "Partenariat bailleurs consolidé"}
 }
 
@@ -137,6 +154,7 @@ func TestBilan(t *testing.T) {
 		"objectifs quantitatifs":     func(b *ctai.ActionBilan) { b.QuantitativeObjectives = " " },
 		"objectifs qualitatifs":      func(b *ctai.ActionBilan) { b.QualitativeObjectives = "" },
 		"aucun bénéficiaire déclaré": func(b *ctai.ActionBilan) { *b = ctai.ActionBilan{Action: "Logement", ExpensesCents: 1} },
+		"reliquats non identifiés":   func(b *ctai.ActionBilan) { b.ReliquatCents = nil },
 	}
 	for want, break_ := range gaps {
 		t.Run(want, func(t *testing.T) {
@@ -146,26 +164,48 @@ func TestBilan(t *testing.T) {
 			assert.False(t, o.Passed)
 			assert.Contains(t, o.Message, want)
 			assert.Contains(t, o.Message, "Logement :")
+			require.NotEmpty(t, o.Missing, "the reviewer sees which element is missing")
+			assert.Contains(t, strings.Join(o.Missing, "|"), want)
 		})
 	}
+	zero := completeBilan()
+	zero.ReliquatCents = cents(0)
+	assert.True(t, ctai.BilanComplete(ctai.Request{Kind: ctai.KindRenewal, Bilan: []ctai.ActionBilan{zero}}).Passed,
+		"a reliquat of 0 is identified")
 }
 
-func TestEvaluateOpinion(t *testing.T) {
+// §3.3: « Pour chaque action intégrée au contrat »: each action of the renewal has
+// its bilan, unless it is new in the renewal.
+func TestBilanCoversEveryAction(t *testing.T) {
+	r := ctai.Request{Kind: ctai.KindRenewal, Bilan: []ctai.ActionBilan{completeBilan()}, Actions: []ctai.Action{
+		{Title: "  logement ", Domain: "logement"}, {Title: "Français", Domain: "langue"}}}
+	o := ctai.BilanComplete(r)
+	assert.False(t, o.Passed, "the second action has no bilan")
+	assert.Equal(t, []string{"Français : aucun bilan pour cette action du contrat"}, o.Missing, "the first matches, case and spaces folded")
+	r.Actions[1].New = true
+	assert.True(t, ctai.BilanComplete(r).Passed, "an action new in the renewal has no bilan to give")
+}
+
+func cents(v int64) *int64 { return &v }
+
+func TestProposeOpinion(t *testing.T) {
 	p := policy2024(t).CTAI
 	good := asking(ctai.KindNew, 10_000_000)
-	ev := ctai.Evaluate(good, p)
+	ev := ctai.Propose(good, p, 0)
 	assert.Equal(t, ctai.OpinionFavourable, ev.Opinion)
 	assert.Len(t, ev.Outcomes, 5, "a new contract has no bilan rule")
 
 	renewal := previous(asking(ctai.KindRenewal, 10_000_000), 10_000_000)
-	ev = ctai.Evaluate(renewal, p)
+	ev = ctai.Propose(renewal, p, 0)
 	assert.Equal(t, ctai.OpinionUnfavourable, ev.Opinion, "a renewal without bilan")
 	require.Len(t, ev.Outcomes, 6)
 	assert.Equal(t, ctai.RuleBilan, ev.Outcomes[5].Rule)
-	renewal.Bilan = []ctai.ActionBilan{completeBilan()}
-	assert.Equal(t, ctai.OpinionFavourable, ctai.Evaluate(renewal, p).Opinion)
+	french := completeBilan()
+	french.Action = "Français"
+	renewal.Bilan = []ctai.ActionBilan{completeBilan(), french}
+	assert.Equal(t, ctai.OpinionFavourable, ctai.Propose(renewal, p, 0).Opinion)
 	renewal.InvestmentCents = 1
-	assert.Equal(t, ctai.OpinionUnfavourable, ctai.Evaluate(renewal, p).Opinion, "one failing rule is enough")
+	assert.Equal(t, ctai.OpinionUnfavourable, ctai.Propose(renewal, p, 0).Opinion, "one failing rule is enough")
 }
 
 func TestDeadlines(t *testing.T) {

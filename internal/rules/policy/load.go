@@ -229,6 +229,9 @@ func (p *Policy) validateRules(bad reporter) {
 	if p.CTAI.LargeTerritoryMinInhabitants < 1 || p.CTAI.LargeTerritoryMinCIR < 1 {
 		bad("ctai.large_territory_min_inhabitants", "positive thresholds for inhabitants and CIR (ctai.large_territory_min_cir)")
 	}
+	if p.CTAI.NationalEnvelopeEUR < 0 {
+		bad("ctai.national_envelope_eur", "an amount in euros, or left out while not notified")
+	}
 	p.validateConvention(bad)
 	p.validateControl(bad)
 }

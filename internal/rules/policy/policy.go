@@ -129,6 +129,10 @@ type CTAI struct {
 	MinIntegrationDomains         int   `yaml:"min_integration_domains" json:"min_integration_domains"`
 	CoordinatorMinLocalSharePerc  int   `yaml:"coordinator_min_local_share_percent" json:"coordinator_min_local_share_percent"`
 	ProcurementThresholdEURExclTx int64 `yaml:"procurement_threshold_eur_excl_tax" json:"procurement_threshold_eur_excl_tax"`
+	// NationalEnvelopeEUR is the year's national CTAI envelope (§8.1: « une enveloppe
+	// spécifique est fixée au niveau central »); 0 when not yet notified: the
+	// coherence figures then say so and no decision is beyond it.
+	NationalEnvelopeEUR int64 `yaml:"national_envelope_eur,omitempty" json:"national_envelope_eur,omitempty"`
 }
 
 // IsDemo reports whether the policy places steps relative to the campaign's start.
