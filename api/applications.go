@@ -76,5 +76,4 @@ func registerApplications(v1 *gin.RouterGroup, svc *ApplicationService) {
 	v1.POST("/campaigns/:id/applications", h.file)
 	v1.GET("/campaigns/:id/applications", h.list)
 	v1.GET("/applications/:id", h.get)
-	registerAttachments(v1, svc.Applications) // application_attachments.go
 }

@@ -95,6 +95,7 @@ func NewRouter(d Deps) *gin.Engine {
 	// A DS webhook carries no token of ours: the call's signature in its URL authenticates it.
 	api.POST("/webhooks/ds/:id", campaignHandlers{svc: d.Campaigns}.dsWebhook)
 	registerApplications(v1, d.Applications)
+	registerAttachments(v1, store.NewApplications(d.DB)) // application_attachments.go
 	v1.POST("/campaigns/:id/selection", selectionHandlers{svc: d.Selection}.record)
 	registerConventions(v1, d.Conventions, d.FinancialReports)
 	v1.GET("/emails", emailHandlers{emails: store.NewEmails(d.DB)}.list)
