@@ -1,6 +1,8 @@
 package activities
 
 import (
+	"time"
+
 	"context"
 
 	"github.com/dian-p104/aap/internal/auth"
@@ -36,13 +38,13 @@ func (a *Activities) AcknowledgeApplication(ctx context.Context, ref Application
 		return err
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
-	link, err := a.associationLink(auth.LinkAcknowledge, app.ID, c.CloseAt.Add(linkLife))
+	link, err := a.associationLink(auth.LinkDossier, app.ID, c.CloseAt.Add(linkLife))
 	if err != nil {
 		return err
 	}
 	content, err := mail.Render(mail.TemplateApplicationReceived, mail.ApplicationReceivedData{
 		AcknowledgeLink: link,
-		ApplicationID:   app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title,
+		ApplicationID:   app.ID, DossierReference: app.Reference, AssociationName: app.AssociationName, ProjectTitle: app.Title,
 		ThemeLabel: models.ThemeLabel(app.Theme), RequestedCents: app.RequestedCents, TotalBudgetCents: app.TotalBudgetCents,
 		ReceivedAt: app.CreatedAt, CampaignTitle: c.Title, TerritoryLabel: label, CloseAt: c.CloseAt,
 		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
@@ -91,7 +93,12 @@ func (a *Activities) NotifyApplicationDecided(ctx context.Context, ref Applicati
 		return err
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
+	link, err := a.dossierLink(app, time.Now())
+	if err != nil {
+		return err
+	}
 	content, err := mail.Render(mail.TemplateApplicationDecided, mail.ApplicationDecidedData{
+		DossierLink: link, DossierReference: app.Reference,
 		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
 		TerritoryLabel: label, Retained: app.Decision == "retenu", GrantedCents: app.GrantedCents,
 		RequestedCents: app.RequestedCents, Reason: app.DecisionReason,

@@ -62,8 +62,12 @@ func (a *Activities) CancelDossier(ctx context.Context, in DossierCancellation) 
 		return err
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
+	link, err := a.dossierLink(app, time.Now())
+	if err != nil {
+		return err
+	}
 	content, err := mail.Render(mail.TemplateCampaignCancelled, mail.CampaignCancelledData{
-		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
+		DossierLink: link, DossierReference: app.Reference, ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
 		TerritoryLabel: label, Reason: in.Reason, ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
 	})
 	if err != nil {

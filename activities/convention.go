@@ -133,7 +133,7 @@ func (a *Activities) conventionEmail(ctx context.Context, ref ConventionRef, tem
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
 	data := mail.ConventionData{
-		ApplicationID: app.ID, Reference: conv.Reference, AssociationName: app.AssociationName, ProjectTitle: app.Title,
+		ApplicationID: app.ID, DossierReference: app.Reference, Reference: conv.Reference, AssociationName: app.AssociationName, ProjectTitle: app.Title,
 		CampaignTitle: c.Title, TerritoryLabel: label, GrantedCents: conv.GrantedCents, SentAt: ref.SentAt,
 		LapseAt: ref.LapseAt, Reminder: ref.Reminder, ForCorrespondent: toCorrespondent,
 		PNECloseDate: conv.PNECloseDate, FinancialReportDue: convention.FromRecords(app, c, conv).FinancialReportDue(),
@@ -144,7 +144,16 @@ func (a *Activities) conventionEmail(ctx context.Context, ref ConventionRef, tem
 		env.To, env.ReplyTo = app.AssociationEmail, c.ContactEmail
 	}
 	if !toCorrespondent && (template == mail.TemplateConventionToSign || template == mail.TemplateConventionReminder) {
-		if data.SignLink, err = a.associationLink(auth.LinkSign, conv.ID, ref.LapseAt); err != nil {
+		if data.SignLink, err = a.associationLink(auth.LinkDossier, app.ID, ref.LapseAt); err != nil {
+			return err
+		}
+	} else if !toCorrespondent {
+		// Signed: valid until after the compte-rendu financier's due date; lapsed: for a while.
+		from := time.Now()
+		if template == mail.TemplateConventionSigned {
+			from = data.FinancialReportDue
+		}
+		if data.DossierLink, err = a.dossierLink(app, from); err != nil {
 			return err
 		}
 	}

@@ -35,6 +35,7 @@ func (a *Activities) reportUndeliverable(ctx context.Context, refusedKey string,
 		AssociationName: app.AssociationName, Recipient: refused.Recipient, Subject: refused.Subject,
 		Purpose: what, Error: refused.LastError, CampaignTitle: c.Title,
 		TerritoryLabel: territory.Label(c.Territory, c.Level == models.LevelRegional), ApplicationID: app.ID,
+		DossierReference: app.Reference,
 	})
 	if err != nil {
 		return err

@@ -121,7 +121,7 @@ func (a *Activities) financialReportEmail(ctx context.Context, ref FinancialRepo
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
 	data := mail.FinancialReportData{
-		ApplicationID: app.ID, Reference: conv.Reference, AssociationName: app.AssociationName, ProjectTitle: app.Title,
+		ApplicationID: app.ID, DossierReference: app.Reference, Reference: conv.Reference, AssociationName: app.AssociationName, ProjectTitle: app.Title,
 		CampaignTitle: c.Title, TerritoryLabel: label, GrantedCents: conv.GrantedCents, FiscalYear: c.Year,
 		DueAt: ref.DueAt, Reminder: ref.Reminder, Overdue: ref.Overdue, ForCorrespondent: toCorrespondent,
 	}
@@ -136,7 +136,11 @@ func (a *Activities) financialReportEmail(ctx context.Context, ref FinancialRepo
 		if ref.At.After(expires) {
 			expires = ref.At
 		}
-		if data.ReportLink, err = a.associationLink(auth.LinkFinancialReport, conv.ID, expires.Add(linkLife)); err != nil {
+		if data.ReportLink, err = a.associationLink(auth.LinkDossier, app.ID, expires.Add(linkLife)); err != nil {
+			return err
+		}
+	} else if !toCorrespondent {
+		if data.DossierLink, err = a.dossierLink(app, time.Now()); err != nil {
 			return err
 		}
 	}

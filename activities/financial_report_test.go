@@ -97,8 +97,8 @@ func TestFinancialReportMissingBlocksTheRenewalUntilReceived(t *testing.T) {
 	token, _, _ := strings.Cut(after, "\n")
 	link, err := links.Verify(strings.TrimSpace(token), plan.DueAt.Add(29*24*time.Hour))
 	require.NoError(t, err)
-	require.Equal(t, auth.LinkFinancialReport, link.Action)
-	require.Equal(t, conv.ID, link.Item)
+	require.Equal(t, auth.LinkDossier, link.Action, "« Mon dossier », where the report is sent")
+	require.Equal(t, conv.ApplicationID, link.Item)
 	require.True(t, link.Expires.After(plan.DueAt.Add(60*24*time.Hour)), "valid after the overdue reminders")
 
 	// The association has already applied to a 2028 call, not yet decided.
@@ -132,7 +132,7 @@ func TestFinancialReportMissingBlocksTheRenewalUntilReceived(t *testing.T) {
 	require.NoError(t, err)
 	blockedMails := 0
 	for _, s := range all {
-		if strings.HasPrefix(s.Subject, "Votre dossier ne peut pas être retenu") {
+		if strings.HasPrefix(s.Subject, "Votre dossier AAP-") && strings.Contains(s.Subject, " ne peut pas être retenu en l'état : ") {
 			blockedMails++
 			m, err := catcher.Get(s.ID)
 			require.NoError(t, err)

@@ -2,6 +2,9 @@ package activities
 
 import (
 	"time"
+
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/models"
 )
 
 // associationLink is the address of a signed link letting an association act
@@ -16,6 +19,12 @@ func (a *Activities) associationLink(action, item string, expires time.Time) (st
 		return "", err
 	}
 	return a.PublicURL + "/liens/" + token, nil
+}
+
+// dossierLink is the address of the association's « Mon dossier » page for app,
+// valid linkLife after from.
+func (a *Activities) dossierLink(app *models.Application, from time.Time) (string, error) {
+	return a.associationLink(auth.LinkDossier, app.ID, from.Add(linkLife))
 }
 
 // linkLife is how long a link stays valid when its item has no deadline of its own.

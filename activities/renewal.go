@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/mail"
@@ -75,8 +76,12 @@ func (a *Activities) CheckRenewal(ctx context.Context, ref ApplicationRef) (Rene
 
 func (a *Activities) notifyRenewalBlocked(ctx context.Context, ref ApplicationRef, app *models.Application, c *models.Campaign, b *models.RenewalBlock) error {
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)
+	link, err := a.dossierLink(app, time.Now())
+	if err != nil {
+		return err
+	}
 	data := mail.RenewalBlockedData{
-		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
+		DossierLink: link, DossierReference: app.Reference, ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
 		TerritoryLabel: label, Blocks: []mail.RenewalBlockLine{{Reason: upperFirst(b.Reason), Lift: b.Lift}},
 		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
 	}

@@ -234,7 +234,7 @@ func targets(db *gorm.DB) map[target]resolver {
 			return campaignInside(ctx, c.Param("id"), scope)
 		},
 		targetApplication: func(ctx context.Context, c *gin.Context, scope store.Scope) (bool, error) {
-			a, err := applications.Get(ctx, c.Param("id"))
+			a, err := applications.Find(ctx, c.Param("id")) // its ID or its reference (AAP-2027-69-0042)
 			if err != nil {
 				return false, err
 			}

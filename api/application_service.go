@@ -195,7 +195,7 @@ func applicationView(a *models.Application) ApplicationView {
 
 // Get returns one dossier with its live state, asked of its workflow.
 func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationView, error) {
-	a, err := findByID(ctx, id, s.Applications.Get)
+	a, err := lookupApplication(ctx, s.Applications, id)
 	if err != nil {
 		return ApplicationView{}, err
 	}

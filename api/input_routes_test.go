@@ -82,6 +82,9 @@ func TestEveryBodyGoesThroughTheOneDecoder(t *testing.T) {
 		// An attachment of the filing form (parsed by ParseMultipartForm under its limits;
 		// its text fields checked by readFilingForm), read to sniff and store it.
 		"filing_attachments.go": 1,
+		// The uploaded Cerfa's bytes (a multipart file, at most 10 MB, its type read from its
+		// content); the form's text fields are checked with textinput.Check.
+		"dossier_report.go": 1,
 	}
 	files, err := filepath.Glob("*.go")
 	require.NoError(t, err)

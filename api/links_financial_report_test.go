@@ -1,7 +1,10 @@
 package api_test
 
 import (
+	"bytes"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -16,8 +19,42 @@ import (
 	"github.com/dian-p104/aap/workflows"
 )
 
-func reportForm(spent, used, ref string) url.Values {
-	return url.Values{"spent_eur": {spent}, "subsidy_used_eur": {used}, "document_reference": {ref}}
+func reportForm(spent, used string) url.Values {
+	return url.Values{"spent_eur": {spent}, "subsidy_used_eur": {used}}
+}
+
+// pdfFile is a tiny PDF, as http.DetectContentType reads one.
+var pdfFile = []byte("%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n")
+
+// csrfOf is the CSRF token of the form a link's page shows ("" when it shows none).
+func (e *testEnv) csrfOf(t *testing.T, path string) string {
+	t.Helper()
+	return withCSRF(nil, e.anonymous().get(t, path).Body.String()).Get("csrf")
+}
+
+// postReport posts the « Mon dossier » report form with its file (none when name is "").
+func (e *testEnv) postReport(t *testing.T, path, csrf string, form url.Values, name string, content []byte) *httptest.ResponseRecorder {
+	t.Helper()
+	var body bytes.Buffer
+	w := multipart.NewWriter(&body)
+	form.Set("csrf", csrf)
+	for k, vs := range form {
+		for _, v := range vs {
+			require.NoError(t, w.WriteField(k, v))
+		}
+	}
+	if name != "" {
+		part, err := w.CreateFormFile("cerfa", name)
+		require.NoError(t, err)
+		_, err = part.Write(content)
+		require.NoError(t, err)
+	}
+	require.NoError(t, w.Close())
+	req := httptest.NewRequest(http.MethodPost, path, &body)
+	req.Header.Set("Content-Type", w.FormDataContentType())
+	rec := httptest.NewRecorder()
+	e.router.ServeHTTP(rec, req)
+	return rec
 }
 
 func (e *testEnv) storedReport(t *testing.T, conventionID string) *models.FinancialReport {
@@ -41,32 +78,34 @@ func TestFinancialReportLinkRecordsItsConventionsReportOnce(t *testing.T) {
 	require.Equal(t, http.StatusOK, page.Code, page.Body.String())
 	body := page.Body.String()
 	assert.Contains(t, body, conv.Reference)
+	assert.Contains(t, body, app.Reference, "the dossier's reference")
 	assert.NotContains(t, body, other.Reference)
 	assert.NotContains(t, body, "aria-invalid", "nothing refused yet")
-	assert.Contains(t, body, "30/06/2028", "the due date, Paris day")
-	for _, field := range []string{"spent_eur", "subsidy_used_eur", "document_reference"} {
+	assert.Contains(t, body, "30 juin 2028", "the due date, Paris day")
+	for _, field := range []string{"spent_eur", "subsidy_used_eur", "cerfa"} {
 		assert.Contains(t, body, `<label class="fr-label" for="`+field+`">`, "every field has its label")
-		assert.Contains(t, body, `id="`+field+`" name="`+field+`"`)
 	}
+	assert.Contains(t, body, `enctype="multipart/form-data"`)
+	csrf := e.csrfOf(t, path)
+	require.NotEmpty(t, csrf)
 
 	// Refused: each field's rule in French, the typed values kept, nothing recorded.
 	for _, tc := range []struct {
-		name    string
-		form    url.Values
-		field   string
-		message string
+		name, spent, used, file string
+		content                 []byte
+		field, message          string
 	}{
-		{"amount not a number", reportForm("douze mille", "100", "CRF-1"), "spent_eur", "Dépenses réalisées : montant en euros positif"},
-		{"subsidy used above the expenses", reportForm("100", "200", "CRF-1"), "subsidy_used_eur", "ne peut dépasser les dépenses réalisées"},
-		{"subsidy used above the grant", reportForm("20000", "10000,01", "CRF-1"), "subsidy_used_eur", "ne peut dépasser la subvention accordée"},
-		{"no reference", reportForm("100", "100", " "), "document_reference", "Référence du compte-rendu financier :"},
+		{"amount not a number", "douze mille", "100", "cr.pdf", pdfFile, "spent_eur", "Dépenses réalisées : montant en euros positif"},
+		{"subsidy used above the expenses", "100", "200", "cr.pdf", pdfFile, "subsidy_used_eur", "ne peut dépasser les dépenses réalisées"},
+		{"subsidy used above the grant", "20000", "10000,01", "cr.pdf", pdfFile, "subsidy_used_eur", "ne peut dépasser la subvention accordée"},
+		{"no file", "100", "100", "", nil, "cerfa", "joignez le fichier"},
+		{"a text file named .pdf", "100", "100", "cr.pdf", []byte("bonjour"), "cerfa", "ni un PDF ni une image"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			rec := e.postForm(t, path, tc.form)
+			rec := e.postReport(t, path, csrf, reportForm(tc.spent, tc.used), tc.file, tc.content)
 			require.Equal(t, http.StatusUnprocessableEntity, rec.Code, rec.Body.String())
 			assert.Contains(t, rec.Body.String(), tc.message)
-			assert.Contains(t, rec.Body.String(), `value="`+tc.form.Get("spent_eur")+`"`, "the typed value is shown again")
-			assert.Contains(t, rec.Body.String(), `<form method="post">`)
+			assert.Contains(t, rec.Body.String(), `value="`+tc.spent+`"`, "the typed value is shown again")
 			assert.Contains(t, rec.Body.String(), `aria-invalid="true" aria-describedby="erreur-`+tc.field+`"`, "the error is tied to its field")
 			assert.Contains(t, rec.Body.String(), `<p id="erreur-`+tc.field+`" class="fr-error-text">`)
 			r := e.storedReport(t, conv.ID)
@@ -75,20 +114,32 @@ func TestFinancialReportLinkRecordsItsConventionsReportOnce(t *testing.T) {
 	}
 	e.temporal.AssertNotCalled(t, "SignalWorkflow", mock.Anything, mock.Anything, mock.Anything, mock.Anything, mock.Anything)
 
-	// Accepted, amounts typed the French way.
-	rec := e.postForm(t, path, reportForm("12 000,50", "10000", "CRF-2027-0042"))
+	// Without the page's CSRF token: refused, nothing recorded.
+	rec := e.postReport(t, path, "", reportForm("12 000,50", "10000"), "cr.pdf", pdfFile)
+	require.Equal(t, http.StatusForbidden, rec.Code)
+	assert.Nil(t, e.storedReport(t, conv.ID))
+
+	// Accepted, amounts typed the French way, with its file.
+	rec = e.postReport(t, path, csrf, reportForm("12 000,50", "10000"), "Cerfa signé.pdf", pdfFile)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
-	assert.Contains(t, rec.Body.String(), "votre compte-rendu financier est enregistré")
-	assert.NotContains(t, rec.Body.String(), `<form method="post">`)
+	assert.Contains(t, rec.Body.String(), "votre compte-rendu financier et son fichier sont enregistrés")
+	assert.NotContains(t, rec.Body.String(), `<form method="post"`)
 	r := e.storedReport(t, conv.ID)
 	require.NotNil(t, r)
 	require.NotNil(t, r.ReceivedAt)
 	assert.Equal(t, int64(1_200_050), r.SpentCents)
 	assert.Equal(t, int64(1_000_000), r.SubsidyUsedCents)
+	assert.Contains(t, r.DocumentReference, "Cerfa signé.pdf (sha256 ")
 	assert.Nil(t, e.storedReport(t, other.ID), "the other convention has no report")
 
+	// The file is downloadable from « Mon dossier », through the link.
+	doc := e.anonymous().get(t, path+"/documents/compte-rendu-financier")
+	require.Equal(t, http.StatusOK, doc.Code)
+	assert.Equal(t, "application/pdf", doc.Header().Get("Content-Type"))
+	assert.Equal(t, pdfFile, doc.Body.Bytes())
+
 	// The same report sent again (a second click, a reload): nothing new.
-	rec = e.postForm(t, path, reportForm("12000.50", "10 000", "CRF-2027-0042"))
+	rec = e.postReport(t, path, csrf, reportForm("12000.50", "10 000"), "Cerfa signé.pdf", pdfFile)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	assert.Equal(t, r.ReceivedAt.UTC(), e.storedReport(t, conv.ID).ReceivedAt.UTC())
 	var audit []models.AuditEntry
@@ -101,7 +152,7 @@ func TestFinancialReportLinkRecordsItsConventionsReportOnce(t *testing.T) {
 	assert.Equal(t, int64(1), n)
 
 	// Other figures afterwards: refused in French, the first report stands.
-	rec = e.postForm(t, path, reportForm("9000", "9000", "CRF-2027-0042"))
+	rec = e.postReport(t, path, csrf, reportForm("9000", "9000"), "Cerfa signé.pdf", pdfFile)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	assert.Contains(t, rec.Body.String(), "fait foi")
 	assert.Equal(t, int64(1_200_050), e.storedReport(t, conv.ID).SpentCents)
@@ -109,7 +160,7 @@ func TestFinancialReportLinkRecordsItsConventionsReportOnce(t *testing.T) {
 	page = e.anonymous().get(t, path)
 	require.Equal(t, http.StatusOK, page.Code)
 	assert.Contains(t, page.Body.String(), "Compte-rendu financier reçu le")
-	assert.NotContains(t, page.Body.String(), `<form method="post">`)
+	assert.NotContains(t, page.Body.String(), `<form method="post"`)
 }
 
 func TestFinancialReportLinkRefusesTamperedExpiredAndUnsignedConventions(t *testing.T) {
@@ -121,7 +172,7 @@ func TestFinancialReportLinkRefusesTamperedExpiredAndUnsignedConventions(t *test
 	otherLink := e.link(t, auth.LinkFinancialReport, other.ID, fixedNow.Add(time.Hour))
 	_, sig, _ := strings.Cut(strings.TrimPrefix(valid, "/liens/"), ".")
 	otherBody, _, _ := strings.Cut(strings.TrimPrefix(otherLink, "/liens/"), ".")
-	form := reportForm("100", "100", "CRF-1")
+	form := reportForm("100", "100")
 
 	for _, tc := range []struct {
 		name, path string
@@ -130,7 +181,7 @@ func TestFinancialReportLinkRefusesTamperedExpiredAndUnsignedConventions(t *test
 	}{
 		{"another convention's body with this signature", "/liens/" + otherBody + "." + sig, http.StatusNotFound, "Lien invalide"},
 		{"expired", e.link(t, auth.LinkFinancialReport, conv.ID, fixedNow.Add(-time.Second)), http.StatusGone, "Lien expiré"},
-		{"a sign link of the same convention", e.link(t, auth.LinkSign, conv.ID, fixedNow.Add(time.Hour)), http.StatusOK, "Signature de la convention"},
+		{"a sign link of the same convention", e.link(t, auth.LinkSign, conv.ID, fixedNow.Add(time.Hour)), http.StatusForbidden, "Ce lien ne le permet pas"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			rec := e.postForm(t, tc.path, form)
@@ -145,10 +196,11 @@ func TestFinancialReportLinkRefusesTamperedExpiredAndUnsignedConventions(t *test
 	path := e.link(t, auth.LinkFinancialReport, unsigned.ID, fixedNow.Add(time.Hour))
 	page := e.anonymous().get(t, path)
 	require.Equal(t, http.StatusOK, page.Code)
-	assert.Contains(t, page.Body.String(), "suit une convention signée")
+	assert.Contains(t, page.Body.String(), "elle attend votre signature")
+	assert.Contains(t, page.Body.String(), "Ce lien ne le permet pas", "the report link cannot sign")
 	assert.NotContains(t, page.Body.String(), `name="spent_eur"`)
+	assert.NotContains(t, page.Body.String(), `name="signed_by"`)
 	rec := e.postForm(t, path, form)
-	require.Equal(t, http.StatusOK, rec.Code)
-	assert.Contains(t, rec.Body.String(), "Le compte-rendu financier suit une convention signée ; cette convention est")
+	require.Equal(t, http.StatusForbidden, rec.Code, "no form shown, no token")
 	assert.Nil(t, e.storedReport(t, unsigned.ID))
 }

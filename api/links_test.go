@@ -2,9 +2,11 @@ package api_test
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +26,29 @@ func (e *testEnv) link(t *testing.T, action, item string, expires time.Time) str
 	return "/liens/" + token
 }
 
+// postForm posts form to a link's page as its form does: with the CSRF token of the page shown first.
 func (e *testEnv) postForm(t *testing.T, path string, form url.Values) *httptest.ResponseRecorder {
+	t.Helper()
+	form = withCSRF(form, e.anonymous().get(t, path).Body.String())
+	return e.postRaw(t, path, form)
+}
+
+var csrfInput = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
+
+// withCSRF adds the CSRF token of page's form to form.
+func withCSRF(form url.Values, page string) url.Values {
+	out := url.Values{}
+	for k, v := range form {
+		out[k] = v
+	}
+	if m := csrfInput.FindStringSubmatch(page); m != nil {
+		out.Set("csrf", html.UnescapeString(m[1]))
+	}
+	return out
+}
+
+// postRaw posts form as is.
+func (e *testEnv) postRaw(t *testing.T, path string, form url.Values) *httptest.ResponseRecorder {
 	t.Helper()
 	req := httptest.NewRequest(http.MethodPost, path, strings.NewReader(form.Encode()))
 	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
@@ -44,7 +68,9 @@ func TestPNELinkDeclaresOnlyItsStructuresAnswer(t *testing.T) {
 	assert.Contains(t, page.Header().Get("Content-Type"), "text/html")
 	assert.Contains(t, page.Body.String(), "Lire ensemble")
 	assert.Contains(t, page.Body.String(), `<form method="post">`)
+	assert.Contains(t, page.Body.String(), `name="csrf"`)
 	assert.NotContains(t, page.Body.String(), "Partage A")
+	require.Equal(t, http.StatusForbidden, e.postRaw(t, path, nil).Code, "no CSRF token, nothing done")
 
 	done := e.postForm(t, path, nil)
 	require.Equal(t, http.StatusOK, done.Code, done.Body.String())
@@ -118,7 +144,7 @@ func TestSignLinkShowsTheConventionAndRefusesAnEmptySignatory(t *testing.T) {
 	assert.Contains(t, page.Body.String(), `name="signed_by"`)
 
 	rec := e.postForm(t, path, url.Values{"signed_by": {" "}})
-	require.Equal(t, http.StatusOK, rec.Code)
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
 	assert.Contains(t, rec.Body.String(), "Indiquez le nom et la qualité du signataire")
 	assert.Empty(t, e.temporal.Calls, "nothing sent to the dossier's workflow")
 }
@@ -128,10 +154,19 @@ func itoa(id uint64) string {
 	return string(raw)
 }
 
+// seedDeposited files a dossier in an open call of the Rhône, its receipt not confirmed.
+func (e *testEnv) seedDeposited(t *testing.T) *models.Application {
+	t.Helper()
+	app, conv := e.seedReportConvention(t, models.ConventionSigned)
+	require.NoError(t, e.db.Delete(conv).Error)
+	require.NoError(t, e.db.Model(app).Updates(map[string]any{"state": models.ApplicationDeposited, "decision": "", "granted_cents": 0}).Error)
+	app.State = models.ApplicationDeposited
+	return app
+}
+
 func TestAcknowledgeLinkConfirmsItsDossierOnce(t *testing.T) {
 	e := newEnv(t)
-	app, _ := e.seedReportConvention(t, models.ConventionSigned)
-	other, _ := e.seedReportConvention(t, models.ConventionSigned)
+	app, other := e.seedDeposited(t), e.seedDeposited(t)
 	path := e.link(t, auth.LinkAcknowledge, app.ID, fixedNow.Add(24*time.Hour))
 
 	page := e.anonymous().get(t, path)
@@ -139,10 +174,11 @@ func TestAcknowledgeLinkConfirmsItsDossierOnce(t *testing.T) {
 	assert.Contains(t, page.Body.String(), app.Title)
 	assert.NotContains(t, page.Body.String(), other.Title)
 
-	for range 2 { // the second confirmation changes nothing
-		done := e.postForm(t, path, nil)
+	csrf := e.csrfOf(t, path)
+	for range 2 { // the second confirmation (a reload) changes nothing
+		done := e.postRaw(t, path, url.Values{"csrf": {csrf}})
 		require.Equal(t, http.StatusOK, done.Code, done.Body.String())
-		assert.Contains(t, done.Body.String(), "Merci : la bonne réception de l&#39;accusé est enregistrée.")
+		assert.Contains(t, done.Body.String(), "Merci : la bonne réception de l&#39;accusé est enregistrée")
 	}
 
 	var got []models.Application

@@ -25,3 +25,16 @@ func findByID[T any](ctx context.Context, id string, get func(context.Context, s
 func lookupCampaign(ctx context.Context, campaigns *store.Campaigns, id string) (*models.Campaign, error) {
 	return findByID(ctx, id, campaigns.Get)
 }
+
+// lookupApplication returns a dossier by its ID or its readable reference
+// (AAP-2027-69-0042, what an association reads out on the phone), or the API's 404.
+func lookupApplication(ctx context.Context, applications *store.Applications, id string) (*models.Application, error) {
+	if models.IsDossierReference(id) {
+		a, err := applications.Find(ctx, id)
+		if err != nil {
+			return nil, storeError(err)
+		}
+		return a, nil
+	}
+	return findByID(ctx, id, applications.Get)
+}

@@ -77,7 +77,7 @@ func (e *testEnv) retainOne(t *testing.T, campaignID string) {
 		Theme: "langue", RequestedCents: 900_000, GrantedCents: 800_050, Decision: selection.Retained,
 		State: models.ApplicationRetained, DecidedAt: &decided}
 	require.NoError(t, e.db.Create(a).Error)
-	v := &models.Convention{ID: "v-1", ApplicationID: a.ID, CampaignID: campaignID, Reference: "AAP-2027-69-0001",
+	v := &models.Convention{ID: "v-1", ApplicationID: a.ID, CampaignID: campaignID, Reference: "CONV-2027-69-0001",
 		GrantedCents: a.GrantedCents, State: models.ConventionSigned, SignedAt: &decided}
 	require.NoError(t, e.db.Create(v).Error)
 }
@@ -94,12 +94,12 @@ func TestExportsReadBack(t *testing.T) {
 	rows, err := workbook.Read(rec.Body.Bytes(), "Dossiers retenus")
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
-	assert.Equal(t, "Montant accordé (€)", rows[0][8])
-	assert.Equal(t, []string{"Auvergne-Rhône-Alpes", "Rhône"}, rows[1][:2])
-	value, _, err := workbook.Value(rec.Body.Bytes(), "Dossiers retenus", "I2")
+	assert.Equal(t, "Montant accordé (€)", rows[0][9])
+	assert.Equal(t, []string{"AAP-2027-69-0001", "Auvergne-Rhône-Alpes", "Rhône"}, rows[1][:3], "the dossier's reference first")
+	value, _, err := workbook.Value(rec.Body.Bytes(), "Dossiers retenus", "J2")
 	require.NoError(t, err)
 	assert.Equal(t, "8000.50", value, "euros as a number")
-	value, _, err = workbook.Value(rec.Body.Bytes(), "Dossiers retenus", "J2")
+	value, _, err = workbook.Value(rec.Body.Bytes(), "Dossiers retenus", "K2")
 	require.NoError(t, err)
 	assert.Equal(t, "46550", value, "12 June 2027 as an Excel date serial")
 
@@ -108,8 +108,8 @@ func TestExportsReadBack(t *testing.T) {
 	rows, err = workbook.Read(rec.Body.Bytes(), "Conventions")
 	require.NoError(t, err)
 	require.Len(t, rows, 2)
-	assert.Equal(t, "AAP-2027-69-0001", rows[1][0])
-	assert.Equal(t, "signée", rows[1][7])
+	assert.Equal(t, []string{"CONV-2027-69-0001", "AAP-2027-69-0001"}, rows[1][:2], "the convention's reference, then its dossier's")
+	assert.Equal(t, "signée", rows[1][8])
 
 	rec = e.get(t, "/api/v1/monitoring/overview.xlsx?year=2027")
 	require.Equal(t, http.StatusOK, rec.Code)

@@ -67,9 +67,10 @@ func browserTools(t *testing.T) (node, chromium string) {
 	return node, chromium
 }
 
-// TestPagesPassAxeInChromium loads every page a person reads — the associations'
-// links (acknowledgement, convention to sign, PNE, compte-rendu financier, that
-// form refused, tampered and expired links), the dashboard (sign-in, overview, a
+// TestPagesPassAxeInChromium loads every page a person reads — « Mon dossier » in
+// each state (address to confirm, convention to sign and its refused signatory, PNE
+// to declare, compte-rendu financier due and refused, nothing due) and its documents,
+// the links of earlier emails, the PNE link, tampered and expired links, the dashboard (sign-in, overview, a
 // call, a 404) and the footer's pages — in real Chromium: axe-core finds no
 // violation at 1280 and 320 px, nothing scrolls sideways at 320 px, the DSFR's
 // stylesheet and fonts load under the Content-Security-Policy, and screenshots are
@@ -108,14 +109,25 @@ func TestPagesPassAxeInChromium(t *testing.T) {
 	}
 	require.NotEmpty(t, cookie, "signed in")
 
+	states := e.seedDossierStates(t)
+	dossier := func(app *models.Application) string { return link(auth.LinkDossier, app.ID, valid) }
 	pages := []browserPage{
+		// « Mon dossier » in each state: the one action due now, or nothing.
+		{Name: "mon-dossier-adresse", URL: dossier(states.deposited)},
+		{Name: "mon-dossier-convention", URL: dossier(states.toSign)},
+		{Name: "mon-dossier-signature-refusee", URL: dossier(states.toSign), Fill: map[string]string{"signed_by": " "}, Submit: true},
+		{Name: "mon-dossier-pne", URL: dossier(states.pne)},
+		{Name: "mon-dossier-compte-rendu-financier", URL: dossier(states.reportDue)},
+		{Name: "mon-dossier-compte-rendu-financier-refuse", URL: dossier(states.reportDue),
+			Fill: map[string]string{"spent_eur": "douze mille", "subsidy_used_eur": "100"}, Submit: true},
+		{Name: "mon-dossier-rien", URL: dossier(states.notRetained)},
+		{Name: "mon-dossier-accuse-reception", URL: dossier(states.notRetained) + "/documents/accuse-de-reception"},
+		{Name: "mon-dossier-decision", URL: dossier(states.notRetained) + "/documents/decision"},
+		// The links of earlier emails open the same page.
 		{Name: "lien-accuse-reception", URL: link(auth.LinkAcknowledge, reportApp.ID, valid)},
 		{Name: "lien-signature-convention", URL: link(auth.LinkSign, signConv.ID, valid)},
-		{Name: "lien-signature-refusee", URL: link(auth.LinkSign, signConv.ID, valid), Fill: map[string]string{"signed_by": " "}, Submit: true},
 		{Name: "lien-pne", URL: link(auth.LinkPNE, "2027/"+itoa(rows[1].ID), valid)},
 		{Name: "lien-compte-rendu-financier", URL: link(auth.LinkFinancialReport, reportConv.ID, valid)},
-		{Name: "lien-compte-rendu-financier-refuse", URL: link(auth.LinkFinancialReport, reportConv.ID, valid),
-			Fill: map[string]string{"spent_eur": "douze mille", "subsidy_used_eur": "100", "document_reference": "CRF-1"}, Submit: true},
 		{Name: "lien-invalide", URL: srv.URL + "/liens/n-importe-quoi"},
 		{Name: "lien-expire", URL: link(auth.LinkPNE, "2027/"+itoa(rows[1].ID), fixedNow.Add(-time.Second))},
 		{Name: "connexion", URL: srv.URL + "/connexion"},
@@ -128,7 +140,8 @@ func TestPagesPassAxeInChromium(t *testing.T) {
 		{Name: "accessibilite", URL: srv.URL + web.PathAccessibility},
 		{Name: "contact", URL: srv.URL + web.PathContact},
 	}
-	wantStatus := map[string]int{"lien-compte-rendu-financier-refuse": http.StatusUnprocessableEntity, "lien-invalide": http.StatusNotFound,
+	wantStatus := map[string]int{"mon-dossier-compte-rendu-financier-refuse": http.StatusUnprocessableEntity,
+		"mon-dossier-signature-refusee": http.StatusUnprocessableEntity, "lien-invalide": http.StatusNotFound,
 		"lien-expire": http.StatusGone, "connexion-refusee": http.StatusUnauthorized, "appel-introuvable": http.StatusNotFound}
 
 	dir := screenshotDir(t)

@@ -119,12 +119,13 @@ func NewRouter(d Deps) *gin.Engine {
 	if d.Links != nil {
 		links := linkHandlers{links: d.Links, now: now, applications: store.NewApplications(d.DB),
 			campaigns: store.NewCampaigns(d.DB), conventions: d.Conventions, pne: d.PNE,
-			reports: d.FinancialReports}
+			reports: d.FinancialReports, campaignRules: d.Campaigns, reportFiles: store.NewReportDocuments(d.DB)}
 		// In the pages' layout, under their security headers (web.SecurityHeaders), with the links' own
 		// page for a refused input.
 		linkPages := r.Group("/liens", web.SecurityHeaders(), textinput.Middleware(links.refuseInput))
 		linkPages.GET("/:token", links.show)
 		linkPages.POST("/:token", links.act)
+		linkPages.GET("/:token/documents/:name", links.document)
 	}
 	if d.Catcher != nil {
 		d.Catcher.Register(r, "/dev/mail")

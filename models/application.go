@@ -19,7 +19,10 @@ type CoFinancing struct {
 
 // Application is one dossier filed by a porteur de projet in answer to a call.
 type Application struct {
-	ID         string `gorm:"primaryKey;size:36" json:"id"`
+	ID string `gorm:"primaryKey;size:36" json:"id"`
+	// Reference is the dossier's readable reference ("AAP-2027-69-0042", see DossierReference),
+	// allocated in its insert (store's dossier_reference callback).
+	Reference  string `gorm:"size:24;uniqueIndex" json:"reference"`
 	CampaignID string `gorm:"size:36;uniqueIndex:idx_applications_identity" json:"campaign_id"`
 	WorkflowID string `gorm:"size:200;uniqueIndex" json:"workflow_id"`
 	Year       int    `gorm:"index" json:"year"`

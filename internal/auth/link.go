@@ -19,6 +19,9 @@ const (
 	LinkPNE         = "pne"         // declare a PNE answer (item: "year/structure ID")
 	// LinkFinancialReport sends a signed convention's compte-rendu financier (item: convention ID).
 	LinkFinancialReport = "financial-report"
+	// LinkDossier opens the association's « Mon dossier » page (item: application ID): the
+	// dossier's state, its documents, and the one action due on it now, whichever it is.
+	LinkDossier = "dossier"
 )
 
 // Errors of Verify; the link page shows each in French.

@@ -3,8 +3,10 @@ package engine_test
 import (
 	"context"
 	"fmt"
+	"html"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -83,7 +85,7 @@ func TestDossiersAreFiledOnlyWhileTheCallIsOpen(t *testing.T) {
 	require.NotEmpty(t, ack, "accusé de réception received")
 	msg, err := d.Catcher.Get(ack)
 	require.NoError(t, err)
-	require.Equal(t, "Accusé de réception de votre dossier : Ateliers sociolinguistiques", msg.Subject)
+	require.Regexp(t, `^Accusé de réception du dossier AAP-\d{4}-69-0001 : Ateliers sociolinguistiques \(appel « .+ »\)$`, msg.Subject)
 	require.Contains(t, msg.Header.Get("Reply-To"), "ddets-integration@rhone.gouv.fr")
 	require.Contains(t, msg.TextBody, "15\u00a0000,00\u00a0€")
 
@@ -97,7 +99,9 @@ func TestDossiersAreFiledOnlyWhileTheCallIsOpen(t *testing.T) {
 	page.Body.Close()
 	require.Equal(t, http.StatusOK, page.StatusCode)
 	require.Contains(t, string(body), "Ateliers sociolinguistiques")
-	done, err := http.PostForm(link, nil)
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(body))
+	require.Len(t, csrf, 2, "the confirmation's form carries its CSRF token")
+	done, err := http.PostForm(link, url.Values{"csrf": {html.UnescapeString(csrf[1])}, "action": {"confirmer-adresse"}})
 	require.NoError(t, err)
 	done.Body.Close()
 	require.Equal(t, http.StatusOK, done.StatusCode)
@@ -181,7 +185,7 @@ func TestTheCorrespondentLearnsWhichAssociationCouldNotBeReached(t *testing.T) {
 	notice, err := d.Catcher.Get(caught[0].ID)
 	require.NoError(t, err)
 	require.Equal(t, []string{"ddets-integration@rhone.gouv.fr"}, notice.To)
-	require.Equal(t, "Courriel non remis à Association Accueil Rhône (accusé de réception)", notice.Subject)
+	require.Regexp(t, `^Courriel non remis à Association Accueil Rhône \(accusé de réception, dossier AAP-\d{4}-69-\d{4}\)$`, notice.Subject)
 	require.Contains(t, notice.TextBody, "contact@accueil-rhone.example.org")
 	require.Contains(t, notice.TextBody, "mailbox unavailable")
 

@@ -101,7 +101,7 @@ func TestTheCommitteeSelectsAndEveryPorteurIsTold(t *testing.T) {
 			require.Contains(t, msg.TextBody, "Motif : Projet hors des priorités de l'emploi et de la langue.")
 		}
 	}
-	require.Equal(t, "Votre projet est retenu : Ateliers sociolinguistiques", subjects["contact@accueil-rhone.example.org"])
+	require.Regexp(t, `^Votre projet est retenu : dossier AAP-\d{4}-69-\d{4}, Ateliers sociolinguistiques \(appel « .+ »\)$`, subjects["contact@accueil-rhone.example.org"])
 
 	// Temporal's visibility filters dossiers by state too.
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
@@ -127,7 +127,7 @@ func TestTheCommitteeSelectsAndEveryPorteurIsTold(t *testing.T) {
 			require.NotContains(t, msg.TextBody, "Santé pour tous")
 		}
 	}
-	require.Equal(t, "Votre projet n'est pas retenu : Accès aux soins des primo-arrivants", subjects["contact@sante.example.org"])
+	require.Regexp(t, `^Votre projet n'est pas retenu : dossier AAP-\d{4}-69-\d{4}, Accès aux soins des primo-arrivants \(appel « .+ »\)$`, subjects["contact@sante.example.org"])
 
 	// DIAN's view: the call's timeline read from its real history and the database,
 	// and the year's overview.
@@ -189,7 +189,7 @@ func TestARetainedDossierGetsItsConventionToSign(t *testing.T) {
 	require.NoError(t, err)
 	var toSign string
 	for _, s := range caught {
-		if s.Subject == "Convention à signer : Ateliers sociolinguistiques" {
+		if strings.HasPrefix(s.Subject, "Convention à signer : dossier AAP-") && strings.Contains(s.Subject, ", Ateliers sociolinguistiques (appel « ") {
 			toSign = s.ID
 		}
 	}

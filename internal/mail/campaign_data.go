@@ -71,14 +71,18 @@ const TemplateCampaignCancelled = "campaign_cancelled"
 
 // CampaignCancelledData is the data of the cancellation notice to a porteur de projet.
 type CampaignCancelledData struct {
-	ApplicationID   string
-	AssociationName string
-	ProjectTitle    string
-	CampaignTitle   string
-	TerritoryLabel  string
-	Reason          string
-	ReplyTo         string
-	SenderLabel     string
+	ApplicationID string
+	// DossierReference is the dossier's readable reference (AAP-2027-69-0042).
+	DossierReference string
+	AssociationName  string
+	ProjectTitle     string
+	CampaignTitle    string
+	TerritoryLabel   string
+	Reason           string
+	ReplyTo          string
+	SenderLabel      string
+	// DossierLink opens the association's « Mon dossier » page (its personal link); "" in an email that carries another.
+	DossierLink string
 }
 
 // TemplateCarifOrefActions lists the funded language actions for the Carif-Oref.

@@ -20,7 +20,9 @@ const (
 
 // ConventionData is the data of every convention email.
 type ConventionData struct {
-	ApplicationID    string
+	ApplicationID string
+	// DossierReference is the dossier's readable reference (AAP-2027-69-0042).
+	DossierReference string
 	Reference        string
 	AssociationName  string
 	ProjectTitle     string
@@ -38,4 +40,6 @@ type ConventionData struct {
 	SenderLabel        string
 	// SignLink lets the association sign online (the request to sign and its reminders); "" otherwise.
 	SignLink string
+	// DossierLink opens the association's « Mon dossier » page (its personal link); "" in an email that carries another.
+	DossierLink string
 }

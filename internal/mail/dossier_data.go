@@ -10,7 +10,9 @@ const TemplateApplicationReceived = "application_received"
 
 // ApplicationReceivedData is the data of the accusé de réception.
 type ApplicationReceivedData struct {
-	ApplicationID    string
+	ApplicationID string
+	// DossierReference is the dossier's readable reference (AAP-2027-69-0042).
+	DossierReference string
 	AssociationName  string
 	ProjectTitle     string
 	ThemeLabel       string
@@ -31,17 +33,21 @@ const TemplateApplicationDecided = "application_decided"
 
 // ApplicationDecidedData is the data of the committee's answer to a porteur de projet.
 type ApplicationDecidedData struct {
-	ApplicationID   string
-	AssociationName string
-	ProjectTitle    string
-	CampaignTitle   string
-	TerritoryLabel  string
-	Retained        bool
-	GrantedCents    int64
-	RequestedCents  int64
-	Reason          string
-	ReplyTo         string
-	SenderLabel     string
+	ApplicationID string
+	// DossierReference is the dossier's readable reference (AAP-2027-69-0042).
+	DossierReference string
+	AssociationName  string
+	ProjectTitle     string
+	CampaignTitle    string
+	TerritoryLabel   string
+	Retained         bool
+	GrantedCents     int64
+	RequestedCents   int64
+	Reason           string
+	ReplyTo          string
+	SenderLabel      string
+	// DossierLink opens the association's « Mon dossier » page (its personal link); "" in an email that carries another.
+	DossierLink string
 }
 
 // TemplateEmailUndeliverable tells the correspondent an email to a porteur de projet was refused for good.
@@ -57,6 +63,8 @@ type EmailUndeliverableData struct {
 	CampaignTitle   string
 	TerritoryLabel  string
 	ApplicationID   string
-	ReplyTo         string
-	SenderLabel     string
+	// DossierReference is the dossier's readable reference (AAP-2027-69-0042).
+	DossierReference string
+	ReplyTo          string
+	SenderLabel      string
 }

@@ -42,7 +42,7 @@ var templateExamples = map[string][]example{
 	},
 	TemplateApplicationReceived: {
 		{"", ApplicationReceivedData{
-			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", AssociationName: "Association Accueil & Parole",
+			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", DossierReference: "AAP-2027-69-0042", AssociationName: "Association Accueil & Parole",
 			ProjectTitle: "Ateliers de français à visée professionnelle", ThemeLabel: "Apprentissage du français",
 			RequestedCents: 1_250_050, TotalBudgetCents: 3_000_000,
 			ReceivedAt:    time.Date(2027, time.March, 2, 23, 15, 0, 0, time.UTC), // 3 March in Paris
@@ -58,18 +58,19 @@ var templateExamples = map[string][]example{
 			Subject: "Accusé de réception de votre dossier : Ateliers de français", Purpose: TemplateApplicationReceived,
 			Error:         "550 5.1.1 <contact@accueil-parole.example>: Recipient address rejected",
 			CampaignTitle: "Langue & emploi dans le Rhône", TerritoryLabel: "Rhône (69)",
-			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042",
+			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", DossierReference: "AAP-2027-69-0042",
 		}},
 	},
 	TemplateApplicationDecided: {
 		{"", ApplicationDecidedData{
-			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", AssociationName: "Association Accueil & Parole",
+			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", DossierReference: "AAP-2027-69-0042", AssociationName: "Association Accueil & Parole",
 			ProjectTitle: "Ateliers de français à visée professionnelle", CampaignTitle: "Langue & emploi dans le Rhône",
 			TerritoryLabel: "Rhône (69)", Retained: true, GrantedCents: 1_000_000, RequestedCents: 1_250_050,
 			ReplyTo: "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
+			DossierLink: "https://aap.example.gouv.fr/liens/eyJhIjoiZG9zc2llciJ9.c2lnbmF0dXJl",
 		}},
 		{"refused", ApplicationDecidedData{
-			ApplicationID: "0193f6b0-1111-7abc-8def-000000000043", AssociationName: "Les Amis <du> quartier",
+			ApplicationID: "0193f6b0-1111-7abc-8def-000000000043", DossierReference: "AAP-2027-69-0043", AssociationName: "Les Amis <du> quartier",
 			ProjectTitle: "Permanences d'accès aux droits", CampaignTitle: "Langue & emploi dans le Rhône",
 			TerritoryLabel: "Rhône (69)", RequestedCents: 800_000,
 			Reason: "Le projet double une action déjà financée par le programme AGIR.",
@@ -150,10 +151,11 @@ var templateExamples = map[string][]example{
 	},
 	TemplateCampaignCancelled: {
 		{"", CampaignCancelledData{
-			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", AssociationName: "Association Accueil & Parole",
+			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", DossierReference: "AAP-2027-69-0042", AssociationName: "Association Accueil & Parole",
 			ProjectTitle: "Ateliers de français à visée professionnelle", CampaignTitle: "Langue & emploi dans le Rhône",
 			TerritoryLabel: "Rhône (69)", Reason: "Enveloppe redéployée sur les contrats territoriaux d'accueil et d'intégration.",
-			ReplyTo: "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
+			DossierLink: "https://aap.example.gouv.fr/liens/eyJhIjoiZG9zc2llciJ9.c2lnbmF0dXJl",
+			ReplyTo:     "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
 		}},
 	},
 }
@@ -200,7 +202,7 @@ func campaignClosedExample() CampaignClosedData {
 // porteur de projet with a Reply-To, for the correspondent without.
 func conventionExample(forCorrespondent bool) ConventionData {
 	e := ConventionData{
-		ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", Reference: "2027-69-0042",
+		ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", DossierReference: "AAP-2027-69-0042", Reference: "2027-69-0042",
 		AssociationName: "Association Accueil & Parole", ProjectTitle: "Ateliers de français à visée professionnelle",
 		CampaignTitle: "Langue & emploi dans le Rhône", TerritoryLabel: "Rhône (69)", GrantedCents: 1_000_000,
 		SentAt:             time.Date(2027, time.July, 1, 10, 0, 0, 0, french.Paris),
@@ -211,6 +213,7 @@ func conventionExample(forCorrespondent bool) ConventionData {
 	}
 	if !forCorrespondent {
 		e.ReplyTo, e.SenderLabel = "ddets-integration@rhone.gouv.fr", "au correspondant intégration, Rhône (69)"
+		e.DossierLink = "https://aap.example.gouv.fr/liens/eyJhIjoiZG9zc2llciJ9.c2lnbmF0dXJl"
 	}
 	return e
 }
@@ -224,7 +227,7 @@ func conventionReminderExample() ConventionData {
 // conventionToSignExample carries the link to sign online, as the request to sign and its reminders do.
 func conventionToSignExample() ConventionData {
 	e := conventionExample(false)
-	e.SignLink = "https://aap.example.gouv.fr/liens/eyJhIjoic2lnbiJ9.c2lnbmF0dXJl"
+	e.SignLink, e.DossierLink = "https://aap.example.gouv.fr/liens/eyJhIjoiZG9zc2llciJ9.c2lnbmF0dXJl", ""
 	return e
 }
 

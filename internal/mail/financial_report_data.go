@@ -13,7 +13,9 @@ const (
 
 // FinancialReportData is the data of the compte-rendu financier's emails.
 type FinancialReportData struct {
-	ApplicationID    string
+	ApplicationID string
+	// DossierReference is the dossier's readable reference (AAP-2027-69-0042).
+	DossierReference string
 	Reference        string
 	AssociationName  string
 	ProjectTitle     string
@@ -29,6 +31,8 @@ type FinancialReportData struct {
 	SenderLabel      string
 	// ReportLink lets the association send the report online (reminders only).
 	ReportLink string
+	// DossierLink opens the association's « Mon dossier » page (its personal link); "" in an email that carries another.
+	DossierLink string
 }
 
 // TemplateRenewalBlocked tells a porteur de projet why its new dossier cannot be retained.
@@ -36,14 +40,18 @@ const TemplateRenewalBlocked = "renewal_blocked"
 
 // RenewalBlockedData tells a porteur de projet why its dossier cannot be retained, and what lifts it.
 type RenewalBlockedData struct {
-	ApplicationID   string
-	AssociationName string
-	ProjectTitle    string
-	CampaignTitle   string
-	TerritoryLabel  string
-	Blocks          []RenewalBlockLine
-	ReplyTo         string
-	SenderLabel     string
+	ApplicationID string
+	// DossierReference is the dossier's readable reference (AAP-2027-69-0042).
+	DossierReference string
+	AssociationName  string
+	ProjectTitle     string
+	CampaignTitle    string
+	TerritoryLabel   string
+	Blocks           []RenewalBlockLine
+	ReplyTo          string
+	SenderLabel      string
+	// DossierLink opens the association's « Mon dossier » page (its personal link); "" in an email that carries another.
+	DossierLink string
 }
 
 // RenewalBlockLine is one block as the email shows it.

@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -161,4 +162,35 @@ func TestRenderUnknownTemplate(t *testing.T) {
 func TestRenderMissingField(t *testing.T) {
 	_, err := Render(TemplateCampaignPublished, struct{ Title string }{"x"})
 	assert.Error(t, err, "data without the template's fields must not render silently")
+}
+
+// Two dossiers of one association in two calls get two subjects: each names its
+// call and its dossier's reference; the same dossier's subject does not change.
+func TestSubjectsNameTheCallAndTheDossier(t *testing.T) {
+	rhone := conventionExample(false)
+	other := rhone
+	other.CampaignTitle, other.DossierReference = "Accès aux droits dans le Rhône", "AAP-2027-69-0043"
+	sameDossier := rhone
+	sameDossier.SentAt = sameDossier.SentAt.Add(time.Hour)
+	for _, name := range []string{TemplateConventionToSign, TemplateConventionSigned, TemplateConventionLapsed} {
+		a, err := Render(name, rhone)
+		require.NoError(t, err)
+		b, err := Render(name, other)
+		require.NoError(t, err)
+		same, err := Render(name, sameDossier)
+		require.NoError(t, err)
+		assert.NotEqual(t, a.Subject, b.Subject, name)
+		assert.Equal(t, a.Subject, same.Subject, name)
+		assert.Contains(t, a.Subject, "AAP-2027-69-0042", name)
+		assert.Contains(t, a.Subject, "« Langue & emploi dans le Rhône »", name)
+		assert.Contains(t, b.Subject, "« Accès aux droits dans le Rhône »", name)
+	}
+	received := templateExamples[TemplateApplicationReceived][0].data.(ApplicationReceivedData)
+	a, err := Render(TemplateApplicationReceived, received)
+	require.NoError(t, err)
+	received.CampaignTitle = "Accès aux droits dans le Rhône"
+	b, err := Render(TemplateApplicationReceived, received)
+	require.NoError(t, err)
+	assert.NotEqual(t, a.Subject, b.Subject, "same dossier title, another call")
+	assert.Equal(t, "Accusé de réception du dossier AAP-2027-69-0042 : Ateliers de français à visée professionnelle (appel « Langue & emploi dans le Rhône »)", a.Subject)
 }

@@ -25,11 +25,19 @@ func newApplication(campaignID, titleKey string, key *string) *models.Applicatio
 	}
 }
 
+// callID stores a call and returns its ID: a dossier's reference needs its call.
+func callID(t *testing.T, db *gorm.DB) string {
+	t.Helper()
+	c := newCampaign("69", nil)
+	require.NoError(t, db.Create(c).Error)
+	return c.ID
+}
+
 func TestApplicationsSameDossierIsOneDossier(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := store.NewApplications(db)
-		campaign := uuid.NewString()
+		campaign := callID(t, db)
 		first, created, err := s.Create(ctx, newApplication(campaign, "ateliers", nil))
 		require.NoError(t, err)
 		require.True(t, created)
@@ -58,7 +66,7 @@ func TestApplicationsFlagDoubleFundingAcrossCallsOfTheSameYear(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := store.NewApplications(db)
-		departmental, regional, otherYear := uuid.NewString(), uuid.NewString(), uuid.NewString()
+		departmental, regional, otherYear := callID(t, db), callID(t, db), callID(t, db)
 		first, _, err := s.Create(ctx, newApplication(departmental, "ateliers", nil))
 		require.NoError(t, err)
 		require.Empty(t, first.DoubleFundingWith)
@@ -86,7 +94,7 @@ func TestApplicationsListFiltersByStateAndTheme(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := store.NewApplications(db)
-		campaign := uuid.NewString()
+		campaign := callID(t, db)
 		a, _, err := s.Create(ctx, newApplication(campaign, "ateliers", nil))
 		require.NoError(t, err)
 		b := newApplication(campaign, "emploi", nil)

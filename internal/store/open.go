@@ -39,7 +39,7 @@ func Open(databaseURL, dataDir string, log *slog.Logger) (*gorm.DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL: %w", err)
 		}
-		return db, setPool(db, 20)
+		return db, configure(db, 20)
 	}
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
@@ -48,7 +48,15 @@ func Open(databaseURL, dataDir string, log *slog.Logger) (*gorm.DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite: %w", err)
 	}
-	return db, setPool(db, 4)
+	return db, configure(db, 4)
+}
+
+// configure sets the pool and registers the callbacks every connection needs.
+func configure(db *gorm.DB, maxOpen int) error {
+	if err := registerReferences(db); err != nil {
+		return err
+	}
+	return setPool(db, maxOpen)
 }
 
 // sqliteDSN sets WAL (readers beside one writer), a busy timeout (writers wait

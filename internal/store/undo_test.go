@@ -4,7 +4,6 @@ import (
 	"context"
 	"testing"
 
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
@@ -18,9 +17,9 @@ func TestRefusedFilingLeavesNothing(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
 		s := store.NewApplications(db)
-		first, _, err := s.Create(ctx, newApplication(uuid.NewString(), "ateliers", nil))
+		first, _, err := s.Create(ctx, newApplication(callID(t, db), "ateliers", nil))
 		require.NoError(t, err)
-		refused, created, err := s.Create(ctx, newApplication(uuid.NewString(), "ateliers", nil))
+		refused, created, err := s.Create(ctx, newApplication(callID(t, db), "ateliers", nil))
 		require.NoError(t, err)
 		require.True(t, created)
 		flagged, err := s.Get(ctx, first.ID)

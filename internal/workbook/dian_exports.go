@@ -70,11 +70,11 @@ func RetainedDossiersExport(ctx context.Context, svc *overview.Service, year int
 	if err != nil {
 		return nil, err
 	}
-	sheet := Sheet{Name: "Dossiers retenus", Header: []string{"Région", "Département", "Appel à projets",
+	sheet := Sheet{Name: "Dossiers retenus", Header: []string{"Dossier", "Région", "Département", "Appel à projets",
 		"Projet", "Porteur de projet", "SIRET ou RNA", "Thème", "Montant demandé (€)", "Montant accordé (€)", "Décision le"}}
 	for _, r := range rows {
 		region, dep := overview.RegionOf(r.Level, r.Territory)
-		sheet.Rows = append(sheet.Rows, []any{territory.RegionName(region), territory.DepartmentName(dep), r.CampaignTitle, r.Title,
+		sheet.Rows = append(sheet.Rows, []any{r.Reference, territory.RegionName(region), territory.DepartmentName(dep), r.CampaignTitle, r.Title,
 			r.AssociationName, r.AssociationKey, models.ThemeLabel(r.Theme), Euros(r.RequestedCents),
 			Euros(r.GrantedCents), dateCell(r.DecidedAt)})
 	}
@@ -87,12 +87,12 @@ func ConventionsExport(ctx context.Context, svc *overview.Service, year int) ([]
 	if err != nil {
 		return nil, err
 	}
-	sheet := Sheet{Name: "Conventions", Header: []string{"Référence", "Région", "Département", "Appel à projets",
+	sheet := Sheet{Name: "Conventions", Header: []string{"Référence", "Dossier", "Région", "Département", "Appel à projets",
 		"Porteur de projet", "Projet", "Montant (€)", "État", "Envoyée le", "Signée le", "Caduque le"}}
 	for _, r := range rows {
 		region, dep := overview.RegionOf(r.Level, r.Territory)
 		created := r.CreatedAt
-		sheet.Rows = append(sheet.Rows, []any{r.Reference, territory.RegionName(region), territory.DepartmentName(dep), r.CampaignTitle,
+		sheet.Rows = append(sheet.Rows, []any{r.Reference, r.Dossier, territory.RegionName(region), territory.DepartmentName(dep), r.CampaignTitle,
 			r.AssociationName, r.Title, Euros(r.GrantedCents), models.ConventionLabel(r.State),
 			dateCell(&created), dateCell(r.SignedAt), dateCell(r.LapsedAt)})
 	}

@@ -1,0 +1,6 @@
+package store
+
+import "gorm.io/gorm"
+
+// MigrateTo applies the migrations up to id included (tests of a backfill).
+func MigrateTo(db *gorm.DB, id string) error { return migrator(db).MigrateTo(id) }

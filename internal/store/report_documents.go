@@ -1,0 +1,36 @@
+package store
+
+import (
+	"context"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+
+	"github.com/dian-p104/aap/models"
+)
+
+// ReportDocuments keeps the files of the comptes-rendus financiers sent through « Mon dossier ».
+type ReportDocuments struct{ db *gorm.DB }
+
+// NewReportDocuments returns the report files' queries on db.
+func NewReportDocuments(db *gorm.DB) *ReportDocuments { return &ReportDocuments{db: db} }
+
+// Keep stores a convention's file unless one is kept already: the file of the
+// report recorded first stands, as the report does.
+func (s *ReportDocuments) Keep(ctx context.Context, d *models.ReportDocument) error {
+	return s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(d).Error
+}
+
+// Get returns a convention's file without its content, or ErrNotFound.
+func (s *ReportDocuments) Get(ctx context.Context, conventionID string) (*models.ReportDocument, error) {
+	var d models.ReportDocument
+	err := s.db.WithContext(ctx).Omit("data").Where("convention_id = ?", conventionID).Take(&d).Error
+	return &d, notFound(err)
+}
+
+// Content returns a convention's file with its content, or ErrNotFound.
+func (s *ReportDocuments) Content(ctx context.Context, conventionID string) (*models.ReportDocument, error) {
+	var d models.ReportDocument
+	err := s.db.WithContext(ctx).Where("convention_id = ?", conventionID).Take(&d).Error
+	return &d, notFound(err)
+}
