@@ -17,7 +17,7 @@ func TestReferenceMigrationBackfillsInFilingOrder(t *testing.T) {
 	db, err := store.Open("", t.TempDir(), slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = store.Close(db) })
-	require.NoError(t, store.MigrateTo(db, "2026120601_application_workflow_pending"))
+	require.NoError(t, store.MigrateTo(db, "2026120641_ds_connector")) // the last migration before the references
 
 	rhone, region := newCampaign("69", nil), newCampaign("84", nil)
 	region.Level = models.LevelRegional
