@@ -62,6 +62,8 @@ type Activities struct {
 	// LimeSurvey is the PNE questionnaire's RemoteControl API (AAP_LIMESURVEY_*), LimeSurveyID its survey.
 	LimeSurvey   *limesurvey.Client
 	LimeSurveyID int
+	// PendingStarts starts the workflows a crash left pending (the reconcile schedule).
+	PendingStarts PendingStarter
 }
 
 // deliveryError turns an outbox error into what Temporal should do with it.

@@ -35,6 +35,11 @@ func (s *ApplicationService) openCampaign(ctx context.Context, campaignID string
 	if err != nil {
 		return nil, err
 	}
+	if c.WorkflowPending {
+		// Its workflow is still to be started (the reconciler does it): the call is not open yet.
+		return nil, &Problem{Status: http.StatusConflict, Code: "campaign_not_started",
+			Message: "Cet appel à projets n'est pas encore ouvert : son enregistrement s'achève. Réessayez dans quelques minutes."}
+	}
 	if c.Phase == models.PhaseCancelled {
 		return nil, &Problem{Status: http.StatusConflict, Code: "campaign_cancelled",
 			Message: "Cet appel à projets est annulé : il n'accepte plus de dossier. Motif : " + c.CancelReason}
@@ -114,43 +119,25 @@ func (s *ApplicationService) start(ctx context.Context, c *models.Campaign, stor
 	if err := startOrUndo(ctx, s.Logger, "application", stored.ID, created, start, s.Applications.Delete); err != nil {
 		return err
 	}
-	if stored.WorkflowPending {
-		if err := s.Applications.WorkflowStarted(ctx, stored.ID); err != nil {
-			// The workflow runs; the reconciler clears the intent later (its start is idempotent).
-			s.Logger.Error("record dossier workflow started", "application", stored.ID, "error", err)
-		}
-		stored.WorkflowPending = false
-	}
+	clearIntent(ctx, s.Logger, "application", stored.ID, &stored.WorkflowPending, s.Applications.WorkflowStarted)
 	return nil
 }
 
 // StartPending starts the workflow of every dossier stored before storedBefore whose start
-// intent is still pending (the process that stored it died before starting it, or before
-// recording the start), then clears the intent; it returns how many it started. Starting is
-// idempotent (the workflow ID is the dossier's): a dossier whose workflow did start is only
-// marked. `aap api` and `aap dev` run it at start and every minute.
+// intent is still pending, then clears the intent (see PendingStarts).
 func (s *ApplicationService) StartPending(ctx context.Context, storedBefore time.Time) (int, error) {
 	rows, err := s.Applications.StartPending(ctx, storedBefore)
 	if err != nil {
 		return 0, err
 	}
-	started := 0
-	for i := range rows {
-		a := &rows[i]
+	start := func(a *models.Application) error {
 		c, err := s.Campaigns.Get(ctx, a.CampaignID)
 		if err != nil {
-			return started, fmt.Errorf("campaign of pending dossier %s: %w", a.ID, err)
+			return fmt.Errorf("campaign of pending dossier %s: %w", a.ID, err)
 		}
-		if err := s.startWorkflow(ctx, c, a); err != nil {
-			return started, fmt.Errorf("start pending dossier %s: %w", a.ID, err)
-		}
-		if err := s.Applications.WorkflowStarted(ctx, a.ID); err != nil {
-			return started, err
-		}
-		s.Logger.Warn("started the workflow of a dossier left pending", "application", a.ID, "workflow_id", a.WorkflowID)
-		started++
+		return s.startWorkflow(ctx, c, a)
 	}
-	return started, nil
+	return startEach(ctx, s.Logger, "application", rows, func(a *models.Application) string { return a.ID }, start, s.Applications.WorkflowStarted)
 }
 
 func (s *ApplicationService) startWorkflow(ctx context.Context, c *models.Campaign, a *models.Application) error {

@@ -70,6 +70,10 @@ func (s *CampaignService) Create(ctx context.Context, req *CampaignRequest, rawB
 	if idempotencyKey != "" {
 		c.IdempotencyKey = &idempotencyKey
 	}
+	// The start intent is written with the row, in its transaction: whatever dies after
+	// this, the reconciler (PendingStarts) starts the workflow, and until then the call
+	// accepts no dossier and counts nowhere.
+	c.WorkflowPending = true
 	stored, created, err := s.Campaigns.Create(ctx, &c)
 	if err != nil {
 		return CreateResult{}, err
@@ -88,7 +92,25 @@ func (s *CampaignService) Create(ctx context.Context, req *CampaignRequest, rawB
 	if err := startOrUndo(ctx, s.Logger, "campaign", stored.ID, created, start, s.Campaigns.Delete); err != nil {
 		return CreateResult{}, err
 	}
+	clearIntent(ctx, s.Logger, "campaign", stored.ID, &stored.WorkflowPending, s.Campaigns.WorkflowStarted)
 	return CreateResult{Campaign: stored, Replayed: !created}, nil
+}
+
+// StartPending starts the workflow of every call stored before storedBefore whose start
+// intent is still pending, then clears the intent (see PendingStarts).
+func (s *CampaignService) StartPending(ctx context.Context, storedBefore time.Time) (int, error) {
+	rows, err := s.Campaigns.StartPending(ctx, storedBefore)
+	if err != nil {
+		return 0, err
+	}
+	start := func(c *models.Campaign) error {
+		pol, err := s.policyOf(c)
+		if err != nil {
+			return err
+		}
+		return s.startWorkflow(ctx, c, pol)
+	}
+	return startEach(ctx, s.Logger, "campaign", rows, func(c *models.Campaign) string { return c.ID }, start, s.Campaigns.WorkflowStarted)
 }
 
 // policyOf returns the policy the campaign was started with: the copy stored

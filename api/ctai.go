@@ -61,6 +61,8 @@ func (s *CTAIService) File(ctx context.Context, body *CTAIRequestBody) (CTAIFile
 	r.State = models.CTAIFiled
 	r.FiledAt = now.UTC()
 	r.RequestHash = hashBody(canonical)
+	// The start intent is written with the row (see PendingStarts).
+	r.WorkflowPending = true
 	stored, created, err := s.Requests.Create(ctx, &r)
 	if err != nil {
 		return CTAIFiled{}, err
@@ -74,7 +76,25 @@ func (s *CTAIService) File(ctx context.Context, body *CTAIRequestBody) (CTAIFile
 	if err := startOrUndo(ctx, s.Logger, "ctai", stored.ID, created, start, s.Requests.Delete); err != nil {
 		return CTAIFiled{}, err
 	}
+	clearIntent(ctx, s.Logger, "ctai", stored.ID, &stored.WorkflowPending, s.Requests.WorkflowStarted)
 	return CTAIFiled{Request: stored, Replayed: !created}, nil
+}
+
+// StartPending starts the workflow of every CTAI request stored before storedBefore whose
+// start intent is still pending, then clears the intent (see PendingStarts).
+func (s *CTAIService) StartPending(ctx context.Context, storedBefore time.Time) (int, error) {
+	rows, err := s.Requests.StartPending(ctx, storedBefore)
+	if err != nil {
+		return 0, err
+	}
+	start := func(r *models.CTAIRequest) error {
+		pol, err := s.Policies.ForYear(r.Year)
+		if err != nil {
+			return err
+		}
+		return s.start(ctx, r, pol)
+	}
+	return startEach(ctx, s.Logger, "ctai", rows, func(r *models.CTAIRequest) string { return r.ID }, start, s.Requests.WorkflowStarted)
 }
 
 // start runs the request's workflow once; its search attributes carry no personal data.

@@ -51,6 +51,10 @@ type Campaign struct {
 	SelectedAt  *time.Time `json:"selected_at,omitempty"`
 	// CancelReason says why the correspondent cancelled the call.
 	CancelReason string `gorm:"size:2000" json:"cancel_reason,omitempty"`
+	// WorkflowPending: stored, its workflow not known to be started yet (the start intent,
+	// written in the row's own transaction). The reconciler starts what a crash left pending;
+	// until then the call accepts no dossier and counts nowhere (lists, overview, metrics).
+	WorkflowPending bool `gorm:"not null;default:false" json:"-"`
 	// IdempotencyKey makes a repeated creation request return the first campaign.
 	IdempotencyKey *string `gorm:"size:200;uniqueIndex" json:"-"`
 	// DSDemarche is the Démarches Simplifiées démarche the call takes its dossiers from (0: none);

@@ -56,6 +56,10 @@ type CTAIRequest struct {
 	Motivation     string     `gorm:"size:4000" json:"motivation,omitempty"`
 	DecidedBy      string     `gorm:"size:200" json:"decided_by,omitempty"`
 	OpinionAt      *time.Time `json:"opinion_at,omitempty"`
+	// WorkflowPending: stored, its workflow not known to be started yet (the start intent,
+	// written in the row's own transaction); the reconciler starts what a crash left pending,
+	// and until then the request counts nowhere (the year's summary table).
+	WorkflowPending bool `gorm:"not null;default:false" json:"-"`
 	// RequestHash tells a resubmission of the same request from a different one.
 	RequestHash string    `gorm:"size:64" json:"-"`
 	FiledAt     time.Time `json:"filed_at"`

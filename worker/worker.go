@@ -45,5 +45,6 @@ func Register(r sdkworker.Registry, acts *activities.Activities) {
 	r.RegisterWorkflow(workflows.ControlWorkflow)
 	r.RegisterWorkflow(workflows.CTAIWorkflow)
 	r.RegisterWorkflow(workflows.DSConnectorWorkflow)
+	r.RegisterWorkflow(workflows.ReconcileWorkflow)
 	r.RegisterActivity(acts)
 }

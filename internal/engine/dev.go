@@ -94,7 +94,7 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 
 	reconcileCtx, stopReconciling := context.WithCancel(context.WithoutCancel(ctx))
 	d.stops = append(d.stops, stopReconciling)
-	startPendingLoop(reconcileCtx, d.DB, d.Temporal, cfg, log)
+	startPendingAtStart(reconcileCtx, pendingStarts(d.DB, d.Temporal, cfg, policies, log), log)
 	router := newAPIRouter(apiWiring{DB: d.DB, Temporal: d.Temporal, Config: cfg, Policies: policies,
 		Links: links, Metrics: d.Metrics, Logger: log, DevMode: true, Catcher: d.Catcher})
 	srv := serveOn(ln, router, log)
@@ -121,6 +121,10 @@ func (d *Dev) openDatabase(cfg config.Config, log *slog.Logger) (err error) {
 func (d *Dev) startWorker(ctx context.Context, cfg config.Config, policies *policy.Set, links *auth.LinkSigner, log *slog.Logger) error {
 	acts, err := newActivities(d.DB, d.Temporal, cfg, links, log)
 	if err != nil {
+		return err
+	}
+	acts.PendingStarts = pendingStarts(d.DB, d.Temporal, cfg, policies, log)
+	if err := ensureReconcileSchedule(ctx, d.Temporal, log); err != nil {
 		return err
 	}
 	w := worker.New(d.Temporal, acts)

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
@@ -43,4 +44,13 @@ func TestMigrateCreatesTheNamespaceOnABareCluster(t *testing.T) {
 	for name, kind := range workflows.SearchAttributes() {
 		require.Equal(t, kind, attrs.GetCustomAttributes()[name], name)
 	}
+	// The reconciler's schedule: created once, every minute, skipping a run still going.
+	sched, err := c.ScheduleClient().GetHandle(ctx, workflows.ReconcileScheduleID).Describe(ctx)
+	require.NoError(t, err)
+	require.Len(t, sched.Schedule.Spec.Intervals, 1)
+	require.Equal(t, workflows.ReconcileEvery, sched.Schedule.Spec.Intervals[0].Every)
+	require.Equal(t, enumspb.SCHEDULE_OVERLAP_POLICY_SKIP, sched.Schedule.Policy.Overlap)
+	action, ok := sched.Schedule.Action.(*client.ScheduleWorkflowAction)
+	require.True(t, ok)
+	require.Equal(t, "ReconcileWorkflow", action.Workflow)
 }

@@ -34,7 +34,7 @@ func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		return err
 	}
 	defer p.close()
-	startPendingLoop(ctx, p.db, p.temporal, cfg, log)
+	startPendingAtStart(ctx, pendingStarts(p.db, p.temporal, cfg, p.policies, log), log)
 	router := newAPIRouter(apiWiring{DB: p.db, Temporal: p.temporal, Config: cfg, Policies: p.policies,
 		Links: p.links, Metrics: p.metrics, Logger: log})
 	srv, err := serveHTTP(cfg.HTTPAddr, router, log)
@@ -71,6 +71,9 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 		log.Info("aap worker metrics", "addr", srv.addr)
 	}
 	acts, err := newActivities(p.db, p.temporal, cfg, p.links, log)
+	if err == nil {
+		acts.PendingStarts = pendingStarts(p.db, p.temporal, cfg, p.policies, log)
+	}
 	if err != nil {
 		return err
 	}
@@ -90,7 +93,7 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 
 // RunMigrate runs `aap migrate`: the database schema, then, when AAP_TEMPORAL_ADDRESS is set,
 // the Temporal namespace (created with AAP_TEMPORAL_RETENTION when absent: a bare cluster has
-// none) and its search attributes.
+// none), its search attributes and the reconcile schedule.
 func RunMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	db, err := store.Open(cfg.DatabaseURL, cfg.DataDir, log)
 	if err != nil {
@@ -117,7 +120,7 @@ func RunMigrate(ctx context.Context, cfg config.Config, log *slog.Logger) error 
 		return err
 	}
 	log.Info("search attributes registered", "namespace", cfg.TemporalNamespace)
-	return nil
+	return ensureReconcileSchedule(ctx, tc, log)
 }
 
 // production is what `aap api` and `aap worker` both open before they serve: the policies,

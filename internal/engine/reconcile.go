@@ -2,50 +2,74 @@ package engine
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/api"
 	"github.com/dian-p104/aap/internal/platform/config"
+	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/workflows"
 )
 
-// No dossier without its workflow. The API writes the dossier's row and its start intent
-// (workflow_pending) in one transaction, then starts the workflow (its ID derived from the
-// dossier, so a second start finds the first) and clears the intent. Whatever dies between
-// the two, the reconciler below starts what was left pending; until then the dossier counts
-// nowhere (closure summary, selection, signals). We chose this over "the workflow first, its
-// first activity writing the row" because the API must answer 201 with the stored dossier
-// (its double-funding flags and idempotent replays are read from the database), and because
-// a refused filing must leave nothing behind, which a workflow started first could not undo.
+// No record without its workflow (api.PendingStarts explains the design). The reconciler
+// runs at the start of `aap api` and `aap dev`, and every minute on a worker through a
+// Temporal Schedule that `aap migrate` and `aap dev` create: the repair outlives any API
+// replica, and needs no loop of its own in the API.
 
-// pendingGrace leaves a request in flight the time to start its own workflow (the start is a
-// few seconds at most) before the reconciler does it.
-const pendingGrace = time.Minute
+// pendingStarts builds the reconciler on the database and the Temporal client.
+func pendingStarts(db *gorm.DB, tc client.Client, cfg config.Config, pols *policy.Set, log *slog.Logger) *api.PendingStarts {
+	campaigns := store.NewCampaigns(db)
+	return &api.PendingStarts{
+		Campaigns: &api.CampaignService{Temporal: tc, Campaigns: campaigns, Policies: pols,
+			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+		Applications: &api.ApplicationService{Temporal: tc, Campaigns: campaigns, Applications: store.NewApplications(db),
+			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+		CTAI: &api.CTAIService{Temporal: tc, Requests: store.NewCTAIRequests(db), Policies: pols,
+			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
+	}
+}
 
-// reconcileEvery is how often `aap api` and `aap dev` look for pending starts.
-const reconcileEvery = time.Minute
-
-// startPendingLoop starts the workflows left pending, now and every reconcileEvery, until ctx
-// ends. Several API replicas may run it at once: starts are idempotent.
-func startPendingLoop(ctx context.Context, db *gorm.DB, tc client.Client, cfg config.Config, log *slog.Logger) {
-	svc := &api.ApplicationService{Temporal: tc, Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db),
-		MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
+// startPendingAtStart runs the reconciler once, in the background, as the API starts.
+func startPendingAtStart(ctx context.Context, p *api.PendingStarts, log *slog.Logger) {
 	go func() {
-		for {
-			if n, err := svc.StartPending(ctx, time.Now().Add(-pendingGrace)); err != nil {
-				log.Error("start pending dossier workflows", "error", err)
-			} else if n > 0 {
-				log.Warn("started pending dossier workflows", "count", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-time.After(reconcileEvery):
-			}
+		if n, err := p.StartPending(ctx, time.Now().Add(-api.PendingGrace)); err != nil {
+			log.Error("start pending workflows", "error", err)
+		} else if n > 0 {
+			log.Warn("started pending workflows", "count", n)
 		}
 	}()
+}
+
+// ensureReconcileSchedule creates the schedule that runs workflows.ReconcileWorkflow every
+// minute, once: a schedule already there is left as it is (several `aap migrate` may run).
+// A run still going when the next is due is skipped.
+func ensureReconcileSchedule(ctx context.Context, tc client.Client, log *slog.Logger) error {
+	_, err := tc.ScheduleClient().Create(ctx, client.ScheduleOptions{
+		ID:   workflows.ReconcileScheduleID,
+		Spec: client.ScheduleSpec{Intervals: []client.ScheduleIntervalSpec{{Every: workflows.ReconcileEvery}}},
+		Action: &client.ScheduleWorkflowAction{
+			ID:                       workflows.ReconcileScheduleID,
+			Workflow:                 workflows.ReconcileWorkflow,
+			Args:                     []any{workflows.ReconcileInput{Grace: api.PendingGrace}},
+			TaskQueue:                workflows.TaskQueue,
+			WorkflowExecutionTimeout: 5 * time.Minute,
+		},
+		Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_SKIP,
+	})
+	if errors.Is(err, temporal.ErrScheduleAlreadyRunning) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("create the reconcile schedule: %w", err)
+	}
+	log.Info("reconcile schedule created", "schedule", workflows.ReconcileScheduleID, "every", workflows.ReconcileEvery)
+	return nil
 }

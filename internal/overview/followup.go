@@ -119,7 +119,7 @@ func ctaiFigures(ctx context.Context, db *gorm.DB, q Query, add Adder) error {
 			"COALESCE(SUM(CASE WHEN opinion = ? THEN 1 ELSE 0 END), 0) AS favourable, "+
 			"COALESCE(SUM(CASE WHEN opinion = ? THEN 1 ELSE 0 END), 0) AS unfavourable",
 			ctai.OpinionFavourable, ctai.OpinionUnfavourable).
-		Where("year = ?", q.Year).Group("territory").Scan(&rows).Error
+		Where("year = ? AND workflow_pending = ?", q.Year, false).Group("territory").Scan(&rows).Error
 	if err != nil {
 		return err
 	}

@@ -46,7 +46,7 @@ func campaignFigures(ctx context.Context, db *gorm.DB, q Query, add Adder) error
 	err := db.WithContext(ctx).Table("campaigns").
 		Select("level, territory, phase, COUNT(*) AS n, COALESCE(SUM(budget_cents), 0) AS budget, "+
 			"COALESCE(SUM(CASE WHEN published_at IS NULL THEN 0 ELSE 1 END), 0) AS published").
-		Where("year = ?", q.Year).Group("level, territory, phase").Scan(&rows).Error
+		Where("year = ? AND workflow_pending = ?", q.Year, false).Group("level, territory, phase").Scan(&rows).Error
 	if err != nil {
 		return err
 	}
@@ -84,7 +84,7 @@ func dossierFigures(ctx context.Context, db *gorm.DB, q Query, add Adder) error 
 			"COALESCE(SUM(CASE WHEN "+retained+" THEN a.beneficiaries_bpi ELSE 0 END), 0) AS bpi, "+
 			"COALESCE(SUM(CASE WHEN "+retained+" THEN a.beneficiaries_non_bpi ELSE 0 END), 0) AS non_bpi", themes).
 		Joins("JOIN campaigns AS c ON c.id = a.campaign_id").
-		Where("c.year = ? AND a.state <> ?", q.Year, models.ApplicationCancelled).
+		Where("c.year = ? AND a.state <> ? AND a.workflow_pending = ?", q.Year, models.ApplicationCancelled, false).
 		Group("c.level, c.territory").Scan(&rows).Error
 	if err != nil {
 		return err
@@ -162,7 +162,7 @@ func unpublishedCalls(ctx context.Context, db *gorm.DB, q Query) ([]Overdue, err
 		PublishedAt                 *time.Time
 	}
 	err := db.WithContext(ctx).Table("campaigns").Select("id, level, territory, title, published_at").
-		Where("year = ? AND phase <> ?", q.Year, models.PhaseCancelled).
+		Where("year = ? AND phase <> ? AND workflow_pending = ?", q.Year, models.PhaseCancelled, false).
 		Where("(published_at IS NULL AND ? > ?) OR published_at > ?", q.Now.UTC(), deadline.UTC(), deadline.UTC()).
 		Order("territory, id").Scan(&rows).Error
 	if err != nil {

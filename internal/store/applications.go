@@ -149,21 +149,6 @@ func deleteWithItsTrail(tx *gorm.DB, entity, id string, model any) error {
 	return tx.Where("id = ?", id).Delete(model).Error
 }
 
-// WorkflowStarted clears the dossier's start intent: its workflow exists.
-func (s *Applications) WorkflowStarted(ctx context.Context, id string) error {
-	return s.db.WithContext(ctx).Model(&models.Application{}).Where("id = ?", id).Update("workflow_pending", false).Error
-}
-
-// StartPending returns the dossiers whose workflow is still to be started and that were
-// stored before storedBefore: what a process dying between the row and the workflow's
-// start left behind (a request in flight is younger).
-func (s *Applications) StartPending(ctx context.Context, storedBefore time.Time) ([]models.Application, error) {
-	var rows []models.Application
-	err := s.db.WithContext(ctx).Where("workflow_pending = ? AND created_at < ?", true, storedBefore.UTC()).
-		Order("created_at, id").Limit(500).Find(&rows).Error
-	return rows, err
-}
-
 // ApplicationFilter narrows a call's list of dossiers; zero values do not filter.
 type ApplicationFilter struct {
 	CampaignID string
@@ -215,7 +200,7 @@ type CallSummary struct {
 
 // Summary totals a call's dossiers by theme and lists the flagged ones.
 func (s *Applications) Summary(ctx context.Context, campaignID string) (CallSummary, error) {
-	db := s.db.WithContext(ctx).Model(&models.Application{}).Where("campaign_id = ? AND workflow_pending = ?", campaignID, false)
+	db := withWorkflow(s.db.WithContext(ctx).Model(&models.Application{}), "").Where("campaign_id = ?", campaignID)
 	var sum CallSummary
 	if err := db.Session(&gorm.Session{}).Select("theme, COUNT(*) AS count, COALESCE(SUM(requested_cents), 0) AS requested_cents").
 		Group("theme").Order("theme").Scan(&sum.ByTheme).Error; err != nil {

@@ -82,8 +82,9 @@ type CampaignFilter struct {
 }
 
 // List returns one page of campaigns, newest first, and the total matching the filter.
+// A call whose workflow is still to be started is not among them.
 func (s *Campaigns) List(ctx context.Context, f CampaignFilter) ([]models.Campaign, int64, error) {
-	q := s.db.WithContext(ctx).Model(&models.Campaign{})
+	q := withWorkflow(s.db.WithContext(ctx).Model(&models.Campaign{}), "")
 	if f.Year != 0 {
 		q = q.Where("year = ?", f.Year)
 	}

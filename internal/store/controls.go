@@ -312,7 +312,7 @@ type Correspondent struct {
 // (regional and departmental), first call first.
 func (s *Controls) Correspondents(ctx context.Context, year int, region string) ([]Correspondent, error) {
 	var cs []models.Campaign
-	q := s.db.WithContext(ctx).Where("year = ? AND phase <> ?", year, models.PhaseCancelled)
+	q := withWorkflow(s.db.WithContext(ctx), "").Where("year = ? AND phase <> ?", year, models.PhaseCancelled)
 	err := inRegion(q, "", region).Order("created_at, id").Find(&cs).Error
 	if err != nil {
 		return nil, err

@@ -140,6 +140,6 @@ func (s *CTAIRequests) EnvelopeUsed(ctx context.Context, year int, exceptID stri
 // ListYear returns the requests of a year by territory, collectivité and kind.
 func (s *CTAIRequests) ListYear(ctx context.Context, year int) ([]models.CTAIRequest, error) {
 	var rows []models.CTAIRequest
-	err := s.db.WithContext(ctx).Where("year = ?", year).Order("territory, collectivite_name, kind, id").Find(&rows).Error
+	err := withWorkflow(s.db.WithContext(ctx), "").Where("year = ?", year).Order("territory, collectivite_name, kind, id").Find(&rows).Error
 	return rows, err
 }

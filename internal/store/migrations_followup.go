@@ -258,4 +258,28 @@ var followUpMigrations = []*gormigrate.Migration{
 			return nil
 		},
 	},
+	{
+		// The start intent of a call's and of a CTAI request's workflow, in their own rows
+		// (see Campaigns.StartPending, CTAIRequests.StartPending), as for the dossiers.
+		ID: "2026120610_campaign_ctai_workflow_pending",
+		Migrate: func(tx *gorm.DB) error {
+			type pending struct {
+				WorkflowPending bool `gorm:"not null;default:false;index"`
+			}
+			for _, table := range []string{"campaigns", "ctai_requests"} {
+				if err := tx.Table(table).Migrator().AddColumn(&pending{}, "WorkflowPending"); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+		Rollback: func(tx *gorm.DB) error {
+			for _, table := range []string{"campaigns", "ctai_requests"} {
+				if err := tx.Table(table).Migrator().DropColumn(&struct{}{}, "workflow_pending"); err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	},
 }

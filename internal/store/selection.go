@@ -17,7 +17,7 @@ import (
 // reviews them all, §8). A dossier whose workflow is still to be started is not among them.
 func (s *Applications) All(ctx context.Context, campaignID string) ([]models.Application, error) {
 	var all []models.Application
-	err := s.db.WithContext(ctx).Where("campaign_id = ? AND workflow_pending = ?", campaignID, false).Order("created_at, id").Find(&all).Error
+	err := withWorkflow(s.db.WithContext(ctx), "").Where("campaign_id = ?", campaignID).Order("created_at, id").Find(&all).Error
 	return all, err
 }
 

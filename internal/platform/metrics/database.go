@@ -33,11 +33,12 @@ func (c *dbCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- c.errors
 }
 
-// tables are the workflow types and the column holding each one's phase.
-var tables = []struct{ typ, table, column string }{
-	{"campaign", "campaigns", "phase"},
-	{"application", "applications", "state"},
-	{"convention", "conventions", "state"},
+// tables are the workflow types, the column holding each one's phase and the rows that
+// count: a call or a dossier whose workflow is still to be started counts nowhere.
+var tables = []struct{ typ, table, column, where string }{
+	{"campaign", "campaigns", "phase", "workflow_pending = false"},
+	{"application", "applications", "state", "workflow_pending = false"},
+	{"convention", "conventions", "state", "1 = 1"},
 }
 
 func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
@@ -50,7 +51,7 @@ func (c *dbCollector) Collect(ch chan<- prometheus.Metric) {
 	}
 	for _, t := range tables {
 		var rows []count
-		err := c.db.WithContext(ctx).Table(t.table).Select(t.column + " AS key, COUNT(*) AS n").Group(t.column).Scan(&rows).Error
+		err := c.db.WithContext(ctx).Table(t.table).Select(t.column + " AS key, COUNT(*) AS n").Where(t.where).Group(t.column).Scan(&rows).Error
 		if err != nil {
 			failed = 1
 			continue
