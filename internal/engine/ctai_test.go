@@ -35,12 +35,29 @@ func TestACTAIRequestGetsItsOpinionByEmail(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status)
 	require.Equal(t, id, again["id"], "the same request filed twice is one request")
 
+	// The engine only proposes (§3.4: « la DIAN et la DIAIR valideront les demandes »):
+	// the proposal is recorded and nothing is emailed until DIAN gives its opinion.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		_, r := do(t, http.MethodGet, d.HTTPURL+"/api/v1/ctai/"+id, nil)
+		assert.Equal(c, "proposee", r["state"])
+		assert.Equal(c, "defavorable", r["proposed_opinion"])
+	}, 60*time.Second, 200*time.Millisecond)
+	_, r := do(t, http.MethodGet, d.HTTPURL+"/api/v1/ctai/"+id, nil)
+	assert.Nil(t, r["opinion"], "no opinion before DIAN's")
+	assert.Equal(t, 0, sentCount(t, d, "purpose=ctai_opinion"))
+
+	status, decided := do(t, http.MethodPost, d.HTTPURL+"/api/v1/ctai/"+id+"/opinion",
+		map[string]any{"opinion": "defavorable", "motivation": "Aucun bilan de l'année précédente."})
+	require.Equal(t, http.StatusOK, status, "%v", decided)
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		_, r := do(t, http.MethodGet, d.HTTPURL+"/api/v1/ctai/"+id, nil)
 		assert.Equal(c, "defavorable", r["opinion"])
 		assert.Equal(c, 3, sentCount(t, d, "purpose=ctai_opinion"))
 	}, 60*time.Second, 200*time.Millisecond)
-	_, r := do(t, http.MethodGet, d.HTTPURL+"/api/v1/ctai/"+id, nil)
+	status, _ = do(t, http.MethodPost, d.HTTPURL+"/api/v1/ctai/"+id+"/opinion",
+		map[string]any{"opinion": "favorable", "delegated_eur": 1000, "motivation": "Autre avis."})
+	require.Equal(t, http.StatusConflict, status, "one opinion: the second is refused")
+	_, r = do(t, http.MethodGet, d.HTTPURL+"/api/v1/ctai/"+id, nil)
 	assert.Contains(t, fmt.Sprint(r["outcomes"]), "Aucun bilan")
 	assert.Equal(t, 3, d.Catcher.Count(), "one opinion each to the collectivité, the correspondent and DIAN")
 }
