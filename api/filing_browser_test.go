@@ -78,7 +78,7 @@ func TestFilingOnlineInChromium(t *testing.T) {
 	var a models.Application
 	require.NoError(t, e.db.Take(&a).Error, "one dossier, filed after the refusal")
 	assert.Equal(t, "73282932000074", a.SIRET)
-	assert.Contains(t, flow.Confirmation, a.ID)
+	assert.Contains(t, flow.Confirmation, a.Reference)
 	apps, atts := e.stored(t)
 	assert.Equal(t, int64(1), apps)
 	assert.Equal(t, int64(3), atts)

@@ -162,7 +162,7 @@ func TestFilingFormFilesTheDossierWithItsAttachmentsThroughTheAPIService(t *test
 
 	require.Len(t, e.starts(t), 1, "the dossier's workflow is started, as through the API")
 	body := rec.Body.String()
-	for _, want := range []string{"Dossier déposé", a.ID, "29 novembre 2026 à 11 h 00", "contact@accueil-rhone.example.org", "5\u00a0000,50\u00a0€", "rib.jpeg"} {
+	for _, want := range []string{"Dossier déposé", a.Reference, "29 novembre 2026 à 11 h 00", "contact@accueil-rhone.example.org", "5\u00a0000,50\u00a0€", "rib.jpeg"} {
 		assert.Contains(t, body, want)
 	}
 }
@@ -253,7 +253,7 @@ func TestFilingTheSameDossierTwiceIsOneDossier(t *testing.T) {
 	assert.Equal(t, int64(3), atts, "the first filing's attachments only")
 	var a models.Application
 	require.NoError(t, e.db.Take(&a).Error)
-	assert.Contains(t, second.Body.String(), a.ID, "the first dossier's reference")
+	assert.Contains(t, second.Body.String(), a.Reference, "the first dossier's reference")
 }
 
 func TestFilingWithoutTheFormsTokenIsRefused(t *testing.T) {
