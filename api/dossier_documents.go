@@ -42,12 +42,7 @@ func (h linkHandlers) document(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	app, err := h.dossierOf(ctx, l.Action, l.Item)
-	if err != nil {
-		h.respond(c, linkPage{}, err)
-		return
-	}
-	f, err := h.dossierFacts(ctx, app)
+	f, err := h.linkedDossier(ctx, l)
 	if err != nil {
 		h.respond(c, linkPage{}, err)
 		return

@@ -102,6 +102,15 @@ func (h linkHandlers) dossierFacts(ctx context.Context, app *models.Application)
 	return f, nil
 }
 
+// linkedDossier reads the dossier a link reaches with the facts its pages show.
+func (h linkHandlers) linkedDossier(ctx context.Context, l auth.Link) (dossierFacts, error) {
+	app, err := h.dossierOf(ctx, l.Action, l.Item)
+	if err != nil {
+		return dossierFacts{}, err
+	}
+	return h.dossierFacts(ctx, app)
+}
+
 // dossierOf is the dossier a link reaches: its item, or the dossier of its convention.
 func (h linkHandlers) dossierOf(ctx context.Context, action, item string) (*models.Application, error) {
 	switch action {

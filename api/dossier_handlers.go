@@ -24,12 +24,7 @@ type dossierOutcome struct {
 // showDossier renders « Mon dossier » for the dossier the link reaches.
 func (h linkHandlers) showDossier(c *gin.Context, l auth.Link, out dossierOutcome) {
 	ctx := c.Request.Context()
-	app, err := h.dossierOf(ctx, l.Action, l.Item)
-	if err != nil {
-		h.respond(c, linkPage{}, err)
-		return
-	}
-	f, err := h.dossierFacts(ctx, app)
+	f, err := h.linkedDossier(ctx, l)
 	if err != nil {
 		h.respond(c, linkPage{}, err)
 		return
@@ -70,12 +65,7 @@ func (h linkHandlers) actDossier(c *gin.Context, l auth.Link) {
 		h.showDossier(c, l, dossierOutcome{Error: "Ce lien ne permet pas cette démarche.", Status: http.StatusForbidden})
 		return
 	}
-	app, err := h.dossierOf(ctx, l.Action, l.Item)
-	if err != nil {
-		h.respond(c, linkPage{}, err)
-		return
-	}
-	f, err := h.dossierFacts(ctx, app)
+	f, err := h.linkedDossier(ctx, l)
 	if err != nil {
 		h.respond(c, linkPage{}, err)
 		return
