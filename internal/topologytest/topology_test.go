@@ -39,9 +39,6 @@ const (
 // one worker is SIGKILLed while it is sending emails; every email still leaves exactly
 // once, the killed worker's within seconds, and every workflow completes.
 func TestProductionTopology(t *testing.T) {
-	if testing.Short() {
-		t.Skip("builds and runs the whole topology (about 2 minutes)")
-	}
 	pg := openPostgres(t)
 	begin := time.Now()
 	bins := buildBinaries(t)
