@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"github.com/gin-gonic/gin"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/internal/rules/ctai"
 	"github.com/dian-p104/aap/internal/store"
@@ -65,13 +64,7 @@ func (s *CTAIService) Decide(ctx context.Context, id string, body *CTAIOpinionBo
 		WorkflowID: r.WorkflowID, UpdateID: requestID, Name: workflows.UpdateCTAIOpinion,
 		Arg: workflows.CTAIOpinionUpdate{Decision: d, EnvelopeUsedCents: used, Actor: store.ActorOf(ctx)},
 		Refusals: refusals{
-			workflows.ErrTypeCTAIOpinionRefused: func(refusal *temporal.ApplicationError) error {
-				var violations []ctai.Violation
-				if refusal.Details(&violations) != nil {
-					return nil
-				}
-				return ctaiOpinionRefused(violations)
-			},
+			workflows.ErrTypeCTAIOpinionRefused: refusedWithDetails(ctaiOpinionRefused),
 			workflows.ErrTypeCTAINotProposed:    refusedWith(errCTAINotProposed),
 			workflows.ErrTypeCTAIAlreadyDecided: refusedWith(errCTAIAlreadyDecided),
 		},

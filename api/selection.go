@@ -10,7 +10,6 @@ import (
 
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/selection"
@@ -93,13 +92,7 @@ func (s *SelectionService) Record(ctx context.Context, campaignID string, req *S
 		WorkflowID: c.WorkflowID, UpdateID: requestID, Name: workflows.UpdateSelection,
 		Arg: workflows.SelectionUpdate{Decisions: decisions, Dossiers: dossiers, Actor: store.ActorOf(ctx)},
 		Refusals: refusals{
-			workflows.ErrTypeSelectionRefused: func(refusal *temporal.ApplicationError) error {
-				var violations []selection.Violation
-				if refusal.Details(&violations) != nil {
-					return nil
-				}
-				return selectionRefused(violations)
-			},
+			workflows.ErrTypeSelectionRefused: refusedWithDetails(selectionRefused),
 			workflows.ErrTypeSelectionNotOpen: refusedWith(notOpen),
 		},
 		Ended: notOpen, // the workflow has ended: nothing left to select

@@ -32,6 +32,19 @@ func refusedWith(p error) func(*temporal.ApplicationError) error {
 	return func(*temporal.ApplicationError) error { return p }
 }
 
+// refusedWithDetails answers a refusal carrying the broken rules as its details with the
+// Problem that lists them; a refusal whose details do not decode falls back on the
+// generic mapping (nil).
+func refusedWithDetails[V any](problem func([]V) error) func(*temporal.ApplicationError) error {
+	return func(refusal *temporal.ApplicationError) error {
+		var details []V
+		if refusal.Details(&details) != nil {
+			return nil
+		}
+		return problem(details)
+	}
+}
+
 // runUpdate sends the Update, waits until the workflow has completed it, reads
 // its result into result (when not nil) and maps a refusal to the API's answer.
 func runUpdate(ctx context.Context, tc client.Client, u workflowUpdate, result any) error {
