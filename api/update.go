@@ -6,6 +6,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
+	"github.com/dian-p104/aap/internal/textinput"
 	"github.com/dian-p104/aap/workflows"
 )
 
@@ -67,6 +68,8 @@ func runUpdate(ctx context.Context, tc client.Client, u workflowUpdate, result a
 		// The record the Update carried was refused by the database for good
 		// (what the door let through): the caller is told, nothing is recorded.
 		switch refusal.Type() {
+		case workflows.ErrTypeInvalidText:
+			return invalidTextProblem(refusal)
 		case workflows.ErrTypeInvalidData:
 			return errRecordRefused
 		case workflows.ErrTypeDuplicate:
@@ -77,4 +80,14 @@ func runUpdate(ctx context.Context, tc client.Client, u workflowUpdate, result a
 		return u.Ended
 	}
 	return err
+}
+
+// invalidTextProblem is the 422 of a text a workflow's validator refused (a control
+// character the door did not see), naming the field and the rule as the door does.
+func invalidTextProblem(refusal *temporal.ApplicationError) error {
+	var r textinput.Refusal
+	if refusal.Details(&r) != nil || r.Field == "" {
+		return errRecordRefused
+	}
+	return ValidationProblem([]FieldError{{Field: r.Field, Rule: r.Rule, Message: r.Message}})
 }

@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -103,8 +104,8 @@ func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 	if cancelled, err := c.waitUntil(ctx, c.in.PublishAt); err != nil || cancelled {
 		return c.endEarly(ctx, err)
 	}
-	if err := c.enter(ctx, models.PhasePublished); err != nil {
-		return CampaignResult{}, err
+	if cancelled, err := c.enter(ctx, models.PhasePublished); err != nil || cancelled {
+		return c.endEarly(ctx, err)
 	}
 	c.notify(ctx, acts.NotifyCampaignPublished, "publication notice")
 	c.startDSConnector(ctx)
@@ -112,8 +113,8 @@ func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 	if cancelled, err := c.waitUntil(ctx, c.in.CloseAt); err != nil || cancelled {
 		return c.endEarly(ctx, err)
 	}
-	if err := c.enter(ctx, models.PhaseClosed); err != nil {
-		return CampaignResult{}, err
+	if cancelled, err := c.enter(ctx, models.PhaseClosed); err != nil || cancelled {
+		return c.endEarly(ctx, err)
 	}
 	c.awaitDSFinalPull(ctx)
 	c.notify(ctx, acts.NotifyCampaignClosed, "closure summary")
@@ -139,8 +140,29 @@ func (c *campaign) endEarly(ctx workflow.Context, err error) (CampaignResult, er
 	return c.wrapUpCancellation(ctx)
 }
 
-// enter records a phase in the database, then in the search attributes and the queried state.
-func (c *campaign) enter(ctx workflow.Context, phase string) error {
+// enter records a phase in the database, then in the search attributes and the
+// queried state; it reports a cancellation that came first, and then records nothing.
+// It takes its turn with the commands (c.deciding): a cancellation arriving while the
+// phase is written is recorded after it, and a phase never lands over a cancellation
+// (both writes in flight at once could land in either order, and the phase set
+// afterwards in the state would take the call back from « cancelled »).
+func (c *campaign) enter(ctx workflow.Context, phase string) (cancelled bool, err error) {
+	err = c.deciding.decide(ctx, func() error {
+		if c.cancelled() {
+			return errCancelledFirst
+		}
+		return nil
+	}, func() error { return c.recordPhase(ctx, phase) })
+	if errors.Is(err, errCancelledFirst) {
+		return true, nil
+	}
+	return false, err
+}
+
+// errCancelledFirst: the call was cancelled before its next phase could be recorded.
+var errCancelledFirst = errors.New("campaign cancelled before the phase was recorded")
+
+func (c *campaign) recordPhase(ctx workflow.Context, phase string) error {
 	now := workflow.Now(ctx)
 	change := activities.PhaseChange{CampaignID: c.in.CampaignID, Phase: phase, At: now}
 	if err := workflow.ExecuteActivity(ctx, acts.RecordCampaignPhase, change).Get(ctx, nil); err != nil {

@@ -27,6 +27,9 @@ type Cancellation struct {
 }
 
 func (c *campaign) validateCancel(x Cancellation) error {
+	if err := refuseBadText(text{"reason", x.Reason}); err != nil {
+		return err
+	}
 	if c.state.Phase == models.PhaseCancelled {
 		return temporal.NewApplicationError("l'appel à projets est déjà annulé", ErrTypeCancelRefused)
 	}

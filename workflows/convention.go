@@ -106,6 +106,9 @@ func signatureSchedule(plan activities.ConventionPlan) []conventionStep {
 }
 
 func validateSignature(s Signature, st *ApplicationState) error {
+	if err := refuseBadText(text{"signed_by", s.SignedBy}); err != nil {
+		return err
+	}
 	if err := awaitingSignature(st); err != nil {
 		return err
 	}

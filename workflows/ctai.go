@@ -133,6 +133,9 @@ func (w *ctaiRequest) run(ctx workflow.Context) (CTAIResult, error) {
 }
 
 func (w *ctaiRequest) validateOpinion(u CTAIOpinionUpdate) error {
+	if err := refuseBadText(text{"opinion", u.Decision.Opinion}, text{"motivation", u.Decision.Motivation}); err != nil {
+		return err
+	}
 	switch w.state.Phase {
 	case CTAIPhaseFiled:
 		return temporal.NewApplicationError("la proposition du moteur n'est pas encore enregistrée", ErrTypeCTAINotProposed)

@@ -64,12 +64,12 @@ func TestSignatureWhoseRecordFailsAnswersAndTheNextOneIsRecorded(t *testing.T) {
 	env.OnActivity(acts.RecordConventionSigned, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, rec activities.SignatureRecord) error {
 			attempts = append(attempts, rec.SignedBy)
-			if rec.SignedBy == "Marie\x00 Curie" {
+			if rec.SignedBy == "Marie Curie (refusée par la base)" {
 				return refusedByTheDatabase()
 			}
 			return nil
 		})
-	poisoned := updateAt(env, 10*24*time.Hour, UpdateSignConvention, Signature{SignedBy: "Marie\x00 Curie"})
+	poisoned := updateAt(env, 10*24*time.Hour, UpdateSignConvention, Signature{SignedBy: "Marie Curie (refusée par la base)"})
 	clean := updateAt(env, 11*24*time.Hour, UpdateSignConvention, Signature{SignedBy: "Marie Curie, présidente"})
 
 	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(time.Hour)})
@@ -81,7 +81,7 @@ func TestSignatureWhoseRecordFailsAnswersAndTheNextOneIsRecorded(t *testing.T) {
 	assert.Equal(t, activities.ErrTypeInvalidData, appErr.Type())
 	require.True(t, clean.completed)
 	require.NoError(t, clean.err)
-	assert.Equal(t, []string{"Marie\x00 Curie", "Marie Curie, présidente"}, attempts, "the refused record is not retried")
+	assert.Equal(t, []string{"Marie Curie (refusée par la base)", "Marie Curie, présidente"}, attempts, "the refused record is not retried")
 	var res ApplicationResult
 	require.NoError(t, env.GetWorkflowResult(&res))
 	assert.Equal(t, models.ConventionSigned, res.Convention)
@@ -102,13 +102,13 @@ func TestCancellationWhoseRecordFailsAnswersAndTheNextOneIsRecorded(t *testing.T
 	env.OnActivity(acts.RecordCampaignCancelled, mock.Anything, mock.Anything).Return(
 		func(_ context.Context, x activities.CampaignCancellation) error {
 			attempts = append(attempts, x.Reason)
-			if x.Reason == "Enveloppe\x00 redéployée" {
+			if x.Reason == "Enveloppe redéployée (refusée par la base)" {
 				return refusedByTheDatabase()
 			}
 			return nil
 		})
 	env.OnActivity(acts.DispatchCancellation, mock.Anything, mock.Anything).Return(nil).Once()
-	poisoned := updateAt(env, time.Hour, UpdateCancelCampaign, Cancellation{Reason: "Enveloppe\x00 redéployée"})
+	poisoned := updateAt(env, time.Hour, UpdateCancelCampaign, Cancellation{Reason: "Enveloppe redéployée (refusée par la base)"})
 	clean := updateAt(env, 2*time.Hour, UpdateCancelCampaign, Cancellation{Reason: "Enveloppe régionale redéployée sur les CTAI"})
 
 	env.ExecuteWorkflow(CampaignWorkflow, campaignInput(10*24*time.Hour, 60*24*time.Hour))
@@ -120,7 +120,7 @@ func TestCancellationWhoseRecordFailsAnswersAndTheNextOneIsRecorded(t *testing.T
 	assert.Equal(t, activities.ErrTypeInvalidData, appErr.Type())
 	require.True(t, clean.completed)
 	require.NoError(t, clean.err, "the call was left able to take the next cancellation")
-	assert.Equal(t, []string{"Enveloppe\x00 redéployée", "Enveloppe régionale redéployée sur les CTAI"}, attempts, "not retried")
+	assert.Equal(t, []string{"Enveloppe redéployée (refusée par la base)", "Enveloppe régionale redéployée sur les CTAI"}, attempts, "not retried")
 	var res CampaignResult
 	require.NoError(t, env.GetWorkflowResult(&res))
 	assert.Equal(t, models.PhaseCancelled, res.Phase)

@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"fmt"
+
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -50,6 +52,9 @@ func (in CampaignInput) SelectionRules() selection.Rules {
 }
 
 func (c *campaign) validateSelection(u SelectionUpdate) error {
+	if err := refuseBadText(selectionTexts(u)...); err != nil {
+		return err
+	}
 	if c.state.Phase != models.PhaseClosed {
 		return temporal.NewApplicationError("la sélection s'enregistre une fois, après la clôture de l'appel (phase actuelle : "+c.state.Phase+")",
 			ErrTypeSelectionNotOpen)
@@ -58,6 +63,17 @@ func (c *campaign) validateSelection(u SelectionUpdate) error {
 		return temporal.NewApplicationError("la sélection ne respecte pas les règles de l'instruction", ErrTypeSelectionRefused, violations)
 	}
 	return nil
+}
+
+// selectionTexts are the texts of a selection's decisions, named as the API names them.
+func selectionTexts(u SelectionUpdate) []text {
+	var out []text
+	for i, d := range u.Decisions {
+		at := fmt.Sprintf("decisions[%d].", i)
+		out = append(out, text{at + "application_id", d.ApplicationID}, text{at + "decision", d.Decision},
+			text{at + "reason", d.Reason}, text{at + "double_funding_justification", d.DoubleFundingJustified})
+	}
+	return out
 }
 
 func (c *campaign) recordSelection(ctx workflow.Context, u SelectionUpdate) (SelectionOutcome, error) {

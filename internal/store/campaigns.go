@@ -110,12 +110,16 @@ func (s *Campaigns) RecordPhase(ctx context.Context, id, phase string, at time.T
 	case models.PhaseClosed:
 		updates["closed_at"] = gorm.Expr("COALESCE(closed_at, ?)", at.UTC())
 	}
-	res := s.db.WithContext(ctx).Model(&models.Campaign{}).Where("id = ?", id).Updates(updates)
+	// A cancellation is final: a phase write that lands after it (one retried, or
+	// in flight when the cancellation was recorded) leaves it in place.
+	res := s.db.WithContext(ctx).Model(&models.Campaign{}).Where("id = ? AND phase <> ?", id, models.PhaseCancelled).Updates(updates)
 	if res.Error != nil {
 		return res.Error
 	}
 	if res.RowsAffected == 0 {
-		return fmt.Errorf("campaign %s: %w", id, ErrNotFound)
+		if _, err := s.Get(ctx, id); err != nil {
+			return fmt.Errorf("campaign %s: %w", id, err)
+		}
 	}
 	return nil
 }

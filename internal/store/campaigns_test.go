@@ -118,6 +118,27 @@ func TestRecordPhaseKeepsTheFirstInstant(t *testing.T) {
 	})
 }
 
+// A phase written after the call's cancellation (a retried or late write) leaves the cancellation.
+func TestRecordPhaseDoesNotOverwriteACancellation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := store.NewCampaigns(db)
+		c := newCampaign("69", nil)
+		_, _, err := s.Create(ctx, c)
+		require.NoError(t, err)
+		at := time.Date(2027, 1, 15, 9, 0, 0, 0, time.UTC)
+		require.NoError(t, s.RecordPhase(ctx, c.ID, models.PhasePublished, at))
+		require.NoError(t, s.RecordCancelled(ctx, c.ID, "Enveloppe redéployée", at.Add(time.Hour)))
+
+		require.NoError(t, s.RecordPhase(ctx, c.ID, models.PhaseClosed, at.Add(2*time.Hour)), "a late write is not an error")
+		got, err := s.Get(ctx, c.ID)
+		require.NoError(t, err)
+		require.Equal(t, models.PhaseCancelled, got.Phase)
+		require.Equal(t, "Enveloppe redéployée", got.CancelReason)
+		require.Nil(t, got.ClosedAt, "the closure was not recorded")
+	})
+}
+
 func TestCheckSchemaRefusesAnUnmigratedDatabase(t *testing.T) {
 	db, err := store.Open("", t.TempDir(), slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
