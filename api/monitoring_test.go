@@ -176,9 +176,11 @@ func TestTimelineMergesTheHistoryAndTheDatabase(t *testing.T) {
 	assert.Equal(t, 1, kinds["workflow_started"])
 	assert.Equal(t, 1, kinds["update"], "the selection is an update")
 	assert.GreaterOrEqual(t, kinds["phase"], 3, "published, closed, selected")
-	assert.Contains(t, rec.Body.String(), "Phase du workflow : publié.")
-	assert.Contains(t, rec.Body.String(), "Commande acceptée : sélection du comité.")
-	assert.GreaterOrEqual(t, kinds["timer_fired"], 1, "publication and closure are timers")
+	assert.Contains(t, rec.Body.String(), "L'appel passe à l'étape « publié ».")
+	assert.Contains(t, rec.Body.String(), "Sélection du comité reçue.")
+	for _, engine := range []string{"Workflow", "workflow de", "Commande acceptée", "Échéance atteinte."} {
+		assert.NotContains(t, rec.Body.String(), engine, "the labels speak plain French")
+	}
 	assert.Equal(t, 1, kinds["dossier_filed"])
 	assert.Equal(t, 1, kinds["convention_signed"])
 	assert.Contains(t, rec.Body.String(), "Dossier retenu : « Cours de français », 8\u00a0000,50\u00a0€ accordés.")

@@ -23,7 +23,7 @@ const (
 	PathCalls = "/appels"
 )
 
-//go:embed pages/*.html
+//go:embed pages/*.html pages/*.tmpl
 var publicPagesFS embed.FS
 
 // publicFuncs are the functions of the public pages' templates.

@@ -113,7 +113,8 @@ func NewRouter(d Deps) *gin.Engine {
 	// (a token exchanged for a session cookie) and serves the static files.
 	pages := r.Group("")
 	web.Register(pages, web.Deps{Monitoring: mon.Monitoring, DB: d.DB, Temporal: d.Temporal,
-		Links: d.Links, DevMail: d.Catcher != nil, ContactEmail: d.ContactEmail, Now: d.Now, Logger: d.Logger})
+		Links: d.Links, DevMail: d.Catcher != nil, ContactEmail: d.ContactEmail, Now: d.Now, Logger: d.Logger,
+		AgentPages: func(g *gin.RouterGroup, kit web.AgentKit) { registerAgentForms(g, kit, d) }})
 
 	registerPublic(r, d, now)
 	if d.Links != nil {

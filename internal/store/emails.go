@@ -19,6 +19,8 @@ type EmailFilter struct {
 	Recipient  string
 	CampaignID string
 	Purpose    string
+	// KeyPrefix keeps the emails of one workflow: "<workflow ID>/" (a dossier's).
+	KeyPrefix string
 	// Scope narrows the list to the emails of the caller's calls; nil: every email.
 	Scope  *Scope
 	Limit  int
@@ -36,6 +38,9 @@ func (s *Emails) List(ctx context.Context, f EmailFilter) ([]models.Email, int64
 	}
 	if f.Purpose != "" {
 		q = q.Where("purpose = ?", f.Purpose)
+	}
+	if f.KeyPrefix != "" {
+		q = q.Where("substr(key, 1, ?) = ?", len(f.KeyPrefix), f.KeyPrefix)
 	}
 	if f.Scope != nil && !f.Scope.All {
 		q = q.Where("campaign_id IN (?)", f.Scope.campaigns(s.db.Model(&models.Campaign{}).Select("id"), ""))

@@ -36,6 +36,9 @@ var LongTexts = map[string]bool{
 	"qualitative":                  true, // a CTAI bilan's qualitative objectives (§3.3)
 	"quantitative":                 true, // a CTAI bilan's quantitative objectives (§3.3)
 	"reason":                       true, // a cancellation's reason, a dossier not retained's
+	// The call form's lists, one item a line (form names only: the API takes JSON arrays).
+	"indicateurs": true, // the call's indicators (§8.4)
+	"criteres":    true, // the call's evaluation criteria (§8.4)
 }
 
 // Refusal is one refused text: the field (its JSON path, e.g. "decisions[2].motivation",

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"slices"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
@@ -30,6 +32,9 @@ type Event struct {
 	Kind   string    `json:"kind"` // stable code: published, dossier_filed, convention_signed, email_sent, …
 	Label  string    `json:"label"`
 	Source string    `json:"source"` // database or workflow
+	// Echo: the history's own record of a fact the database already tells (a phase
+	// entered, a command received); the API keeps it, the call's page leaves it out.
+	Echo bool `json:"-"`
 }
 
 // TimelineResult is a call's life; History says whether the workflow's history
@@ -56,12 +61,12 @@ func Timeline(ctx context.Context, db *gorm.DB, tc client.Client, c *models.Camp
 		return nil, err
 	}
 	events = append(events, more...)
-	if more, err = emailEvents(ctx, db, c.ID); err != nil {
+	if more, err = emailEvents(ctx, db, c); err != nil {
 		return nil, err
 	}
 	events = append(events, more...)
 	if tc != nil {
-		if more, err := workflowEvents(ctx, tc, c.WorkflowID); err != nil {
+		if more, err := workflowEvents(ctx, tc, c); err != nil {
 			res.HistoryError = err.Error()
 		} else {
 			res.History = true
@@ -81,18 +86,18 @@ func event(at time.Time, kind, label string) Event {
 }
 
 func campaignEvents(c *models.Campaign) []Event {
-	out := []Event{event(c.CreatedAt, "created", "Appel à projets « "+c.Title+" » créé.")}
+	out := []Event{event(c.CreatedAt, "created", "Appel « "+c.Title+" » créé.")}
 	if c.PublishedAt != nil {
-		out = append(out, event(*c.PublishedAt, "published", "Appel à projets publié."))
+		out = append(out, event(*c.PublishedAt, "published", "Appel publié."))
 	}
 	if c.ClosedAt != nil {
-		out = append(out, event(*c.ClosedAt, "closed", "Appel à projets clos : les dossiers passent en instruction."))
+		out = append(out, event(*c.ClosedAt, "closed", "Appel clos : les dossiers passent en instruction."))
 	}
 	if c.SelectedAt != nil {
 		out = append(out, event(*c.SelectedAt, "selected", "Sélection du comité enregistrée."))
 	}
 	if c.Phase == models.PhaseCancelled {
-		out = append(out, event(c.UpdatedAt, "cancelled", "Appel à projets annulé : "+c.CancelReason))
+		out = append(out, event(c.UpdatedAt, "cancelled", "Appel annulé : "+c.CancelReason))
 	}
 	return out
 }
@@ -146,10 +151,14 @@ func conventionEvents(ctx context.Context, db *gorm.DB, campaignID string) ([]Ev
 	return out, nil
 }
 
-func emailEvents(ctx context.Context, db *gorm.DB, campaignID string) ([]Event, error) {
+func emailEvents(ctx context.Context, db *gorm.DB, c *models.Campaign) ([]Event, error) {
 	var rows []models.Email
-	err := db.WithContext(ctx).Where("campaign_id = ? AND state IN ?", campaignID, []string{models.EmailSent, models.EmailFailed}).
+	err := db.WithContext(ctx).Where("campaign_id = ? AND state IN ?", c.ID, []string{models.EmailSent, models.EmailFailed}).
 		Order("id").Find(&rows).Error
+	if err != nil {
+		return nil, err
+	}
+	names, err := emailNamesOf(ctx, db, c)
 	if err != nil {
 		return nil, err
 	}
@@ -157,25 +166,26 @@ func emailEvents(ctx context.Context, db *gorm.DB, campaignID string) ([]Event, 
 	for _, e := range rows {
 		// The recipient is left out: the timeline is read more widely than the outbox.
 		if e.State == models.EmailSent && e.SentAt != nil {
-			out = append(out, event(*e.SentAt, "email_sent", "Courriel envoyé : « "+e.Subject+" »."))
+			out = append(out, event(*e.SentAt, "email_sent", names.label(e)))
 		} else if e.State == models.EmailFailed {
-			out = append(out, event(e.UpdatedAt, "email_failed", "Courriel non remis : « "+e.Subject+" »."))
+			out = append(out, event(e.UpdatedAt, "email_failed", "Courriel non remis : "+lowerFirst(names.label(e))))
 		}
 	}
 	return out, nil
 }
 
-// workflowEvents keeps the steps of the history a person cares about: start,
-// signals, commands (updates), deadlines reached, the end.
-func workflowEvents(ctx context.Context, tc client.Client, workflowID string) ([]Event, error) {
-	it := tc.GetWorkflowHistory(ctx, workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+// workflowEvents keeps the steps of the history a person cares about, each named for
+// what it is: the dates of the call reached, commands received, incidents, the end.
+func workflowEvents(ctx context.Context, tc client.Client, c *models.Campaign) ([]Event, error) {
+	it := tc.GetWorkflowHistory(ctx, c.WorkflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	h := history{campaign: c, timers: map[int64]time.Time{}}
 	var out []Event
 	for it.HasNext() {
 		e, err := it.Next()
 		if err != nil {
 			return nil, err
 		}
-		if ev, ok := historyEvent(e); ok {
+		if ev, ok := h.event(e); ok {
 			out = append(out, ev)
 		}
 	}
@@ -184,46 +194,85 @@ func workflowEvents(ctx context.Context, tc client.Client, workflowID string) ([
 
 // updateLabels say in French what a workflow's Updates are.
 var updateLabels = map[string]string{
-	workflows.UpdateSelection:      "sélection du comité",
-	workflows.UpdateCancelCampaign: "annulation de l'appel",
-	workflows.UpdateSignConvention: "signature de la convention",
+	workflows.UpdateSelection:      "Sélection du comité reçue.",
+	workflows.UpdateCancelCampaign: "Demande d'annulation de l'appel reçue.",
+	workflows.UpdateSignConvention: "Signature de la convention reçue.",
 }
 
-func historyEvent(e *historypb.HistoryEvent) (Event, bool) {
+// history reads one call's history; timers holds when each started timer was due to fire.
+type history struct {
+	campaign *models.Campaign
+	timers   map[int64]time.Time
+}
+
+func (h history) event(e *historypb.HistoryEvent) (Event, bool) {
 	at := e.GetEventTime().AsTime()
 	mk := func(kind, label string) (Event, bool) {
 		return Event{At: at.UTC(), Kind: kind, Label: label, Source: FromWorkflow}, true
 	}
+	echo := func(kind, label string) (Event, bool) {
+		ev, ok := mk(kind, label)
+		ev.Echo = true
+		return ev, ok
+	}
 	switch e.GetEventType() {
 	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
-		return mk("workflow_started", "Workflow de l'appel démarré.")
+		return mk("workflow_started", "Suivi de l'appel lancé : publication, clôture et relances suivront son calendrier.")
 	case enumspb.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
 		p := e.GetUpsertWorkflowSearchAttributesEventAttributes().GetSearchAttributes().GetIndexedFields()["AapPhase"]
 		var phase string
 		if p == nil || json.Unmarshal(p.GetData(), &phase) != nil || phase == "" {
 			return Event{}, false
 		}
-		return mk("phase", "Phase du workflow : "+models.PhaseLabel(phase)+".")
+		return echo("phase", "L'appel passe à l'étape « "+models.PhaseLabel(phase)+" ».")
+	case enumspb.EVENT_TYPE_TIMER_STARTED:
+		a := e.GetTimerStartedEventAttributes()
+		h.timers[e.GetEventId()] = at.Add(a.GetStartToFireTimeout().AsDuration())
 	case enumspb.EVENT_TYPE_TIMER_FIRED:
-		return mk("timer_fired", "Échéance atteinte.")
-	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
-		return mk("signal", "Signal reçu : "+e.GetWorkflowExecutionSignaledEventAttributes().GetSignalName()+".")
+		label, ok := h.timerLabel(h.timers[e.GetTimerFiredEventAttributes().GetStartedEventId()])
+		if ok {
+			return mk("timer_fired", label)
+		}
 	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
 		name := e.GetWorkflowExecutionUpdateAcceptedEventAttributes().GetAcceptedRequest().GetInput().GetName()
 		if label, ok := updateLabels[name]; ok {
-			name = label
+			return echo("update", label)
 		}
-		return mk("update", "Commande acceptée : "+name+".")
 	case enumspb.EVENT_TYPE_ACTIVITY_TASK_FAILED:
-		return mk("activity_failed", "Une tâche a échoué et sera réessayée si possible.")
+		return mk("activity_failed", "Incident technique : une opération automatique a échoué ; elle est retentée si possible.")
 	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CONTINUED_AS_NEW:
-		return mk("continued_as_new", "Workflow poursuivi dans une nouvelle exécution.")
+		return echo("continued_as_new", "Suivi de l'appel poursuivi.")
 	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED:
-		return mk("workflow_completed", "Workflow de l'appel terminé.")
+		return mk("workflow_completed", "Suivi de l'appel terminé : plus aucune échéance ne l'attend.")
 	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
-		return mk("workflow_failed", "Workflow de l'appel en échec.")
+		return mk("workflow_failed", "Suivi de l'appel interrompu par une erreur : prévenez l'équipe technique.")
 	case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED:
-		return mk("workflow_terminated", "Workflow de l'appel arrêté.")
+		return mk("workflow_terminated", "Suivi de l'appel arrêté par l'équipe technique.")
 	}
 	return Event{}, false
+}
+
+// timerLabel names a fired timer by the date it waited for: the publication, the
+// closure, or the end of the conventions' signature period (campaign workflow's run).
+// A timer of no date the call knows says nothing a person needs and is left out.
+func (h history) timerLabel(due time.Time) (string, bool) {
+	c := h.campaign
+	// The publication's and closure's timers end at the call's dates to the millisecond; the
+	// signature period starts when the workflow records the selection, a moment before the
+	// database's SelectedAt: a minute apart is the same timer, timers of other dates are hours apart.
+	near := func(t time.Time, tolerance time.Duration) bool { return !due.IsZero() && due.Sub(t).Abs() < tolerance }
+	switch {
+	case near(c.PublishAt, 2*time.Second):
+		return "Date de publication de l'appel atteinte.", true
+	case near(c.CloseAt, 2*time.Second):
+		return "Date de clôture de l'appel atteinte : les dépôts sont fermés.", true
+	case c.SelectedAt != nil && near(c.SelectedAt.Add(time.Duration(c.Policy.Convention.LapseAfter)), time.Minute):
+		return "Délai de signature des conventions écoulé : l'appel ne peut plus être annulé.", true
+	}
+	return "", false
+}
+
+func lowerFirst(s string) string {
+	r, size := utf8.DecodeRuneInString(s)
+	return string(unicode.ToLower(r)) + s[size:]
 }

@@ -57,6 +57,10 @@ type Deps struct {
 	ContactEmail string
 	Now          func() time.Time
 	Logger       *slog.Logger
+	// AgentPages registers another package's agent pages behind the sign-in (api's
+	// forms, which call its services), with the kit they share with these pages
+	// (agent_kit.go). Their requests act for the signed-in person (audit, scope).
+	AgentPages func(private *gin.RouterGroup, kit AgentKit)
 }
 
 type pages struct {
@@ -97,7 +101,7 @@ func Register(group *gin.RouterGroup, d Deps) {
 			return p != nil && *p < float64(target)
 		},
 	}
-	for _, name := range []string{"overview.html", "campaign.html", "error.html", "signin.html", "legal.html"} {
+	for _, name := range []string{"overview.html", "campaign.html", "error.html", "signin.html", "legal.html", "calls.html", "dossier.html"} {
 		p.tmpls[name] = parsePage(name, funcs)
 	}
 	group.Use(SecurityHeaders(), textinput.Middleware(p.refuseInput))
@@ -110,6 +114,10 @@ func Register(group *gin.RouterGroup, d Deps) {
 	private.GET("/campagnes/:id", p.campaign)
 	private.POST("/deconnexion", p.signOut)
 	private.GET("/exports/:file", p.export)
+	p.registerAgentPages(private)
+	if d.AgentPages != nil {
+		d.AgentPages(private.Group("", actAsViewer), AgentKit{p: p})
+	}
 }
 
 func (p *pages) export(c *gin.Context) {
@@ -188,6 +196,7 @@ type overviewPage struct {
 
 type campaignRow struct {
 	ID, Title, Territory, Phase string
+	Year                        int
 	Budget                      int64
 }
 
@@ -255,9 +264,52 @@ type campaignPage struct {
 	layout
 	Campaign  *models.Campaign
 	Territory string
-	Timeline  *timeline.TimelineResult
+	Timeline  []timeline.Event
+	// HistoryError says why the engine's history could not be read ("" when it was).
+	HistoryError string
 	// DS is the call's Démarches Simplifiées source, nil when it has none.
 	DS *dsSection
+	// Dossiers are the call's dossiers matching Filter (of Total), with their flags.
+	Dossiers       []dossierRow
+	DossiersTotal  int64
+	Filter         dossierFilter
+	States, Themes []option
+	Emails         []emailRow
+	EmailsTotal    int64
+	// Manage: the viewer runs this call (its selection and cancellation).
+	Manage bool
+	// Message confirms what a form just did (api's agent forms redirect here).
+	Message string
+}
+
+// doneMessage confirms the form the page follows: ?cree=1, ?selection=<cents granted>, ?annulation=1.
+func doneMessage(c *gin.Context, camp *models.Campaign) string {
+	switch {
+	case c.Query("cree") == "1":
+		return "Appel créé. Il sera publié le " + french.DateTime(camp.PublishAt) + " et clos le " + french.DateTime(camp.CloseAt) + "."
+	case c.Query("selection") != "":
+		cents, err := strconv.ParseInt(c.Query("selection"), 10, 64)
+		if err != nil {
+			return ""
+		}
+		return "Sélection enregistrée : " + french.Euros(cents) + " accordés. Chaque porteur de projet reçoit la décision ; " +
+			"les conventions des dossiers retenus partent pour signature."
+	case c.Query("annulation") == "1":
+		return "Appel annulé : chaque porteur de projet en est informé par courriel."
+	}
+	return ""
+}
+
+// dossierFilterOf reads ?etat=&theme=; an unknown value is refused with its field named.
+func dossierFilterOf(c *gin.Context) (dossierFilter, string) {
+	f := dossierFilter{State: c.Query("etat"), Theme: c.Query("theme")}
+	if f.State != "" && optionLabel(applicationStates, f.State) == f.State {
+		return f, "État inconnu : choisissez un état de la liste."
+	}
+	if f.Theme != "" && !models.IsTheme(f.Theme) {
+		return f, "Thématique inconnue : choisissez une thématique de la liste."
+	}
+	return f, ""
 }
 
 func (p *pages) campaign(c *gin.Context) {
@@ -273,21 +325,44 @@ func (p *pages) campaign(c *gin.Context) {
 		p.fail(c, http.StatusNotFound, "Cet appel à projets n'existe pas.")
 		return
 	}
+	filter, refused := dossierFilterOf(c)
+	if err == nil && refused != "" {
+		p.fail(c, http.StatusUnprocessableEntity, refused)
+		return
+	}
+	page := campaignPage{Campaign: camp, Filter: filter, States: applicationStates}
 	var tl *timeline.TimelineResult
-	var ds *dsSection
 	if err == nil {
 		tl, err = timeline.Timeline(ctx, p.d.DB, p.d.Temporal, camp)
 	}
 	if err == nil {
-		ds, err = loadDSSection(ctx, p.d.DB, camp.ID)
+		page.DS, err = loadDSSection(ctx, p.d.DB, camp.ID)
+	}
+	if err == nil {
+		page.Dossiers, page.DossiersTotal, err = callDossiers(ctx, p.d.DB, camp.ID, filter)
+	}
+	if err == nil {
+		page.Emails, page.EmailsTotal, err = callEmails(ctx, p.d.DB, store.EmailFilter{CampaignID: camp.ID})
 	}
 	if err != nil {
 		p.d.Logger.Error("campaign page", "error", err, "request_id", c.GetString("request_id"))
 		p.fail(c, http.StatusInternalServerError, "La page de l'appel n'a pas pu être construite ; l'incident est journalisé.")
 		return
 	}
-	p.render(c, http.StatusOK, "campaign.html", campaignPage{
-		layout:   p.layoutFor(c, camp.Title, Crumb{Label: camp.Title}),
-		Campaign: camp, Territory: territory.Label(camp.Territory, camp.Level == models.LevelRegional), Timeline: tl, DS: ds,
-	})
+	for _, t := range camp.Themes {
+		page.Themes = append(page.Themes, option{t, models.ThemeLabel(t)})
+	}
+	for _, ev := range tl.Events {
+		if !ev.Echo {
+			page.Timeline = append(page.Timeline, ev)
+		}
+	}
+	if tl.HistoryError != "" {
+		page.HistoryError = "Le suivi automatique de l'appel n'a pas pu être lu pour le moment : la chronologie ne montre que les faits enregistrés."
+	}
+	page.layout = p.layoutFor(c, camp.Title, Crumb{Label: "Appels à projets", Href: PathCalls}, Crumb{Label: camp.Title})
+	page.Territory = territory.Label(camp.Territory, camp.Level == models.LevelRegional)
+	page.Manage = viewer(c).ManageScope().Covers(camp.Level, camp.Territory)
+	page.Message = doneMessage(c, camp)
+	p.render(c, http.StatusOK, "campaign.html", page)
 }

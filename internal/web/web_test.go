@@ -204,9 +204,9 @@ func TestCampaignPage(t *testing.T) {
 	session := srv.dian(t)
 	code, body := get(t, srv.URL+"/campagnes/c-rhone", session)
 	require.Equal(t, http.StatusOK, code)
-	assert.Contains(t, body, "<h1>Intégration dans le Rhône</h1>")
+	assert.Contains(t, body, "<h1 class=\"aap-break\">Intégration dans le Rhône</h1>")
 	assert.Contains(t, body, "Rhône (69)")
-	assert.Contains(t, body, "1er février 2024 à 9 h 00</time> — Appel à projets publié.")
+	assert.Contains(t, body, "1er février 2024 à 9 h 00</time> — Appel publié.")
 	assert.Contains(t, body, "Dossier retenu : « Projet langue », 30\u00a0000,00\u00a0€ accordés.")
 	// Its Démarches Simplifiées source: the pulls failing, the refused DS dossier with its error.
 	assert.Contains(t, body, "<h2>Dossiers venus de Démarches Simplifiées</h2>")
