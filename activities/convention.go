@@ -43,7 +43,7 @@ func (a *Activities) PrepareConvention(ctx context.Context, ref ApplicationRef) 
 		ID: uuid.NewString(), ApplicationID: app.ID, CampaignID: c.ID,
 		Reference: fmt.Sprintf("CONV-%d-%s-%s", year, c.Territory, strings.ToUpper(app.ID[:8])),
 		Kind:      kindOf(app), Tranches: app.CPOTranches, GrantedCents: app.GrantedCents, PNECloseDate: pneClose,
-		FiscalYearEnd:         p.Convention.FiscalYearEnd.In(year).EndOfDay(),
+		FiscalYearEnd:         subsidyFiscalYearEnd(app, p, year),
 		FinancialReportMonths: p.FinancialReport.MonthsAfterFiscalYearEnd,
 		State:                 models.ConventionAwaitingSignature,
 	})
@@ -59,6 +59,17 @@ func (a *Activities) PrepareConvention(ctx context.Context, ref ApplicationRef) 
 		plan.RemindersAfter = append(plan.RemindersAfter, time.Duration(r))
 	}
 	return plan, nil
+}
+
+// subsidyFiscalYearEnd is the end of the exercice the convention's compte-rendu financier
+// follows (§8.4): the association's, as given when filing, else the policy's (31 December),
+// for the subsidy granted at the decision (now when the dossier has none recorded).
+func subsidyFiscalYearEnd(app *models.Application, p policy.Policy, year int) time.Time {
+	granted := time.Now()
+	if app.DecidedAt != nil {
+		granted = *app.DecidedAt
+	}
+	return convention.SubsidyFiscalYearEnd(app.FiscalYearEnd, p.Convention.FiscalYearEnd.In(year).EndOfDay(), year, granted)
 }
 
 // ConventionRef names a convention's step: which dossier, when it was sent, when it lapses, which reminder.
