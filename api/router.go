@@ -47,6 +47,8 @@ type Deps struct {
 	RateLimit int
 	// ContactEmail is DIAN's mailbox (AAP_DIAN_EMAIL), given on the contact and personal-data pages.
 	ContactEmail string
+	// Hosting is the host the legal notice names (AAP_HOSTING).
+	Hosting string
 	// Links signs and checks the links emailed to associations (AAP_LINK_SECRET).
 	Links *auth.LinkSigner
 	// Now is the clock of authentication, links and the overview's deadlines; nil: time.Now.
@@ -113,7 +115,7 @@ func NewRouter(d Deps) *gin.Engine {
 	// (a token exchanged for a session cookie) and serves the static files.
 	pages := r.Group("")
 	web.Register(pages, web.Deps{Monitoring: mon.Monitoring, DB: d.DB, Temporal: d.Temporal,
-		Links: d.Links, DevMail: d.Catcher != nil, ContactEmail: d.ContactEmail, Now: d.Now, Logger: d.Logger,
+		Links: d.Links, DevMail: d.Catcher != nil, ContactEmail: d.ContactEmail, Hosting: d.Hosting, Now: d.Now, Logger: d.Logger,
 		AgentPages: func(g *gin.RouterGroup, kit web.AgentKit) { registerAgentForms(g, kit, d) }})
 
 	registerPublic(r, d, now)

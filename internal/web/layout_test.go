@@ -121,20 +121,43 @@ func TestStaticFilesAreServedFromTheBinary(t *testing.T) {
 	}
 }
 
+// TestLegalPagesSayWhatIsKeptAndWhomToWriteTo: the footer's pages hold what a State
+// service must say. Personal data: who is responsible, why and on which legal basis (RGPD
+// art. 6.1.e), what is kept, who receives it, for how long, the rights, whom to write to
+// (DIAN's mailbox, the ministry's DPO) and the CNIL complaint. Accessibility: the State's
+// statement wording (« non conforme », not audited), its date, the known gaps, the
+// Défenseur des droits. Legal notice: publisher, director of the publication, host
+// (AAP_HOSTING, or a development instance said so). Contact: mailbox and post.
 func TestLegalPagesSayWhatIsKeptAndWhomToWriteTo(t *testing.T) {
 	srv := server(t)
 	_, body := get(t, srv.URL+"/donnees-personnelles", nil)
-	for _, want := range []string{"Le dossier", "Les courriels envoyés", "Le journal d'audit", "Durée de conservation",
-		"Vos droits", "CNIL", `<a href="mailto:dian-aap@interieur.gouv.fr">dian-aap@interieur.gouv.fr</a>`} {
+	for _, want := range []string{"Responsable du traitement", "article 6, paragraphe 1,\npoint e", "Le dossier", "Les courriels envoyés",
+		"Le journal d'audit", "Destinataires", "Carif-Oref", "LimeSurvey", "Durée de conservation", "code du patrimoine",
+		"Vos droits", "articles 15, 16, 18 et 21 du RGPD", "délégué à la protection des données du\nministère de l'Intérieur",
+		"3 place de Fontenoy", `href="https://www.cnil.fr/fr/plaintes"`, "Plan national d'évaluation",
+		`<a href="mailto:dian-aap@interieur.gouv.fr">dian-aap@interieur.gouv.fr</a>`} {
 		assert.Contains(t, body, want)
 	}
+	assert.NotContains(t, body, "pilotage national", "the PNE is the Plan national d'évaluation")
 	_, body = get(t, srv.URL+"/accessibilite", nil)
-	assert.Contains(t, body, "<strong>non conforme</strong>")
-	assert.Contains(t, body, "Défenseur des droits")
+	for _, want := range []string{"conformément à l'article 47 de la loi n° 2005-102 du 11 février 2005",
+		"est <strong>non conforme</strong> avec le référentiel général d'amélioration de\nl'accessibilité (RGAA), version 4.1.2. Le site n'a encore pas été audité.",
+		"Contenus non accessibles", "n'est pas un PDF balisé", "Cette déclaration a été établie le 6 décembre 2026.",
+		"Défenseur des droits, Libre réponse 71120,\n  75342 Paris CEDEX 07"} {
+		assert.Contains(t, body, want)
+	}
 	_, body = get(t, srv.URL+"/contact", nil)
 	assert.Contains(t, body, "mailto:dian-aap@interieur.gouv.fr")
+	assert.Contains(t, body, "place Beauvau, 75800 Paris CEDEX 08")
 	_, body = get(t, srv.URL+"/mentions-legales", nil)
-	assert.Contains(t, body, "Directeur de la publication")
+	for _, want := range []string{"Éditeur", "direction de l'intégration et de l'accès", "Directeur de la publication",
+		"Hébergement", "instance de développement ou d'essai"} {
+		assert.Contains(t, body, want)
+	}
+	hosted := server(t, func(d *web.Deps) { d.Hosting = "Hébergeur Public, 1 rue de l'Exemple, 75000 Paris, 01 00 00 00 00" })
+	_, body = get(t, hosted.URL+"/mentions-legales", nil)
+	assert.Contains(t, body, "Hébergeur Public, 1 rue de l&#39;Exemple, 75000 Paris, 01 00 00 00 00")
+	assert.NotContains(t, body, "instance de développement")
 }
 
 func TestSignInErrorIsTiedToItsField(t *testing.T) {

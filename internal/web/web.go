@@ -55,8 +55,10 @@ type Deps struct {
 	// ContactEmail is DIAN's mailbox (AAP_DIAN_EMAIL), written to on the contact
 	// and personal-data pages (it forwards to the ministry's data protection officer).
 	ContactEmail string
-	Now          func() time.Time
-	Logger       *slog.Logger
+	// Hosting is the host the legal notice names: name, address, telephone (AAP_HOSTING).
+	Hosting string
+	Now     func() time.Time
+	Logger  *slog.Logger
 	// AgentPages registers another package's agent pages behind the sign-in (api's
 	// forms, which call its services), with the kit they share with these pages
 	// (agent_kit.go). Their requests act for the signed-in person (audit, scope).

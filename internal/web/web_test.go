@@ -89,7 +89,7 @@ type site struct {
 	tokens *store.Tokens
 }
 
-func server(t *testing.T) *site {
+func server(t *testing.T, adjust ...func(*web.Deps)) *site {
 	db := storetest.SQLite(t)
 	seed(t, db)
 	pols, err := policy.Load(policies.FS)
@@ -97,7 +97,11 @@ func server(t *testing.T) *site {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	clock := func() time.Time { return now }
-	web.Register(r.Group(""), web.Deps{Monitoring: overview.New(db, pols, clock), DB: db, DevMail: true, ContactEmail: "dian-aap@interieur.gouv.fr", Now: clock})
+	deps := web.Deps{Monitoring: overview.New(db, pols, clock), DB: db, DevMail: true, ContactEmail: "dian-aap@interieur.gouv.fr", Now: clock}
+	for _, f := range adjust {
+		f(&deps)
+	}
+	web.Register(r.Group(""), deps)
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	return &site{Server: srv, db: db, tokens: store.NewTokens(db)}

@@ -62,6 +62,9 @@ type Config struct {
 	// DIANEmail is the national administration's mailbox: the PNE lists, the regions' control
 	// syntheses and the CTAI opinions are sent there.
 	DIANEmail string
+	// Hosting is the service's host as the legal notice names it (name, address, telephone);
+	// empty: the page says the instance is a development one.
+	Hosting string
 	// RateLimit is the number of API requests a minute allowed per token; 0: unlimited.
 	RateLimit int
 	// LinkSecret signs the links emailed to associations (HMAC-SHA256); `aap dev`
@@ -108,6 +111,7 @@ var Variables = []Variable{
 	{"AAP_PNE_SURVEY_URL", DefaultPNESurveyURL, "LimeSurvey questionnaire of the PNE (§8.4); each structure gets it with ?token=<its token>"},
 	{"AAP_MAIL_RATE", "10", "messages per second of a batch of emails (PNE invitations and reminders), over one SMTP connection; 0: unpaced"},
 	{"AAP_DIAN_EMAIL", DefaultDIANEmail, "DIAN's mailbox: PNE lists, control syntheses, CTAI opinions"},
+	{"AAP_HOSTING", "", "the host the legal notice (/mentions-legales) names: name, address, telephone; empty: a development instance"},
 	{"AAP_RATE_LIMIT", "600", "API requests a minute allowed per token (429 with Retry-After beyond); 0: unlimited"},
 	{"AAP_LINK_SECRET", "", "secret (at least 32 characters) signing the links emailed to associations; `aap dev` keeps one in its data directory, production refuses to start without it"},
 	{"AAP_PUBLIC_URL", "http://<AAP_HTTP_ADDR>", "address the emailed links start with, e.g. https://aap.interieur.gouv.fr"},
@@ -169,6 +173,7 @@ func (l *loader) read() Config {
 		LogFormat:         l.get("AAP_LOG_FORMAT", "text"),
 		PNESurveyURL:      l.get("AAP_PNE_SURVEY_URL", DefaultPNESurveyURL),
 		DIANEmail:         l.get("AAP_DIAN_EMAIL", DefaultDIANEmail),
+		Hosting:           l.get("AAP_HOSTING", ""),
 		LinkSecret:        l.getenv("AAP_LINK_SECRET"),
 		MetricsAddr:       l.get("AAP_METRICS_ADDR", ""),
 		SMTP: SMTP{
