@@ -120,12 +120,18 @@ func (e *testEnv) stored(t *testing.T) (applications, attachments int64) {
 	return applications, attachments
 }
 
-// requireNothingStored: no dossier, no attachment, no workflow started.
+// requireNothingStored: no dossier, no attachment, no audit entry, no dossier
+// reference counted, no workflow started.
 func (e *testEnv) requireNothingStored(t *testing.T) {
 	t.Helper()
 	apps, atts := e.stored(t)
 	assert.Zero(t, apps, "no dossier stored")
 	assert.Zero(t, atts, "no attachment stored")
+	var audit, counters int64
+	require.NoError(t, e.db.Model(&models.AuditEntry{}).Where("entity = ?", "application").Count(&audit).Error)
+	assert.Zero(t, audit, "no dossier in the audit trail")
+	require.NoError(t, e.db.Table("dossier_reference_counters").Count(&counters).Error)
+	assert.Zero(t, counters, "no dossier reference counted")
 	assert.Empty(t, e.starts(t), "no workflow started")
 }
 
@@ -251,6 +257,14 @@ func TestFilingTheSameDossierTwiceIsOneDossier(t *testing.T) {
 	apps, atts := e.stored(t)
 	assert.Equal(t, int64(1), apps)
 	assert.Equal(t, int64(3), atts, "the first filing's attachments only")
+	ids := map[string]bool{}
+	for _, s := range e.starts(t) {
+		ids[s.options.ID] = true
+	}
+	assert.Len(t, ids, 1, "one workflow: a start again finds the first filing's (its ID is the dossier's)")
+	var audit int64
+	require.NoError(t, e.db.Model(&models.AuditEntry{}).Where("action = ?", "filed").Count(&audit).Error)
+	assert.Equal(t, int64(1), audit, "filed once in the audit trail")
 	var a models.Application
 	require.NoError(t, e.db.Take(&a).Error)
 	assert.Contains(t, second.Body.String(), a.Reference, "the first dossier's reference")

@@ -5,9 +5,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -17,7 +14,6 @@ import (
 
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/web"
-	"github.com/dian-p104/aap/internal/web/browsertest"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -28,43 +24,6 @@ type browserPage struct {
 	Cookie string            `json:"cookie,omitempty"`
 	Fill   map[string]string `json:"fill,omitempty"`
 	Submit bool              `json:"submit,omitempty"`
-}
-
-// browserResult is what the browser found on a page at one width.
-type browserResult struct {
-	Name           string   `json:"name"`
-	Width          int      `json:"width"`
-	Status         int      `json:"status"`
-	ScrollWidth    int      `json:"scrollWidth"`
-	Viewport       int      `json:"viewport"`
-	FontFamily     string   `json:"fontFamily"`
-	FontsLoaded    []string `json:"fontsLoaded"`
-	Screenshot     string   `json:"screenshot"`
-	CSPViolations  []string `json:"cspViolations"`
-	FailedRequests []string `json:"failedRequests"`
-	Violations     []struct {
-		ID     string   `json:"id"`
-		Impact string   `json:"impact"`
-		Help   string   `json:"help"`
-		Nodes  []string `json:"nodes"`
-	} `json:"violations"`
-}
-
-// browserTools finds node, the npm packages (npm ci) and Chromium; without one of
-// them the test skips, unless AAP_REQUIRE_BROWSER=1 (.ci/run sets it): then it fails.
-func browserTools(t *testing.T) (node, chromium string) {
-	t.Helper()
-	chromium = browsertest.Chromium(t)
-	node, err := exec.LookPath("node")
-	if err != nil {
-		browsertest.Missing(t, "no node on PATH")
-	}
-	for _, pkg := range []string{"playwright-core", "axe-core"} {
-		if _, err := os.Stat(filepath.Join("..", "node_modules", pkg, "package.json")); err != nil {
-			browsertest.Missing(t, "node_modules/"+pkg+" is missing: run npm ci at the repository's root")
-		}
-	}
-	return node, chromium
 }
 
 // TestPagesPassAxeInChromium loads every page a person reads — « Mon dossier » in

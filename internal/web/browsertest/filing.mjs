@@ -6,7 +6,8 @@
 // pinned axe-core checks the page at 1280 and 320 px (reflow: no horizontal scroll) and
 // a full-page screenshot is saved. Run by api/filing_browser_test.go, with on stdin:
 //   {"screenshotDir": "...", "formURL": "...", "fields": {"name": "value"},
-//    "badFields": {"name": "value"}, "files": {"name": "/path"}, "errorID": "..."}
+//    "badFields": {"name": "value"}, "files": {"name": "/path"}, "errorID": "...", "prefix": "..."}
+// (prefix, optional, starts each step's name and screenshot).
 // It prints {"steps": [{name, width, status, ...}], "errorText": "...", "confirmation": "..."}.
 import { readFileSync } from 'node:fs';
 import { launch, measure, watch, widths } from './measure.mjs';
@@ -20,7 +21,7 @@ const out = { steps };
 async function check(page, seen, name, status) {
   for (const width of widths) {
     await page.setViewportSize({ width, height: 900 });
-    steps.push(await measure(page, seen, { name, width, status, screenshotDir: input.screenshotDir }));
+    steps.push(await measure(page, seen, { name: (input.prefix || '') + name, width, status, screenshotDir: input.screenshotDir }));
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
