@@ -178,7 +178,9 @@ func (a *Activities) conventionEmail(ctx context.Context, ref ConventionRef, tem
 			Description: "Date limite d'envoi du compte-rendu financier de la convention " + conv.Reference + ".",
 			Day:         policy.DateOf(data.FinancialReportDue),
 		}
-		env.Attachment = &mail.Attachment{Name: "compte-rendu-financier.ics", ContentType: "text/calendar", Data: due.ICS(ref.SentAt)}
+		if env.Attachment, err = a.Outbox.CalendarFile(ctx, "compte-rendu-financier.ics", due, ref.SentAt); err != nil {
+			return err
+		}
 	}
 	if attachPDF {
 		pdf, err := convention.FromRecords(app, c, conv).PDF()

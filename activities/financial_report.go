@@ -154,7 +154,9 @@ func (a *Activities) financialReportEmail(ctx context.Context, ref FinancialRepo
 			Description: "Date limite d'envoi du compte-rendu financier de la convention " + conv.Reference + ".",
 			Day:         policy.DateOf(ref.DueAt),
 		}
-		env.Attachment = &mail.Attachment{Name: "compte-rendu-financier.ics", ContentType: "text/calendar", Data: due.ICS(ref.At)}
+		if env.Attachment, err = a.Outbox.CalendarFile(ctx, "compte-rendu-financier.ics", due, ref.At); err != nil {
+			return err
+		}
 	}
 	if toCorrespondent {
 		return deliveryError(a.Outbox.Deliver(ctx, env))

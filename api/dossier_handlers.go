@@ -74,7 +74,9 @@ func (h linkHandlers) actDossier(c *gin.Context, l auth.Link) {
 	var p *Problem
 	switch {
 	case errors.As(err, &p) && p.Status == http.StatusConflict:
-		out = dossierOutcome{Error: p.Message}
+		// Another command won (a second click, a concurrent signature): the page says
+		// so, with the API's status, so that only the winner answers 200.
+		out = dossierOutcome{Error: p.Message, Status: http.StatusConflict}
 	case err != nil:
 		h.respond(c, linkPage{}, err)
 		return

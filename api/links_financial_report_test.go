@@ -153,7 +153,7 @@ func TestFinancialReportLinkRecordsItsConventionsReportOnce(t *testing.T) {
 
 	// Other figures afterwards: refused in French, the first report stands.
 	rec = e.postReport(t, path, csrf, reportForm("9000", "9000"), "Cerfa signé.pdf", pdfFile)
-	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
+	require.Equal(t, http.StatusConflict, rec.Code, rec.Body.String())
 	assert.Contains(t, rec.Body.String(), "fait foi")
 	assert.Equal(t, int64(1_200_050), e.storedReport(t, conv.ID).SpentCents)
 

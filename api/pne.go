@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"net/http"
@@ -161,16 +162,28 @@ func (s *PNEService) RecordAnswer(ctx context.Context, year int, id uint64, req 
 	if v.failed() {
 		return nil, ValidationProblem(v.errs)
 	}
-	if *req.Answered && at == nil {
+	undated := *req.Answered && at == nil
+	if undated {
 		now := s.Now()
 		at = &now
 	}
 	row, err := s.Structures.RecordAnswer(ctx, year, id, at)
+	if errors.Is(err, store.ErrConflict) {
+		// « It has answered », without a date, is true of an answer recorded meanwhile.
+		if row, getErr := s.Structures.Get(ctx, year, id); undated && getErr == nil && row.AnsweredAt != nil {
+			return row, nil
+		}
+		return nil, errPNEAnswerRecorded
+	}
 	if err != nil {
 		return nil, storeError(err)
 	}
 	return row, nil
 }
+
+// errPNEAnswerRecorded: one answer wins; another is recorded after a withdrawal ({"answered": false}).
+var errPNEAnswerRecorded = &Problem{Status: http.StatusConflict, Code: "pne_answer_already_recorded",
+	Message: "Une autre réponse au questionnaire PNE est déjà enregistrée pour cette structure ; pour la corriger, retirez-la d'abord (answered: false)."}
 
 type pneHandlers struct{ svc *PNEService }
 

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"sort"
 	"time"
 
@@ -12,18 +14,56 @@ import (
 )
 
 // RecordAnswer records that a structure answered (at) or, with a nil at, that
-// it has not (a correction). Recording the same answer again changes nothing.
+// it has not (a correction). One answer wins: recording the same answer again
+// (the same instant to the second, or a withdrawal of none) changes nothing and
+// writes no audit entry; an answer while another is recorded is ErrConflict (it
+// is withdrawn first). The write is conditional on the state read, so of answers
+// sent together one is recorded and audited, the others are ErrConflict.
 func (s *PNEStructures) RecordAnswer(ctx context.Context, year int, id uint64, at *time.Time) (*models.PNEStructure, error) {
-	var value any
-	if at != nil {
-		value = at.UTC()
-	}
-	return s.update(ctx, year, id, "answer_recorded", func(before models.PNEStructure) map[string]any {
-		if before.AnsweredAt != nil {
-			return map[string]any{"answered_at": before.AnsweredAt.UTC()}
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		var before models.PNEStructure
+		if err := tx.Where("year = ? AND id = ?", year, id).Take(&before).Error; err != nil {
+			return notFound(err)
 		}
-		return map[string]any{"answered_at": before.AnsweredAt}
-	}, map[string]any{"answered_at": value})
+		if sameAnswer(before.AnsweredAt, at) {
+			return nil
+		}
+		q := tx.Model(&models.PNEStructure{}).Where("year = ? AND id = ?", year, id)
+		var value any
+		if at != nil {
+			q, value = q.Where("answered_at IS NULL"), at.UTC()
+		} else {
+			q = q.Where("answered_at IS NOT NULL")
+		}
+		res := q.Updates(map[string]any{"answered_at": value, "updated_at": time.Now().UTC()})
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected != 1 {
+			return fmt.Errorf("PNE structure %d of %d: another answer is recorded: %w", id, year, ErrConflict)
+		}
+		var old any
+		if before.AnsweredAt != nil {
+			old = before.AnsweredAt.UTC()
+		}
+		return recordAudit(ctx, tx, AuditPNEStructure, fmt.Sprint(id), "answer_recorded",
+			map[string]any{"answered_at": old}, map[string]any{"answered_at": value})
+	})
+	if errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("PNE structure %d of %d: %w", id, year, ErrNotFound)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return s.Get(ctx, year, id)
+}
+
+// sameAnswer: both none, or both at the same second (the API's dates are to the second).
+func sameAnswer(recorded, at *time.Time) bool {
+	if recorded == nil || at == nil {
+		return recorded == nil && at == nil
+	}
+	return recorded.Truncate(time.Second).Equal(at.Truncate(time.Second))
 }
 
 // Close records, in one transaction, whether each structure of the year

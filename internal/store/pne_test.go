@@ -2,7 +2,9 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -203,5 +205,69 @@ func TestPNERefusedMailingsTellWhichStructureWasNotReached(t *testing.T) {
 		require.Equal(t, store.PNEEmailRefused, problems[0].Rule)
 		require.Contains(t, problems[0].Message, "b@example.org")
 		require.Contains(t, problems[0].Message, "550 5.1.1 unknown user")
+	})
+}
+
+// One answer wins: twenty answers with their own dates sent together record one
+// (one audit entry), the others are ErrConflict; the same answer again changes
+// nothing and writes no entry; another answer needs the first withdrawn.
+func TestPNEAnswerOneWins(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := store.NewPNEStructures(db)
+		seedPNECampaign(t, db, 2026, models.LevelDepartmental, "69", models.PhaseSelected,
+			[4]string{"siret:1", "A", "a@example.org", "retenu"})
+		rows, err := s.BuildList(ctx, 2027)
+		require.NoError(t, err)
+		id := rows[0].ID
+		base := time.Date(2027, 4, 2, 8, 0, 0, 0, time.UTC)
+
+		var wg sync.WaitGroup
+		errs := make([]error, 20)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				at := base.Add(time.Duration(i) * time.Hour)
+				_, errs[i] = s.RecordAnswer(ctx, 2027, id, &at)
+			}()
+		}
+		wg.Wait()
+		won, lost := -1, 0
+		for i, err := range errs {
+			switch {
+			case err == nil:
+				require.Equal(t, -1, won, "a second winner: %d and %d", won, i)
+				won = i
+			case errors.Is(err, store.ErrConflict):
+				lost++
+			default:
+				t.Fatalf("answer %d: %v", i, err)
+			}
+		}
+		require.Equal(t, 19, lost)
+		got, err := s.Get(ctx, 2027, id)
+		require.NoError(t, err)
+		winner := base.Add(time.Duration(won) * time.Hour)
+		require.True(t, winner.Equal(*got.AnsweredAt), "the winner's date: %v", got.AnsweredAt)
+		audit := func() int64 {
+			var n int64
+			require.NoError(t, db.Model(&models.AuditEntry{}).Where("entity = ? AND action = ?", store.AuditPNEStructure, "answer_recorded").Count(&n).Error)
+			return n
+		}
+		require.EqualValues(t, 1, audit(), "one entry, the winner's")
+
+		_, err = s.RecordAnswer(ctx, 2027, id, &winner)
+		require.NoError(t, err, "the same answer again")
+		require.EqualValues(t, 1, audit(), "changes nothing")
+		other := winner.Add(time.Minute)
+		_, err = s.RecordAnswer(ctx, 2027, id, &other)
+		require.ErrorIs(t, err, store.ErrConflict, "another date while one is recorded")
+		_, err = s.RecordAnswer(ctx, 2027, id, nil)
+		require.NoError(t, err, "withdrawn")
+		got, err = s.RecordAnswer(ctx, 2027, id, &other)
+		require.NoError(t, err, "then recorded again")
+		require.True(t, other.Equal(*got.AnsweredAt))
+		require.EqualValues(t, 3, audit())
 	})
 }
