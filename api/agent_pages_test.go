@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"html"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -88,13 +89,13 @@ func csrfOf(t *testing.T, page string) string {
 	return m[1]
 }
 
-// errorOf is the message shown under the field id (its error element, tied by aria-describedby).
+// errorOf is the message shown under the field id (its error element, tied by aria-describedby), as text.
 func errorOf(page, id string) string {
 	m := regexp.MustCompile(`id="` + regexp.QuoteMeta(id) + `-erreur"[^>]*>([^<]*)<`).FindStringSubmatch(page)
 	if m == nil {
 		return ""
 	}
-	return m[1]
+	return html.UnescapeString(m[1])
 }
 
 // callForm is a call every rule accepts at fixedNow, as the form sends it (Paris times, French euros).
@@ -186,8 +187,14 @@ func TestAgentFormsAnswerOutsideTheTerritoryAsUnknown(t *testing.T) {
 	a := e.correspondentSession(t, "69", models.LevelDepartmental)
 
 	// A call of 13 cannot be created by the Rhône's correspondent: its own territory is imposed.
-	rec := a.post(t, web.PathNewCall, callForm())
+	other13 := callForm()
+	other13.Set("level", models.LevelDepartmental)
+	other13.Set("territory", "13")
+	rec := a.post(t, web.PathNewCall, other13)
 	require.Equal(t, http.StatusSeeOther, rec.Code)
+	created, err := e.campaigns.Get(t.Context(), strings.TrimSuffix(strings.TrimPrefix(rec.Header().Get("Location"), "/campagnes/"), "?cree=1"))
+	require.NoError(t, err)
+	assert.Equal(t, "69", created.Territory, "the posted territory is not the correspondent's to choose")
 
 	for _, path := range []string{"/campagnes/" + other.ID, "/campagnes/" + other.ID + "/selection", "/campagnes/" + other.ID + "/annulation",
 		"/dossiers/" + app.Reference} {
@@ -392,4 +399,29 @@ func TestCancelFormNeedsItsReason(t *testing.T) {
 	rec = a.post(t, path, url.Values{"reason": {"Crédits gelés"}})
 	require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
 	assert.Equal(t, "/campagnes/"+c.ID+"?annulation=1", rec.Header().Get("Location"))
+}
+
+// DIAN chooses the call's level and territory; each is required, under its field.
+func TestDIANCreatesACallOfAnyTerritory(t *testing.T) {
+	e := newEnv(t)
+	e.acceptStarts()
+	a := e.signIn(t, auth.NewToken{Name: "DIAN — bureau de l'intégration", Role: auth.RoleDIAN})
+	form := callForm()
+	rec := a.post(t, web.PathNewCall, form)
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
+	assert.Contains(t, errorOf(rec.Body.String(), "level"), "le niveau est obligatoire")
+	assert.Zero(t, e.storedCount(t))
+
+	form.Set("level", models.LevelRegional)
+	form.Set("territory", "69") // a department, not a region
+	rec = a.post(t, web.PathNewCall, form)
+	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
+	assert.Contains(t, errorOf(rec.Body.String(), "territory"), "n'est pas un code INSEE de région")
+
+	form.Set("territory", "84")
+	rec = a.post(t, web.PathNewCall, form)
+	require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
+	_, total, err := e.campaigns.List(t.Context(), store.CampaignFilter{Territory: "84", Limit: 1})
+	require.NoError(t, err)
+	assert.Equal(t, int64(1), total)
 }

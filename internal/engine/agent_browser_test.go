@@ -1,0 +1,227 @@
+package engine_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/web"
+	"github.com/dian-p104/aap/internal/web/browsertest"
+	"github.com/dian-p104/aap/models"
+)
+
+// pageCheck is what the browser found on a page at one width (internal/web/browsertest/measure.mjs).
+type pageCheck struct {
+	Name           string   `json:"name"`
+	Width          int      `json:"width"`
+	Status         int      `json:"status"`
+	ScrollWidth    int      `json:"scrollWidth"`
+	Viewport       int      `json:"viewport"`
+	Screenshot     string   `json:"screenshot"`
+	CSPViolations  []string `json:"cspViolations"`
+	FailedRequests []string `json:"failedRequests"`
+	Violations     []struct {
+		ID, Impact, Help string
+		Nodes            []string
+	} `json:"violations"`
+}
+
+// agentRun is what agent.mjs did: each page checked, the texts it read, where it ended.
+type agentRun struct {
+	Steps []pageCheck       `json:"steps"`
+	Reads map[string]string `json:"reads"`
+	URL   string            `json:"url"`
+}
+
+// TestAnAgentRunsACallInChromium: a correspondent of the Rhône, signed in, creates a call through
+// the form in real Chromium (a title too short is refused under its field, nothing stored; then
+// created); dossiers are filed through the API while it is open; once closed, the correspondent
+// opens it, runs « Vérifier » on a selection that breaks the 70 % rule and reads its figures,
+// then records a valid one and sees the conventions leave in the call's emails. Every page passes
+// axe-core at 1280 and 320 px; screenshots go to AAP_SCREENSHOT_DIR (agent-*).
+func TestAnAgentRunsACallInChromium(t *testing.T) {
+	chromium := browsertest.Chromium(t)
+	node, err := exec.LookPath("node")
+	if err != nil {
+		browsertest.Missing(t, "no node on PATH")
+	}
+	if _, err := os.Stat(filepath.Join("..", "..", "node_modules", "playwright-core", "package.json")); err != nil {
+		browsertest.Missing(t, "node_modules/playwright-core is missing: run npm ci at the repository's root")
+	}
+	d := startDev(t, t.TempDir())
+	defer d.Stop()
+	secret, _, err := auth.Issue(t.Context(), store.NewTokens(d.DB), auth.NewToken{Name: "DDETS du Rhône", Role: auth.RoleCorrespondent,
+		Territory: "69", Level: models.LevelDepartmental}, time.Now().Add(-time.Minute))
+	require.NoError(t, err)
+	cookie := signInAt(t, d.HTTPURL, secret)
+	dir := os.Getenv("AAP_SCREENSHOT_DIR")
+	if dir == "" {
+		dir = t.TempDir()
+	}
+	dir, err = filepath.Abs(dir)
+	require.NoError(t, err)
+	require.NoError(t, os.MkdirAll(dir, 0o755))
+	run := func(steps ...map[string]any) agentRun {
+		t.Helper()
+		var out agentRun
+		runAgentScript(t, node, chromium, map[string]any{"screenshotDir": dir, "base": d.HTTPURL, "cookie": cookie, "steps": steps}, &out)
+		return out
+	}
+
+	// 1. The call, created through the form: refused once, then created.
+	call := map[string]string{"title": "Ab", "year": strconv.Itoa(policy.DateOf(time.Now()).Year + 1), "budget_eur": "250 000,50",
+		"agir_articulation": "Actions complémentaires de l'accompagnement AGIR, hors accompagnement global.",
+		"indicateurs":       "nombre de bénéficiaires\nheures de formation", "criteres": "assiduité\nprogression linguistique",
+		"contact_email": "ddets-integration@rhone.gouv.fr"}
+	themes := map[string]any{"themes": "langue"}
+	created := run(
+		map[string]any{"goto": d.HTTPURL + web.PathNewCall}, map[string]any{"measure": "agent-appel-formulaire"},
+		map[string]any{"fill": call}, map[string]any{"choose": themes}, map[string]any{"choose": map[string]any{"themes": "sante"}},
+		map[string]any{"dates": map[string]any{"publish_at": 2, "close_at": 70}},
+		map[string]any{"click": "main button[type=submit]"},
+		map[string]any{"read": map[string]any{"titleError": "#title-erreur"}}, map[string]any{"measure": "agent-appel-refuse"},
+		map[string]any{"fill": map[string]string{"title": "Intégration des primo-arrivants dans le Rhône"}},
+		map[string]any{"dates": map[string]any{"publish_at": 2, "close_at": 70}},
+		map[string]any{"click": "main button[type=submit]"}, map[string]any{"measure": "agent-appel-cree"})
+	assert.Equal(t, "au moins 5 caractères", created.Reads["titleError"], "the refused field's message, under it")
+	u, err := url.Parse(created.URL)
+	require.NoError(t, err)
+	campaignID := strings.TrimPrefix(u.Path, "/campagnes/")
+	require.Len(t, campaignID, 36, "created: on the call's page (%s)", created.URL)
+	var count int64
+	require.NoError(t, d.DB.Model(&models.Campaign{}).Count(&count).Error)
+	assert.Equal(t, int64(1), count, "the refused form stored nothing")
+
+	// 2. Dossiers filed through the API while the call is open.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, "published", campaignState(t, d, campaignID))
+	}, 60*time.Second, 300*time.Millisecond)
+	filing := d.HTTPURL + "/api/v1/campaigns/" + campaignID + "/applications"
+	status, langue := do(t, http.MethodPost, filing, applicationBody("Ateliers sociolinguistiques"))
+	require.Equal(t, http.StatusCreated, status, "%v", langue)
+	sante := applicationBody("Accès aux soins des primo-arrivants")
+	sante["association"] = map[string]any{"rna": "W691234567", "name": "Santé pour tous", "email": "contact@sante.example.org", "cer_signed": true}
+	sante["project"].(map[string]any)["theme"] = "sante"
+	sante["project"].(map[string]any)["requested_eur"] = 10000
+	status, health := do(t, http.MethodPost, filing, sante)
+	require.Equal(t, http.StatusCreated, status, "%v", health)
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		assert.Equal(c, "closed", campaignState(t, d, campaignID))
+	}, 120*time.Second, 500*time.Millisecond)
+
+	// 3. The selection: « Vérifier » on one that breaks the 70 % rule, then a valid one recorded.
+	callPage := d.HTTPURL + "/campagnes/" + campaignID
+	both := map[string]any{"decisions[0].decision": "retenu", "decisions[1].decision": "retenu"}
+	selected := run(
+		map[string]any{"goto": callPage}, map[string]any{"measure": "agent-appel-clos"},
+		map[string]any{"goto": callPage + "/selection"}, map[string]any{"measure": "agent-selection"},
+		map[string]any{"choose": both},
+		map[string]any{"fill": map[string]string{"decisions[0].granted_eur": "15 000", "decisions[0].score": "80",
+			"decisions[1].granted_eur": "10 000", "decisions[1].score": "70"}},
+		map[string]any{"click": "button[value=verifier]"},
+		map[string]any{"read": map[string]any{"refused": "#regles", "rules": "main table"}}, map[string]any{"measure": "agent-selection-refusee"},
+		map[string]any{"choose": map[string]any{"decisions[1].decision": "non_retenu"}},
+		map[string]any{"fill": map[string]string{"decisions[1].granted_eur": "", "decisions[1].score": "40",
+			"decisions[1].reason": "Projet hors des priorités de l'emploi et de la langue."}},
+		map[string]any{"click": "button[value=verifier]"},
+		map[string]any{"read": map[string]any{"checked": "#regles"}}, map[string]any{"measure": "agent-selection-verifiee"},
+		map[string]any{"click": "button[value=enregistrer]"},
+		map[string]any{"read": map[string]any{"recorded": "main [role=status]"}}, map[string]any{"measure": "agent-selection-enregistree"})
+	assert.Contains(t, selected.Reads["refused"], "ne respecte pas les règles")
+	assert.Contains(t, selected.Reads["rules"], "15\u00a0000,00\u00a0€ sur 25\u00a0000,00\u00a0€ accordés, soit 60,0\u00a0%")
+	assert.Contains(t, strings.ToLower(selected.Reads["rules"]), "non respectée", "the badge, in capitals on the page")
+	assert.Contains(t, selected.Reads["checked"], "respecte toutes les règles")
+	assert.Contains(t, selected.Reads["recorded"], "Sélection enregistrée : 15\u00a0000,00\u00a0€ accordés")
+	assert.Equal(t, "selected", campaignState(t, d, campaignID))
+
+	// 4. The convention leaves: its email is listed on the call's page, the timeline names it.
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		var sent int64
+		assert.NoError(c, d.DB.Model(&models.Email{}).Where("campaign_id = ? AND purpose = ? AND state = ?",
+			campaignID, mail.TemplateConventionToSign, models.EmailSent).Count(&sent).Error)
+		assert.Equal(c, int64(1), sent)
+	}, 60*time.Second, 500*time.Millisecond)
+	var conv models.Convention
+	require.NoError(t, d.DB.Where("campaign_id = ?", campaignID).Take(&conv).Error)
+	final := run(
+		map[string]any{"goto": callPage}, map[string]any{"read": map[string]any{"emails": "#courriels + div", "timeline": "ol.timeline"}},
+		map[string]any{"measure": "agent-appel-conventions"},
+		map[string]any{"goto": d.HTTPURL + web.DossierPath(langue["reference"].(string))}, map[string]any{"measure": "agent-dossier"},
+		map[string]any{"goto": d.HTTPURL + web.PathCalls}, map[string]any{"measure": "agent-appels"})
+	assert.Contains(t, final.Reads["timeline"], "Convention "+conv.Reference+" envoyée au porteur de projet pour signature.")
+	assert.Contains(t, final.Reads["timeline"], "Date de clôture de l'appel atteinte")
+	assert.Contains(t, final.Reads["emails"], "contact@accueil-rhone.example.org")
+	for _, engine := range []string{"Workflow", "workflow", "Commande acceptée", "Échéance atteinte."} {
+		assert.NotContains(t, final.Reads["timeline"], engine)
+	}
+
+	want := map[string]int{"agent-appel-refuse": http.StatusUnprocessableEntity, "agent-selection-refusee": http.StatusUnprocessableEntity}
+	var all []pageCheck
+	for _, r := range []agentRun{created, selected, final} {
+		all = append(all, r.Steps...)
+	}
+	require.Len(t, all, 2*11, "eleven pages at 1280 and 320 px")
+	for _, r := range all {
+		status := want[r.Name]
+		if status == 0 {
+			status = http.StatusOK
+		}
+		assert.Equal(t, status, r.Status, "%s: status", r.Name)
+		for _, v := range r.Violations {
+			assert.Failf(t, "axe violation", "%s at %d px: %s (%s, %s) on %v", r.Name, r.Width, v.ID, v.Impact, v.Help, v.Nodes)
+		}
+		assert.LessOrEqual(t, r.ScrollWidth, r.Viewport, "%s at %d px scrolls sideways", r.Name, r.Width)
+		assert.Empty(t, r.CSPViolations, "%s: the Content-Security-Policy blocked something", r.Name)
+		assert.Empty(t, r.FailedRequests, "%s: a file of the page is missing", r.Name)
+	}
+	t.Logf("screenshots in %s", dir)
+}
+
+// signInAt opens a session at base/connexion with secret and returns the cookie as the browser sends it.
+func signInAt(t *testing.T, base, secret string) string {
+	t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.PostForm(base+"/connexion", url.Values{"jeton": {secret}})
+	require.NoError(t, err)
+	defer res.Body.Close()
+	for _, c := range res.Cookies() {
+		if c.Name == web.SessionCookie {
+			return c.Name + "=" + c.Value
+		}
+	}
+	t.Fatalf("no session cookie (status %d)", res.StatusCode)
+	return ""
+}
+
+// runAgentScript runs internal/web/browsertest/agent.mjs with input on stdin and decodes its output.
+func runAgentScript(t *testing.T, node, chromium string, input, output any) {
+	t.Helper()
+	in, err := json.Marshal(input)
+	require.NoError(t, err)
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "web", "browsertest", "agent.mjs"))
+	cmd.Env = append(os.Environ(), "AAP_CHROMIUM="+chromium)
+	cmd.Stdin = bytes.NewReader(in)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.Output()
+	require.NoError(t, err, stderr.String())
+	require.NoError(t, json.Unmarshal(out, output), string(out))
+}
