@@ -16,12 +16,8 @@ type auditHandlers struct{ audit *store.Audit }
 // list answers GET /api/v1/audit?entity=&entity_id=&actor=&from=&to= (DIAN only):
 // the changes, newest first; from and to are dates (Europe/Paris) or RFC 3339 instants.
 func (h auditHandlers) list(c *gin.Context) {
-	v := &validation{}
-	limit, offset := pageParams(c, v)
-	f := store.AuditFilter{Entity: strings.TrimSpace(c.Query("entity")), EntityID: strings.TrimSpace(c.Query("entity_id")),
-		Actor: strings.TrimSpace(c.Query("actor")), Limit: limit, Offset: offset}
-	f.From = auditBound(v, "from", c.Query("from"), false)
-	f.To = auditBound(v, "to", c.Query("to"), true)
+	f, v := auditFilter(c)
+	limit, offset := f.Limit, f.Offset
 	if v.failed() {
 		respondError(c, ValidationProblem(v.errs))
 		return
@@ -32,6 +28,17 @@ func (h auditHandlers) list(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": offset/limit + 1, "page_size": limit})
+}
+
+// auditFilter reads the trail's filters and page from the query: the API's and the audit page's.
+func auditFilter(c *gin.Context) (store.AuditFilter, *validation) {
+	v := &validation{}
+	limit, offset := pageParams(c, v)
+	f := store.AuditFilter{Entity: strings.TrimSpace(c.Query("entity")), EntityID: strings.TrimSpace(c.Query("entity_id")),
+		Actor: strings.TrimSpace(c.Query("actor")), Limit: limit, Offset: offset}
+	f.From = auditBound(v, "from", c.Query("from"), false)
+	f.To = auditBound(v, "to", c.Query("to"), true)
+	return f, v
 }
 
 // auditBound reads a date (the whole Paris day: "to" ends at the next midnight) or an instant.

@@ -23,7 +23,11 @@ type browserPage struct {
 	URL    string            `json:"url"`
 	Cookie string            `json:"cookie,omitempty"`
 	Fill   map[string]string `json:"fill,omitempty"`
+	// Check checks the radio button of each name with its value.
+	Check  map[string]string `json:"check,omitempty"`
 	Submit bool              `json:"submit,omitempty"`
+	// Once sends the form at the first width only (its acceptance changes the page).
+	Once bool `json:"once,omitempty"`
 }
 
 // TestPagesPassAxeInChromium loads every page a person reads — « Mon dossier » in

@@ -116,7 +116,10 @@ func NewRouter(d Deps) *gin.Engine {
 	pages := r.Group("")
 	web.Register(pages, web.Deps{Monitoring: mon.Monitoring, DB: d.DB, Temporal: d.Temporal,
 		Links: d.Links, DevMail: d.Catcher != nil, ContactEmail: d.ContactEmail, Hosting: d.Hosting, Now: d.Now, Logger: d.Logger,
-		AgentPages: func(g *gin.RouterGroup, kit web.AgentKit) { registerAgentForms(g, kit, d) }})
+		AgentPages: func(g *gin.RouterGroup, kit web.AgentKit) {
+			registerAgentForms(g, kit, d)
+			registerAgentPages(g, kit, d) // pages_agent.go: PNE, controls, CTAI, audit trail
+		}})
 
 	registerPublic(r, d, now)
 	if d.Links != nil {

@@ -28,6 +28,8 @@ type Chrome struct {
 	Viewer string
 	// DevMail links the dev mail catcher's pages (`aap dev` only).
 	DevMail bool
+	// DIAN shows DIAN's own pages in the navigation (the audit trail).
+	DIAN bool
 }
 
 // Crumb is one step of a breadcrumb.

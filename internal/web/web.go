@@ -157,7 +157,7 @@ func (p *pages) layoutFor(c *gin.Context, title string, trail ...Crumb) layout {
 	} else if v.Territory != "" {
 		name += " (" + territory.Label(v.Territory, v.Level == models.LevelRegional) + ")"
 	}
-	l := layout{Title: title, Home: "/", Agent: true, DevMail: p.d.DevMail, Viewer: name}
+	l := layout{Title: title, Home: "/", Agent: true, DevMail: p.d.DevMail, Viewer: name, DIAN: v.IsDIAN()}
 	if len(trail) > 0 {
 		l.Breadcrumb = append([]Crumb{{Label: "Vue d'ensemble", Href: "/"}}, trail...)
 	}

@@ -3,7 +3,7 @@
 // test api/pages_browser_test.go, which starts the engine's HTTP handler and passes the
 // pages as JSON on stdin:
 //   {"screenshotDir": "...", "pages": [{"name": "...", "url": "...", "cookie": "a=b",
-//     "fill": {"field": "value"}, "submit": true}]}
+//     "fill": {"field": "value"}, "check": {"radio": "value"}, "submit": true, "once": true}]}
 // It prints one JSON result per page and width on stdout.
 import { readFileSync } from 'node:fs';
 import { launch, measure, watch, widths } from './measure.mjs';
@@ -20,10 +20,20 @@ try {
       const seen = watch(page);
       const response = await page.goto(p.url, { waitUntil: 'load' });
       let status = response.status();
-      if (p.fill) {
+      // A form whose acceptance changes the page ("once") is sent at the first width only;
+      // the other widths load the page as it now is.
+      const acting = !(p.once && width !== widths[0]);
+      if (p.fill && acting) {
         for (const [name, value] of Object.entries(p.fill)) await page.fill(`[name="${name}"]`, value);
       }
-      if (p.submit) {
+      if (p.check && acting) {
+        // As a person does: a click on the radio's label (the DSFR draws the button on it).
+        for (const [name, value] of Object.entries(p.check)) {
+          const id = await page.getAttribute(`[name="${name}"][value="${value}"]`, 'id');
+          await page.click(`label[for="${id}"]`);
+        }
+      }
+      if (p.submit && acting) {
         // The server's checks are what is tested: the browser's own (required, minlength) are set aside.
         await page.evaluate(() => document.querySelectorAll('form').forEach((f) => { f.noValidate = true; }));
         const [r] = await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click('main button[type="submit"]')]);
