@@ -3,6 +3,7 @@ package activities
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/dian-p104/aap/internal/french"
@@ -120,21 +121,62 @@ func (a *Activities) RemindControlSynthesis(ctx context.Context, r SynthesisRemi
 	return len(corr), nil
 }
 
-// SynthesisSending asks to send a region's synthesis to DIAN.
+// SynthesisSending asks to send a region's synthesis to DIAN; Supplement
+// numbers a supplementary one (1, 2…), 0 the synthesis itself.
 type SynthesisSending struct {
 	ControlRef
-	DueAt time.Time
+	DueAt      time.Time
+	Supplement int
 }
 
 // SynthesisSummary counts what the synthesis sent held.
 type SynthesisSummary struct {
 	Controls int
 	Done     int
+	// Open counts the controls not held and the follow-ups not closed.
+	Open int
 }
 
 // SendControlSynthesis generates the region's synthesis of the year's controls
 // (XLSX) and emails it to DIAN, once, then records it sent.
 func (a *Activities) SendControlSynthesis(ctx context.Context, s SynthesisSending) (SynthesisSummary, error) {
+	sum, err := a.emailSynthesis(ctx, s, time.Time{})
+	if err != nil {
+		return SynthesisSummary{}, err
+	}
+	dueOn := policy.DateOf(s.DueAt)
+	if err := a.Controls.RecordSynthesisSent(ctx, s.Year, s.Region,
+		fmt.Sprintf("%04d-%02d-%02d", dueOn.Year, dueOn.Month, dueOn.Day), sum.Controls, time.Now()); err != nil {
+		return SynthesisSummary{}, err
+	}
+	return sum, nil
+}
+
+// SendSupplementarySynthesis emails DIAN the region's supplementary synthesis
+// number s.Supplement (§8.5: controls planned, results and follow-ups recorded
+// after the synthesis), once, then records it.
+func (a *Activities) SendSupplementarySynthesis(ctx context.Context, s SynthesisSending) (SynthesisSummary, error) {
+	syn, err := a.Controls.Synthesis(ctx, s.Year, s.Region)
+	if err != nil {
+		return SynthesisSummary{}, storeError(err)
+	}
+	var sentOn time.Time
+	if syn.SentAt != nil {
+		sentOn = *syn.SentAt
+	}
+	sum, err := a.emailSynthesis(ctx, s, sentOn)
+	if err != nil {
+		return SynthesisSummary{}, err
+	}
+	if err := a.Controls.RecordSupplementSent(ctx, s.Year, s.Region, s.Supplement, sum.Controls, time.Now()); err != nil {
+		return SynthesisSummary{}, err
+	}
+	return sum, nil
+}
+
+// emailSynthesis emails DIAN the region's synthesis (a supplement when
+// s.Supplement > 0) with its workbook, once per number.
+func (a *Activities) emailSynthesis(ctx context.Context, s SynthesisSending, sentOn time.Time) (SynthesisSummary, error) {
 	lines, err := a.Controls.SynthesisLines(ctx, s.Year, s.Region)
 	if err != nil {
 		return SynthesisSummary{}, err
@@ -144,26 +186,70 @@ func (a *Activities) SendControlSynthesis(ctx context.Context, s SynthesisSendin
 		return SynthesisSummary{}, err
 	}
 	t := control.Count(lines)
-	name := workbook.ControlSynthesisFileName(s.Year, s.Region)
+	name, key := workbook.ControlSynthesisFileName(s.Year, s.Region), s.WorkflowID+"/synthesis/dian"
+	if s.Supplement > 0 {
+		name = strings.TrimSuffix(name, ".xlsx") + fmt.Sprintf("-complement-%d.xlsx", s.Supplement)
+		key = fmt.Sprintf("%s/supplement-%d", key, s.Supplement)
+	}
 	content, err := mail.Render(mail.TemplateControlSynthesis, mail.ControlSynthesisData{
 		RegionLabel: territory.Label(s.Region, true), Year: s.Year, DueAt: s.DueAt, Planned: t.Planned, Done: t.Done,
 		Compliant: t.Compliant, NonCompliant: t.NonCompliant, Departments: t.Departments, FollowUpsOpen: t.FollowUpsOpen,
 		FollowUpsClosed: t.FollowUpsClosed, RepaymentCents: t.RepaymentCents, FileName: name,
+		Supplement: s.Supplement, SentOn: sentOn,
 	})
 	if err != nil {
 		return SynthesisSummary{}, err
 	}
 	err = a.Outbox.Deliver(ctx, mail.Envelope{
-		Key: s.WorkflowID + "/synthesis/dian", Purpose: mail.TemplateControlSynthesis, To: a.DIANEmail, Content: content,
+		Key: key, Purpose: mail.TemplateControlSynthesis, To: a.DIANEmail, Content: content,
 		Attachment: &mail.Attachment{Name: name, ContentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", Data: data},
 	})
 	if err != nil {
 		return SynthesisSummary{}, deliveryError(err)
 	}
+	return SynthesisSummary{Controls: len(lines), Done: t.Done, Open: t.Open()}, nil
+}
+
+// FlagControlGaps records the departments of the region where no control was
+// held by the synthesis date although a signed convention counts there, and
+// tells the region's correspondents and DIAN (§8.5: « dans chaque
+// département »), once. It returns how many departments were flagged.
+func (a *Activities) FlagControlGaps(ctx context.Context, s SynthesisSending) (int, error) {
 	dueOn := policy.DateOf(s.DueAt)
-	if err := a.Controls.RecordSynthesisSent(ctx, s.Year, s.Region,
-		fmt.Sprintf("%04d-%02d-%02d", dueOn.Year, dueOn.Month, dueOn.Day), len(lines), time.Now()); err != nil {
-		return SynthesisSummary{}, err
+	gaps, err := a.Controls.Gaps(ctx, s.Year, s.Region, fmt.Sprintf("%04d-%02d-%02d", dueOn.Year, dueOn.Month, dueOn.Day))
+	if err != nil || len(gaps) == 0 {
+		return 0, err
 	}
-	return SynthesisSummary{Controls: len(lines), Done: t.Done}, nil
+	if err := a.Controls.RecordGaps(ctx, gaps); err != nil {
+		return 0, err
+	}
+	data := mail.ControlGapsData{RegionLabel: territory.Label(s.Region, true), Year: s.Year, DueAt: s.DueAt}
+	for _, g := range gaps {
+		data.Gaps = append(data.Gaps, mail.ControlGapLine{DepartmentLabel: territory.Label(g.Department, false),
+			Candidates: g.Candidates, Planned: g.Planned})
+	}
+	content, err := mail.Render(mail.TemplateControlGaps, data)
+	if err != nil {
+		return 0, err
+	}
+	corr, err := a.Controls.Correspondents(ctx, s.Year, s.Region)
+	if err != nil {
+		return 0, err
+	}
+	to := []mail.Envelope{{Key: s.WorkflowID + "/control-gaps/dian", Purpose: mail.TemplateControlGaps, To: a.DIANEmail, Content: content}}
+	for _, c := range corr {
+		to = append(to, mail.Envelope{Key: s.WorkflowID + "/control-gaps/campaign-" + c.CampaignID,
+			Purpose: mail.TemplateControlGaps, CampaignID: c.CampaignID, To: c.Email, Content: content})
+	}
+	for _, env := range to {
+		err := a.Outbox.Deliver(ctx, env)
+		if err != nil && mail.IsPermanent(err) {
+			a.Logger.Warn("control gaps not delivered", "campaign", env.CampaignID, "error", err)
+			continue // the others may still be reached
+		}
+		if err != nil {
+			return 0, err
+		}
+	}
+	return len(gaps), nil
 }

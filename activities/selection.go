@@ -25,6 +25,7 @@ func (a *Activities) RecordSelection(ctx context.Context, in SelectionRecord) er
 		records[i] = store.DecisionRecord{
 			ApplicationID: d.ApplicationID, Decision: d.Decision, GrantedCents: d.GrantedCents, Score: d.Score,
 			Reason: d.Reason, DoubleFundingJustification: d.DoubleFundingJustified,
+			ActionDepartment: d.ActionDepartment, PayRevaluation: d.PayRevaluation,
 		}
 		for _, t := range d.CPOTranches {
 			records[i].CPOTranches = append(records[i].CPOTranches, models.Tranche{Year: t.Year, MaxCents: t.MaxCents})

@@ -58,16 +58,20 @@ func errNotSigned(conv *models.Convention) *Problem {
 
 // Candidate is one convention of the ranking, as the API shows it.
 type Candidate struct {
-	Rank            int              `json:"rank"`
-	ConventionID    string           `json:"convention_id"`
-	Reference       string           `json:"reference"`
-	AssociationName string           `json:"association_name"`
-	ProjectTitle    string           `json:"project_title"`
-	Department      string           `json:"department,omitempty"`
-	GrantedCents    int64            `json:"granted_cents"`
-	GrantedEUR      string           `json:"granted_eur"`
-	Doubts          []string         `json:"doubts"`
-	Reasons         []control.Reason `json:"reasons"`
+	Rank            int    `json:"rank"`
+	ConventionID    string `json:"convention_id"`
+	Reference       string `json:"reference"`
+	AssociationName string `json:"association_name"`
+	ProjectTitle    string `json:"project_title"`
+	Department      string `json:"department,omitempty"`
+	GrantedCents    int64  `json:"granted_cents"`
+	GrantedEUR      string `json:"granted_eur"`
+	// AssociationCents is the association's whole P104 funding of the year (all its
+	// signed conventions), AssociationConventions how many: what the ranking weighs (§8.5).
+	AssociationCents       int64            `json:"association_cents"`
+	AssociationConventions int              `json:"association_conventions"`
+	Doubts                 []string         `json:"doubts"`
+	Reasons                []control.Reason `json:"reasons"`
 	// ControlID and ControlState are set once the convention's control is planned.
 	ControlID    string `json:"control_id,omitempty"`
 	ControlState string `json:"control_state,omitempty"`
@@ -103,6 +107,7 @@ func (s *ControlService) Candidates(ctx context.Context, year int, region string
 	for _, r := range control.Rank(region, cands) {
 		item := Candidate{Rank: r.Rank, ConventionID: r.ConventionID, Reference: r.Reference, AssociationName: r.AssociationName,
 			ProjectTitle: r.ProjectTitle, Department: r.Department, GrantedCents: r.GrantedCents, GrantedEUR: formatEuros(r.GrantedCents),
+			AssociationCents: max(r.AssociationCents, r.GrantedCents), AssociationConventions: max(r.AssociationConventions, 1),
 			Doubts: append([]string{}, r.Doubts...), Reasons: r.Reasons}
 		if c, ok := byConvention[r.ConventionID]; ok {
 			item.ControlID, item.ControlState = c.ID, c.State
@@ -148,12 +153,14 @@ func (s *ControlService) Plan(ctx context.Context, req PlanRequest, scope store.
 		return ControlView{}, false, ValidationProblem([]FieldError{{Field: "convention_id", Rule: "signed",
 			Message: "seule une convention signée peut être contrôlée (convention " + models.ConventionLabel(conv.State) + ")"}})
 	}
-	region, department := regionOf(c)
-	if _, err := s.Controls.Synthesis(ctx, c.Year, region); err == nil {
-		return ControlView{}, false, errSynthesisSent(c.Year)
-	} else if !errors.Is(err, store.ErrNotFound) {
+	app, err := s.Applications.Get(ctx, conv.ApplicationID)
+	if err != nil {
 		return ControlView{}, false, err
 	}
+	// §8.5 wants controls « à compter de 2024 », their follow-up included: a
+	// control planned after the region's synthesis left is accepted and goes into
+	// a supplementary synthesis.
+	region, department := regionOf(c, app.ActionDepartment)
 	stored, created, err := s.Controls.Plan(ctx, &models.Control{
 		ID: uuid.NewString(), ConventionID: conv.ID, Year: c.Year, Region: region, Department: department,
 		PlannedOn: req.PlannedOn, Controller: controller, State: models.ControlPlanned, FollowUpState: models.FollowUpStateNone,
@@ -174,35 +181,52 @@ func (s *ControlService) Plan(ctx context.Context, req PlanRequest, scope store.
 	return controlView(stored), !created, nil
 }
 
-func errSynthesisSent(year int) *Problem {
-	return &Problem{Status: http.StatusConflict, Code: "synthesis_sent",
-		Message: fmt.Sprintf("La synthèse régionale des contrôles %d a déjà été envoyée à la DIAN : plus aucun contrôle ne peut y être ajouté.", year)}
-}
-
 // signal starts the region's control workflow if needed and tells it the control was planned.
 func (s *ControlService) signal(ctx context.Context, c *models.Control) error {
+	return s.signalWithStart(ctx, c, workflows.SignalControlPlanned, workflows.ControlPlanned{ControlID: c.ID, PlannedOn: c.PlannedOn})
+}
+
+// signalUpdated tells the region's control workflow that a control's result or
+// follow-up was recorded: after the synthesis it goes into a supplementary one
+// (§8.5: « un focus spécifique devra être effectué sur les suites concrètes »).
+func (s *ControlService) signalUpdated(ctx context.Context, c *models.Control) error {
+	return s.signalWithStart(ctx, c, workflows.SignalControlUpdated, workflows.ControlUpdated{ControlID: c.ID})
+}
+
+// signalWithStart signals the region's control workflow of the year, starting
+// it if none runs. A run ends once its synthesis has left and every control is
+// held and every follow-up closed; a control planned or recorded after that
+// starts a new run, which knows from the database that the synthesis was sent
+// and how many supplements followed it, and so sends the next supplement.
+func (s *ControlService) signalWithStart(ctx context.Context, c *models.Control, name string, arg any) error {
 	pol, err := s.policy(c.Year)
 	if err != nil {
 		return err
 	}
+	in := workflows.ControlInput{Year: c.Year, Region: c.Region, Policy: pol, MailRetryFor: s.MailRetryFor}
+	if syn, err := s.Controls.Synthesis(ctx, c.Year, c.Region); err == nil {
+		in.SynthesisSent, in.Supplements = true, syn.Supplements
+	} else if !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	phase := workflows.ControlPhaseScheduled
+	if in.SynthesisSent {
+		phase = workflows.ControlPhaseSent
+	}
 	opts := client.StartWorkflowOptions{
 		ID:        workflows.ControlWorkflowID(c.Year, c.Region),
 		TaskQueue: workflows.TaskQueue,
-		// One run per region and year: once the synthesis has gone, the workflow is not started again.
-		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
+		// A run that ended (its synthesis sent, nothing left open) is followed by a
+		// new one when a control is planned or recorded afterwards.
+		WorkflowIDReusePolicy: enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE,
 		TypedSearchAttributes: temporal.NewSearchAttributes(
 			workflows.YearKey.ValueSet(int64(c.Year)),
 			workflows.TerritoryKey.ValueSet(c.Region),
 			workflows.LevelKey.ValueSet(models.LevelRegional),
-			workflows.PhaseKey.ValueSet(workflows.ControlPhaseScheduled),
+			workflows.PhaseKey.ValueSet(phase),
 		),
 	}
-	in := workflows.ControlInput{Year: c.Year, Region: c.Region, Policy: pol, MailRetryFor: s.MailRetryFor}
-	_, err = s.Temporal.SignalWithStartWorkflow(ctx, opts.ID, workflows.SignalControlPlanned,
-		workflows.ControlPlanned{ControlID: c.ID, PlannedOn: c.PlannedOn}, opts, workflows.ControlWorkflow, in)
-	if alreadyStarted(err) {
-		return errSynthesisSent(c.Year) // the region's workflow of the year has ended
-	}
+	_, err = s.Temporal.SignalWithStartWorkflow(ctx, opts.ID, name, arg, opts, workflows.ControlWorkflow, in)
 	return err
 }
 
@@ -216,10 +240,12 @@ func (s *ControlService) policy(year int) (policy.Policy, error) {
 	return s.Policies.ForYear(year)
 }
 
-// regionOf is the region and department (empty for a regional call) of a call.
-func regionOf(c *models.Campaign) (region, department string) {
+// regionOf is the region and department of a call's convention: a regional
+// call's is where its action takes place (the decision's actionDepartment, §8.5),
+// empty for an interdepartmental action.
+func regionOf(c *models.Campaign, actionDepartment string) (region, department string) {
 	if c.Level == models.LevelRegional {
-		return c.Territory, ""
+		return c.Territory, actionDepartment
 	}
 	dep, _ := territory.LookupDepartment(c.Territory)
 	return dep.RegionCode, c.Territory
@@ -274,6 +300,9 @@ func (s *ControlService) RecordResult(ctx context.Context, id string, req Result
 	if err != nil {
 		return ControlView{}, err
 	}
+	if err := s.signalUpdated(ctx, done); err != nil {
+		return ControlView{}, err
+	}
 	return controlView(done), nil
 }
 
@@ -307,6 +336,9 @@ func (s *ControlService) TrackFollowUp(ctx context.Context, id string, req Follo
 	}
 	updated, err := s.Controls.Get(ctx, ctl.ID)
 	if err != nil {
+		return ControlView{}, err
+	}
+	if err := s.signalUpdated(ctx, updated); err != nil {
 		return ControlView{}, err
 	}
 	return controlView(updated), nil

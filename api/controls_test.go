@@ -8,7 +8,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/api/serviceerror"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/mocks"
 
@@ -39,8 +39,10 @@ func (e *testEnv) acceptControlSignals(err error) {
 	if err != nil {
 		run = nil
 	}
-	e.temporal.On("SignalWithStartWorkflow", mock.Anything, mock.Anything, workflows.SignalControlPlanned, mock.Anything,
-		mock.Anything, mock.Anything, mock.Anything).Return(run, err).Maybe()
+	for _, name := range []string{workflows.SignalControlPlanned, workflows.SignalControlUpdated} {
+		e.temporal.On("SignalWithStartWorkflow", mock.Anything, mock.Anything, name, mock.Anything,
+			mock.Anything, mock.Anything, mock.Anything).Return(run, err).Maybe()
+	}
 }
 
 type signalCall struct {
@@ -54,7 +56,7 @@ func (e *testEnv) controlSignals(t *testing.T) []signalCall {
 	t.Helper()
 	var out []signalCall
 	for _, c := range e.temporal.Calls {
-		if c.Method == "SignalWithStartWorkflow" {
+		if c.Method == "SignalWithStartWorkflow" && c.Arguments.String(2) == workflows.SignalControlPlanned {
 			out = append(out, signalCall{workflowID: c.Arguments.String(1), signal: c.Arguments.Get(3).(workflows.ControlPlanned),
 				options: c.Arguments.Get(4).(client.StartWorkflowOptions), input: c.Arguments.Get(6).(workflows.ControlInput)})
 		}
@@ -186,19 +188,50 @@ func TestPlanControlRefused(t *testing.T) {
 	require.Equal(t, float64(http.StatusCreated), today["_status"], "today is not past")
 }
 
-func TestPlanControlAfterTheSynthesisIsRefused(t *testing.T) {
+// §8.5 follows the controls past the synthesis: a control planned after the
+// region's synthesis left is accepted, and the region's workflow (a new run if
+// the first has ended) knows the synthesis was sent and how many supplements
+// followed, so that it goes into the next supplementary synthesis.
+func TestPlanControlAfterTheSynthesisGoesIntoASupplement(t *testing.T) {
 	e := newEnv(t)
-	conv := e.seedConvention(t, models.LevelDepartmental, "69", models.ConventionSigned, "C-69", 500_000)
-	require.NoError(t, store.NewControls(e.db).RecordSynthesisSent(t.Context(), 2027, "84", "2027-09-30", 0, fixedNow))
-	raw, _ := json.Marshal(map[string]any{"convention_id": conv, "planned_on": "2027-10-15", "controller": "Inspection"})
-	requireProblem(t, e.do(t, http.MethodPost, "/api/v1/controls", raw), http.StatusConflict, "synthesis_sent")
-	require.Empty(t, e.controlSignals(t))
+	e.acceptControlSignals(nil)
+	before := e.seedConvention(t, models.LevelDepartmental, "69", models.ConventionSigned, "C-69", 500_000)
+	res := e.post(t, "/api/v1/controls", map[string]any{"convention_id": before, "planned_on": "2027-10-15", "controller": "Inspection"})
+	require.Equal(t, float64(http.StatusCreated), res["_status"], res)
+	first := e.controlSignals(t)
+	require.Len(t, first, 1)
+	require.False(t, first[0].input.SynthesisSent, "before the synthesis, the run sends it")
 
-	e2 := newEnv(t)
-	e2.acceptControlSignals(serviceerror.NewWorkflowExecutionAlreadyStarted("ended", "", ""))
-	conv = e2.seedConvention(t, models.LevelDepartmental, "69", models.ConventionSigned, "C-69", 500_000)
-	raw, _ = json.Marshal(map[string]any{"convention_id": conv, "planned_on": "2027-10-15", "controller": "Inspection"})
-	requireProblem(t, e2.do(t, http.MethodPost, "/api/v1/controls", raw), http.StatusConflict, "synthesis_sent")
+	ctls := store.NewControls(e.db)
+	require.NoError(t, ctls.RecordSynthesisSent(t.Context(), 2027, "84", "2027-09-30", 1, fixedNow))
+	require.NoError(t, ctls.RecordSupplementSent(t.Context(), 2027, "84", 1, 1, fixedNow))
+	require.NoError(t, ctls.RecordSupplementSent(t.Context(), 2027, "84", 1, 1, fixedNow), "the same supplement again: no change")
+	after := e.seedConvention(t, models.LevelDepartmental, "38", models.ConventionSigned, "C-38", 500_000)
+	res = e.post(t, "/api/v1/controls", map[string]any{"convention_id": after, "planned_on": "2026-11-29", "controller": "Inspection"})
+	require.Equal(t, float64(http.StatusCreated), res["_status"], res)
+	calls := e.controlSignals(t)
+	require.Len(t, calls, 2)
+	got := calls[1]
+	require.True(t, got.input.SynthesisSent)
+	require.Equal(t, 1, got.input.Supplements)
+	require.Equal(t, enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE, got.options.WorkflowIDReusePolicy, "a run that ended is followed by a new one")
+
+	var audit []models.AuditEntry
+	require.NoError(t, e.db.Where("entity = ? AND action = ?", "control_synthesis", "supplementary_synthesis_sent").Find(&audit).Error)
+	require.Len(t, audit, 1, "one supplement, audited once")
+
+	// A result recorded after the synthesis signals the region's workflow too.
+	id := res["id"].(string)
+	res = e.post(t, "/api/v1/controls/"+id+"/result", map[string]any{"outcome": "conforme", "findings": "Émargements tenus"})
+	require.Equal(t, float64(http.StatusOK), res["_status"], res)
+	var updated int
+	for _, c := range e.temporal.Calls {
+		if c.Method == "SignalWithStartWorkflow" && c.Arguments.String(2) == workflows.SignalControlUpdated {
+			updated++
+			require.Equal(t, workflows.ControlUpdated{ControlID: id}, c.Arguments.Get(3))
+		}
+	}
+	require.Equal(t, 1, updated)
 }
 
 // plannedControl plans a control of a signed 10 000 € convention on today's date and returns its ID.

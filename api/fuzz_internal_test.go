@@ -60,7 +60,7 @@ func FuzzDecodeRequests(f *testing.F) {
 		if err := decodeStrict(body, &sel); err != nil {
 			check("selection", err)
 		} else {
-			sel.decisions()
+			sel.decisions(&models.Campaign{Level: models.LevelRegional, Territory: "84"})
 		}
 		var cancel CancelRequest
 		check("cancel", decodeStrict(body, &cancel))

@@ -33,6 +33,11 @@ type DecisionInput struct {
 	DoubleFundingJustification string      `json:"double_funding_justification"`
 	// CPOTranches makes the convention multi-year (CPO): one maximum per year, the first being granted_eur.
 	CPOTranches []TrancheInput `json:"cpo_tranches"`
+	// ActionDepartment: for a regional call, the department (INSEE code) of the
+	// region where the action takes place; its convention counts there for the controls (§8.5).
+	ActionDepartment string `json:"action_department"`
+	// PayRevaluation: the structure applies the 3 % pay revaluation (§8.1); its convention says so.
+	PayRevaluation bool `json:"pay_revaluation"`
 }
 
 // TrancheInput is one year of a CPO.
@@ -64,7 +69,7 @@ func (s *SelectionService) Record(ctx context.Context, campaignID string, req *S
 	if err != nil {
 		return SelectionResult{}, err
 	}
-	decisions, fieldErrs := req.decisions()
+	decisions, fieldErrs := req.decisions(c)
 	if fieldErrs != nil {
 		return SelectionResult{}, ValidationProblem(fieldErrs)
 	}
@@ -137,7 +142,8 @@ func (s *SelectionService) dossiers(ctx context.Context, campaignID string) ([]s
 }
 
 // decisions converts the request, amounts in cents; the rules are the workflow's to check.
-func (r *SelectionRequest) decisions() ([]selection.Decision, []FieldError) {
+// The call (c) tells where an action's department may be.
+func (r *SelectionRequest) decisions(c *models.Campaign) ([]selection.Decision, []FieldError) {
 	v := &validation{}
 	if len(r.Decisions) == 0 {
 		v.add("decisions", "required", "au moins une décision")
@@ -148,6 +154,7 @@ func (r *SelectionRequest) decisions() ([]selection.Decision, []FieldError) {
 		out[i] = selection.Decision{
 			ApplicationID: strings.TrimSpace(d.ApplicationID), Decision: d.Decision, Score: d.Score,
 			Reason: strings.TrimSpace(d.Reason), DoubleFundingJustified: strings.TrimSpace(d.DoubleFundingJustification),
+			ActionDepartment: checkActionDepartment(v, field+".action_department", c, d), PayRevaluation: d.PayRevaluation,
 		}
 		for k, t := range d.CPOTranches {
 			out[i].CPOTranches = append(out[i].CPOTranches, selection.Tranche{

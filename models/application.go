@@ -55,8 +55,15 @@ type Application struct {
 	DecisionReason             string `gorm:"size:2000" json:"decision_reason,omitempty"`
 	DoubleFundingJustification string `gorm:"size:2000" json:"double_funding_justification,omitempty"`
 	// CPOTranches makes the convention multi-year: one maximum per year.
-	CPOTranches []Tranche  `gorm:"column:cpo_tranches;serializer:json" json:"cpo_tranches,omitempty"`
-	DecidedAt   *time.Time `json:"decided_at,omitempty"`
+	CPOTranches []Tranche `gorm:"column:cpo_tranches;serializer:json" json:"cpo_tranches,omitempty"`
+	// ActionDepartment is, for a regional call, the department where the action
+	// takes place (the decision's): its convention counts there for the on-site
+	// controls (§8.5). Empty: an interdepartmental action (§8.2), or a departmental call.
+	ActionDepartment string `gorm:"size:3" json:"action_department,omitempty"`
+	// PayRevaluation: the decision says the structure applies the 3 % pay
+	// revaluation (§8.1), so its convention carries the clause.
+	PayRevaluation bool       `gorm:"not null;default:false" json:"pay_revaluation"`
+	DecidedAt      *time.Time `json:"decided_at,omitempty"`
 
 	// What the online filing form also asks (optional through the API): the legal
 	// representative (name and capacity), the public the project serves and how its

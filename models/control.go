@@ -69,15 +69,39 @@ type Control struct {
 
 // ControlSynthesis records a region's yearly synthesis of its controls, sent to DIAN (§8.5).
 type ControlSynthesis struct {
-	ID        uint64     `gorm:"primaryKey" json:"-"`
-	Year      int        `gorm:"uniqueIndex:idx_control_syntheses_identity" json:"year"`
-	Region    string     `gorm:"size:3;uniqueIndex:idx_control_syntheses_identity" json:"region"`
-	DueOn     string     `gorm:"size:10" json:"due_on"`
-	Controls  int        `json:"controls"`
-	SentAt    *time.Time `json:"sent_at,omitempty"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	ID       uint64     `gorm:"primaryKey" json:"-"`
+	Year     int        `gorm:"uniqueIndex:idx_control_syntheses_identity" json:"year"`
+	Region   string     `gorm:"size:3;uniqueIndex:idx_control_syntheses_identity" json:"region"`
+	DueOn    string     `gorm:"size:10" json:"due_on"`
+	Controls int        `json:"controls"`
+	SentAt   *time.Time `json:"sent_at,omitempty"`
+	// Supplements counts the supplementary syntheses sent after it (§8.5: a control
+	// added, or a follow-up recorded, after the synthesis left); LastSupplementAt the latest.
+	Supplements      int        `gorm:"not null;default:0" json:"supplements"`
+	LastSupplementAt *time.Time `json:"last_supplement_at,omitempty"`
+	CreatedAt        time.Time  `json:"created_at"`
+	UpdatedAt        time.Time  `json:"updated_at"`
 }
+
+// ControlGap records a department of a region where no on-site control was
+// held by the synthesis date, although it had a funded association to control
+// (§8.5: « dans chaque département, des contrôles sur site »). The region's
+// correspondents and DIAN are told once; DIAN's overview lists it.
+type ControlGap struct {
+	ID         uint64 `gorm:"primaryKey" json:"-"`
+	Year       int    `gorm:"uniqueIndex:idx_control_gaps_identity" json:"year"`
+	Region     string `gorm:"size:3;uniqueIndex:idx_control_gaps_identity" json:"region"`
+	Department string `gorm:"size:3;uniqueIndex:idx_control_gaps_identity" json:"department"`
+	// DueOn is the synthesis date the department was measured at; Candidates the
+	// conventions it could control; Planned its controls planned but not held.
+	DueOn      string    `gorm:"size:10" json:"due_on"`
+	Candidates int       `json:"candidates"`
+	Planned    int       `json:"planned"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// TableName is fixed by migration 2026120780_controls_follow_up.
+func (ControlGap) TableName() string { return "control_gaps" }
 
 // TableName is fixed by migration 2026112909_controls.
 func (ControlSynthesis) TableName() string { return "control_syntheses" }

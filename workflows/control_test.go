@@ -63,6 +63,7 @@ func TestControlWorkflowRemindsThenSendsTheSynthesis(t *testing.T) {
 		events, times = append(events, "synthesis"), append(times, at())
 		return activities.SynthesisSummary{Controls: 2, Done: 1}, nil
 	}).Once()
+	env.OnActivity(acts.FlagControlGaps, mock.Anything, mock.Anything).Return(0, nil).Once()
 	env.RegisterDelayedCallback(func() {
 		env.SignalWorkflow(SignalControlPlanned, ControlPlanned{ControlID: "c1", PlannedOn: "2027-06-15"})
 	}, 24*time.Hour)
@@ -95,6 +96,7 @@ func TestControlWorkflowRemindsThenSendsTheSynthesis(t *testing.T) {
 func TestControlWorkflowPlannedLateSkipsPastReminders(t *testing.T) {
 	env := newPNEEnv(t, paris(2027, time.September, 25, 10, 0)) // after both reminders
 	env.OnActivity(acts.SendControlSynthesis, mock.Anything, mock.Anything).Return(activities.SynthesisSummary{Controls: 1}, nil).Once()
+	env.OnActivity(acts.FlagControlGaps, mock.Anything, mock.Anything).Return(0, nil).Once()
 	// no reminder is mocked: calling one fails the test
 
 	env.ExecuteWorkflow(ControlWorkflow, ControlInput{Year: 2027, Region: "84", Policy: loadPolicy(t, 2027)})
@@ -108,6 +110,7 @@ func TestControlWorkflowAnnouncementFailureDoesNotStopTheSynthesis(t *testing.T)
 	env.OnActivity(acts.NotifyControlPlanned, mock.Anything, mock.Anything).Return(
 		temporal.NewNonRetryableApplicationError("550 mailbox unavailable", activities.ErrTypeEmailRefused, nil)).Once()
 	env.OnActivity(acts.SendControlSynthesis, mock.Anything, mock.Anything).Return(activities.SynthesisSummary{Controls: 1}, nil).Once()
+	env.OnActivity(acts.FlagControlGaps, mock.Anything, mock.Anything).Return(0, nil).Once()
 	env.RegisterDelayedCallback(func() {
 		env.SignalWorkflow(SignalControlPlanned, ControlPlanned{ControlID: "c1", PlannedOn: "2027-09-28"})
 	}, time.Hour)
@@ -118,6 +121,98 @@ func TestControlWorkflowAnnouncementFailureDoesNotStopTheSynthesis(t *testing.T)
 	st := query[ControlState](t, env, QueryControlState)
 	require.Equal(t, 1, st.FailedNotices)
 	require.Equal(t, ControlPhaseSent, st.Phase)
+}
+
+// §8.5 follows the controls up past 30 September: a control planned after the
+// synthesis, and a follow-up recorded after it, go to DIAN in a supplementary
+// synthesis a week (control.supplement_after) after the first change; the run
+// ends once every control is held and every follow-up closed. A follow-up
+// recorded before the synthesis is in it: no supplement for it.
+func TestControlWorkflowFollowsUpPastTheSynthesis(t *testing.T) {
+	env := newPNEEnv(t, paris(2027, time.September, 25, 10, 0))
+	at := func() time.Time { return env.Now().In(french.Paris) }
+	var events []string
+	var times []time.Time
+	env.OnActivity(acts.NotifyControlPlanned, mock.Anything, mock.Anything).Return(nil)
+	env.OnActivity(acts.SendControlSynthesis, mock.Anything, mock.Anything).Return(func(context.Context, activities.SynthesisSending) (activities.SynthesisSummary, error) {
+		events, times = append(events, "synthesis"), append(times, at())
+		return activities.SynthesisSummary{Controls: 2, Done: 1, Open: 2}, nil
+	}).Once()
+	env.OnActivity(acts.FlagControlGaps, mock.Anything, mock.Anything).Return(1, nil).Once()
+	open := []int{1, 0}
+	env.OnActivity(acts.SendSupplementarySynthesis, mock.Anything, mock.Anything).Return(func(_ context.Context, s activities.SynthesisSending) (activities.SynthesisSummary, error) {
+		require.True(t, paris(2027, time.September, 30, 9, 0).Equal(s.DueAt), "a supplement names the synthesis it completes")
+		events, times = append(events, "supplement "+strconv.Itoa(s.Supplement)), append(times, at())
+		o := open[0]
+		open = open[1:]
+		return activities.SynthesisSummary{Controls: 3, Done: 3 - o, Open: o}, nil
+	}).Twice()
+	env.RegisterDelayedCallback(func() { // 26 September: before the synthesis, which reads it
+		env.SignalWorkflow(SignalControlUpdated, ControlUpdated{ControlID: "c1"})
+	}, 24*time.Hour)
+	env.RegisterDelayedCallback(func() { // 10 October, 10:00: planned after the synthesis
+		env.SignalWorkflow(SignalControlPlanned, ControlPlanned{ControlID: "c3", PlannedOn: "2027-10-20"})
+	}, 15*24*time.Hour)
+	env.RegisterDelayedCallback(func() { // 12 October: a second change waits for the same supplement
+		env.SignalWorkflow(SignalControlUpdated, ControlUpdated{ControlID: "c2"})
+		st := query[ControlState](t, env, QueryControlState)
+		require.Equal(t, ControlPhaseSent, st.Phase)
+		require.Equal(t, 1, st.Gaps)
+		require.NotNil(t, st.SupplementDue)
+		require.Equal(t, paris(2027, time.October, 17, 10, 0), st.SupplementDue.In(french.Paris))
+	}, 17*24*time.Hour)
+	env.RegisterDelayedCallback(func() { // 1 December, 9:00 (CET): the last follow-up closed
+		env.SignalWorkflow(SignalControlUpdated, ControlUpdated{ControlID: "c3"})
+	}, 67*24*time.Hour)
+
+	env.ExecuteWorkflow(ControlWorkflow, ControlInput{Year: 2027, Region: "84", Policy: loadPolicy(t, 2027)})
+
+	require.NoError(t, env.GetWorkflowError())
+	var res ControlWorkflowResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, ControlWorkflowResult{Phase: ControlPhaseSent, Controls: 3, Done: 3, Announced: 1, Supplements: 2}, res)
+	require.Equal(t, []string{"synthesis", "supplement 1", "supplement 2"}, events)
+	require.Equal(t, []time.Time{paris(2027, time.September, 30, 9, 0), paris(2027, time.October, 17, 10, 0),
+		paris(2027, time.December, 8, 9, 0)}, times) // 67 × 24 h after 25 September 10:00 CEST is 9:00 CET
+}
+
+// A synthesis that leaves nothing open ends the run at once: no supplement.
+func TestControlWorkflowEndsWhenNothingIsOpen(t *testing.T) {
+	env := newPNEEnv(t, paris(2027, time.September, 25, 10, 0))
+	env.OnActivity(acts.SendControlSynthesis, mock.Anything, mock.Anything).Return(activities.SynthesisSummary{Controls: 1, Done: 1}, nil).Once()
+	env.OnActivity(acts.FlagControlGaps, mock.Anything, mock.Anything).Return(0, nil).Once()
+	// no supplement is mocked: sending one fails the test
+
+	env.ExecuteWorkflow(ControlWorkflow, ControlInput{Year: 2027, Region: "84", Policy: loadPolicy(t, 2027)})
+
+	require.NoError(t, env.GetWorkflowError())
+	var res ControlWorkflowResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, 0, res.Supplements)
+	require.Equal(t, paris(2027, time.September, 30, 9, 0), env.Now().In(french.Paris))
+}
+
+// A run started after an earlier one ended (a control planned once every
+// follow-up was closed) only follows up: no reminder, no synthesis, and its
+// supplement continues the numbering the database gave it.
+func TestControlWorkflowAfterTheSynthesisSendsTheNextSupplement(t *testing.T) {
+	env := newPNEEnv(t, paris(2028, time.February, 1, 10, 0))
+	env.OnActivity(acts.NotifyControlPlanned, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(acts.SendSupplementarySynthesis, mock.Anything, mock.Anything).Return(func(_ context.Context, s activities.SynthesisSending) (activities.SynthesisSummary, error) {
+		require.Equal(t, 3, s.Supplement)
+		return activities.SynthesisSummary{Controls: 4, Done: 3, Open: 0}, nil
+	}).Once()
+	env.RegisterDelayedCallback(func() {
+		env.SignalWorkflow(SignalControlPlanned, ControlPlanned{ControlID: "c4", PlannedOn: "2028-02-10"})
+	}, 0)
+
+	env.ExecuteWorkflow(ControlWorkflow, ControlInput{Year: 2027, Region: "84", Policy: loadPolicy(t, 2027), SynthesisSent: true, Supplements: 2})
+
+	require.NoError(t, env.GetWorkflowError())
+	var res ControlWorkflowResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, ControlWorkflowResult{Phase: ControlPhaseSent, Controls: 4, Done: 3, Announced: 1, Supplements: 3}, res)
+	require.Equal(t, paris(2028, time.February, 8, 10, 0), env.Now().In(french.Paris), "a week after the control was planned")
 }
 
 // With the real activities, a database and an SMTP catcher: the association
@@ -132,7 +227,8 @@ func TestControlWorkflowEmailsTheSynthesisToDIAN(t *testing.T) {
 	p, _ := strconv.Atoi(port)
 	outbox, err := mail.NewOutbox(db, mail.NewSMTPSender(config.SMTP{Host: host, Port: p, TLS: config.TLSNone}), "AAP <no-reply@aap.localhost>")
 	require.NoError(t, err)
-	_, planned := seedControls(t, db)
+	done, planned := seedControls(t, db)
+	ctls := store.NewControls(db)
 
 	env := newPNEEnv(t, paris(2027, time.September, 1, 10, 0)) // after the 31 August reminder
 	env.RegisterActivity(&activities.Activities{
@@ -143,14 +239,22 @@ func TestControlWorkflowEmailsTheSynthesisToDIAN(t *testing.T) {
 	env.RegisterDelayedCallback(func() {
 		env.SignalWorkflow(SignalControlPlanned, ControlPlanned{ControlID: planned, PlannedOn: "2027-10-05"})
 	}, time.Hour)
+	env.RegisterDelayedCallback(func() { // 6 October: the Isère's control held, the Rhône's repayment recovered
+		require.NoError(t, ctls.RecordResult(t.Context(), planned, &models.Control{Outcome: models.OutcomeCompliant,
+			DoneOn: "2027-10-05", FollowUpKind: models.FollowUpNone, FollowUpState: models.FollowUpStateNone}))
+		require.NoError(t, ctls.UpdateFollowUp(t.Context(), done, []string{models.FollowUpStateOpen}, map[string]any{
+			"follow_up_state": models.FollowUpStateClosed, "recovered_cents": 150_000, "follow_up_closed_on": "2027-10-06"}))
+		env.SignalWorkflow(SignalControlUpdated, ControlUpdated{ControlID: planned})
+		env.SignalWorkflow(SignalControlUpdated, ControlUpdated{ControlID: done})
+	}, 35*24*time.Hour)
 
 	env.ExecuteWorkflow(ControlWorkflow, ControlInput{Year: 2027, Region: "84", Policy: loadPolicy(t, 2027)})
 
 	require.NoError(t, env.GetWorkflowError())
 	var res ControlWorkflowResult
 	require.NoError(t, env.GetWorkflowResult(&res))
-	require.Equal(t, ControlWorkflowResult{Phase: ControlPhaseSent, Controls: 2, Done: 1, Announced: 1}, res)
-	got, err := catcher.WaitFor(t.Context(), 3)
+	require.Equal(t, ControlWorkflowResult{Phase: ControlPhaseSent, Controls: 2, Done: 2, Announced: 1, Supplements: 1}, res)
+	got, err := catcher.WaitFor(t.Context(), 6)
 	require.NoError(t, err)
 	bySubject := map[string]*mailcatcher.Message{}
 	for _, s := range got {
@@ -189,6 +293,25 @@ func TestControlWorkflowEmailsTheSynthesisToDIAN(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 2, syn.Controls)
 	require.Equal(t, "2027-09-30", syn.DueOn)
+	require.Equal(t, 1, syn.Supplements)
+
+	// §8.5: the Isère had a convention and no control held on 30 September.
+	gaps := bySubject["Contrôles sur place 2027 : 1 département sans contrôle réalisé (Auvergne-Rhône-Alpes (région 84))"]
+	require.NotNil(t, gaps, "subjects: %v", got)
+	require.Contains(t, gaps.TextBody, "Isère (38) : 1 convention signée, 1 contrôle prévu non encore réalisé")
+	var flagged []models.ControlGap
+	require.NoError(t, db.Find(&flagged).Error)
+	require.Len(t, flagged, 1)
+	require.Equal(t, "38", flagged[0].Department)
+
+	// The follow-up past 30 September reaches DIAN in a supplement a week later.
+	sup := bySubject["Synthèse complémentaire n° 1 des contrôles sur place 2027 : Auvergne-Rhône-Alpes (région 84)"]
+	require.NotNil(t, sup, "subjects: %v", got)
+	require.Equal(t, "synthese-controles-2027-region-84-complement-1.xlsx", sup.Attachments[0].Filename)
+	rows, err = workbook.Read(sup.Attachments[0].Content, workbook.ControlsSheet)
+	require.NoError(t, err)
+	require.Equal(t, "soldée", rows[1][11])
+	require.Equal(t, "réalisé", rows[2][6])
 }
 
 // seedControls stores two signed conventions of the region 84 in 2027, one

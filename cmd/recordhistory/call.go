@@ -127,8 +127,10 @@ func (r *recorder) awaitApplication(ctx context.Context, applicationID string, v
 }
 
 // recordControl flags a doubt on the signed convention, plans its control for
-// today, records its result and waits for the region's workflow to send its
-// synthesis (the demo policy's control_synthesis_after).
+// today, records its result (a repayment asked), waits for the region's
+// workflow to send its synthesis (the demo policy's control_synthesis_after),
+// then closes the follow-up, which the workflow sends in a supplementary
+// synthesis (control.supplement_after) before it ends.
 func (r *recorder) recordControl(ctx context.Context, conventionID string) error {
 	if err := postStatus(r.hc, r.d.HTTPURL+"/api/v1/conventions/"+conventionID+"/doubts",
 		map[string]any{"kind": "utilisation_fonds", "note": "Factures non produites"}, http.StatusCreated); err != nil {
@@ -142,6 +144,13 @@ func (r *recorder) recordControl(ctx context.Context, conventionID string) error
 	result := map[string]any{"outcome": "non_conforme", "findings": "Émargements absents",
 		"follow_up": map[string]any{"kind": "reversement", "amount_eur": 1000}}
 	if err := postOK(r.hc, r.d.HTTPURL+"/api/v1/controls/"+ctl.ID+"/result", result); err != nil {
+		return err
+	}
+	if err := r.awaitControlPhase(ctx, ctl.WorkflowID, workflows.ControlPhaseSent); err != nil {
+		return err
+	}
+	closed := map[string]any{"status": "closed", "recovered_eur": 1000, "note": "Reversement encaissé"}
+	if err := postOK(r.hc, r.d.HTTPURL+"/api/v1/controls/"+ctl.ID+"/follow-up", closed); err != nil {
 		return err
 	}
 	return r.writeFinished(ctx, "control", ctl.WorkflowID)
@@ -176,4 +185,22 @@ func (r *recorder) recordCTAI(ctx context.Context) error {
 		return err
 	}
 	return r.writeFinished(ctx, "ctai", req.WorkflowID)
+}
+
+// awaitControlPhase polls the region's control workflow until its state query says phase.
+func (r *recorder) awaitControlPhase(ctx context.Context, workflowID, phase string) error {
+	for {
+		res, err := r.d.Temporal.QueryWorkflow(ctx, workflowID, "", workflows.QueryControlState)
+		if err == nil {
+			var st workflows.ControlState
+			if err := res.Get(&st); err == nil && st.Phase == phase {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return fmt.Errorf("control workflow never reached %s: %w", phase, ctx.Err())
+		case <-time.After(2 * time.Second):
+		}
+	}
 }

@@ -53,6 +53,33 @@ type ControlSynthesisData struct {
 	FollowUpsClosed int
 	RepaymentCents  int64
 	FileName        string
-	ReplyTo         string
-	SenderLabel     string
+	// Supplement numbers a supplementary synthesis (1, 2…), sent after the
+	// synthesis for controls planned, results or follow-ups recorded since; 0: the synthesis.
+	Supplement int
+	// SentOn is the day the synthesis left (a supplement's only).
+	SentOn      time.Time
+	ReplyTo     string
+	SenderLabel string
+}
+
+// TemplateControlGaps tells the region's correspondents and DIAN which
+// departments had no on-site control held by the synthesis date (§8.5).
+const TemplateControlGaps = "control_gaps"
+
+// ControlGapsData is the data of the email flagging the departments without a control.
+type ControlGapsData struct {
+	RegionLabel string
+	Year        int
+	DueAt       time.Time
+	Gaps        []ControlGapLine
+	ReplyTo     string
+	SenderLabel string
+}
+
+// ControlGapLine is one department without a control held.
+type ControlGapLine struct {
+	DepartmentLabel string
+	// Candidates counts its conventions that could be controlled; Planned its controls planned but not held.
+	Candidates int
+	Planned    int
 }

@@ -136,6 +136,18 @@ var templateExamples = map[string][]example{
 			Planned: 1, Done: 6, Compliant: 4, NonCompliant: 2, Departments: 5, FollowUpsOpen: 1, FollowUpsClosed: 1,
 			RepaymentCents: 1_250_050, FileName: "synthese-controles-2027-region-84.xlsx",
 		}},
+		{"supplement", ControlSynthesisData{
+			RegionLabel: "Auvergne-Rhône-Alpes (région 84)", Year: 2027, DueAt: time.Date(2027, time.September, 30, 9, 0, 0, 0, french.Paris),
+			Planned: 0, Done: 7, Compliant: 4, NonCompliant: 3, Departments: 5, FollowUpsOpen: 0, FollowUpsClosed: 3,
+			RepaymentCents: 1_250_050, FileName: "synthese-controles-2027-region-84-complement-2.xlsx", Supplement: 2,
+			SentOn: time.Date(2027, time.September, 30, 9, 0, 0, 0, french.Paris),
+		}},
+	},
+	TemplateControlGaps: {
+		{"", ControlGapsData{
+			RegionLabel: "Auvergne-Rhône-Alpes (région 84)", Year: 2027, DueAt: time.Date(2027, time.September, 30, 9, 0, 0, 0, french.Paris),
+			Gaps: []ControlGapLine{{DepartmentLabel: "Ain (01)", Candidates: 3, Planned: 1}, {DepartmentLabel: "Isère (38)", Candidates: 1}},
+		}},
 	},
 	TemplatePNEList: {
 		{"", PNEListData{Year: 2027, FundedYear: 2026, ScopeLabel: "Rhône (69)", Structures: 3,

@@ -37,6 +37,8 @@ const (
 const (
 	OverdueFinancialReport  = "financial_report_overdue"
 	OverdueControlSynthesis = "control_synthesis_late"
+	// OverdueControlGap: a department had no on-site control held by its region's synthesis date (§8.5).
+	OverdueControlGap = "department_without_control"
 )
 
 // financialReportFigures counts the comptes-rendus financiers of the year's
@@ -253,4 +255,34 @@ func synthesisDue(q Query, dueOn *string) (policy.Date, bool) {
 		return policy.Date{}, false
 	}
 	return q.Policy.Calendar.ControlSynthesisDue.In(q.Year), true
+}
+
+// controlGaps lists the departments flagged, at their region's synthesis date,
+// without an on-site control held although a signed convention counted there
+// (§8.5: « dans chaque département, des contrôles sur site »), each with its
+// controls held since, if any.
+func controlGaps(ctx context.Context, db *gorm.DB, q Query) ([]Overdue, error) {
+	var gaps []models.ControlGap
+	if err := db.WithContext(ctx).Where("year = ?", q.Year).Order("region, department").Find(&gaps).Error; err != nil {
+		return nil, err
+	}
+	out := make([]Overdue, 0, len(gaps))
+	for _, g := range gaps {
+		due, err := time.ParseInLocation(time.DateOnly, g.DueOn, french.Paris)
+		if err != nil {
+			return nil, fmt.Errorf("control gap %d/%s: %w", g.Year, g.Department, err)
+		}
+		var held int64
+		if err := db.WithContext(ctx).Model(&models.Control{}).Where("year = ? AND region = ? AND department = ? AND state = ?",
+			g.Year, g.Region, g.Department, models.ControlDone).Count(&held).Error; err != nil {
+			return nil, err
+		}
+		msg := fmt.Sprintf("Aucun contrôle sur place réalisé dans le département %s à la date de la synthèse régionale (%s), pour %d convention(s) signée(s).",
+			territory.Label(g.Department, false), french.Date(due), g.Candidates)
+		if held > 0 {
+			msg += fmt.Sprintf(" Depuis : %d contrôle(s) réalisé(s).", held)
+		}
+		out = append(out, Overdue{Kind: OverdueControlGap, Region: g.Region, Department: g.Department, Due: policy.DateOf(due).EndOfDay(), Message: msg})
+	}
+	return out, nil
 }

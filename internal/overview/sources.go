@@ -33,6 +33,7 @@ func DefaultOverdues() []OverdueSource {
 		{Name: "convention_unsigned", Collect: unsignedConventions},
 		{Name: OverdueFinancialReport, Collect: overdueFinancialReports},
 		{Name: OverdueControlSynthesis, Collect: lateControlSyntheses},
+		{Name: OverdueControlGap, Collect: controlGaps},
 	}
 }
 

@@ -45,13 +45,15 @@ func (s *Controls) regionalConventions(ctx context.Context, year int, region str
 }
 
 type candidateRow struct {
-	ConventionID    string
-	Reference       string
-	AssociationName string
-	Title           string
-	Level           string
-	Territory       string
-	GrantedCents    int64
+	ConventionID     string
+	Reference        string
+	AssociationKey   string
+	AssociationName  string
+	Title            string
+	Level            string
+	Territory        string
+	ActionDepartment string
+	GrantedCents     int64
 }
 
 // Candidates returns the signed conventions of a region's calls of a year with
@@ -59,14 +61,20 @@ type candidateRow struct {
 func (s *Controls) Candidates(ctx context.Context, year int, region string) ([]control.Candidate, error) {
 	var rows []candidateRow
 	err := s.regionalConventions(ctx, year, region).
-		Select("v.id AS convention_id, v.reference, a.association_name, a.title, c.level, c.territory, v.granted_cents").
+		Select("v.id AS convention_id, v.reference, a.association_key, a.association_name, a.title, c.level, c.territory, " +
+			"a.action_department, v.granted_cents").
 		Order("v.reference, v.id").Scan(&rows).Error
 	if err != nil {
 		return nil, fmt.Errorf("control candidates of %d in %s: %w", year, region, err)
 	}
 	ids := make([]string, len(rows))
+	keys := make([]string, len(rows))
 	for i, r := range rows {
-		ids[i] = r.ConventionID
+		ids[i], keys[i] = r.ConventionID, r.AssociationKey
+	}
+	funding, err := s.associationFunding(ctx, year, keys)
+	if err != nil {
+		return nil, err
 	}
 	doubts := map[string][]string{}
 	if len(ids) > 0 {
@@ -81,17 +89,55 @@ func (s *Controls) Candidates(ctx context.Context, year int, region string) ([]c
 	out := make([]control.Candidate, len(rows))
 	for i, r := range rows {
 		out[i] = control.Candidate{ConventionID: r.ConventionID, Reference: r.Reference, AssociationName: r.AssociationName,
-			ProjectTitle: r.Title, Department: departmentOf(r.Level, r.Territory), GrantedCents: r.GrantedCents,
+			ProjectTitle: r.Title, Department: departmentOf(r.Level, r.Territory, r.ActionDepartment), GrantedCents: r.GrantedCents,
+			AssociationCents: funding[r.AssociationKey].cents, AssociationConventions: funding[r.AssociationKey].conventions,
 			Doubts: doubts[r.ConventionID]}
 	}
 	return out, nil
 }
 
-func departmentOf(level, code string) string {
+// departmentOf is the department a convention counts for (§8.5): its
+// departmental call's, or where its regional call's action takes place (the
+// decision's action_department; empty for an interdepartmental action).
+func departmentOf(level, code, actionDepartment string) string {
 	if level == models.LevelRegional {
-		return ""
+		return actionDepartment
 	}
 	return code
+}
+
+// funding is an association's P104 funding of a year.
+type funding struct {
+	cents       int64
+	conventions int
+}
+
+// associationFunding sums, for each association key, its signed conventions of
+// the year's calls in every territory (§8.5 weighs « les associations qui
+// disposent des financements les plus élevés », not one convention).
+func (s *Controls) associationFunding(ctx context.Context, year int, keys []string) (map[string]funding, error) {
+	out := map[string]funding{}
+	if len(keys) == 0 {
+		return out, nil
+	}
+	var rows []struct {
+		AssociationKey string
+		Cents          int64
+		Conventions    int
+	}
+	err := s.db.WithContext(ctx).Table("conventions AS v").
+		Joins("JOIN campaigns AS c ON c.id = v.campaign_id").
+		Joins("JOIN applications AS a ON a.id = v.application_id").
+		Select("a.association_key, SUM(v.granted_cents) AS cents, COUNT(*) AS conventions").
+		Where("c.year = ? AND c.phase <> ? AND v.state = ? AND a.association_key IN ?", year, models.PhaseCancelled, models.ConventionSigned, keys).
+		Group("a.association_key").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("association funding of %d: %w", year, err)
+	}
+	for _, r := range rows {
+		out[r.AssociationKey] = funding{r.Cents, r.Conventions}
+	}
+	return out, nil
 }
 
 // AddDoubt records a doubt unless the convention has one of that kind; it
@@ -269,9 +315,15 @@ func (s *Controls) SynthesisLines(ctx context.Context, year int, region string) 
 	for i, c := range convs {
 		byID[c.ID] = i
 	}
+	var sentAt *time.Time
+	if syn, err := s.Synthesis(ctx, year, region); err == nil {
+		sentAt = syn.SentAt
+	} else if !errors.Is(err, ErrNotFound) {
+		return nil, err
+	}
 	out := make([]control.Line, len(ctls))
 	for i, c := range ctls {
-		out[i] = control.Line{Control: c}
+		out[i] = control.Line{Control: c, AfterSynthesis: sentAt != nil && c.CreatedAt.After(*sentAt)}
 		if j, ok := byID[c.ConventionID]; ok {
 			out[i].Reference, out[i].GrantedCents, out[i].AssociationName = convs[j].Reference, convs[j].GrantedCents, convs[j].AssociationName
 		}
@@ -327,4 +379,76 @@ func (s *Controls) Correspondents(ctx context.Context, year int, region string) 
 		out = append(out, Correspondent{CampaignID: c.ID, Email: c.ContactEmail})
 	}
 	return out, nil
+}
+
+// RecordSupplementSent records that the region's supplementary synthesis number n
+// left; a number already recorded (a retried activity) changes nothing. It is in
+// the audit trail (entity ID "year/region").
+func (s *Controls) RecordSupplementSent(ctx context.Context, year int, region string, n, controls int, at time.Time) error {
+	at = at.UTC()
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		res := tx.Model(&models.ControlSynthesis{}).Where("year = ? AND region = ? AND supplements < ?", year, region, n).
+			Updates(map[string]any{"supplements": n, "last_supplement_at": at, "controls": controls})
+		if res.Error != nil || res.RowsAffected == 0 {
+			return res.Error
+		}
+		return recordAudit(ctx, tx, AuditControlSynthesis, fmt.Sprintf("%d/%s", year, region), "supplementary_synthesis_sent", nil,
+			map[string]any{"supplement": n, "controls": controls, "sent_at": at})
+	})
+}
+
+// Gaps returns the departments of the region where no control was held
+// although a signed convention counts there (§8.5: controls « dans chaque
+// département »), by department code; dueOn is the synthesis date measured at.
+func (s *Controls) Gaps(ctx context.Context, year int, region, dueOn string) ([]models.ControlGap, error) {
+	cands, err := s.Candidates(ctx, year, region)
+	if err != nil {
+		return nil, err
+	}
+	ctls, err := s.List(ctx, ControlFilter{Year: year, Region: region})
+	if err != nil {
+		return nil, err
+	}
+	candidates, planned, done := map[string]int{}, map[string]int{}, map[string]int{}
+	for _, c := range cands {
+		candidates[c.Department]++
+	}
+	for _, c := range ctls {
+		if c.State == models.ControlDone {
+			done[c.Department]++
+		} else {
+			planned[c.Department]++
+		}
+	}
+	var out []models.ControlGap
+	for _, d := range territory.DepartmentsOf(region) {
+		if candidates[d.Code] > 0 && done[d.Code] == 0 {
+			out = append(out, models.ControlGap{Year: year, Region: region, Department: d.Code, DueOn: dueOn,
+				Candidates: candidates[d.Code], Planned: planned[d.Code]})
+		}
+	}
+	return out, nil
+}
+
+// RecordGaps stores the departments flagged without a control; one already
+// recorded stays as it was first measured. A new one is in the audit trail.
+func (s *Controls) RecordGaps(ctx context.Context, gaps []models.ControlGap) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for i := range gaps {
+			g := gaps[i]
+			res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "year"}, {Name: "region"}, {Name: "department"}}, DoNothing: true}).Create(&g)
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 0 {
+				continue
+			}
+			err := recordAudit(ctx, tx, AuditControlSynthesis, fmt.Sprintf("%d/%s", g.Year, g.Region), "department_without_control", nil,
+				map[string]any{"department": g.Department, "due_on": g.DueOn, "candidates": g.Candidates, "planned": g.Planned})
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }

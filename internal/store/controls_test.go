@@ -53,8 +53,12 @@ func TestControlCandidatesOfARegion(t *testing.T) {
 		got, err := s.Candidates(ctx, 2027, "84")
 		require.NoError(t, err)
 		require.Len(t, got, 2)
+		// The seeded dossiers are one association's (one SIRET): its funding of 2027
+		// counts every signed convention of the year's calls, Guadeloupe's included,
+		// not the cancelled call's, the unsigned one's or 2026's (§8.5).
 		require.Equal(t, control.Candidate{ConventionID: rhone, Reference: "C-69", AssociationName: "Association C-69",
-			ProjectTitle: "C-69", Department: "69", GrantedCents: 500_000, Doubts: []string{control.DoubtFunds}}, got[0])
+			ProjectTitle: "C-69", Department: "69", GrantedCents: 500_000, Doubts: []string{control.DoubtFunds},
+			AssociationCents: 500_000 + 900_000 + 1, AssociationConventions: 3}, got[0])
 		require.Equal(t, "C-84", got[1].Reference)
 		require.Empty(t, got[1].Department, "a regional call has no department")
 
@@ -189,5 +193,56 @@ func TestControlWritesAreAudited(t *testing.T) {
 		require.Equal(t, "synthesis_sent", syn[0].Action)
 		require.Equal(t, store.WorkflowActor.Name, syn[0].Actor)
 		require.Contains(t, syn[0].After, `"controls":1`)
+	})
+}
+
+// §8.5: a regional call's convention counts for the department where its action
+// takes place (the decision's), and a department of the region with a convention
+// to control but no control held by the synthesis date is a gap, recorded once.
+func TestControlGapsByDepartment(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := store.NewControls(db)
+		rhone := seedConvention(t, db, 2027, models.LevelDepartmental, "69", models.PhaseSelected, models.ConventionSigned, "C-69", 500_000)
+		isere := seedConvention(t, db, 2027, models.LevelRegional, "84", models.PhaseSelected, models.ConventionSigned, "C-84-isere", 300_000)
+		seedConvention(t, db, 2027, models.LevelRegional, "84", models.PhaseSelected, models.ConventionSigned, "C-84-inter", 200_000)
+		var conv models.Convention
+		require.NoError(t, db.Where("id = ?", isere).Take(&conv).Error)
+		require.NoError(t, db.Model(&models.Application{}).Where("id = ?", conv.ApplicationID).Update("action_department", "38").Error)
+
+		cands, err := s.Candidates(ctx, 2027, "84")
+		require.NoError(t, err)
+		deps := map[string]string{}
+		for _, c := range cands {
+			deps[c.Reference] = c.Department
+		}
+		require.Equal(t, map[string]string{"C-69": "69", "C-84-isere": "38", "C-84-inter": ""}, deps)
+
+		// Nothing held: the Rhône and the Isère are gaps; the Ain has nothing to control.
+		gaps, err := s.Gaps(ctx, 2027, "84", "2027-09-30")
+		require.NoError(t, err)
+		require.Len(t, gaps, 2)
+		require.Equal(t, []string{"38", "69"}, []string{gaps[0].Department, gaps[1].Department})
+
+		// A control held in the Rhône removes its gap; one only planned in the Isère does not.
+		for _, c := range []struct {
+			conv, dep, state string
+		}{{rhone, "69", models.ControlDone}, {isere, "38", models.ControlPlanned}} {
+			require.NoError(t, db.Create(&models.Control{ID: uuid.NewString(), ConventionID: c.conv, Year: 2027, Region: "84",
+				Department: c.dep, PlannedOn: "2027-06-01", Controller: "Inspection", State: c.state, FollowUpState: models.FollowUpStateNone}).Error)
+		}
+		gaps, err = s.Gaps(ctx, 2027, "84", "2027-09-30")
+		require.NoError(t, err)
+		require.Len(t, gaps, 1)
+		require.Equal(t, models.ControlGap{Year: 2027, Region: "84", Department: "38", DueOn: "2027-09-30", Candidates: 1, Planned: 1}, gaps[0])
+
+		require.NoError(t, s.RecordGaps(ctx, gaps))
+		require.NoError(t, s.RecordGaps(ctx, gaps), "recorded once")
+		var stored []models.ControlGap
+		require.NoError(t, db.Find(&stored).Error)
+		require.Len(t, stored, 1)
+		var audit int64
+		require.NoError(t, db.Model(&models.AuditEntry{}).Where("action = ?", "department_without_control").Count(&audit).Error)
+		require.Equal(t, int64(1), audit)
 	})
 }

@@ -12,7 +12,8 @@ import (
 // migration is never edited once released: each declares its own frozen copy
 // of the tables it creates, so the result does not change when models/ moves
 // on. Add a new one (at the end of followUpMigrations) to change the schema.
-var migrations = slices.Concat(callMigrations, followUpMigrations, connectorMigrations, monDossierMigrations, calendarMigrations)
+var migrations = slices.Concat(callMigrations, followUpMigrations, connectorMigrations, monDossierMigrations, calendarMigrations,
+	controlsConventionMigrations)
 
 const migrationsTable = "schema_migrations"
 

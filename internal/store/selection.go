@@ -30,6 +30,8 @@ type DecisionRecord struct {
 	Reason                     string
 	DoubleFundingJustification string
 	CPOTranches                []models.Tranche
+	ActionDepartment           string
+	PayRevaluation             bool
 }
 
 // RecordSelection writes the committee's decisions and the call's new phase in
@@ -55,7 +57,8 @@ func (s *Applications) RecordSelection(ctx context.Context, campaignID string, d
 			res := tx.Model(&models.Application{}).Where("id = ? AND campaign_id = ?", d.ApplicationID, campaignID).Updates(map[string]any{
 				"decision": d.Decision, "granted_cents": d.GrantedCents, "score": d.Score, "decision_reason": d.Reason,
 				"double_funding_justification": d.DoubleFundingJustification, "decided_at": at.UTC(),
-				"cpo_tranches": tranchesJSON(d.CPOTranches),
+				"cpo_tranches": tranchesJSON(d.CPOTranches), "action_department": d.ActionDepartment,
+				"pay_revaluation": d.PayRevaluation,
 			})
 			if res.Error != nil {
 				return res.Error

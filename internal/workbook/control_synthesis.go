@@ -43,13 +43,14 @@ func ControlSynthesis(year int, region string, lines []control.Line) ([]byte, er
 	controls := Sheet{Name: ControlsSheet, Header: []string{
 		"Convention", "Association", "Département", "Montant accordé", "Date du contrôle", "Contrôleur",
 		"État", "Résultat", "Constats", "Suite donnée", "Montant à reverser", "Suivi", "Montant recouvré", "Suite soldée le",
+		"Prévu après la synthèse",
 	}}
 	for _, l := range lines {
 		controls.Rows = append(controls.Rows, []any{
 			l.Reference, l.AssociationName, l.Department, Euros(l.GrantedCents), dateOnly(l.PlannedOn), l.Controller,
 			control.StateLabel(l.State), control.OutcomeLabel(l.Outcome), l.Findings, control.FollowUpLabel(l.FollowUpKind),
 			Euros(l.FollowUpAmountCents), control.FollowUpStateLabel(l.FollowUpState), Euros(l.RecoveredCents),
-			dateOnly(l.FollowUpClosedOn),
+			dateOnly(l.FollowUpClosedOn), yesNo(l.AfterSynthesis),
 		})
 	}
 	return Write(summary, controls)

@@ -37,7 +37,7 @@ func DoubtLabel(kind string) string {
 const (
 	ReasonDoubt      = "doute"           // a correspondent flagged a doubt
 	ReasonDepartment = "departement"     // the department's first: every department gets a control
-	ReasonFunding    = "montant_accorde" // ranked by the amount granted
+	ReasonFunding    = "montant_accorde" // ranked by the association's P104 funding of the year
 )
 
 // Candidate is a signed convention of the region's calls of the year.
@@ -46,12 +46,23 @@ type Candidate struct {
 	Reference       string
 	AssociationName string
 	ProjectTitle    string
-	// Department is the INSEE code of the department of the call; empty for a regional call.
+	// Department is the INSEE code of the department the convention counts for:
+	// the departmental call's, or where a regional call's action takes place (the
+	// decision's); empty for an interdepartmental action of a regional call.
 	Department   string
 	GrantedCents int64
+	// AssociationCents is the association's whole P104 funding of the year: every
+	// signed convention of the year's calls, in any territory, this one included;
+	// AssociationConventions how many they are (§8.5: « les associations qui
+	// disposent des financements les plus élevés »). Zero: this convention alone.
+	AssociationCents       int64
+	AssociationConventions int
 	// Doubts are the kinds of doubt flagged on it, if any.
 	Doubts []string
 }
+
+// weight is what the ranking compares: the association's funding of the year.
+func (c Candidate) weight() int64 { return max(c.AssociationCents, c.GrantedCents) }
 
 // Reason is one reason a candidate is ranked where it is, with its French explanation.
 type Reason struct {
@@ -66,19 +77,24 @@ type Ranked struct {
 	Reasons []Reason
 }
 
-// Tiers of the ranking: a doubt first, then each department's largest
-// funding, then the rest.
+// Tiers of the ranking: a doubt first, then each department's most funded
+// association, then the rest.
 const (
 	tierDoubt = iota
 	tierDepartment
 	tierOther
 )
 
-// Rank orders the region's conventions to control first (§8.5): those a
-// correspondent flagged with a doubt, then the largest funding of each
-// department of the region that has one (at least one control per department),
-// then the others; within each tier the largest amount first, ties in the
-// order given (the store gives them by reference), so the ranking is stable.
+// Rank orders the region's conventions to control first (§8.5: « une priorité
+// devra être accordée aux contrôles ciblant les associations qui disposent des
+// financements les plus élevés et/ou pour lesquelles des doutes peuvent être
+// émis »): those a correspondent flagged with a doubt, then in each department
+// of the region that has one the convention of its most funded association (at
+// least one control per department: « dans chaque département »), then the
+// others. An association's funding is its whole P104 funding of the year (all
+// its conventions, here and elsewhere), not one convention's amount. Within
+// each tier the most funded association first, then the larger convention,
+// ties in the order given (the store gives them by reference): the ranking is stable.
 func Rank(region string, cands []Candidate) []Ranked {
 	inRegion := map[string]bool{}
 	for _, d := range territory.DepartmentsOf(region) {
@@ -98,14 +114,20 @@ func Rank(region string, cands []Candidate) []Ranked {
 			covered[c.Department] = true
 		}
 	}
-	// Each department not covered by a doubt gets its largest funding promoted.
+	before := func(a, b Candidate) bool {
+		if a.weight() != b.weight() {
+			return a.weight() > b.weight()
+		}
+		return a.GrantedCents > b.GrantedCents
+	}
+	// Each department not covered by a doubt gets its most funded association promoted.
 	best := map[string]int{}
 	for i, e := range entries {
 		d := e.c.Department
 		if e.tier != tierOther || d == "" || !inRegion[d] || covered[d] {
 			continue
 		}
-		if j, ok := best[d]; !ok || e.c.GrantedCents > entries[j].c.GrantedCents {
+		if j, ok := best[d]; !ok || before(e.c, entries[j].c) {
 			best[d] = i
 		}
 	}
@@ -116,8 +138,11 @@ func Rank(region string, cands []Candidate) []Ranked {
 		if a.tier != b.tier {
 			return cmp.Compare(a.tier, b.tier)
 		}
-		if a.c.GrantedCents != b.c.GrantedCents {
-			return cmp.Compare(b.c.GrantedCents, a.c.GrantedCents)
+		if before(a.c, b.c) {
+			return -1
+		}
+		if before(b.c, a.c) {
+			return 1
 		}
 		return cmp.Compare(a.index, b.index)
 	})
@@ -135,8 +160,16 @@ func reasons(c Candidate, tier int) []Reason {
 	}
 	if tier == tierDepartment {
 		dep, _ := territory.LookupDepartment(c.Department)
-		rs = append(rs, Reason{ReasonDepartment, fmt.Sprintf("Financement le plus élevé du département %s (%s) : au moins un contrôle par département.", dep.Name, dep.Code)})
+		rs = append(rs, Reason{ReasonDepartment, fmt.Sprintf("Association la plus financée du département %s (%s) : au moins un contrôle par département.", dep.Name, dep.Code)})
 	}
-	rs = append(rs, Reason{ReasonFunding, "Montant accordé : " + french.Euros(c.GrantedCents) + "."})
-	return rs
+	return append(rs, Reason{ReasonFunding, fundingReason(c)})
+}
+
+// fundingReason says the association's funding of the year and this convention's share.
+func fundingReason(c Candidate) string {
+	if c.AssociationConventions <= 1 || c.weight() == c.GrantedCents {
+		return "Financement P104 de l'association dans l'année : " + french.Euros(c.GrantedCents) + " (cette seule convention)."
+	}
+	return fmt.Sprintf("Financement P104 de l'association dans l'année : %s (%d conventions), dont %s par cette convention.",
+		french.Euros(c.weight()), c.AssociationConventions, french.Euros(c.GrantedCents))
 }

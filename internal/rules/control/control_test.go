@@ -79,6 +79,48 @@ func TestRankTiesKeepTheGivenOrder(t *testing.T) {
 
 func TestReasonsSayTheAmountInEuros(t *testing.T) {
 	got := Rank("84", []Candidate{{Reference: "a", Department: "69", GrantedCents: 1_250_050}})
-	require.Equal(t, "Montant accordé : 12\u00a0500,50\u00a0€.", got[0].Reasons[1].Message)
-	require.Equal(t, "Financement le plus élevé du département Rhône (69) : au moins un contrôle par département.", got[0].Reasons[0].Message)
+	require.Equal(t, "Financement P104 de l'association dans l'année : 12\u00a0500,50\u00a0€ (cette seule convention).", got[0].Reasons[1].Message)
+	require.Equal(t, "Association la plus financée du département Rhône (69) : au moins un contrôle par département.", got[0].Reasons[0].Message)
+}
+
+// §8.5 weighs the association's funding, not one convention's: a small
+// convention of an association funded 90,000 € across the year's calls comes
+// before a single 50,000 € convention, at the threshold and just past it.
+func TestRankWeighsTheAssociationsWholeFunding(t *testing.T) {
+	for _, tc := range []struct {
+		name       string
+		assocCents int64
+		want       []string
+	}{
+		{"whole funding above the single convention", 5_000_001, []string{"small-of-big", "single"}},
+		{"whole funding equal: the larger convention first", 5_000_000, []string{"single", "small-of-big"}},
+		{"whole funding below", 4_999_999, []string{"single", "small-of-big"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Rank("84", []Candidate{
+				{Reference: "small-of-big", Department: "", GrantedCents: 1_000_000, AssociationCents: tc.assocCents, AssociationConventions: 3},
+				{Reference: "single", Department: "", GrantedCents: 5_000_000, AssociationCents: 5_000_000, AssociationConventions: 1},
+			})
+			require.Equal(t, tc.want, refs(got))
+		})
+	}
+	got := Rank("84", []Candidate{
+		{Reference: "single", Department: "69", GrantedCents: 5_000_000, AssociationCents: 5_000_000, AssociationConventions: 1},
+		{Reference: "small-of-big", Department: "69", GrantedCents: 1_000_000, AssociationCents: 9_000_000, AssociationConventions: 3},
+	})
+	require.Equal(t, []string{"small-of-big", "single"}, refs(got), "the department's pick is its most funded association")
+	require.Equal(t, []string{ReasonDepartment, ReasonFunding}, codes(got[0]))
+	require.Equal(t, "Financement P104 de l'association dans l'année : 90\u00a0000,00\u00a0€ (3 conventions), dont 10\u00a0000,00\u00a0€ par cette convention.",
+		got[0].Reasons[1].Message)
+	require.Equal(t, []string{ReasonFunding}, codes(got[1]))
+}
+
+// A doubt still comes first, whatever the association's funding.
+func TestRankDoubtBeatsTheAssociationsFunding(t *testing.T) {
+	got := Rank("84", []Candidate{
+		{Reference: "rich", Department: "69", GrantedCents: 100, AssociationCents: 90_000_000, AssociationConventions: 4},
+		{Reference: "doubt", Department: "38", GrantedCents: 100, Doubts: []string{DoubtDelivery}},
+	})
+	require.Equal(t, []string{"doubt", "rich"}, refs(got))
+	require.Equal(t, "Un correspondant a signalé un doute sur la réalisation des actions.", got[0].Reasons[0].Message)
 }

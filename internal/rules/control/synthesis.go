@@ -10,7 +10,13 @@ type Line struct {
 	Reference       string
 	AssociationName string
 	GrantedCents    int64
+	// AfterSynthesis: planned after the region's synthesis left (§8.5: a supplement carries it).
+	AfterSynthesis bool
 }
+
+// Open counts the controls not yet held and the follow-ups not closed: while
+// any is, the region's controls are followed up past the synthesis.
+func (t Totals) Open() int { return t.Planned + t.FollowUpsOpen }
 
 // Totals count a region's controls of a year.
 type Totals struct {

@@ -237,6 +237,10 @@ func (p *Policy) validateRules(bad reporter) {
 }
 
 func (p *Policy) validateControl(bad reporter) {
+	// §8.5: a supplement holds what changed after the synthesis; a year's wait would miss the follow-up's point.
+	if a := p.Control.SupplementAfter; a < 0 || a > Duration(92*day) {
+		bad("control.supplement_after", "a delay from 0 to 92d (the supplementary synthesis follows the first change after the synthesis)")
+	}
 	for i, r := range p.Control.SynthesisRemindersBefore {
 		if r <= 0 || (i > 0 && r >= p.Control.SynthesisRemindersBefore[i-1]) {
 			bad("control.synthesis_reminders_before", "positive delays, longest first (30d then 7d)")

@@ -40,6 +40,11 @@ type Policy struct {
 type Control struct {
 	// SynthesisRemindersBefore remind the correspondents this long before the synthesis is due, longest first.
 	SynthesisRemindersBefore []Duration `yaml:"synthesis_reminders_before" json:"synthesis_reminders_before"`
+	// SupplementAfter is how long after the first change the synthesis sent did
+	// not hold (a control planned, a result or follow-up recorded) a
+	// supplementary synthesis leaves for DIAN, holding the changes made meanwhile;
+	// 0 sends it at once.
+	SupplementAfter Duration `yaml:"supplement_after,omitempty" json:"supplement_after,omitempty"`
 }
 
 // Convention is the schedule of a convention sent for signature: reminders to

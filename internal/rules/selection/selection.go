@@ -77,6 +77,12 @@ type Decision struct {
 	// CPOTranches makes the convention a multi-year CPO: one maximum per year,
 	// the first being this year's granted amount, subject to the budget law (§8.2).
 	CPOTranches []Tranche `json:"cpo_tranches,omitempty"`
+	// ActionDepartment is, for a regional call, the department where the action
+	// takes place: its convention counts there for the on-site controls (§8.5).
+	ActionDepartment string `json:"action_department,omitempty"`
+	// PayRevaluation: the structure applies the 3 % pay revaluation (§8.1), whose
+	// cost the convention integrates.
+	PayRevaluation bool `json:"pay_revaluation,omitempty"`
 }
 
 // Tranche is one year of a CPO and its maximum amount.
