@@ -22,7 +22,7 @@ func (s *SelectionService) Figures(ctx context.Context, campaignID string, req *
 	if err != nil {
 		return SelectionFigures{}, err
 	}
-	decisions, fieldErrs := req.decisions()
+	decisions, fieldErrs := req.decisions(c)
 	if fieldErrs != nil {
 		return SelectionFigures{}, ValidationProblem(fieldErrs)
 	}
