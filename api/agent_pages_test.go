@@ -32,26 +32,15 @@ type agent struct {
 	name   string
 }
 
-// signIn opens a session at /connexion with a new token of n, as the browser does.
-func (e *testEnv) signIn(t *testing.T, n auth.NewToken) agent {
+// signIn adds an active agent n and opens its session, as a sign-in does.
+func (e *testEnv) signIn(t *testing.T, n auth.NewAgent) agent {
 	t.Helper()
-	secret := e.token(t, n)
-	req := httptest.NewRequest(http.MethodPost, "/connexion", strings.NewReader(url.Values{"jeton": {secret}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	rec := httptest.NewRecorder()
-	e.router.ServeHTTP(rec, req)
-	require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
-	for _, c := range rec.Result().Cookies() {
-		if c.Name == web.SessionCookie {
-			return agent{e: e, cookie: c.Name + "=" + c.Value, name: n.Name}
-		}
-	}
-	t.Fatal("no session cookie")
-	return agent{}
+	return agent{e: e, cookie: e.agentSession(t, n), name: n.Name}
 }
 
 func (e *testEnv) correspondentSession(t *testing.T, territory, level string) agent {
-	return e.signIn(t, auth.NewToken{Name: "DDETS " + territory, Role: auth.RoleCorrespondent, Territory: territory, Level: level})
+	return e.signIn(t, auth.NewAgent{Email: "ddets-" + uuid.NewString()[:8] + "@interieur.gouv.fr", Name: "DDETS " + territory,
+		Role: auth.RoleCorrespondent, Territory: territory, Level: level})
 }
 
 // get reads a page.
@@ -82,9 +71,12 @@ func (a agent) post(t *testing.T, path string, form url.Values) *httptest.Respon
 
 var csrfPattern = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 
+// signOutForm is the header's sign-out form, whose CSRF token is bound to the session.
+var signOutForm = regexp.MustCompile(`(?s)<form method="post" action="/deconnexion".*?</form>`)
+
 func csrfOf(t *testing.T, page string) string {
 	t.Helper()
-	m := csrfPattern.FindStringSubmatch(page)
+	m := csrfPattern.FindStringSubmatch(signOutForm.ReplaceAllString(page, "")) // the header's sign-out has its own
 	require.NotNil(t, m, "the form carries its CSRF token")
 	return m[1]
 }
@@ -170,6 +162,8 @@ func TestAgentCreatesACallThroughTheForm(t *testing.T) {
 	require.NoError(t, err)
 	require.Len(t, entries, 1)
 	assert.Equal(t, a.name, entries[0].Actor, "audited under the signed-in person, as the API does")
+	assert.NotNil(t, entries[0].AgentID, "the agent's ID is recorded")
+	assert.Nil(t, entries[0].TokenID, "no token acted")
 
 	list := a.get(t, web.PathCalls)
 	require.Equal(t, http.StatusOK, list.Code)

@@ -29,6 +29,7 @@ import (
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/store/storetest"
+	"github.com/dian-p104/aap/internal/web"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policies"
 	"github.com/dian-p104/aap/workflows"
@@ -138,6 +139,10 @@ func newEnv(t *testing.T, opts ...envOption) *testEnv {
 			MailRetryFor: mailRetryFor, Now: now, Logger: logger},
 		DB: db, Temporal: tc, Catcher: cfg.catcher, Logger: logger,
 		RateLimit: cfg.rateLimit, Now: now, Links: links, Policies: pols,
+		// Every sign-in route is served (the provider's and the dev one), so the route tests cover them;
+		// the provider is never reached (page tests open sessions with agentSession).
+		OIDC: web.NewOIDC(web.OIDCConfig{Issuer: "http://127.0.0.1:1", ClientID: "aap", ClientSecret: "secret",
+			RedirectURL: "http://127.0.0.1:8080/connexion/retour"}), DevSignIn: true,
 	})
 	e := &testEnv{router: router, temporal: tc, db: db, campaigns: campaigns, policies: pols, links: links}
 	e.bearer = e.token(t, auth.NewToken{Name: "DIAN (tests)", Role: auth.RoleDIAN})

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/workflows"
 )
@@ -239,19 +241,24 @@ func TestPNEImportRefusesPoisonedCellsLineByLine(t *testing.T) {
 func TestDashboardFormsAndPagesRefusePoisonedInput(t *testing.T) {
 	e := newEnv(t)
 
-	rec := e.postForm(t, "/connexion", url.Values{"jeton": {e.bearer + "\x00"}})
+	dev := func(agent string) *httptest.ResponseRecorder {
+		return e.postRaw(t, "/connexion/dev", withCSRF(url.Values{"agent": {agent}}, e.anonymous().get(t, "/connexion").Body.String()))
+	}
+	rec := dev("1\x00")
 	require.Equal(t, http.StatusUnprocessableEntity, rec.Code, rec.Body.String())
 	assert.Contains(t, rec.Header().Get("Content-Type"), "text/html")
-	assert.Contains(t, rec.Body.String(), "Jeton d&#39;accès : caractère de contrôle interdit")
-	assert.Contains(t, rec.Body.String(), `name="jeton"`, "the sign-in form comes back")
+	assert.Contains(t, rec.Body.String(), "agent : caractère de contrôle interdit")
+	assert.Contains(t, rec.Body.String(), "<h1>Connexion</h1>", "the sign-in page comes back")
 	assert.Empty(t, rec.Result().Cookies(), "no session opened")
 
 	page := e.anonymous().get(t, "/campagnes/%00")
 	require.Equal(t, http.StatusUnprocessableEntity, page.Code)
 	assert.Contains(t, page.Body.String(), "caractère de contrôle interdit")
 
-	ok := e.postForm(t, "/connexion", url.Values{"jeton": {e.bearer}})
-	assert.Equal(t, http.StatusSeeOther, ok.Code, "the clean token opens the session")
+	a, err := auth.AddAgent(t.Context(), store.NewAgents(e.db), auth.NewAgent{Email: "dian@interieur.gouv.fr", Role: auth.RoleDIAN})
+	require.NoError(t, err)
+	ok := dev(strconv.FormatUint(a.ID, 10))
+	assert.Equal(t, http.StatusSeeOther, ok.Code, "the clean choice opens the session")
 }
 
 // The writes the issue found answering 500 for a NUL, each with real records:

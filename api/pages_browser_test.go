@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
 	"testing"
 	"time"
 
@@ -59,18 +58,8 @@ func TestPagesPassAxeInChromium(t *testing.T) {
 	e.temporal.On("GetWorkflowHistory", mock.Anything, mock.Anything, "", false, mock.Anything).Return(it).Maybe()
 
 	// A signed-in DIAN agent's session cookie, as the browser would hold it.
-	secret := e.token(t, auth.NewToken{Name: "DIAN — bureau de l'intégration", Role: auth.RoleDIAN})
-	res, err := (&http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}).
-		PostForm(srv.URL+"/connexion", url.Values{"jeton": {secret}})
-	require.NoError(t, err)
-	res.Body.Close()
-	var cookie string
-	for _, ck := range res.Cookies() {
-		if ck.Name == web.SessionCookie {
-			cookie = ck.Name + "=" + ck.Value
-		}
-	}
-	require.NotEmpty(t, cookie, "signed in")
+	cookie := e.agentSession(t, auth.NewAgent{Email: "bureau-integration@interieur.gouv.fr",
+		Name: "DIAN — bureau de l'intégration", Role: auth.RoleDIAN})
 
 	states := e.seedDossierStates(t)
 	dossier := func(app *models.Application) string { return link(auth.LinkDossier, app.ID, valid) }
@@ -94,7 +83,6 @@ func TestPagesPassAxeInChromium(t *testing.T) {
 		{Name: "lien-invalide", URL: srv.URL + "/liens/n-importe-quoi"},
 		{Name: "lien-expire", URL: link(auth.LinkPNE, "2027/"+itoa(rows[1].ID), fixedNow.Add(-time.Second))},
 		{Name: "connexion", URL: srv.URL + "/connexion"},
-		{Name: "connexion-refusee", URL: srv.URL + "/connexion", Fill: map[string]string{"jeton": "aap_inconnu"}, Submit: true},
 		{Name: "vue-nationale", URL: srv.URL + "/?annee=2027", Cookie: cookie},
 		{Name: "appel", URL: srv.URL + "/campagnes/" + c.ID, Cookie: cookie},
 		{Name: "appel-introuvable", URL: srv.URL + "/campagnes/inconnue", Cookie: cookie},
@@ -105,7 +93,7 @@ func TestPagesPassAxeInChromium(t *testing.T) {
 	}
 	wantStatus := map[string]int{"mon-dossier-compte-rendu-financier-refuse": http.StatusUnprocessableEntity,
 		"mon-dossier-signature-refusee": http.StatusUnprocessableEntity, "lien-invalide": http.StatusNotFound,
-		"lien-expire": http.StatusGone, "connexion-refusee": http.StatusUnauthorized, "appel-introuvable": http.StatusNotFound}
+		"lien-expire": http.StatusGone, "appel-introuvable": http.StatusNotFound}
 
 	dir := screenshotDir(t)
 	var results []browserResult

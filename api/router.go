@@ -51,6 +51,10 @@ type Deps struct {
 	Hosting string
 	// Links signs and checks the links emailed to associations (AAP_LINK_SECRET).
 	Links *auth.LinkSigner
+	// OIDC is the identity provider the agents sign in to the pages with; DevSignIn
+	// offers `aap dev`'s sign-in instead (choose an agent) when there is none.
+	OIDC      *web.OIDC
+	DevSignIn bool
 	// Now is the clock of authentication, links and the overview's deadlines; nil: time.Now.
 	Now func() time.Time
 	// Policies give the overview its targets and deadlines; nil leaves them out.
@@ -112,10 +116,11 @@ func NewRouter(d Deps) *gin.Engine {
 
 	// Every page a person reads is in this one group, in the shared DSFR layout and
 	// under its security headers (web.SecurityHeaders); web asks agents for the sign-in
-	// (a token exchanged for a session cookie) and serves the static files.
+	// (the identity provider, or `aap dev`'s choice of an agent) and serves the static files.
 	pages := r.Group("")
 	web.Register(pages, web.Deps{Monitoring: mon.Monitoring, DB: d.DB, Temporal: d.Temporal,
-		Links: d.Links, DevMail: d.Catcher != nil, ContactEmail: d.ContactEmail, Hosting: d.Hosting, Now: d.Now, Logger: d.Logger,
+		Links: d.Links, OIDC: d.OIDC, DevSignIn: d.DevSignIn, DevMail: d.Catcher != nil, ContactEmail: d.ContactEmail, Hosting: d.Hosting,
+		Now: d.Now, Logger: d.Logger,
 		AgentPages: func(g *gin.RouterGroup, kit web.AgentKit) {
 			registerAgentForms(g, kit, d)
 			registerAgentPages(g, kit, d) // pages_agent.go: PNE, controls, CTAI, audit trail

@@ -29,8 +29,10 @@ func (APIToken) TableName() string { return "api_tokens" }
 type AuditEntry struct {
 	ID uint64 `gorm:"primaryKey" json:"id"`
 	// Actor is the token's name, "association" for an emailed link, or "workflow".
-	Actor    string  `gorm:"size:200;index" json:"actor"`
-	TokenID  *uint64 `json:"token_id,omitempty"`
+	Actor   string  `gorm:"size:200;index" json:"actor"`
+	TokenID *uint64 `json:"token_id,omitempty"`
+	// AgentID is the signed-in agent who made the change through the pages.
+	AgentID  *uint64 `json:"agent_id,omitempty"`
 	Entity   string  `gorm:"size:32;index:idx_audit_entity" json:"entity"`
 	EntityID string  `gorm:"size:64;index:idx_audit_entity" json:"entity_id"`
 	Action   string  `gorm:"size:64" json:"action"`

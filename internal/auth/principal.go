@@ -9,9 +9,12 @@ import (
 	"github.com/dian-p104/aap/models"
 )
 
-// Principal is who a request acts for.
+// Principal is who a request acts for: an API token (TokenID) or an agent
+// signed in to the pages (AgentID, Email).
 type Principal struct {
 	TokenID   uint64
+	AgentID   uint64
+	Email     string
 	Name      string
 	Role      string
 	Level     string // correspondents: regional or departmental
@@ -28,10 +31,14 @@ func (p Principal) IsDIAN() bool { return p.Role == RoleDIAN }
 
 // String names the principal in logs.
 func (p Principal) String() string {
-	if p.IsDIAN() {
-		return fmt.Sprintf("dian token %d", p.TokenID)
+	who := fmt.Sprintf("token %d", p.TokenID)
+	if p.AgentID != 0 {
+		who = fmt.Sprintf("agent %d", p.AgentID)
 	}
-	return fmt.Sprintf("%s correspondent %s, token %d", p.Level, p.Territory, p.TokenID)
+	if p.IsDIAN() {
+		return "dian " + who
+	}
+	return fmt.Sprintf("%s correspondent %s, %s", p.Level, p.Territory, who)
 }
 
 // ReadScope is what p may read: DIAN everything; a region's correspondent its
@@ -69,6 +76,10 @@ func (p Principal) ManageScope() store.Scope {
 
 // Actor is p as the audit trail records it.
 func (p Principal) Actor(requestID string) store.Actor {
+	if p.AgentID != 0 {
+		id := p.AgentID
+		return store.Actor{Name: p.Name, AgentID: &id, RequestID: requestID}
+	}
 	id := p.TokenID
 	return store.Actor{Name: p.Name, TokenID: &id, RequestID: requestID}
 }

@@ -88,6 +88,11 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 	if err := d.openDatabase(cfg, log); err != nil {
 		return nil, err
 	}
+	if cfg.OIDC.Issuer == "" { // the dev sign-in needs someone to choose
+		if err := seedDevAgents(ctx, store.NewAgents(d.DB), log); err != nil {
+			return nil, err
+		}
+	}
 	if err := d.startWorker(ctx, cfg, policies, links, log); err != nil {
 		return nil, err
 	}
@@ -195,7 +200,7 @@ func (d *Dev) PrintURLs(w io.Writer, cfg config.Config) {
 	fmt.Fprintf(w, "\naap dev is running (data in %s)\n", cfg.DataDir)
 	fmt.Fprintf(w, "  HTTP API          %s/api/v1/campaigns   (OpenAPI: %s/api/openapi.yaml)\n", d.HTTPURL, d.HTTPURL)
 	fmt.Fprintf(w, "  health            %s/healthz  %s/readyz\n", d.HTTPURL, d.HTTPURL)
-	fmt.Fprintf(w, "  DIAN's dashboard  %s/   (sign in with a token; metrics: %s/metrics)\n", d.HTTPURL, d.HTTPURL)
+	fmt.Fprintf(w, "  agents' pages     %s/   (%s; metrics: %s/metrics)\n", d.HTTPURL, signInNote(cfg), d.HTTPURL)
 	fmt.Fprintf(w, "  API token         AAP_DATA_DIR=%s aap token create --role dian --name \"DIAN (dev)\"   (then: curl -H \"Authorization: Bearer <token>\" …)\n", cfg.DataDir)
 	if d.Catcher != nil {
 		fmt.Fprintf(w, "  caught emails     %s/dev/mail   (SMTP on %s)\n", d.HTTPURL, d.SMTPAddr)

@@ -19,6 +19,7 @@ Usage:
   aap worker    the Temporal worker (production; needs AAP_TEMPORAL_ADDRESS and AAP_SMTP_HOST)
   aap migrate   migrate the database schema and register Temporal search attributes
   aap token     create, list or revoke API tokens (aap token create --role dian --name "DIAN")
+  aap agent     add, list or disable the agents who sign in to the pages (aap agent add --email … --role dian)
   aap probe URL exit 0 if URL answers 2xx within 3 s (the containers' healthcheck)
 
 Configuration is read from AAP_* environment variables (see README.md).
@@ -53,6 +54,8 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		err = RunMigrate(ctx, cfg, log)
 	case "token":
 		err = RunToken(ctx, cfg, log, args[1:], stdout)
+	case "agent":
+		err = RunAgent(ctx, cfg, log, args[1:], stdout)
 	default:
 		fmt.Fprintf(stderr, "aap: unknown command %q\n\n%s", args[0], usage)
 		return 2

@@ -22,12 +22,19 @@ import (
 // errNeedsTemporal: outside `aap dev` nothing embeds a Temporal server.
 var errNeedsTemporal = errors.New("AAP_TEMPORAL_ADDRESS is required outside `aap dev` (e.g. temporal:7233)")
 
+// errNeedsOIDC: the dev sign-in (choose an agent) exists only in `aap dev`; production's agents sign in with the provider.
+var errNeedsOIDC = errors.New("AAP_OIDC_ISSUER is required outside `aap dev` (with AAP_OIDC_CLIENT_ID, AAP_OIDC_CLIENT_SECRET " +
+	"and AAP_OIDC_REDIRECT_URL): the agents sign in to the pages with the identity provider (ProConnect); the dev sign-in exists only in `aap dev`")
+
 // RunAPI runs `aap api`: the HTTP API against an external Temporal cluster.
 // Any number of replicas may run behind a load balancer: they share nothing but
 // the database and Temporal.
 func RunAPI(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if cfg.TemporalAddress == "" {
 		return errNeedsTemporal
+	}
+	if cfg.OIDC.Issuer == "" {
+		return errNeedsOIDC
 	}
 	p, err := openProduction(ctx, cfg, log)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"github.com/dian-p104/aap/internal/platform/metrics"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/web"
 )
 
 // apiWiring is what the API's services are built from, in `aap dev` and `aap api` alike.
@@ -31,6 +32,15 @@ type apiWiring struct {
 	// (dev only, nil in production) has its pages served under /dev/mail.
 	DevMode bool
 	Catcher *mailcatcher.Catcher
+}
+
+// oidcOf is the client of the configured identity provider; nil when there is none (`aap dev` only).
+func oidcOf(cfg config.Config) *web.OIDC {
+	if cfg.OIDC.Issuer == "" {
+		return nil
+	}
+	return web.NewOIDC(web.OIDCConfig{Issuer: cfg.OIDC.Issuer, ClientID: cfg.OIDC.ClientID,
+		ClientSecret: cfg.OIDC.ClientSecret, RedirectURL: cfg.OIDC.RedirectURL})
 }
 
 // newAPIRouter builds the API's services on the stores of the database and returns its router.
@@ -62,6 +72,6 @@ func newAPIRouter(w apiWiring) http.Handler {
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		DB: db, Temporal: tc, TemporalNamespace: w.Config.TemporalNamespace, Catcher: w.Catcher, Logger: log,
 		RateLimit: cfg.RateLimit, Links: w.Links, ContactEmail: cfg.DIANEmail, Hosting: cfg.Hosting, Policies: w.Policies, Now: time.Now,
-		Metrics: w.Metrics,
+		Metrics: w.Metrics, OIDC: oidcOf(cfg), DevSignIn: w.DevMode && cfg.OIDC.Issuer == "",
 	})
 }

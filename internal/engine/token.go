@@ -11,6 +11,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/platform/config"
 	"github.com/dian-p104/aap/internal/store"
@@ -31,19 +33,11 @@ func RunToken(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	if len(args) == 0 {
 		return fmt.Errorf("expected create, list or revoke\n\n%s", tokenUsage)
 	}
-	db, err := store.Open(cfg.DatabaseURL, cfg.DataDir, log)
+	db, err := openCommandDB(cfg, log)
 	if err != nil {
 		return err
 	}
 	defer store.Close(db)
-	if cfg.DatabaseURL == "" {
-		err = store.Migrate(db) // the dev database may not exist yet
-	} else {
-		err = store.CheckSchema(db)
-	}
-	if err != nil {
-		return err
-	}
 	tokens := store.NewTokens(db)
 	ctx = store.WithActor(ctx, store.Actor{Name: "aap token (command line)"})
 	switch args[0] {
@@ -67,6 +61,25 @@ func RunToken(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	default:
 		return fmt.Errorf("unknown token command %q\n\n%s", args[0], tokenUsage)
 	}
+}
+
+// openCommandDB opens the database of a command line (aap token, aap agent): the dev
+// database is migrated (it may not exist yet), another must be up to date.
+func openCommandDB(cfg config.Config, log *slog.Logger) (*gorm.DB, error) {
+	db, err := store.Open(cfg.DatabaseURL, cfg.DataDir, log)
+	if err != nil {
+		return nil, err
+	}
+	if cfg.DatabaseURL == "" {
+		err = store.Migrate(db)
+	} else {
+		err = store.CheckSchema(db)
+	}
+	if err != nil {
+		_ = store.Close(db)
+		return nil, err
+	}
+	return db, nil
 }
 
 func createToken(ctx context.Context, tokens *store.Tokens, args []string, stdout io.Writer) error {

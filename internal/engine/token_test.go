@@ -61,11 +61,35 @@ func TestProductionRefusesToStartWithoutALinkSecret(t *testing.T) {
 	t.Setenv("AAP_TEMPORAL_ADDRESS", "127.0.0.1:1")
 	t.Setenv("AAP_SMTP_HOST", "127.0.0.1")
 	t.Setenv("AAP_LINK_SECRET", "")
+	t.Setenv("AAP_OIDC_ISSUER", "https://auth.example.gouv.fr")
+	t.Setenv("AAP_OIDC_CLIENT_ID", "aap")
+	t.Setenv("AAP_OIDC_CLIENT_SECRET", "secret")
+	t.Setenv("AAP_OIDC_REDIRECT_URL", "https://aap.example.gouv.fr/connexion/retour")
 	for _, cmd := range []string{"api", "worker"} {
 		code, _, errOut := aap(t, cmd)
 		assert.Equal(t, 1, code)
 		assert.Contains(t, errOut, "AAP_LINK_SECRET is required", cmd)
 	}
+}
+
+// The dev sign-in exists only in `aap dev`: `aap api` without a provider refuses to start, saying why.
+func TestAPIRefusesToStartWithoutAnIdentityProvider(t *testing.T) {
+	t.Setenv("AAP_DATA_DIR", t.TempDir())
+	t.Setenv("AAP_TEMPORAL_ADDRESS", "127.0.0.1:1")
+	t.Setenv("AAP_LINK_SECRET", strings.Repeat("s", 32))
+	t.Setenv("AAP_OIDC_ISSUER", "")
+	code, _, errOut := aap(t, "api")
+	assert.Equal(t, 1, code)
+	assert.Contains(t, errOut, "AAP_OIDC_ISSUER is required outside `aap dev`")
+
+	// With an issuer, its client and return address are required, each named.
+	t.Setenv("AAP_OIDC_ISSUER", "https://auth.example.gouv.fr")
+	t.Setenv("AAP_OIDC_REDIRECT_URL", "https://aap.example.gouv.fr/retour")
+	code, _, errOut = aap(t, "api")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, errOut, "AAP_OIDC_CLIENT_ID")
+	assert.Contains(t, errOut, "AAP_OIDC_CLIENT_SECRET")
+	assert.Contains(t, errOut, `AAP_OIDC_REDIRECT_URL="https://aap.example.gouv.fr/retour": expected the address of /connexion/retour`)
 }
 
 func TestDevKeepsItsLinkSecretInTheDataDirectory(t *testing.T) {

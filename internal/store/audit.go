@@ -46,12 +46,14 @@ const (
 	// AuditControlSynthesis: a region's yearly synthesis of its controls (ID "year/region").
 	AuditControlSynthesis = "control_synthesis"
 	AuditToken            = "token"
+	// AuditAgent: an agent of the pages (ID the agent's): created, disabled, signed in or out.
+	AuditAgent = "agent"
 )
 
 // recordAudit writes one audit entry with tx (the change's transaction).
 func recordAudit(ctx context.Context, tx *gorm.DB, entity, entityID, action string, before, after any) error {
 	a := ActorOf(ctx)
-	e := models.AuditEntry{Actor: a.Name, TokenID: a.TokenID, RequestID: a.RequestID,
+	e := models.AuditEntry{Actor: a.Name, TokenID: a.TokenID, AgentID: a.AgentID, RequestID: a.RequestID,
 		Entity: entity, EntityID: entityID, Action: action, At: time.Now().UTC()}
 	var err error
 	if e.Before, err = snapshot(before); err != nil {

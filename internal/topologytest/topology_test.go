@@ -50,6 +50,9 @@ func TestProductionTopology(t *testing.T) {
 		"AAP_TEMPORAL_NAMESPACE=" + namespace, "AAP_TEMPORAL_RETENTION=24h",
 		"AAP_LINK_SECRET=" + randomHex(32), "AAP_SMTP_HOST=127.0.0.1", "AAP_SMTP_TLS=none",
 		"AAP_RATE_LIMIT=0", "AAP_LOG_FORMAT=json", "AAP_DATA_DIR=" + t.TempDir(),
+		// aap api needs an identity provider; it reads its discovery document only at the first sign-in.
+		"AAP_OIDC_ISSUER=http://127.0.0.1:1", "AAP_OIDC_CLIENT_ID=aap", "AAP_OIDC_CLIENT_SECRET=secret",
+		"AAP_OIDC_REDIRECT_URL=http://127.0.0.1:8080/connexion/retour",
 	}
 
 	// aap migrate on a bare cluster: the schema, the namespace, its search attributes.

@@ -24,8 +24,9 @@ type Chrome struct {
 	Home string
 	// Agent shows the dashboard's navigation: its pages, who is signed in and the sign-out.
 	Agent bool
-	// Viewer is who is signed in ("" on the sign-in page).
-	Viewer string
+	// Viewer is who is signed in ("" on the sign-in page); SignOutCSRF the sign-out form's token.
+	Viewer      string
+	SignOutCSRF string
 	// DevMail links the dev mail catcher's pages (`aap dev` only).
 	DevMail bool
 	// DIAN shows DIAN's own pages in the navigation (the audit trail).

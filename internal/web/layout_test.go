@@ -4,13 +4,18 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/web"
+	"github.com/dian-p104/aap/models"
 )
 
 // TestEveryPageHasTheStatesLayout: the bloc-marque, the service name, the skip
@@ -160,18 +165,56 @@ func TestLegalPagesSayWhatIsKeptAndWhomToWriteTo(t *testing.T) {
 	assert.NotContains(t, body, "instance de développement")
 }
 
-func TestSignInErrorIsTiedToItsField(t *testing.T) {
+// The dev sign-in's form: a refused choice comes back as the sign-in page with
+// its error, and no session; a forged form (no CSRF token) is refused.
+func TestDevSignInRefusalsComeBackOnThePage(t *testing.T) {
 	srv := server(t)
-	res, err := noRedirect().PostForm(srv.URL+"/connexion", url.Values{"jeton": {"aap_inconnu"}})
+	a := srv.agent(t, auth.NewAgent{Email: "dian@interieur.gouv.fr", Role: auth.RoleDIAN})
+	_, page := get(t, srv.URL+"/connexion", nil)
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(page)
+	require.Len(t, csrf, 2, page)
+	for _, tc := range []struct {
+		form   url.Values
+		status int
+		want   string
+	}{
+		{url.Values{"agent": {"x"}, "csrf": {csrf[1]}}, http.StatusUnprocessableEntity, "Agent : choisissez un agent dans la liste."},
+		{url.Values{"agent": {"999"}, "csrf": {csrf[1]}}, http.StatusUnprocessableEntity, "cet agent n&#39;existe pas ou est désactivé"},
+		{url.Values{"agent": {strconv.FormatUint(a.ID, 10)}}, http.StatusForbidden, "Ce formulaire a expiré"},
+	} {
+		res, err := noRedirect().PostForm(srv.URL+"/connexion/dev", tc.form)
+		require.NoError(t, err)
+		b, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		assert.Equal(t, tc.status, res.StatusCode, tc.form)
+		assert.Contains(t, string(b), tc.want)
+		assert.Contains(t, string(b), `role="alert"`)
+		assert.Empty(t, res.Cookies(), "no session for a refused sign-in")
+	}
+	_, body := get(t, srv.URL+"/connexion", nil)
+	assert.NotContains(t, body, `role="alert"`, "nothing refused yet")
+	assert.Contains(t, body, `dian@interieur.gouv.fr`, "the active agents are listed")
+
+	// The chosen agent gets a session, audited as a dev sign-in.
+	res, err := noRedirect().PostForm(srv.URL+"/connexion/dev", url.Values{"agent": {strconv.FormatUint(a.ID, 10)}, "csrf": {csrf[1]}})
 	require.NoError(t, err)
-	b, _ := io.ReadAll(res.Body)
 	res.Body.Close()
-	body := string(b)
-	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
-	assert.Contains(t, body, `<div class="fr-input-group fr-input-group--error">`)
-	assert.Contains(t, body, `aria-invalid="true" aria-describedby="erreur-jeton"`)
-	assert.Contains(t, body, `<p id="erreur-jeton" class="fr-error-text">Jeton inconnu`)
+	require.Equal(t, http.StatusSeeOther, res.StatusCode)
+	require.Len(t, res.Cookies(), 1)
+	code, page := get(t, srv.URL+"/", res.Cookies()[0])
+	assert.Equal(t, http.StatusOK, code)
+	assert.Contains(t, page, "Connecté : dian@interieur.gouv.fr (DIAN)")
+	var trail []models.AuditEntry
+	require.NoError(t, srv.db.Where("entity = ? AND action = ?", store.AuditAgent, "signed_in").Find(&trail).Error)
+	require.Len(t, trail, 1)
+	assert.Equal(t, `{"method":"dev"}`, trail[0].After)
+
+	// A disabled agent is no longer offered, and is refused if posted.
+	require.NoError(t, srv.agents.Disable(t.Context(), a.ID, now))
 	_, body = get(t, srv.URL+"/connexion", nil)
-	assert.NotContains(t, body, "fr-input-group--error", "nothing refused yet")
-	assert.NotContains(t, body, "aria-invalid")
+	assert.NotContains(t, body, `dian@interieur.gouv.fr`)
+	res, err = noRedirect().PostForm(srv.URL+"/connexion/dev", url.Values{"agent": {strconv.FormatUint(a.ID, 10)}, "csrf": {csrf[1]}})
+	require.NoError(t, err)
+	res.Body.Close()
+	assert.Equal(t, http.StatusUnprocessableEntity, res.StatusCode)
 }

@@ -11,19 +11,15 @@ import (
 
 // refuseInput answers a page request whose parameters or form hold a refused
 // text (textinput.Middleware): a French page, status 422, naming each field;
-// the sign-in form comes back with the error under its field.
+// the dev sign-in form comes back with the error.
 func (p *pages) refuseInput(c *gin.Context, refusals []textinput.Refusal) {
 	parts := make([]string, len(refusals))
 	for i, r := range refusals {
-		label := r.Field
-		if r.Field == "jeton" {
-			label = "Jeton d'accès"
-		}
-		parts[i] = label + " : " + r.Message
+		parts[i] = r.Field + " : " + r.Message
 	}
 	message := "Votre saisie n'est pas acceptée (" + strings.Join(parts, " ; ") + ")."
-	if c.Request.Method == http.MethodPost && c.FullPath() == "/connexion" {
-		p.render(c, http.StatusUnprocessableEntity, "signin.html", p.signInPageWith(message))
+	if c.FullPath() == devSignInPath || c.FullPath() == "/connexion" || c.FullPath() == loginPath {
+		p.signInRefused(c, http.StatusUnprocessableEntity, message)
 		return
 	}
 	p.fail(c, http.StatusUnprocessableEntity, message)

@@ -1,126 +1,162 @@
 package web
 
 import (
+	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"errors"
 	"net/http"
-	"strings"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/models"
 )
 
-// Pages ask for a sign-in: the person pastes their API token once at /connexion;
-// it is checked like a bearer token and exchanged for a session cookie (HttpOnly,
-// Secure, SameSite=Strict) signed with the link secret. The cookie carries the
-// token's hash, never the token, and each request checks the token again, so a
-// revoked or expired token closes its sessions at once.
+// Agents sign in with the identity provider (oidc.go) or, in `aap dev`, by
+// choosing an agent (devsignin.go). Either way the session is server-side: the
+// cookie carries a random ID (HttpOnly, Secure, SameSite=Lax: the provider
+// sends the agent back by a cross-site redirect), the database only its hash.
+// Each request checks the session and its agent, so a sign-out, an expiry or a
+// disabled agent closes it at once. A sign-in always makes a new ID (no session
+// fixation) and ends the one the browser had.
 const (
 	SessionCookie = "aap_session"
-	sessionAction = "page-session" // the signed payload's action: no association link is one
-	sessionTTL    = 8 * time.Hour
+	SessionTTL    = 8 * time.Hour
 	viewerKey     = "web_viewer"
+	sessionKey    = "web_session"
 )
 
-var errSessionToken = errors.New("session token refused")
+var errNoSession = errors.New("no live session")
 
-// signInMessages say in French why a token was refused.
-var signInMessages = map[error]string{
-	auth.ErrMissingToken: "Saisissez votre jeton d'accès.",
-	auth.ErrUnknownToken: "Jeton inconnu : vérifiez qu'il est recopié en entier.",
-	auth.ErrRevokedToken: "Ce jeton a été révoqué : demandez-en un nouveau.",
-	auth.ErrExpiredToken: "Ce jeton a expiré : demandez-en un nouveau.",
+// OpenSession stores a new session of agent (with its provider's ID token, ""
+// for a dev sign-in) until now+SessionTTL and returns the secret its cookie
+// carries; only the secret's hash is stored. The pages' tests sign in with it.
+func OpenSession(ctx context.Context, sessions *store.AgentSessions, agent *models.Agent, idToken string, now time.Time) (string, error) {
+	secret, err := newSessionSecret()
+	if err != nil {
+		return "", err
+	}
+	err = sessions.Create(ctx, &models.AgentSession{Hash: auth.Hash(secret), AgentID: agent.ID, IDToken: idToken,
+		CreatedAt: now.UTC(), ExpiresAt: now.Add(SessionTTL).UTC()})
+	return secret, err
 }
 
-type signInPage struct {
-	layout
-	Token Field
+// newSessionSecret is a session's random ID: 32 bytes from the system's CSPRNG.
+func newSessionSecret() (string, error) {
+	raw := make([]byte, 32)
+	if _, err := rand.Read(raw); err != nil {
+		return "", err
+	}
+	return base64.RawURLEncoding.EncodeToString(raw), nil
 }
 
-// signInPageWith is the sign-in page; message says why the token was refused ("" at first).
-func (p *pages) signInPageWith(message string) signInPage {
-	return signInPage{layout: layout{Title: "Connexion", Home: "/", DevMail: p.d.DevMail},
-		Token: Field{ID: "jeton", Label: "Jeton d'accès", Hint: "Commence par « aap_ » ; remis par la commande aap token create.",
-			Type: "password", Autocomplete: "off", Required: true, Error: message}}
-}
-
-func (p *pages) signInForm(c *gin.Context) {
-	p.render(c, http.StatusOK, "signin.html", p.signInPageWith(""))
-}
-
-// signIn answers POST /connexion: a valid token opens a session.
-func (p *pages) signIn(c *gin.Context) {
-	secret := strings.TrimSpace(c.PostForm("jeton"))
+// startSession ends the browser's current session, opens a new one for agent,
+// sets its cookie and records the sign-in in the audit trail (actor: the agent).
+func (p *pages) startSession(c *gin.Context, agent *models.Agent, subject, idToken, method string) error {
+	ctx := c.Request.Context()
 	now := p.d.Now()
-	_, err := auth.Authenticate(c.Request.Context(), p.tokens, secret, now)
-	if msg, ok := signInMessages[err]; ok {
-		p.d.Logger.Info("page sign-in refused", "reason", err.Error(), "request_id", c.GetString("request_id"))
-		p.render(c, http.StatusUnauthorized, "signin.html", p.signInPageWith(msg))
-		return
+	if old, err := c.Cookie(SessionCookie); err == nil && old != "" {
+		_ = p.sessions.Revoke(ctx, auth.Hash(old), now)
 	}
+	secret, err := OpenSession(ctx, p.sessions, agent, idToken, now)
 	if err != nil {
-		p.d.Logger.Error("page sign-in", "error", err, "request_id", c.GetString("request_id"))
-		p.fail(c, http.StatusInternalServerError, "La connexion n'a pas pu aboutir ; l'incident est journalisé.")
-		return
+		return err
 	}
-	value, err := p.links.Sign(sessionAction, auth.Hash(secret), now.Add(sessionTTL))
-	if err != nil {
-		p.fail(c, http.StatusInternalServerError, "La connexion n'a pas pu aboutir ; l'incident est journalisé.")
-		return
+	actor := auth.PrincipalOfAgent(agent).Actor(c.GetString("request_id"))
+	if err := p.agents.RecordSignIn(store.WithActor(ctx, actor), agent, subject, method, now); err != nil {
+		_ = p.sessions.Revoke(ctx, auth.Hash(secret), now)
+		return err
 	}
-	setSessionCookie(c, value, int(sessionTTL.Seconds()))
-	c.Redirect(http.StatusSeeOther, "/")
+	setSessionCookie(c, secret, int(SessionTTL.Seconds()))
+	return nil
 }
 
-// signOut answers POST /deconnexion.
+// signOut answers POST /deconnexion: the session is revoked and its cookie
+// cleared; signed in through the provider, the agent is then sent to the
+// provider's end-session endpoint to close the provider's session too.
 func (p *pages) signOut(c *gin.Context) {
+	sess, _ := c.Get(sessionKey)
+	s, _ := sess.(*models.AgentSession)
+	if !CheckCSRF(p.links, signOutPath(s), c.PostForm(CSRFField), p.d.Now()) {
+		p.fail(c, http.StatusForbidden, "Ce formulaire a expiré : rechargez la page puis recommencez.")
+		return
+	}
+	ctx := c.Request.Context()
+	now := p.d.Now()
+	v := viewer(c)
+	if err := p.sessions.Revoke(ctx, s.Hash, now); err != nil {
+		p.d.Logger.Error("sign-out", "error", err, "request_id", c.GetString("request_id"))
+	}
+	_ = store.NewAudit(p.d.DB).Record(store.WithActor(ctx, v.Actor(c.GetString("request_id"))),
+		store.AuditAgent, strconv.FormatUint(v.AgentID, 10), "signed_out", nil, nil)
 	setSessionCookie(c, "", -1)
-	c.Redirect(http.StatusSeeOther, "/connexion")
+	if p.d.OIDC != nil && s.IDToken != "" {
+		if to, err := p.d.OIDC.endSessionURL(ctx, s.IDToken); err == nil && to != "" {
+			c.Redirect(http.StatusSeeOther, to)
+			return
+		} else if err != nil {
+			p.d.Logger.Warn("provider end-session", "error", err, "request_id", c.GetString("request_id"))
+		}
+	}
+	c.Redirect(http.StatusSeeOther, "/connexion?deconnecte=1")
+}
+
+// signOutPath binds the sign-out form's CSRF token to the session, so that
+// another session's token is refused.
+func signOutPath(s *models.AgentSession) string {
+	if s == nil {
+		return "/deconnexion"
+	}
+	return "/deconnexion#" + s.Hash[:16]
 }
 
 func setSessionCookie(c *gin.Context, value string, maxAge int) {
 	http.SetCookie(c.Writer, &http.Cookie{Name: SessionCookie, Value: value, Path: "/", MaxAge: maxAge,
-		HttpOnly: true, Secure: true, SameSite: http.SameSiteStrictMode})
+		HttpOnly: true, Secure: true, SameSite: http.SameSiteLaxMode})
 }
 
-// requireSession lets a signed-in person through with their principal, and sends anyone else to /connexion.
+// requireSession lets a signed-in agent through with their principal (viewer),
+// and sends anyone else to /connexion.
 func (p *pages) requireSession(c *gin.Context) {
-	v, err := p.viewerOf(c)
-	if err != nil {
-		c.Redirect(http.StatusSeeOther, "/connexion")
-		c.Abort()
+	cookie, err := c.Cookie(SessionCookie)
+	if err != nil || cookie == "" || len(cookie) > 100 {
+		p.toSignIn(c, false)
 		return
 	}
-	c.Set(viewerKey, v)
+	sess, agent, err := p.sessions.Live(c.Request.Context(), auth.Hash(cookie), p.d.Now())
+	if err != nil {
+		if !errors.Is(err, store.ErrNotFound) {
+			p.d.Logger.Error("session", "error", err, "request_id", c.GetString("request_id"))
+		}
+		p.toSignIn(c, true)
+		return
+	}
+	c.Set(viewerKey, auth.PrincipalOfAgent(agent))
+	c.Set(sessionKey, sess)
 	c.Next()
 }
 
-func (p *pages) viewerOf(c *gin.Context) (auth.Principal, error) {
-	cookie, err := c.Cookie(SessionCookie)
-	if err != nil || cookie == "" {
-		return auth.Principal{}, errSessionToken
+// toSignIn sends the browser to the sign-in page, clearing a cookie that no longer opens a session.
+func (p *pages) toSignIn(c *gin.Context, clear bool) {
+	if clear {
+		setSessionCookie(c, "", -1)
 	}
-	now := p.d.Now()
-	l, err := p.links.Verify(cookie, now)
-	if err != nil || l.Action != sessionAction {
-		return auth.Principal{}, errSessionToken
-	}
-	t, err := p.tokens.ByHash(c.Request.Context(), l.Item)
-	if err != nil || (t.RevokedAt != nil && !t.RevokedAt.After(now)) || (t.ExpiresAt != nil && !t.ExpiresAt.After(now)) {
-		return auth.Principal{}, errSessionToken
-	}
-	return auth.PrincipalOf(t), nil
+	c.Redirect(http.StatusSeeOther, "/connexion")
+	c.Abort()
 }
 
+// viewer is the signed-in agent of a page request behind requireSession.
 func viewer(c *gin.Context) auth.Principal {
 	v, _ := c.Get(viewerKey)
 	pr, _ := v.(auth.Principal)
 	return pr
 }
 
-// ephemeralSigner signs sessions when no link secret is configured (tests): sessions end with the process.
+// ephemeralSigner signs CSRF tokens and the sign-in's state when no link secret is configured (tests).
 func ephemeralSigner() *auth.LinkSigner {
 	secret := make([]byte, 32)
 	_, _ = rand.Read(secret)

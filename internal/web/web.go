@@ -47,9 +47,13 @@ type Deps struct {
 	Monitoring *overview.Service
 	DB         *gorm.DB
 	Temporal   client.Client // for the timeline; nil shows the database's events only
-	// Links signs the session cookies (AAP_LINK_SECRET); nil: a secret of this
-	// process only (sessions end when it stops).
+	// Links signs the forms' CSRF tokens and the sign-in's state (AAP_LINK_SECRET); nil: a
+	// secret of this process only.
 	Links *auth.LinkSigner
+	// OIDC is the identity provider the agents sign in with (ProConnect); nil: none.
+	OIDC *OIDC
+	// DevSignIn offers `aap dev`'s sign-in: choose an agent, no provider. Never in production.
+	DevSignIn bool
 	// DevMail links the dev mail catcher's pages (`aap dev` only).
 	DevMail bool
 	// ContactEmail is DIAN's mailbox (AAP_DIAN_EMAIL), written to on the contact
@@ -66,14 +70,16 @@ type Deps struct {
 }
 
 type pages struct {
-	d      Deps
-	tmpls  map[string]*template.Template
-	tokens *store.Tokens
-	links  *auth.LinkSigner
+	d        Deps
+	tmpls    map[string]*template.Template
+	agents   *store.Agents
+	sessions *store.AgentSessions
+	links    *auth.LinkSigner
 }
 
-// Register adds the pages to group: /connexion for everyone, the others behind
-// the sign-in (session.go), each showing only what the signed-in role may see.
+// Register adds the pages to group: /connexion and the sign-in's routes for
+// everyone, the others behind the sign-in (session.go), each showing only what
+// the signed-in agent's role may see.
 func Register(group *gin.RouterGroup, d Deps) {
 	if d.Now == nil {
 		d.Now = time.Now
@@ -81,7 +87,8 @@ func Register(group *gin.RouterGroup, d Deps) {
 	if d.Logger == nil {
 		d.Logger = slog.New(slog.DiscardHandler)
 	}
-	p := &pages{d: d, tmpls: map[string]*template.Template{}, tokens: store.NewTokens(d.DB), links: d.Links}
+	p := &pages{d: d, tmpls: map[string]*template.Template{}, agents: store.NewAgents(d.DB),
+		sessions: store.NewAgentSessions(d.DB), links: d.Links}
 	if p.links == nil {
 		p.links = ephemeralSigner()
 	}
@@ -103,14 +110,20 @@ func Register(group *gin.RouterGroup, d Deps) {
 			return p != nil && *p < float64(target)
 		},
 	}
-	for _, name := range []string{"overview.html", "campaign.html", "error.html", "signin.html", "legal.html", "calls.html", "dossier.html"} {
+	for _, name := range []string{"overview.html", "campaign.html", "error.html", "signin.html", "noaccess.html", "legal.html", "calls.html", "dossier.html"} {
 		p.tmpls[name] = parsePage(name, funcs)
 	}
 	group.Use(SecurityHeaders(), textinput.Middleware(p.refuseInput))
 	group.GET("/static/*file", serveStatic)
 	p.registerLegal(group)
 	group.GET("/connexion", p.signInForm)
-	group.POST("/connexion", p.signIn)
+	if d.OIDC != nil {
+		group.GET("/connexion/proconnect", p.beginOIDC)
+		group.GET(loginPath, p.finishOIDC)
+	}
+	if d.DevSignIn {
+		group.POST(devSignInPath, p.devSignIn)
+	}
 	private := group.Group("", p.requireSession)
 	private.GET("/", p.overview)
 	private.GET("/campagnes/:id", p.campaign)
@@ -158,6 +171,9 @@ func (p *pages) layoutFor(c *gin.Context, title string, trail ...Crumb) layout {
 		name += " (" + territory.Label(v.Territory, v.Level == models.LevelRegional) + ")"
 	}
 	l := layout{Title: title, Home: "/", Agent: true, DevMail: p.d.DevMail, Viewer: name, DIAN: v.IsDIAN()}
+	if s, ok := c.Get(sessionKey); ok {
+		l.SignOutCSRF, _ = CSRFToken(p.links, signOutPath(s.(*models.AgentSession)), p.d.Now())
+	}
 	if len(trail) > 0 {
 		l.Breadcrumb = append([]Crumb{{Label: "Vue d'ensemble", Href: "/"}}, trail...)
 	}

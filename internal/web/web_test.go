@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -82,11 +83,12 @@ func seed(t *testing.T, db *gorm.DB) {
 		CollectiviteCode: "69123", Territory: "69", State: models.CTAIReviewed, Opinion: "favorable", OpinionAt: &at, FiledAt: at}).Error)
 }
 
-// site is the pages on a test server, with tokens to sign in with.
+// site is the pages on a test server (with `aap dev`'s sign-in), with agents to sign in as.
 type site struct {
 	*httptest.Server
-	db     *gorm.DB
-	tokens *store.Tokens
+	db       *gorm.DB
+	agents   *store.Agents
+	sessions *store.AgentSessions
 }
 
 func server(t *testing.T, adjust ...func(*web.Deps)) *site {
@@ -97,43 +99,39 @@ func server(t *testing.T, adjust ...func(*web.Deps)) *site {
 	gin.SetMode(gin.ReleaseMode)
 	r := gin.New()
 	clock := func() time.Time { return now }
-	deps := web.Deps{Monitoring: overview.New(db, pols, clock), DB: db, DevMail: true, ContactEmail: "dian-aap@interieur.gouv.fr", Now: clock}
+	deps := web.Deps{Monitoring: overview.New(db, pols, clock), DB: db, DevMail: true, DevSignIn: true,
+		ContactEmail: "dian-aap@interieur.gouv.fr", Now: clock}
 	for _, f := range adjust {
 		f(&deps)
 	}
 	web.Register(r.Group(""), deps)
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
-	return &site{Server: srv, db: db, tokens: store.NewTokens(db)}
+	return &site{Server: srv, db: db, agents: store.NewAgents(db), sessions: store.NewAgentSessions(db)}
 }
 
-func (s *site) token(t *testing.T, n auth.NewToken) (string, *models.APIToken) {
-	secret, tok, err := auth.Issue(t.Context(), s.tokens, n, now.Add(-time.Hour))
+// agent adds an active agent.
+func (s *site) agent(t *testing.T, n auth.NewAgent) *models.Agent {
+	a, err := auth.AddAgent(t.Context(), s.agents, n)
 	require.NoError(t, err)
-	return secret, tok
+	return a
 }
 
-// signIn posts a token to /connexion and returns the session cookie it set.
-func (s *site) signIn(t *testing.T, secret string) *http.Cookie {
-	res, err := noRedirect().PostForm(s.URL+"/connexion", url.Values{"jeton": {secret}})
+// signIn opens a session of a (as a sign-in does) and returns its cookie.
+func (s *site) signIn(t *testing.T, a *models.Agent) *http.Cookie {
+	secret, err := web.OpenSession(t.Context(), s.sessions, a, "", now)
 	require.NoError(t, err)
-	defer res.Body.Close()
-	require.Equal(t, http.StatusSeeOther, res.StatusCode)
-	require.Equal(t, "/", res.Header.Get("Location"))
-	for _, c := range res.Cookies() {
-		if c.Name == web.SessionCookie {
-			return c
-		}
-	}
-	t.Fatal("no session cookie")
-	return nil
+	return &http.Cookie{Name: web.SessionCookie, Value: secret}
 }
 
-// dian signs in a DIAN token.
+// dian signs in a DIAN agent.
 func (s *site) dian(t *testing.T) *http.Cookie {
-	secret, _ := s.token(t, auth.NewToken{Name: "DIAN", Role: auth.RoleDIAN})
-	return s.signIn(t, secret)
+	return s.signIn(t, s.agent(t, auth.NewAgent{Email: "dian-" + randomSuffix() + "@interieur.gouv.fr", Name: "DIAN", Role: auth.RoleDIAN}))
 }
+
+var suffix int
+
+func randomSuffix() string { suffix++; return strconv.Itoa(suffix) }
 
 func noRedirect() *http.Client {
 	return &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
@@ -280,22 +278,10 @@ func TestPagesAskForASignIn(t *testing.T) {
 	}
 	code, body := get(t, srv.URL+"/connexion", nil)
 	require.Equal(t, http.StatusOK, code)
-	assert.Contains(t, body, `<label class="fr-label" for="jeton">Jeton d&#39;accès`)
+	assert.NotContains(t, body, "jeton", "no token is pasted into the pages any more")
 
-	res, err := noRedirect().PostForm(srv.URL+"/connexion", url.Values{"jeton": {"aap_inconnu"}})
-	require.NoError(t, err)
-	b, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	assert.Equal(t, http.StatusUnauthorized, res.StatusCode)
-	assert.Contains(t, string(b), "Jeton inconnu")
-	assert.Empty(t, res.Cookies(), "no session for a refused token")
-
-	secret, tok := srv.token(t, auth.NewToken{Name: "DIAN", Role: auth.RoleDIAN})
-	session := srv.signIn(t, secret)
-	assert.True(t, session.HttpOnly)
-	assert.True(t, session.Secure)
-	assert.Equal(t, http.SameSiteStrictMode, session.SameSite)
-	assert.NotContains(t, session.Value, secret, "the cookie never carries the token")
+	a := srv.agent(t, auth.NewAgent{Email: "dian@interieur.gouv.fr", Role: auth.RoleDIAN})
+	session := srv.signIn(t, a)
 	code, _ = get(t, srv.URL+"/", session)
 	assert.Equal(t, http.StatusOK, code)
 
@@ -304,17 +290,23 @@ func TestPagesAskForASignIn(t *testing.T) {
 	code, _ = get(t, srv.URL+"/", &tampered)
 	assert.Equal(t, http.StatusSeeOther, code, "a tampered cookie is no session")
 
-	require.NoError(t, srv.tokens.Revoke(t.Context(), tok.ID, now.Add(-time.Minute)))
+	var stored []models.AgentSession
+	require.NoError(t, srv.db.Find(&stored).Error)
+	require.Len(t, stored, 1)
+	assert.NotEqual(t, session.Value, stored[0].Hash, "only the ID's hash is stored")
+	assert.Equal(t, auth.Hash(session.Value), stored[0].Hash)
+	assert.Equal(t, now.Add(web.SessionTTL).UTC(), stored[0].ExpiresAt.UTC())
+
+	require.NoError(t, srv.agents.Disable(t.Context(), a.ID, now.Add(-time.Minute)))
 	code, location := get(t, srv.URL+"/", session)
-	assert.Equal(t, http.StatusSeeOther, code, "revoking the token closes its sessions")
+	assert.Equal(t, http.StatusSeeOther, code, "disabling the agent closes its sessions at once")
 	assert.Equal(t, "/connexion", location)
 }
 
 func TestACorrespondentSeesItsTerritoryOnly(t *testing.T) {
 	srv := server(t)
-	secret, _ := srv.token(t, auth.NewToken{Name: "DDETS Bouches-du-Rhône", Role: auth.RoleCorrespondent,
-		Territory: "13", Level: models.LevelDepartmental})
-	marseille := srv.signIn(t, secret)
+	marseille := srv.signIn(t, srv.agent(t, auth.NewAgent{Email: "ddets-13@bouches-du-rhone.gouv.fr", Name: "DDETS Bouches-du-Rhône",
+		Role: auth.RoleCorrespondent, Territory: "13", Level: models.LevelDepartmental}))
 	code, body := get(t, srv.URL+"/", marseille)
 	require.Equal(t, http.StatusOK, code)
 	assert.Contains(t, body, "<h1>Vue du territoire 2024 : Bouches-du-Rhône (13)</h1>")
@@ -326,9 +318,8 @@ func TestACorrespondentSeesItsTerritoryOnly(t *testing.T) {
 	code, _ = get(t, srv.URL+"/exports/dossiers-retenus.xlsx?annee=2024", marseille)
 	assert.Equal(t, http.StatusNotFound, code)
 
-	secret, _ = srv.token(t, auth.NewToken{Name: "DREETS Auvergne-Rhône-Alpes", Role: auth.RoleCorrespondent,
-		Territory: "84", Level: models.LevelRegional})
-	ara := srv.signIn(t, secret)
+	ara := srv.signIn(t, srv.agent(t, auth.NewAgent{Email: "dreets-84@ara.gouv.fr", Name: "DREETS Auvergne-Rhône-Alpes",
+		Role: auth.RoleCorrespondent, Territory: "84", Level: models.LevelRegional}))
 	code, body = get(t, srv.URL+"/", ara)
 	require.Equal(t, http.StatusOK, code)
 	assert.Contains(t, body, `<th scope="row">Rhône</th>`, "a region reads its departments")

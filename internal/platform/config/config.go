@@ -77,6 +77,8 @@ type Config struct {
 	// DS and LimeSurvey are the connectors to Démarches Simplifiées and to the PNE's questionnaire.
 	DS         DS
 	LimeSurvey LimeSurvey
+	// OIDC is the identity provider of the agents' sign-in (ProConnect).
+	OIDC OIDC
 }
 
 // DefaultDIANEmail is DIAN's mailbox until AAP_DIAN_EMAIL says otherwise.
@@ -124,6 +126,10 @@ var Variables = []Variable{
 	{"AAP_LIMESURVEY_USER", "", "LimeSurvey user of the RemoteControl API"},
 	{"AAP_LIMESURVEY_PASSWORD", "", "its password"},
 	{"AAP_LIMESURVEY_SURVEY_ID", "", "the PNE questionnaire's survey ID in LimeSurvey"},
+	{"AAP_OIDC_ISSUER", "", "OpenID Provider the agents sign in with (ProConnect), e.g. https://auth.agentconnect.gouv.fr/api/v2; required by `aap api`; empty in `aap dev`: the dev sign-in"},
+	{"AAP_OIDC_CLIENT_ID", "", "the client ID the provider gave"},
+	{"AAP_OIDC_CLIENT_SECRET", "", "the client secret the provider gave"},
+	{"AAP_OIDC_REDIRECT_URL", "", "address of /connexion/retour as registered with the provider, e.g. https://aap.interieur.gouv.fr/connexion/retour"},
 	{"AAP_LOG_FORMAT", "text", "text or json"},
 }
 
@@ -137,6 +143,7 @@ func Load(getenv func(string) string) (Config, error) {
 	l.emails(&c)
 	l.api(&c)
 	l.connectors(&c)
+	l.oidc(&c)
 	c.DataDir = filepath.Clean(c.DataDir)
 	return c, errors.Join(l.errs...)
 }
