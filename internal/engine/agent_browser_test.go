@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,10 +20,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/mail"
 	"github.com/dian-p104/aap/internal/rules/policy"
-	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/web"
 	"github.com/dian-p104/aap/internal/web/browsertest"
 	"github.com/dian-p104/aap/models"
@@ -66,10 +67,8 @@ func TestAnAgentRunsACallInChromium(t *testing.T) {
 	}
 	d := startDev(t, t.TempDir())
 	defer d.Stop()
-	secret, _, err := auth.Issue(t.Context(), store.NewTokens(d.DB), auth.NewToken{Name: "DDETS du Rhône", Role: auth.RoleCorrespondent,
-		Territory: "69", Level: models.LevelDepartmental}, time.Now().Add(-time.Minute))
-	require.NoError(t, err)
-	cookie := signInAt(t, d.HTTPURL, secret)
+	// aap dev's sign-in, as the Rhône's correspondent it seeds (ddets-69@aap.localhost).
+	cookie := signInAt(t, d.HTTPURL, "ddets-69@aap.localhost")
 	dir := os.Getenv("AAP_SCREENSHOT_DIR")
 	if dir == "" {
 		dir = t.TempDir()
@@ -193,11 +192,22 @@ func TestAnAgentRunsACallInChromium(t *testing.T) {
 	t.Logf("screenshots in %s", dir)
 }
 
-// signInAt opens a session at base/connexion with secret and returns the cookie as the browser sends it.
-func signInAt(t *testing.T, base, secret string) string {
+// signInAt signs in through aap dev's sign-in as the agent of email, choosing it on /connexion as
+// a person does, and returns the session cookie as the browser sends it.
+func signInAt(t *testing.T, base, email string) string {
 	t.Helper()
 	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.PostForm(base+"/connexion", url.Values{"jeton": {secret}})
+	res, err := client.Get(base + "/connexion")
+	require.NoError(t, err)
+	page, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	require.NoError(t, err)
+	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(page))
+	choice := regexp.MustCompile(`name="agent" value="(\d+)"[^>]*>\s*<label[^>]*>[^<]*<span class="fr-hint-text">` +
+		regexp.QuoteMeta(email)).FindStringSubmatch(string(page))
+	require.Len(t, csrf, 2, "the dev sign-in's form")
+	require.Len(t, choice, 2, "%s is offered", email)
+	res, err = client.PostForm(base+"/connexion/dev", url.Values{"agent": {choice[1]}, "csrf": {html.UnescapeString(csrf[1])}})
 	require.NoError(t, err)
 	defer res.Body.Close()
 	for _, c := range res.Cookies() {
