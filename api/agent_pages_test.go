@@ -399,7 +399,7 @@ func TestCancelFormNeedsItsReason(t *testing.T) {
 func TestDIANCreatesACallOfAnyTerritory(t *testing.T) {
 	e := newEnv(t)
 	e.acceptStarts()
-	a := e.signIn(t, auth.NewToken{Name: "DIAN — bureau de l'intégration", Role: auth.RoleDIAN})
+	a := e.signIn(t, auth.NewAgent{Email: "bureau-integration@interieur.gouv.fr", Name: "DIAN — bureau de l'intégration", Role: auth.RoleDIAN})
 	form := callForm()
 	rec := a.post(t, web.PathNewCall, form)
 	require.Equal(t, http.StatusUnprocessableEntity, rec.Code)
