@@ -9,10 +9,10 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 
 	"github.com/dian-p104/aap/internal/auth"
-	"github.com/dian-p104/aap/internal/web"
 )
 
 // agentSession is an agent signed in on the dashboard: its session cookie, sent with each page request.
@@ -21,33 +21,22 @@ type agentSession struct {
 	cookie *http.Cookie
 }
 
-// openSession opens a page session with the token secret, as the sign-in form does.
-func (e *testEnv) openSession(t *testing.T, secret string) agentSession {
-	t.Helper()
-	req := httptest.NewRequest(http.MethodPost, "/connexion", strings.NewReader(url.Values{"jeton": {secret}}.Encode()))
-	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
-	rec := httptest.NewRecorder()
-	e.router.ServeHTTP(rec, req)
-	require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
-	for _, c := range rec.Result().Cookies() {
-		if c.Name == web.SessionCookie {
-			return agentSession{e: e, cookie: c}
-		}
-	}
-	t.Fatal("no session cookie")
-	return agentSession{}
-}
-
-// signInDIAN and signInCorrespondent sign in with a new token of that role.
+// signInDIAN and signInCorrespondent add an agent of that role and open its session, as a sign-in does.
 func (e *testEnv) signInDIAN(t *testing.T) agentSession {
 	t.Helper()
-	return e.openSession(t, e.token(t, auth.NewToken{Name: "Agent DIAN", Role: auth.RoleDIAN}))
+	return e.sessionOf(t, auth.NewAgent{Email: "dian-" + uuid.NewString()[:8] + "@interieur.gouv.fr", Name: "Agent DIAN", Role: auth.RoleDIAN})
 }
 
 func (e *testEnv) signInCorrespondent(t *testing.T, territory, level string) agentSession {
 	t.Helper()
-	return e.openSession(t, e.token(t, auth.NewToken{Name: "Correspondant " + territory, Role: auth.RoleCorrespondent,
-		Territory: territory, Level: level}))
+	return e.sessionOf(t, auth.NewAgent{Email: "ddets-" + uuid.NewString()[:8] + "@interieur.gouv.fr", Name: "Correspondant " + territory,
+		Role: auth.RoleCorrespondent, Territory: territory, Level: level})
+}
+
+func (e *testEnv) sessionOf(t *testing.T, n auth.NewAgent) agentSession {
+	t.Helper()
+	name, value, _ := strings.Cut(e.agentSession(t, n), "=")
+	return agentSession{e: e, cookie: &http.Cookie{Name: name, Value: value}}
 }
 
 func (s agentSession) get(t *testing.T, path string) *httptest.ResponseRecorder {
