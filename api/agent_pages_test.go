@@ -74,6 +74,9 @@ var csrfPattern = regexp.MustCompile(`name="csrf" value="([^"]+)"`)
 // signOutForm is the header's sign-out form, whose CSRF token is bound to the session.
 var signOutForm = regexp.MustCompile(`(?s)<form method="post" action="/deconnexion".*?</form>`)
 
+// withoutSignOut is page without the header's sign-out form: the page's own forms.
+func withoutSignOut(page string) string { return signOutForm.ReplaceAllString(page, "") }
+
 func csrfOf(t *testing.T, page string) string {
 	t.Helper()
 	m := csrfPattern.FindStringSubmatch(signOutForm.ReplaceAllString(page, "")) // the header's sign-out has its own
