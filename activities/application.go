@@ -101,7 +101,7 @@ func (a *Activities) NotifyApplicationDecided(ctx context.Context, ref Applicati
 		DossierLink: link, DossierReference: app.Reference,
 		ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
 		TerritoryLabel: label, Retained: app.Decision == "retenu", GrantedCents: app.GrantedCents,
-		RequestedCents: app.RequestedCents, Reason: app.DecisionReason,
+		RequestedCents: app.RequestedCents, Reason: app.DecisionReason, DecisionReference: c.DecisionReference,
 		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
 	})
 	if err != nil {

@@ -121,3 +121,31 @@ func flagReason(a models.Application) string {
 	}
 	return strings.Join(why, " ; ")
 }
+
+// NotifyCalendarDeviation reports to DIAN, at once, a call published after the end of Q1 or
+// closing after 31 May, with the difficulty the correspondent wrote (§8.3: « remonter à la
+// DIAN toute difficulté »). Sent once per campaign (the outbox's key).
+func (a *Activities) NotifyCalendarDeviation(ctx context.Context, ref CampaignRef) error {
+	c, err := a.Campaigns.Get(ctx, ref.CampaignID)
+	if err != nil {
+		return storeError(err)
+	}
+	if !c.PublishLate && !c.CloseLate {
+		return nil
+	}
+	data := mail.CalendarDeviationData{
+		CampaignID: c.ID, Title: c.Title, TerritoryLabel: territory.Label(c.Territory, c.Level == models.LevelRegional),
+		Year: c.Year, PublishAt: c.PublishAt, CloseAt: c.CloseAt, PublishLate: c.PublishLate, CloseLate: c.CloseLate,
+		PublishBy: c.Policy.Calendar.AAPPublishBy.In(c.Year).French(), CloseBy: c.Policy.Calendar.AAPCloseBy.In(c.Year).French(),
+		Justification: c.CalendarJustification, ContactEmail: c.ContactEmail,
+		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + territory.Label(c.Territory, c.Level == models.LevelRegional),
+	}
+	content, err := mail.Render(mail.TemplateCalendarDeviation, data)
+	if err != nil {
+		return err
+	}
+	return deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{
+		Key: ref.WorkflowID + "/calendar-deviation/dian", Purpose: mail.TemplateCalendarDeviation,
+		CampaignID: c.ID, To: a.DIANEmail, ReplyTo: c.ContactEmail, Content: content,
+	}))
+}

@@ -16,6 +16,12 @@ type SelectionRecord struct {
 	At         time.Time
 	// Actor is who sent the selection (the audit entry's); empty: the workflow.
 	Actor models.Actor
+	// ObjectivesJustification and Deviations: the objectives of §8.1 the selection leaves
+	// unmet and the committee's justification, recorded with it for DIAN.
+	ObjectivesJustification string
+	Deviations              []selection.Deviation
+	// DecisionReference is the signed decision's reference, quoted to the associations.
+	DecisionReference string
 }
 
 // RecordSelection writes the decisions on the dossiers and the call's phase, in one transaction.
@@ -31,7 +37,8 @@ func (a *Activities) RecordSelection(ctx context.Context, in SelectionRecord) er
 			records[i].CPOTranches = append(records[i].CPOTranches, models.Tranche{Year: t.Year, MaxCents: t.MaxCents})
 		}
 	}
-	return storeError(a.Applications.RecordSelection(withActor(ctx, in.Actor), in.CampaignID, records, in.At))
+	facts := store.SelectionFacts{ObjectivesJustification: in.ObjectivesJustification, Deviations: in.Deviations, DecisionReference: in.DecisionReference}
+	return storeError(a.Applications.RecordSelectionWith(withActor(ctx, in.Actor), in.CampaignID, records, facts, in.At))
 }
 
 // DossierDecision is the committee's decision sent to a dossier's workflow

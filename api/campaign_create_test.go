@@ -308,3 +308,34 @@ func TestCreateCampaignBodySizeLimit(t *testing.T) {
 		assert.Zero(t, e.storedCount(t))
 	})
 }
+
+// §8.3: a call published after the end of Q1 and closing after 31 May is accepted with the
+// difficulty written; it is stored with it and its workflow told to report it to DIAN. A call
+// on time keeps no justification and reports nothing. Both show that 2027 follows 2025's rules.
+func TestCreateLateCampaignReportsTheDifficulty(t *testing.T) {
+	e := newEnv(t)
+	e.acceptStarts()
+	rec := e.postCampaign(t, validBody().with("publish_at", "2027-04-01T09:00:00+02:00").
+		with("close_at", "2027-06-01T18:00:00+02:00").with("calendar_justification", " Crédits délégués le 2 avril. ").json(t))
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	got := decodeObject(t, rec)
+	assert.Equal(t, true, got["publish_late"])
+	assert.Equal(t, true, got["close_late"])
+	assert.Equal(t, "Crédits délégués le 2 avril.", got["calendar_justification"])
+	fallback, _ := got["policy_fallback"].(map[string]any)
+	require.NotNil(t, fallback, "2027 has no policy of its own: %v", got)
+	assert.EqualValues(t, 2025, fallback["rules_year"])
+	assert.Contains(t, fallback["message"], "instruction 2025")
+	starts := e.starts(t)
+	require.Len(t, starts, 1)
+	assert.True(t, requireCampaignWorkflow(t, starts[0]).CalendarLate)
+
+	onTime := newEnv(t)
+	onTime.acceptStarts()
+	rec = onTime.postCampaign(t, validBody().with("calendar_justification", "rien à signaler").json(t))
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	got = decodeObject(t, rec)
+	assert.Equal(t, false, got["publish_late"])
+	assert.NotContains(t, got, "calendar_justification", "an on-time call keeps no justification")
+	assert.False(t, requireCampaignWorkflow(t, onTime.starts(t)[0]).CalendarLate)
+}

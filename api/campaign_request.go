@@ -27,6 +27,9 @@ type CampaignRequest struct {
 	EvaluationCriteria []string    `json:"evaluation_criteria"`
 	ContactEmail       string      `json:"contact_email"`
 	Policy             string      `json:"policy"`
+	// CalendarJustification is the difficulty reported to DIAN when the call is published after
+	// the end of Q1 or closes after 31 May (§8.3); required then, DIAN is emailed at once.
+	CalendarJustification string `json:"calendar_justification"`
 	// DemarchesSimplifiees: the call takes its dossiers from this DS démarche too.
 	DemarchesSimplifiees *DSSourceInput `json:"demarches_simplifiees"`
 }
@@ -67,6 +70,8 @@ func (r *CampaignRequest) validate(rules campaignRules) (validCampaign, []FieldE
 		c.CloseAt = rules.now.Add(time.Duration(pol.Demo.CloseAfter))
 	} else {
 		c.PublishAt, c.CloseAt = r.checkDates(v, rules.now, pol)
+		c.PublishLate, c.CloseLate = r.late(pol, c.PublishAt, c.CloseAt)
+		c.CalendarJustification = r.checkCalendarJustification(v, c.PublishLate || c.CloseLate)
 	}
 	c.PolicyName = pol.Name
 	if r.DemarchesSimplifiees != nil {
@@ -130,25 +135,44 @@ func (r *CampaignRequest) checkTerritory(v *validation) {
 	}
 }
 
-// checkDates applies the calendar of the instruction (§8.3) in Paris calendar days.
+// checkDates applies the calendar of the instruction (§8.3) in Paris calendar days. The end
+// of Q1 and 31 May are objectives, not conditions:
+//
+//	« Il vous revient de mettre en œuvre toutes les actions possibles permettant de : lancer les
+//	appels à projets territoriaux au plus tard à la fin du premier trimestre 2024 ; clôturer les
+//	appels à projets au plus tard à la fin mai 2024. Il vous est demandé de remonter à la DIAN
+//	toute difficulté que vous pourriez rencontrer »
+//
+// so a later date is accepted with the difficulty written (calendar_justification), reported
+// to DIAN at once; without it, it is refused naming the date and the field to fill. A late
+// call stays within its year.
 func (r *CampaignRequest) checkDates(v *validation, now time.Time, p policy.Policy) (publish, closing time.Time) {
 	publish, okPublish := parseInstant(v, "publish_at", r.PublishAt)
 	closing, okClose := parseInstant(v, "close_at", r.CloseAt)
 	if p.Name == "" { // year invalid: the calendar is unknown
 		return publish, closing
 	}
+	justified := strings.TrimSpace(r.CalendarJustification) != ""
 	if okPublish {
 		pubDay, deadline := policy.DateOf(publish), p.Calendar.AAPPublishBy.In(r.Year)
-		if pubDay.Year < r.Year-1 {
+		switch {
+		case pubDay.Year < r.Year-1:
 			v.add("publish_at", "campaign_year", "une campagne %d se publie en %d ou %d", r.Year, r.Year-1, r.Year)
-		} else if pubDay.After(deadline) {
-			v.add("publish_at", "publish_by", "la publication doit intervenir au plus tard le %s, fin du premier trimestre (§8.3)", deadline.French())
+		case pubDay.After(deadline) && !justified:
+			v.add("publish_at", "publish_by", "la publication doit intervenir au plus tard le %s, fin du premier trimestre (§8.3) ; "+
+				"pour une publication plus tardive, décrivez la difficulté dans calendar_justification : elle est signalée à la DIAN", deadline.French())
+		case pubDay.Year > r.Year:
+			v.add("publish_at", "campaign_year", "une campagne %d se publie au plus tard le 31 décembre %d", r.Year, r.Year)
 		}
 	}
 	if okClose {
-		deadline := p.Calendar.AAPCloseBy.In(r.Year)
-		if policy.DateOf(closing).After(deadline) {
-			v.add("close_at", "close_by", "la clôture doit intervenir au plus tard le %s (§8.3)", deadline.French())
+		closeDay, deadline := policy.DateOf(closing), p.Calendar.AAPCloseBy.In(r.Year)
+		switch {
+		case closeDay.After(deadline) && !justified:
+			v.add("close_at", "close_by", "la clôture doit intervenir au plus tard le %s (§8.3) ; "+
+				"pour une clôture plus tardive, décrivez la difficulté dans calendar_justification : elle est signalée à la DIAN", deadline.French())
+		case closeDay.Year > r.Year:
+			v.add("close_at", "campaign_year", "une campagne %d se clôture au plus tard le 31 décembre %d", r.Year, r.Year)
 		}
 		if !closing.After(now) {
 			v.add("close_at", "future", "la date de clôture est déjà passée")
@@ -158,6 +182,29 @@ func (r *CampaignRequest) checkDates(v *validation, now time.Time, p policy.Poli
 		}
 	}
 	return publish, closing
+}
+
+// late tells whether the call is published after the policy's end of Q1 or closes after its
+// 31 May, in Paris calendar days (a zero instant, unparsed, is never late).
+func (r *CampaignRequest) late(p policy.Policy, publish, closing time.Time) (publishLate, closeLate bool) {
+	if p.Name == "" {
+		return false, false
+	}
+	publishLate = !publish.IsZero() && policy.DateOf(publish).After(p.Calendar.AAPPublishBy.In(r.Year))
+	closeLate = !closing.IsZero() && policy.DateOf(closing).After(p.Calendar.AAPCloseBy.In(r.Year))
+	return publishLate, closeLate
+}
+
+// checkCalendarJustification keeps the difficulty written for DIAN, only for a late call.
+func (r *CampaignRequest) checkCalendarJustification(v *validation, late bool) string {
+	text := strings.TrimSpace(r.CalendarJustification)
+	if len([]rune(text)) > 5000 {
+		v.add("calendar_justification", "max_length", "au plus 5000 caractères")
+	}
+	if !late {
+		return ""
+	}
+	return text
 }
 
 func parseInstant(v *validation, field, value string) (time.Time, bool) {

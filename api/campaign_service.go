@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -135,7 +136,7 @@ func (s *CampaignService) startWorkflow(ctx context.Context, c *models.Campaign,
 	in := workflows.CampaignInput{
 		CampaignID: c.ID, Year: c.Year, Level: c.Level, Territory: c.Territory,
 		PublishAt: c.PublishAt, CloseAt: c.CloseAt, Policy: pol, MailRetryFor: s.MailRetryFor, BudgetCents: c.BudgetCents,
-		DSDemarche: c.DSDemarche, DSPullEvery: s.DSPullEvery,
+		DSDemarche: c.DSDemarche, DSPullEvery: s.DSPullEvery, CalendarLate: c.PublishLate || c.CloseLate,
 	}
 	if pol.IsDemo() {
 		in.DSPullEvery = demoDSPullEvery
@@ -154,6 +155,25 @@ type CampaignView struct {
 	StateSource string `json:"state_source"`
 	// NotificationFailed is set when the publication notice could not be delivered.
 	NotificationFailed bool `json:"notification_failed,omitempty"`
+	// PolicyFallback is set when the call's year has no instruction of its own yet.
+	PolicyFallback *PolicyFallback `json:"policy_fallback,omitempty"`
+}
+
+// PolicyFallback says a call follows an earlier year's rules, its year having none yet.
+type PolicyFallback struct {
+	Year      int    `json:"year"`
+	RulesYear int    `json:"rules_year"`
+	Message   string `json:"message"`
+}
+
+func policyFallbackOf(c *models.Campaign) *PolicyFallback {
+	rules, fallback := c.RulesYear()
+	if !fallback {
+		return nil
+	}
+	return &PolicyFallback{Year: c.Year, RulesYear: rules, Message: fmt.Sprintf(
+		"Aucune instruction %d n'est encore transcrite : l'appel suit les règles de l'instruction %d (seuils, calendrier, PNE), jusqu'à la publication de celle de %d.",
+		c.Year, rules, c.Year)}
 }
 
 // Get returns one campaign with its live state, asked of its workflow.
@@ -192,6 +212,7 @@ func viewOf(c *models.Campaign) CampaignView {
 		TerritoryLabel: territoryLabel(c),
 		State:          c.Phase,
 		StateSource:    "database",
+		PolicyFallback: policyFallbackOf(c),
 	}
 }
 

@@ -84,6 +84,15 @@ func TestCreateCampaignCalendarRules(t *testing.T) {
 		{name: "refused: published 1 April 00:30 Paris",
 			edit:    dates("2027-04-01T00:30:00+02:00", "2027-05-31T18:00:00+02:00"),
 			refused: refusedWith("publish_at", "publish_by")},
+		{name: "accepted with the difficulty reported to DIAN: published 1 April 00:30 Paris (§8.3)",
+			edit: func(b body) body {
+				return dates("2027-04-01T00:30:00+02:00", "2027-05-31T18:00:00+02:00")(b.with("calendar_justification", "Crédits délégués le 2 avril."))
+			}},
+		{name: "refused: a blank difficulty is none",
+			edit: func(b body) body {
+				return dates("2027-04-01T00:30:00+02:00", "2027-05-31T18:00:00+02:00")(b.with("calendar_justification", "   "))
+			},
+			refused: refusedWith("publish_at", "publish_by")},
 		{name: "refused: published 1 April 00:30 Paris written in UTC (still 31 March in UTC)",
 			edit:    dates("2027-03-31T22:30:00Z", "2027-05-31T18:00:00+02:00"),
 			refused: refusedWith("publish_at", "publish_by")},
@@ -99,6 +108,15 @@ func TestCreateCampaignCalendarRules(t *testing.T) {
 		{name: "refused: closed 1 June 00:01 Paris",
 			edit:    dates("2027-01-15T09:00:00+01:00", "2027-06-01T00:01:00+02:00"),
 			refused: refusedWith("close_at", "close_by")},
+		{name: "accepted with the difficulty reported to DIAN: closed 1 June 00:01 Paris (§8.3)",
+			edit: func(b body) body {
+				return dates("2027-01-15T09:00:00+01:00", "2027-06-01T00:01:00+02:00")(b.with("calendar_justification", "Comité reporté."))
+			}},
+		{name: "refused even justified: closed after its year",
+			edit: func(b body) body {
+				return dates("2027-01-15T09:00:00+01:00", "2028-01-01T00:01:00+01:00")(b.with("calendar_justification", "Comité reporté."))
+			},
+			refused: refusedWith("close_at", "campaign_year")},
 		{name: "refused: closed 1 June 00:01 Paris written in UTC (still 31 May in UTC)",
 			edit:    dates("2027-01-15T09:00:00+01:00", "2027-05-31T22:01:00Z"),
 			refused: refusedWith("close_at", "close_by")},

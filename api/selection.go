@@ -21,6 +21,12 @@ import (
 // SelectionRequest is the body of POST /api/v1/campaigns/{id}/selection.
 type SelectionRequest struct {
 	Decisions []DecisionInput `json:"decisions"`
+	// ObjectivesJustification is the committee's written justification of a selection that
+	// leaves its territory under an objective of §8.1 (required then, recorded and shown to DIAN).
+	ObjectivesJustification string `json:"objectives_justification"`
+	// DecisionReference is the signed decision's reference (arrêté, décision attributive),
+	// required when a dossier is not retained: its email quotes it with the appeal routes.
+	DecisionReference string `json:"decision_reference"`
 }
 
 // DecisionInput is the committee's decision on one dossier.
@@ -60,6 +66,8 @@ type SelectionService struct {
 type SelectionResult struct {
 	DryRun bool             `json:"dry_run"`
 	Totals selection.Totals `json:"totals"`
+	// Deviations are the objectives of §8.1 left unmet, on the call and on its territories.
+	Deviations []selection.Deviation `json:"deviations"`
 }
 
 // Record checks the selection against the rules and, unless dryRun, records it
@@ -82,20 +90,26 @@ func (s *SelectionService) Record(ctx context.Context, campaignID string, req *S
 		return SelectionResult{}, err
 	}
 	rules := workflows.CampaignInput{Year: c.Year, BudgetCents: c.BudgetCents, Policy: pol}.SelectionRules()
+	objectives, err := s.objectives(ctx, c, rules.EmploymentLanguageThemes, strings.TrimSpace(req.ObjectivesJustification))
+	if err != nil {
+		return SelectionResult{}, err
+	}
 	if dryRun {
 		if c.Phase != models.PhaseClosed {
 			return SelectionResult{}, selectionNotOpen(c.Phase)
 		}
-		if v := selection.Check(rules, dossiers, decisions); v != nil {
+		if v := selection.CheckWith(rules, objectives, dossiers, decisions); v != nil {
 			return SelectionResult{}, selectionRefused(v)
 		}
-		return SelectionResult{DryRun: true, Totals: selection.Summarise(rules, dossiers, decisions)}, nil
+		return SelectionResult{DryRun: true, Totals: selection.Summarise(rules, dossiers, decisions),
+			Deviations: nonNil(selection.Deviations(rules, objectives, dossiers, decisions))}, nil
 	}
 	var outcome workflows.SelectionOutcome
 	notOpen := selectionNotOpen(c.Phase)
 	if err := runUpdate(ctx, s.Temporal, workflowUpdate{
 		WorkflowID: c.WorkflowID, UpdateID: requestID, Name: workflows.UpdateSelection,
-		Arg: workflows.SelectionUpdate{Decisions: decisions, Dossiers: dossiers, Actor: store.ActorOf(ctx)},
+		Arg: workflows.SelectionUpdate{Decisions: decisions, Dossiers: dossiers, Actor: store.ActorOf(ctx),
+			Objectives: objectives, DecisionReference: strings.TrimSpace(req.DecisionReference)},
 		Refusals: refusals{
 			workflows.ErrTypeSelectionRefused: refusedWithDetails(selectionRefused),
 			workflows.ErrTypeSelectionNotOpen: refusedWith(notOpen),
@@ -104,7 +118,14 @@ func (s *SelectionService) Record(ctx context.Context, campaignID string, req *S
 	}, &outcome); err != nil {
 		return SelectionResult{}, err
 	}
-	return SelectionResult{Totals: outcome.Totals}, nil
+	return SelectionResult{Totals: outcome.Totals, Deviations: nonNil(outcome.Deviations)}, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // dossiers gathers what the rules need to know of each dossier, PNE history included.
@@ -129,7 +150,7 @@ func (s *SelectionService) dossiers(ctx context.Context, campaignID string) ([]s
 	for i, a := range apps {
 		out[i] = selection.Dossier{
 			ApplicationID: a.ID, AssociationName: a.AssociationName, Theme: a.Theme, RequestedCents: a.RequestedCents,
-			BeneficiariesBPI: a.BeneficiariesBPI, BeneficiariesNonBPI: a.BeneficiariesNonBPI, AGIRRedundant: a.AGIRRedundant,
+			BeneficiariesBPI: a.BeneficiariesBPI, BeneficiariesNonBPI: a.BeneficiariesNonBPI, AGIRRedundant: a.RedundantWithAGIR(),
 			DoubleFundingWith: a.DoubleFundingWith, PNEMissedYears: missed[a.AssociationKey],
 		}
 		for _, r := range reports[a.AssociationKey] {
@@ -165,7 +186,28 @@ func (r *SelectionRequest) decisions(c *models.Campaign) ([]selection.Decision, 
 		}
 		out[i].GrantedCents = checkEurosAllowZero(v, field+".granted_eur", d.GrantedEUR)
 	}
+	r.checkFacts(v)
 	return out, v.errs
+}
+
+// checkFacts: the justification and the signed decision's reference fit their columns, and
+// a selection that refuses a dossier names its signed decision, which the refusal's email
+// quotes with the appeal routes.
+func (r *SelectionRequest) checkFacts(v *validation) {
+	if n := len([]rune(strings.TrimSpace(r.ObjectivesJustification))); n > 5000 {
+		v.add("objectives_justification", "max_length", "au plus 5000 caractères")
+	}
+	ref := strings.TrimSpace(r.DecisionReference)
+	if n := len([]rune(ref)); n > 200 {
+		v.add("decision_reference", "max_length", "au plus 200 caractères")
+	}
+	for _, d := range r.Decisions {
+		if d.Decision == selection.NotRetained && ref == "" {
+			v.add("decision_reference", "required_for_refusal",
+				"la référence de la décision signée (arrêté, décision attributive) est obligatoire dès qu'un dossier n'est pas retenu : le courriel de refus la cite avec les voies et délais de recours")
+			return
+		}
+	}
 }
 
 func selectionRefused(violations []selection.Violation) error {

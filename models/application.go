@@ -11,6 +11,21 @@ const (
 	ApplicationCancelled   = "cancelled"    // the call was cancelled before its conventions were signed
 )
 
+// The correspondent's assessment of a dossier's redundancy with AGIR (§8.2).
+const (
+	AGIRRedundantAssessment     = "redondant"      // a global accompaniment redundant with AGIR: not fundable
+	AGIRComplementaryAssessment = "complementaire" // complementary to AGIR: fundable
+)
+
+// RedundantWithAGIR is what the selection judges: the correspondent's assessment once made,
+// else the applicant's own box.
+func (a *Application) RedundantWithAGIR() bool {
+	if a.AGIRAssessment != "" {
+		return a.AGIRAssessment == AGIRRedundantAssessment
+	}
+	return a.AGIRRedundant
+}
+
 // CoFinancing is another funder of the project.
 type CoFinancing struct {
 	Funder      string `json:"funder"`
@@ -45,6 +60,13 @@ type Application struct {
 	BeneficiariesNonBPI int           `gorm:"column:beneficiaries_non_bpi" json:"beneficiaries_non_bpi"`
 	// AGIRRedundant: a global accompaniment redundant with AGIR (§8.2), not fundable.
 	AGIRRedundant bool `gorm:"column:agir_redundant" json:"agir_redundant"`
+	// AGIRAssessment is the correspondent's own assessment of the redundancy with AGIR at
+	// instruction (§8.2, §2.2.2), AGIRRedundantAssessment or AGIRComplementaryAssessment; empty
+	// until made, the applicant's box then stands. It wins over the box in the selection.
+	AGIRAssessment     string     `gorm:"column:agir_assessment;size:16" json:"agir_assessment,omitempty"`
+	AGIRAssessmentNote string     `gorm:"column:agir_assessment_note;size:2000" json:"agir_assessment_note,omitempty"`
+	AGIRAssessedBy     string     `gorm:"column:agir_assessed_by;size:200" json:"agir_assessed_by,omitempty"`
+	AGIRAssessedAt     *time.Time `gorm:"column:agir_assessed_at" json:"agir_assessed_at,omitempty"`
 	// DoubleFundingWith lists dossiers of the same association and project in
 	// other calls of the same year (§3.2, §8.2): flagged for the committee.
 	DoubleFundingWith []string `gorm:"serializer:json" json:"double_funding_with"`

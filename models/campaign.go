@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/selection"
 )
 
 // Campaign phases, in the order a call for projects lives them.
@@ -49,6 +50,19 @@ type Campaign struct {
 	PublishedAt *time.Time `json:"published_at,omitempty"`
 	ClosedAt    *time.Time `json:"closed_at,omitempty"`
 	SelectedAt  *time.Time `json:"selected_at,omitempty"`
+	// CalendarJustification is the difficulty reported to DIAN for a call published after the
+	// end of Q1 or closing after 31 May (§8.3); PublishLate and CloseLate say which date is late.
+	CalendarJustification string `gorm:"size:5000" json:"calendar_justification,omitempty"`
+	PublishLate           bool   `gorm:"not null;default:false" json:"publish_late"`
+	CloseLate             bool   `gorm:"not null;default:false" json:"close_late"`
+	// ObjectivesJustification is the committee's written justification of a selection leaving
+	// its territory under an objective of §8.1; ObjectivesDeviations every objective the
+	// selection left unmet, on the call and on its territories, as measured when it was recorded.
+	ObjectivesJustification string                `gorm:"size:5000" json:"objectives_justification,omitempty"`
+	ObjectivesDeviations    []selection.Deviation `gorm:"serializer:json" json:"objectives_deviations,omitempty"`
+	// DecisionReference is the reference of the signed decision the selection's outcome comes
+	// from (arrêté, décision attributive), quoted in the emails to the associations.
+	DecisionReference string `gorm:"size:200" json:"decision_reference,omitempty"`
 	// CancelReason says why the correspondent cancelled the call.
 	CancelReason string `gorm:"size:2000" json:"cancel_reason,omitempty"`
 	// WorkflowPending: stored, its workflow not known to be started yet (the start intent,
@@ -65,4 +79,15 @@ type Campaign struct {
 	RequestHash string    `gorm:"size:64" json:"-"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// RulesYear is the year of the instruction whose rules the call follows, and whether that is
+// an earlier year's: a year without its own policy file falls back on the latest earlier one
+// (policy.Set.ForYear), which the overview and the call's pages say. The demo policy and a
+// campaign stored without its policy's copy fall back on nothing.
+func (c *Campaign) RulesYear() (year int, fallback bool) {
+	if c.Policy.Name == "" || c.Policy.IsDemo() {
+		return c.Year, false
+	}
+	return c.Policy.Year, c.Policy.Year < c.Year
 }

@@ -34,6 +34,9 @@ type CampaignInput struct {
 	// from (0: none); DSPullEvery its schedule while open (0: DefaultDSPullEvery).
 	DSDemarche  int
 	DSPullEvery time.Duration
+	// CalendarLate: the call is published after the end of Q1 or closes after 31 May, with
+	// the difficulty written; DIAN is told at once (§8.3).
+	CalendarLate bool
 }
 
 // CampaignState is what the state query answers.
@@ -101,6 +104,9 @@ func (c *campaign) setup(ctx workflow.Context) error {
 
 func (c *campaign) run(ctx workflow.Context) (CampaignResult, error) {
 	ctx = workflow.WithActivityOptions(ctx, recordOptions)
+	if c.in.CalendarLate {
+		c.notify(ctx, acts.NotifyCalendarDeviation, "calendar deviation report to DIAN")
+	}
 	if cancelled, err := c.waitUntil(ctx, c.in.PublishAt); err != nil || cancelled {
 		return c.endEarly(ctx, err)
 	}

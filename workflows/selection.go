@@ -31,11 +31,18 @@ type SelectionUpdate struct {
 	Dossiers  []selection.Dossier
 	// Actor is who sent it, named by the audit entry recorded with it.
 	Actor models.Actor
+	// Objectives are the call's territories with their other calls' figures (gathered by the
+	// API) and the committee's written justification of a deviation from §8.1's objectives.
+	Objectives selection.Objectives
+	// DecisionReference is the signed decision's reference, quoted to the associations.
+	DecisionReference string
 }
 
 // SelectionOutcome is what a recorded selection amounts to.
 type SelectionOutcome struct {
 	Totals selection.Totals
+	// Deviations are the objectives of §8.1 the selection leaves unmet (recorded with it).
+	Deviations []selection.Deviation
 }
 
 // SelectionRules are the rules of this campaign: its envelope and its policy's thresholds.
@@ -59,7 +66,7 @@ func (c *campaign) validateSelection(u SelectionUpdate) error {
 		return temporal.NewApplicationError("la sélection s'enregistre une fois, après la clôture de l'appel (phase actuelle : "+c.state.Phase+")",
 			ErrTypeSelectionNotOpen)
 	}
-	if violations := selection.Check(c.in.SelectionRules(), u.Dossiers, u.Decisions); violations != nil {
+	if violations := selection.CheckWith(c.in.SelectionRules(), u.Objectives, u.Dossiers, u.Decisions); violations != nil {
 		return temporal.NewApplicationError("la sélection ne respecte pas les règles de l'instruction", ErrTypeSelectionRefused, violations)
 	}
 	return nil
@@ -78,7 +85,9 @@ func selectionTexts(u SelectionUpdate) []text {
 
 func (c *campaign) recordSelection(ctx workflow.Context, u SelectionUpdate) (SelectionOutcome, error) {
 	ctx = workflow.WithActivityOptions(ctx, recordOptions)
-	rec := activities.SelectionRecord{CampaignID: c.in.CampaignID, Decisions: u.Decisions, At: workflow.Now(ctx), Actor: u.Actor}
+	deviations := selection.Deviations(c.in.SelectionRules(), u.Objectives, u.Dossiers, u.Decisions)
+	rec := activities.SelectionRecord{CampaignID: c.in.CampaignID, Decisions: u.Decisions, At: workflow.Now(ctx), Actor: u.Actor,
+		ObjectivesJustification: u.Objectives.Justification, Deviations: deviations, DecisionReference: u.DecisionReference}
 	if err := workflow.ExecuteActivity(ctx, acts.RecordSelection, rec).Get(ctx, nil); err != nil {
 		if isConflict(err) {
 			return SelectionOutcome{}, temporal.NewApplicationError("la sélection de cet appel est déjà enregistrée", ErrTypeSelectionNotOpen)
@@ -90,7 +99,7 @@ func (c *campaign) recordSelection(ctx workflow.Context, u SelectionUpdate) (Sel
 	}
 	c.state.Phase = models.PhaseSelected
 	c.state.SelectedAt = &rec.At
-	return SelectionOutcome{Totals: selection.Summarise(c.in.SelectionRules(), u.Dossiers, u.Decisions)}, nil
+	return SelectionOutcome{Totals: selection.Summarise(c.in.SelectionRules(), u.Dossiers, u.Decisions), Deviations: deviations}, nil
 }
 
 // awaitSelection waits for the committee's decisions, then passes each one to its dossier's workflow.

@@ -57,17 +57,33 @@ func TestTheCommitteeSelectsAndEveryPorteurIsTold(t *testing.T) {
 	// 60 % to employment and language: refused, with the figures, and nothing recorded.
 	status, problem = do(t, http.MethodPost, selectionURL+"?dry_run=true", both)
 	require.Equal(t, http.StatusUnprocessableEntity, status, "%v", problem)
-	require.Equal(t, "employment_language_share", fieldRules(problem)["decisions"])
+	require.Equal(t, "employment_language_share", fieldRules(problem)["objectives_justification"])
 	status, problem = do(t, http.MethodPost, selectionURL, both)
 	require.Equal(t, http.StatusUnprocessableEntity, status, "%v", problem)
 	require.Contains(t, problem["error"].(map[string]any)["fields"].([]any)[0].(map[string]any)["message"], "60,0\u00a0%")
 	require.Equal(t, "closed", campaignState(t, d, campaignID))
 
+	// §8.1: an objective, not a condition: with a written justification the same selection passes,
+	// its deviations measured on the call, the department and the region.
+	both["objectives_justification"] = "Besoin de santé mentale non couvert dans le département."
+	status, checked := do(t, http.MethodPost, selectionURL+"?dry_run=true", both)
+	require.Equal(t, http.StatusOK, status, "%v", checked)
+	scopes := map[string]bool{}
+	for _, dev := range checked["deviations"].([]any) {
+		scopes[dev.(map[string]any)["scope"].(string)] = true
+	}
+	require.Equal(t, map[string]bool{"call": true, "department": true, "region": true}, scopes)
+
 	chosen := map[string]any{"decisions": []map[string]any{
 		{"application_id": langueID, "decision": "retenu", "granted_eur": 15000, "score": 80},
 		{"application_id": santeID, "decision": "non_retenu", "score": 40, "reason": "Projet hors des priorités de l'emploi et de la langue."},
 	}}
-	status, checked := do(t, http.MethodPost, selectionURL+"?dry_run=true", chosen)
+	// A refusal names its signed decision, quoted to the association with the appeal routes.
+	status, problem = do(t, http.MethodPost, selectionURL+"?dry_run=true", chosen)
+	require.Equal(t, http.StatusUnprocessableEntity, status, "%v", problem)
+	require.Equal(t, "required_for_refusal", fieldRules(problem)["decision_reference"])
+	chosen["decision_reference"] = "Arrêté préfectoral n° 69-2027-06-12-004"
+	status, checked = do(t, http.MethodPost, selectionURL+"?dry_run=true", chosen)
 	require.Equal(t, http.StatusOK, status, "%v", checked)
 	require.Equal(t, true, checked["dry_run"])
 	require.Equal(t, "closed", campaignState(t, d, campaignID), "a dry run records nothing")
@@ -99,6 +115,10 @@ func TestTheCommitteeSelectsAndEveryPorteurIsTold(t *testing.T) {
 			msg, err := d.Catcher.Get(s.ID)
 			require.NoError(t, err)
 			require.Contains(t, msg.TextBody, "Motif : Projet hors des priorités de l'emploi et de la langue.")
+			require.Contains(t, msg.TextBody, "Décision signée : Arrêté préfectoral n° 69-2027-06-12-004")
+			for _, route := range []string{"recours gracieux", "recours hiérarchique", "tribunal administratif", "deux mois"} {
+				require.Contains(t, msg.TextBody, route)
+			}
 		}
 	}
 	require.Regexp(t, `^Votre projet est retenu : dossier AAP-\d{4}-69-\d{4}, Ateliers sociolinguistiques \(appel « .+ »\)$`, subjects["contact@accueil-rhone.example.org"])

@@ -106,3 +106,25 @@ type LanguageAction struct {
 	GrantedCents    int64
 	Beneficiaries   int
 }
+
+// TemplateCalendarDeviation reports to DIAN a call published after the end of Q1 or closing
+// after 31 May, with the difficulty the correspondent wrote (§8.3).
+const TemplateCalendarDeviation = "calendar_deviation"
+
+// CalendarDeviationData is the data of the report to DIAN.
+type CalendarDeviationData struct {
+	CampaignID     string
+	Title          string
+	TerritoryLabel string
+	Year           int
+	PublishAt      time.Time
+	CloseAt        time.Time
+	// PublishBy and CloseBy are the policy's dates, in French ("31 mars 2027").
+	PublishBy, CloseBy     string
+	PublishLate, CloseLate bool
+	Justification          string
+	ContactEmail           string
+	// ReplyTo and SenderLabel: DIAN's answer goes to the correspondent.
+	ReplyTo     string
+	SenderLabel string
+}

@@ -44,8 +44,11 @@ type ApplicationDecidedData struct {
 	GrantedCents     int64
 	RequestedCents   int64
 	Reason           string
-	ReplyTo          string
-	SenderLabel      string
+	// DecisionReference is the signed decision's reference (the selection's), quoted to a
+	// dossier not retained with the appeal routes and their two-month deadline.
+	DecisionReference string
+	ReplyTo           string
+	SenderLabel       string
 	// DossierLink opens the association's « Mon dossier » page (its personal link); "" in an email that carries another.
 	DossierLink string
 }

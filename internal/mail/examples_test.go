@@ -61,6 +61,16 @@ var templateExamples = map[string][]example{
 			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", DossierReference: "AAP-2027-69-0042",
 		}},
 	},
+	TemplateCalendarDeviation: {
+		{"", CalendarDeviationData{
+			CampaignID: "0193f6b0-2222-7abc-8def-000000000007", Title: "Langue & emploi dans le Rhône", TerritoryLabel: "Rhône (69)",
+			Year: 2027, PublishAt: time.Date(2027, 4, 14, 7, 0, 0, 0, time.UTC), CloseAt: time.Date(2027, 6, 20, 16, 0, 0, 0, time.UTC),
+			PublishBy: "31 mars 2027", CloseBy: "31 mai 2027", PublishLate: true, CloseLate: true,
+			Justification: "Délégation des crédits reçue le 2 avril.\nComité de pilotage reporté au 10 avril.",
+			ContactEmail:  "ddets-integration@rhone.gouv.fr",
+			ReplyTo:       "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
+		}},
+	},
 	TemplateApplicationDecided: {
 		{"", ApplicationDecidedData{
 			ApplicationID: "0193f6b0-1111-7abc-8def-000000000042", DossierReference: "AAP-2027-69-0042", AssociationName: "Association Accueil & Parole",
@@ -73,7 +83,8 @@ var templateExamples = map[string][]example{
 			ApplicationID: "0193f6b0-1111-7abc-8def-000000000043", DossierReference: "AAP-2027-69-0043", AssociationName: "Les Amis <du> quartier",
 			ProjectTitle: "Permanences d'accès aux droits", CampaignTitle: "Langue & emploi dans le Rhône",
 			TerritoryLabel: "Rhône (69)", RequestedCents: 800_000,
-			Reason: "Le projet double une action déjà financée par le programme AGIR.",
+			Reason:            "Le projet double une action déjà financée par le programme AGIR.",
+			DecisionReference: "Arrêté préfectoral n° 69-2027-06-12-004 du 12 juin 2027",
 		}},
 	},
 	TemplateConventionToSign: {

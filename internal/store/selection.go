@@ -10,6 +10,7 @@ import (
 
 	"gorm.io/gorm"
 
+	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -43,9 +44,27 @@ type DecisionRecord struct {
 // selection again (a retried activity: same instant) is a no-op; any other
 // once the call has left the phase closed is ErrConflict.
 func (s *Applications) RecordSelection(ctx context.Context, campaignID string, decisions []DecisionRecord, at time.Time) error {
+	return s.RecordSelectionWith(ctx, campaignID, decisions, SelectionFacts{}, at)
+}
+
+// SelectionFacts are what a selection records on its call beside the decisions: the
+// objectives of §8.1 it leaves unmet, the committee's justification, the signed decision.
+type SelectionFacts struct {
+	ObjectivesJustification string
+	Deviations              []selection.Deviation
+	DecisionReference       string
+}
+
+// RecordSelectionWith is RecordSelection recording facts on the call and in the audit entry.
+func (s *Applications) RecordSelectionWith(ctx context.Context, campaignID string, decisions []DecisionRecord, facts SelectionFacts, at time.Time) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		deviations, err := json.Marshal(facts.Deviations)
+		if err != nil {
+			return err
+		}
 		res := tx.Model(&models.Campaign{}).Where("id = ? AND phase = ?", campaignID, models.PhaseClosed).Updates(map[string]any{
-			"phase": models.PhaseSelected, "selected_at": at.UTC(),
+			"phase": models.PhaseSelected, "selected_at": at.UTC(), "objectives_justification": facts.ObjectivesJustification,
+			"objectives_deviations": string(deviations), "decision_reference": facts.DecisionReference,
 		})
 		if res.Error != nil {
 			return res.Error
@@ -68,7 +87,9 @@ func (s *Applications) RecordSelection(ctx context.Context, campaignID string, d
 			}
 		}
 		return recordAudit(ctx, tx, AuditCampaign, campaignID, "selection_recorded",
-			map[string]any{"phase": models.PhaseClosed}, map[string]any{"phase": models.PhaseSelected, "decisions": decisions})
+			map[string]any{"phase": models.PhaseClosed}, map[string]any{"phase": models.PhaseSelected, "decisions": decisions,
+				"objectives_justification": facts.ObjectivesJustification, "objectives_deviations": facts.Deviations,
+				"decision_reference": facts.DecisionReference})
 	})
 	if !errors.Is(err, errSelectionNotOpen) {
 		return err

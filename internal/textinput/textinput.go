@@ -26,11 +26,13 @@ const (
 // one declaration; the README's validation paragraph lists the same names.
 var LongTexts = map[string]bool{
 	"agir_articulation":            true, // the call's articulation with AGIR (§8.2)
+	"calendar_justification":       true, // the difficulty reported to DIAN for a late call (§8.3)
 	"description":                  true, // a project's description
 	"double_funding_justification": true, // the committee's justification of a double funding
 	"findings":                     true, // a control's findings (§8.5)
 	"motivation":                   true, // DIAN's motivation of a CTAI opinion (§3.4, §3.5)
-	"note":                         true, // a doubt flagged for a control (§8.5)
+	"note":                         true, // a doubt, a correspondent's AGIR assessment (§8.5, §8.2)
+	"objectives_justification":     true, // a selection's justification of a deviation (§8.1)
 	"public":                       true, // the public a project serves (§2.1)
 	"public_check":                 true, // how the project checks its public's eligibility
 	"qualitative":                  true, // a CTAI bilan's qualitative objectives (§3.3)

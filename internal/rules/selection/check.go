@@ -13,10 +13,17 @@ import (
 // Check returns every violation (nil when the selection is acceptable), in a deterministic
 // order: first the structural violations of the decisions in input order, then the dossiers
 // without a decision (by ApplicationID), then the per-dossier rules in the order of decisions,
-// then the global rules (envelope, employment-and-language share, non-BPI share).
+// then the global rules (envelope, then the objectives of §8.1 left unjustified).
 //
 // The output depends on the order of decisions but not on the order of dossiers.
+// Check judges the call as its own territory, with no justification (CheckWith).
 func Check(r Rules, dossiers []Dossier, decisions []Decision) []Violation {
+	return CheckWith(r, Objectives{}, dossiers, decisions)
+}
+
+// CheckWith is Check with the call's territories and the committee's justification: an
+// objective of §8.1 left unmet in a territory is a violation only without a justification.
+func CheckWith(r Rules, o Objectives, dossiers []Dossier, decisions []Decision) []Violation {
 	byID, js := index(dossiers, decisions)
 	var out violations
 	firstAt := out.checkDecisions(byID, decisions)
@@ -24,7 +31,11 @@ func Check(r Rules, dossiers []Dossier, decisions []Decision) []Violation {
 	for _, j := range js {
 		out.checkDossier(r, j)
 	}
-	out.checkGlobal(r, sum(r, js))
+	out.checkEnvelope(r, sum(r, js))
+	out.checkObjectives(r, o, dossiers, decisions)
+	if len(out) == 0 {
+		return nil
+	}
 	return out
 }
 
@@ -129,22 +140,10 @@ func (v *violations) checkDossier(r Rules, j judged) {
 	}
 }
 
-// checkGlobal applies the global rules to the sums of the retained dossiers:
-// the envelope, the employment-and-language share, the non-BPI share.
-func (v *violations) checkGlobal(r Rules, a aggregate) {
+// checkEnvelope: the call's envelope is a hard ceiling (§8.1, unlike its objectives).
+func (v *violations) checkEnvelope(r Rules, a aggregate) {
 	if a.granted.Cmp(big.NewInt(r.EnvelopeCents)) > 0 {
 		v.add(RuleEnvelope, "", "decisions", "le total accordé (%s) dépasse l'enveloppe de l'appel (%s)", french.EurosBig(a.granted), french.Euros(r.EnvelopeCents))
-	}
-	if a.granted.Sign() > 0 && below(a.employmentLanguage, a.granted, r.EmploymentLanguageMinPercent) {
-		v.add(RuleEmploymentLanguageShare, "", "decisions",
-			"la part des crédits accordés à l'intégration par l'emploi et la langue (%s sur %s, soit %s) est inférieure au minimum de %d\u00a0%% (§8.1)",
-			french.EurosBig(a.employmentLanguage), french.EurosBig(a.granted), percent(a.employmentLanguage, a.granted), r.EmploymentLanguageMinPercent)
-	}
-	beneficiaries := new(big.Int).Add(a.bpi, a.nonBPI)
-	if beneficiaries.Sign() > 0 && below(a.nonBPI, beneficiaries, r.NonBPIBeneficiariesMinPercent) {
-		v.add(RuleNonBPIShare, "", "decisions",
-			"les primo-arrivants autres que BPI ne sont que %s bénéficiaires sur %s des dossiers retenus (soit %s), en deçà du minimum de %d\u00a0%% (§8.1)",
-			french.Grouped(a.nonBPI), french.Grouped(beneficiaries), percent(a.nonBPI, beneficiaries), r.NonBPIBeneficiariesMinPercent)
 	}
 }
 

@@ -267,11 +267,11 @@ func TestEmploymentLanguageShare(t *testing.T) {
 			decisions: []Decision{ret("E", 400_000_00), ret("L", 300_000_00), ret("S", 300_000_00)}},
 		{name: "one cent under 70 % refused", rules: r, dossiers: ds,
 			decisions: []Decision{ret("E", 400_000_00), ret("L", 299_999_99), ret("S", 300_000_01)},
-			want: []want{{RuleEmploymentLanguageShare, "", "decisions",
+			want: []want{{RuleEmploymentLanguageShare, "", RuleObjectivesJustification,
 				[]string{eur("699 999,99"), eur("1 000 000,00"), pct("69,9"), pct("70")}}}},
 		{name: "68,4 % refused with its figures", rules: r, dossiers: ds,
 			decisions: []Decision{ret("E", 684_000_00), rej("L", "hors délai"), ret("S", 316_000_00)},
-			want: []want{{RuleEmploymentLanguageShare, "", "decisions",
+			want: []want{{RuleEmploymentLanguageShare, "", RuleObjectivesJustification,
 				[]string{eur("684 000,00"), eur("1 000 000,00"), pct("68,4"), "§8.1"}}}},
 		{name: "only not-retained dossiers: no share to judge", rules: r, dossiers: ds,
 			decisions: []Decision{rej("E", "a"), rej("L", "b"), rej("S", "c")}},
@@ -279,7 +279,7 @@ func TestEmploymentLanguageShare(t *testing.T) {
 			decisions: []Decision{ret("E", 1_00), ret("L", 1_00), rej("S", "c")}},
 		{name: "themes are matched exactly", rules: r, dossiers: []Dossier{dos("X", theme("Emploi"))},
 			decisions: []Decision{ret("X", 1_00)},
-			want:      []want{{RuleEmploymentLanguageShare, "", "decisions", []string{pct("0,0")}}}},
+			want:      []want{{RuleEmploymentLanguageShare, "", RuleObjectivesJustification, []string{pct("0,0")}}}},
 	})
 }
 
@@ -292,11 +292,11 @@ func TestNonBPIShare(t *testing.T) {
 	runCases(t, []checkCase{
 		{name: "exactly 30 % accepted", rules: r, dossiers: mk(70, 30), decisions: decide},
 		{name: "one beneficiary under 30 % refused", rules: r, dossiers: mk(71, 29), decisions: decide,
-			want: []want{{RuleNonBPIShare, "", "decisions", []string{"29 bénéficiaires sur 100", pct("29,0"), pct("30"), "§8.1"}}}},
+			want: []want{{RuleNonBPIShare, "", RuleObjectivesJustification, []string{"29 bénéficiaires sur 100", pct("29,0"), pct("30"), "§8.1"}}}},
 		{name: "not-retained dossiers do not count", rules: r, dossiers: mk(0, 1), decisions: decide},
 		{name: "no beneficiaries: no share to judge", rules: r, dossiers: mk(0, 0), decisions: decide},
 		{name: "large figures are grouped", rules: r, dossiers: mk(9000, 1000), decisions: decide,
-			want: []want{{RuleNonBPIShare, "", "decisions", []string{"1" + nbsp + "000 bénéficiaires sur 10" + nbsp + "000", pct("10,0")}}}},
+			want: []want{{RuleNonBPIShare, "", RuleObjectivesJustification, []string{"1" + nbsp + "000 bénéficiaires sur 10" + nbsp + "000", pct("10,0")}}}},
 	})
 }
 
@@ -395,8 +395,8 @@ func TestOrder(t *testing.T) {
 		{RuleDoubleFundingUnjustified, "A", "decisions[0].double_funding_justification"},
 		{RuleGrantedNotRetained, "B", "decisions[2].granted_eur"},
 		// global rules last
-		{RuleEmploymentLanguageShare, "", "decisions"},
-		{RuleNonBPIShare, "", "decisions"},
+		{RuleEmploymentLanguageShare, "", RuleObjectivesJustification},
+		{RuleNonBPIShare, "", RuleObjectivesJustification},
 	}, keys)
 
 	// Every violation carries a message; global ones carry no ApplicationID.
