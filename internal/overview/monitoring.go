@@ -111,6 +111,15 @@ type Overview struct {
 	// departments that have one.
 	Regions []Area    `json:"regions"`
 	Overdue []Overdue `json:"overdue"`
+	// Policy says which instruction's rules the year follows (an earlier year's when the
+	// year has none yet); nil when no policy covers it.
+	Policy *PolicyInfo `json:"policy"`
+	// Deviations are the calls departing from the objectives of §8.1 or the calendar of §8.3,
+	// each with its justification.
+	Deviations []Deviation `json:"deviations"`
+	// TerritoriesFlagged are the departments without any call published by the end of Q1,
+	// or closed by 31 May (§8.3), once the date has passed.
+	TerritoriesFlagged []TerritoryFlag `json:"territories_flagged"`
 }
 
 // Service computes overviews from the database.
@@ -155,7 +164,14 @@ func (s *Service) Overview(ctx context.Context, year int) (*Overview, error) {
 			return nil, fmt.Errorf("overview source %s: %w", src.Name, err)
 		}
 	}
-	out := &Overview{Year: year, GeneratedAt: q.Now.UTC(), Overdue: []Overdue{}}
+	out := &Overview{Year: year, GeneratedAt: q.Now.UTC(), Overdue: []Overdue{}, Policy: policyInfo(year, q.Policy)}
+	var err error
+	if out.Deviations, err = deviations(ctx, s.DB, year); err != nil {
+		return nil, fmt.Errorf("overview deviations: %w", err)
+	}
+	if out.TerritoriesFlagged, err = territoryFlags(ctx, s.DB, q); err != nil {
+		return nil, fmt.Errorf("overview territory flags: %w", err)
+	}
 	out.National = area("FR", "France entière", national, q.Policy)
 	out.Regions = []Area{}
 	for _, r := range territory.Regions() {

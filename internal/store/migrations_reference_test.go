@@ -21,8 +21,10 @@ func TestReferenceMigrationBackfillsInFilingOrder(t *testing.T) {
 
 	rhone, region := newCampaign("69", nil), newCampaign("84", nil)
 	region.Level = models.LevelRegional
-	require.NoError(t, db.Create(rhone).Error)
-	require.NoError(t, db.Create(region).Error)
+	// The columns added after the references are not there yet.
+	later := []string{"CalendarJustification", "PublishLate", "CloseLate", "ObjectivesJustification", "ObjectivesDeviations", "DecisionReference"}
+	require.NoError(t, db.Omit(later...).Create(rhone).Error)
+	require.NoError(t, db.Omit(later...).Create(region).Error)
 	t0 := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
 	old := func(id, campaign string, at time.Time) {
 		require.NoError(t, db.Table("applications").Create(map[string]any{"id": id, "campaign_id": campaign,

@@ -52,4 +52,21 @@ func narrow(ov *overview.Overview, level, code string) {
 		}
 	}
 	ov.Overdue = kept
+	mineOnly := func(region, department string) bool {
+		return (level == models.LevelRegional && region == code) || (level == models.LevelDepartmental && department == code)
+	}
+	devs := ov.Deviations[:0]
+	for _, d := range ov.Deviations {
+		if mineOnly(d.Region, d.Department) {
+			devs = append(devs, d)
+		}
+	}
+	ov.Deviations = devs
+	flags := ov.TerritoriesFlagged[:0]
+	for _, f := range ov.TerritoriesFlagged {
+		if mineOnly(f.Region, f.Department) {
+			flags = append(flags, f)
+		}
+	}
+	ov.TerritoriesFlagged = flags
 }

@@ -296,6 +296,8 @@ type campaignPage struct {
 	EmailsTotal    int64
 	// Manage: the viewer runs this call (its selection and cancellation).
 	Manage bool
+	// PolicyFallback is set when the call follows an earlier year's instruction.
+	PolicyFallback *policyFallback
 	// Message confirms what a form just did (api's agent forms redirect here).
 	Message string
 }
@@ -382,5 +384,21 @@ func (p *pages) campaign(c *gin.Context) {
 	page.Territory = territory.Label(camp.Territory, camp.Level == models.LevelRegional)
 	page.Manage = viewer(c).ManageScope().Covers(camp.Level, camp.Territory)
 	page.Message = doneMessage(c, camp)
+	page.PolicyFallback = fallbackOf(camp)
 	p.render(c, http.StatusOK, "campaign.html", page)
+}
+
+// policyFallback says a call's year has no instruction of its own yet.
+type policyFallback struct {
+	RulesYear int
+	Message   string
+}
+
+func fallbackOf(c *models.Campaign) *policyFallback {
+	rules, fallback := c.RulesYear()
+	if !fallback {
+		return nil
+	}
+	return &policyFallback{RulesYear: rules, Message: "aucune instruction " + strconv.Itoa(c.Year) +
+		" n'est encore transcrite ; l'appel suit les règles de l'instruction " + strconv.Itoa(rules) + " (seuils, calendrier, PNE)."}
 }

@@ -2,6 +2,7 @@ package workbook
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"github.com/dian-p104/aap/internal/french"
@@ -54,7 +55,38 @@ func Overview(ov *overview.Overview) ([]byte, error) {
 	for _, o := range ov.Overdue {
 		overdue.Rows = append(overdue.Rows, []any{Date(o.Due.In(french.Paris)), o.Region, o.Department, o.Kind, o.Message})
 	}
-	return Write(figures, overdue)
+	return Write(figures, overdue, deviationsSheet(ov), flagsSheet(ov), policySheet(ov))
+}
+
+// deviationsSheet lists the calls departing from the objectives (§8.1) or the calendar (§8.3).
+func deviationsSheet(ov *overview.Overview) Sheet {
+	sh := Sheet{Name: "Écarts", Header: []string{"Nature", "Région", "Département", "Appel à projets", "Écart", "Justification"}}
+	for _, d := range ov.Deviations {
+		kind := "objectifs (§8.1)"
+		if d.Kind == overview.DeviationCalendar {
+			kind = "calendrier (§8.3)"
+		}
+		sh.Rows = append(sh.Rows, []any{kind, d.Region, d.Department, d.Title, strings.Join(d.Details, " ; "), d.Justification})
+	}
+	return sh
+}
+
+// flagsSheet lists the departments without a call in the instruction's calendar.
+func flagsSheet(ov *overview.Overview) Sheet {
+	sh := Sheet{Name: "Territoires signalés", Header: []string{"Échéance", "Région", "Département", "Nature", "Détail"}}
+	for _, f := range ov.TerritoriesFlagged {
+		sh.Rows = append(sh.Rows, []any{Date(f.Due.In(french.Paris)), f.Region, f.Department, f.Kind, f.Message})
+	}
+	return sh
+}
+
+// policySheet says which instruction's rules the year follows.
+func policySheet(ov *overview.Overview) Sheet {
+	sh := Sheet{Name: "Instruction", Header: []string{"Année", "Règles de l'instruction", "Par défaut", "Détail"}}
+	if p := ov.Policy; p != nil {
+		sh.Rows = append(sh.Rows, []any{p.Year, p.RulesYear, yesNo(p.Fallback), p.Message})
+	}
+	return sh
 }
 
 func pct(p *float64) any {
