@@ -103,6 +103,7 @@ func NewRouter(d Deps) *gin.Engine {
 	registerApplications(v1, d.Applications)
 	registerAttachments(v1, store.NewApplications(d.DB)) // application_attachments.go
 	v1.POST("/campaigns/:id/selection", selectionHandlers{svc: d.Selection}.record)
+	v1.POST("/applications/:id/agir-assessment", agirAssessmentHandlers{applications: store.NewApplications(d.DB), now: now}.assess)
 	registerConventions(v1, d.Conventions, d.FinancialReports)
 	v1.GET("/emails", emailHandlers{emails: store.NewEmails(d.DB)}.list)
 	v1.GET("/audit", auditHandlers{audit: audit}.list)
