@@ -30,6 +30,9 @@ type selectionForm struct {
 	// Message is a refusal no field shows (the selection already recorded, the engine unavailable).
 	Message string
 	Errors  []summaryError
+	// The selection-wide fields (§8.1 justification, the signed decision) with their errors.
+	ObjectivesJustification, DecisionReference string
+	ObjectivesError, ReferenceError             string
 }
 
 // selectionRow is one dossier of the form, with its typed values and their errors.
@@ -105,7 +108,7 @@ func (f agentForms) selectionRows(c *gin.Context, camp *models.Campaign) ([]sele
 		if len(a.DoubleFundingWith) > 0 {
 			r.Flags = append(r.Flags, web.FlagDoubleFunding)
 		}
-		if a.AGIRRedundant {
+		if a.RedundantWithAGIR() {
 			r.Flags = append(r.Flags, web.FlagAGIR)
 		}
 		rows[i] = r
@@ -126,7 +129,8 @@ func (f agentForms) recordSelection(c *gin.Context) {
 		return
 	}
 	req, refused := selectionRequestOf(rows)
-	page := selectionForm{Call: camp, Dossiers: rows}
+	req.ObjectivesJustification, req.DecisionReference = c.PostForm("objectives_justification"), c.PostForm("decision_reference")
+	page := selectionForm{Call: camp, Dossiers: rows, ObjectivesJustification: req.ObjectivesJustification, DecisionReference: req.DecisionReference}
 	dryRun := c.PostForm("action") != "enregistrer"
 	var res SelectionResult
 	if len(refused) == 0 {
@@ -158,6 +162,12 @@ func (f agentForms) recordSelection(c *gin.Context) {
 	page.Rules = selectionRules(figures, fields, ferr == nil)
 	for _, e := range fields {
 		page.Errors = append(page.Errors, summaryError{Href: selectionHref(e.Field), Text: capitalised(e.Message)})
+		switch e.Field {
+		case selection.RuleObjectivesJustification:
+			page.ObjectivesError = joinError(page.ObjectivesError, capitalised(e.Message))
+		case "decision_reference":
+			page.ReferenceError = joinError(page.ReferenceError, capitalised(e.Message))
+		}
 	}
 	status := http.StatusOK
 	if err != nil {
@@ -222,6 +232,9 @@ func placeSelectionErrors(rows []selectionRow, fields []FieldError) []selectionR
 
 // selectionHref links a refusal of the summary to its field; a rule of the whole selection to the rules' list.
 func selectionHref(field string) string {
+	if field == selection.RuleObjectivesJustification || field == "decision_reference" {
+		return "#" + field
+	}
 	if !strings.HasPrefix(field, "decisions[") {
 		return "#regles"
 	}
@@ -248,10 +261,10 @@ func selectionRules(fig SelectionFigures, fields []FieldError, haveFigures bool)
 		out = append(out,
 			ruleLine{Name: "Enveloppe de l'appel", Kept: len(broken[selection.RuleEnvelope]) == 0, Messages: broken[selection.RuleEnvelope],
 				Figures: fmt.Sprintf("%s accordés sur une enveloppe de %s, à %d dossier(s) retenu(s)", french.Euros(t.GrantedCents), french.Euros(r.EnvelopeCents), t.RetainedCount)},
-			ruleLine{Name: fmt.Sprintf("Part de l'emploi et de la langue : au moins %d %% des crédits (§8.1)", r.EmploymentLanguageMinPercent),
+			ruleLine{Name: fmt.Sprintf("Part de l'emploi et de la langue : objectif d'au moins %d %% des crédits dans l'appel, le département et la région ; en deçà, une justification écrite (§8.1)", r.EmploymentLanguageMinPercent),
 				Kept: len(broken[selection.RuleEmploymentLanguageShare]) == 0, Messages: broken[selection.RuleEmploymentLanguageShare],
 				Figures: fmt.Sprintf("%s sur %s accordés, soit %s", french.Euros(t.EmploymentLanguageCents), french.Euros(t.GrantedCents), perMilleText(t.EmploymentLanguageCents, t.GrantedCents))},
-			ruleLine{Name: fmt.Sprintf("Bénéficiaires autres que BPI : au moins %d %% (§8.2)", r.NonBPIBeneficiariesMinPercent),
+			ruleLine{Name: fmt.Sprintf("Bénéficiaires autres que BPI : objectif d'au moins %d %% dans l'appel, le département et la région ; en deçà, une justification écrite (§8.1)", r.NonBPIBeneficiariesMinPercent),
 				Kept: len(broken[selection.RuleNonBPIShare]) == 0, Messages: broken[selection.RuleNonBPIShare],
 				Figures: fmt.Sprintf("%d sur %d bénéficiaires attendus des dossiers retenus, soit %s", t.BeneficiariesNonBPI, beneficiaries, perMilleText(int64(t.BeneficiariesNonBPI), beneficiaries))})
 	}
@@ -271,4 +284,12 @@ func (f agentForms) renderSelection(c *gin.Context, status int, page selectionFo
 		return
 	}
 	web.Render(c, status, selectionFormPage, page)
+}
+
+// joinError adds a message to a field's error.
+func joinError(have, msg string) string {
+	if have == "" {
+		return msg
+	}
+	return have + " ; " + msg
 }

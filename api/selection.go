@@ -94,10 +94,16 @@ func (s *SelectionService) Record(ctx context.Context, campaignID string, req *S
 	if err != nil {
 		return SelectionResult{}, err
 	}
+	if dryRun && c.Phase != models.PhaseClosed {
+		return SelectionResult{}, selectionNotOpen(c.Phase)
+	}
+	// The selection's own facts (the signed decision's reference) are refused with its rules.
+	if facts := req.facts(); facts != nil {
+		p := selectionRefused(selection.CheckWith(rules, objectives, dossiers, decisions)).(*Problem)
+		p.Fields = append(p.Fields, facts...)
+		return SelectionResult{}, p
+	}
 	if dryRun {
-		if c.Phase != models.PhaseClosed {
-			return SelectionResult{}, selectionNotOpen(c.Phase)
-		}
 		if v := selection.CheckWith(rules, objectives, dossiers, decisions); v != nil {
 			return SelectionResult{}, selectionRefused(v)
 		}
@@ -186,13 +192,18 @@ func (r *SelectionRequest) decisions(c *models.Campaign) ([]selection.Decision, 
 		}
 		out[i].GrantedCents = checkEurosAllowZero(v, field+".granted_eur", d.GrantedEUR)
 	}
-	r.checkFacts(v)
 	return out, v.errs
 }
 
 // checkFacts: the justification and the signed decision's reference fit their columns, and
 // a selection that refuses a dossier names its signed decision, which the refusal's email
 // quotes with the appeal routes.
+func (r *SelectionRequest) facts() []FieldError {
+	v := &validation{}
+	r.checkFacts(v)
+	return v.errs
+}
+
 func (r *SelectionRequest) checkFacts(v *validation) {
 	if n := len([]rune(strings.TrimSpace(r.ObjectivesJustification))); n > 5000 {
 		v.add("objectives_justification", "max_length", "au plus 5000 caractères")
