@@ -32,7 +32,7 @@ type selectionForm struct {
 	Errors  []summaryError
 	// The selection-wide fields (§8.1 justification, the signed decision) with their errors.
 	ObjectivesJustification, DecisionReference string
-	ObjectivesError, ReferenceError             string
+	ObjectivesError, ReferenceError            string
 }
 
 // selectionRow is one dossier of the form, with its typed values and their errors.
