@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/dian-p104/aap/internal/french"
+	"github.com/dian-p104/aap/internal/identity"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -81,7 +82,8 @@ func (r *ApplicationRequest) validate(c *models.Campaign) (models.Application, [
 		v.add("association.cer_signed", "required_true", "le contrat d'engagement républicain doit être signé pour demander une subvention du programme 104 (§4.2.1)")
 	}
 	checkText(v, "project.title", a.Title, 5, 300)
-	a.TitleKey = strings.Join(strings.Fields(strings.ToLower(a.Title)), " ")
+	// The same project however written (NFD, zero-width space, fullwidth letters) is one.
+	a.TitleKey = identity.TitleKey(a.Title)
 	checkText(v, "project.description", a.Description, 20, 10000)
 	checkCampaignTheme(v, p.Theme, c.Themes)
 	a.RequestedCents = checkEuros(v, "project.requested_eur", p.RequestedEUR)
@@ -105,12 +107,8 @@ func checkAssociationID(v *validation, siret, rna string) (string, string, strin
 		v.add("association.siret", "required", "indiquez le SIRET ou le numéro RNA de l'association")
 		return "", "", ""
 	}
-	key := ""
-	if rna != "" {
-		if !rnaPattern.MatchString(rna) {
-			v.add("association.rna", "format", "numéro RNA invalide : W suivi de 9 caractères (ex. W691234567)")
-		}
-		key = "rna:" + rna
+	if rna != "" && !rnaPattern.MatchString(rna) {
+		v.add("association.rna", "format", "numéro RNA invalide : W suivi de 9 caractères (ex. W691234567)")
 	}
 	if siret != "" {
 		switch {
@@ -119,9 +117,10 @@ func checkAssociationID(v *validation, siret, rna string) (string, string, strin
 		case !validSIRET(siret):
 			v.add("association.siret", "checksum", "SIRET invalide : la clé de contrôle ne correspond pas")
 		}
-		key = "siret:" + siret // the SIRET identifies better than the RNA when both are given
 	}
-	return siret, rna, key
+	// The SIREN (the legal person) identifies better than the RNA when both are
+	// given; the store resolves an RNA alone to the association it was linked to.
+	return siret, rna, identity.Key(siret, rna)
 }
 
 // validSIRET checks the Luhn key of a SIRET. La Poste's establishments (SIREN

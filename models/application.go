@@ -41,7 +41,9 @@ type Application struct {
 	CampaignID string `gorm:"size:36;uniqueIndex:idx_applications_identity" json:"campaign_id"`
 	WorkflowID string `gorm:"size:200;uniqueIndex" json:"workflow_id"`
 	Year       int    `gorm:"index" json:"year"`
-	// AssociationKey is "siret:…" or "rna:…": what makes two dossiers the same association's.
+	// AssociationKey is "siren:…" (from the SIRET) or "rna:…", resolved through the
+	// association's linked identifiers (AssociationIdentifier): what makes two dossiers
+	// the same association's, across calls and years.
 	AssociationKey   string `gorm:"size:32;uniqueIndex:idx_applications_identity;index" json:"-"`
 	SIRET            string `gorm:"column:siret;size:14" json:"siret,omitempty"`
 	RNA              string `gorm:"column:rna;size:10" json:"rna,omitempty"`
@@ -49,7 +51,8 @@ type Application struct {
 	AssociationEmail string `gorm:"size:254" json:"association_email"`
 	CERSigned        bool   `gorm:"column:cer_signed" json:"cer_signed"`
 	Title            string `gorm:"size:300" json:"title"`
-	// TitleKey is the title folded for comparison (case, spaces).
+	// TitleKey is the title folded for comparison (identity.TitleKey: NFKC, invisible
+	// characters removed, case and spaces folded).
 	TitleKey            string        `gorm:"size:300;uniqueIndex:idx_applications_identity;index" json:"-"`
 	Theme               string        `gorm:"size:32;index" json:"theme"`
 	Description         string        `json:"description"`

@@ -21,7 +21,7 @@ type PNEResult struct {
 type PNEStructure struct {
 	ID   uint64 `gorm:"primaryKey" json:"id"`
 	Year int    `gorm:"uniqueIndex:idx_pne_structures_identity" json:"year"`
-	// AssociationKey is "siret:…" or "rna:…", as on the dossiers (and in pne_results).
+	// AssociationKey is "siren:…" or "rna:…", as on the dossiers (and in pne_results).
 	AssociationKey  string `gorm:"size:32;uniqueIndex:idx_pne_structures_identity" json:"association_key"`
 	AssociationName string `gorm:"size:300" json:"association_name"`
 	// Email is the one address the questionnaire goes to (§8.4: "une adresse mail unique par structure").

@@ -22,14 +22,23 @@ func NewApplications(db *gorm.DB) *Applications { return &Applications{db: db} }
 // and created=false. A new dossier whose association and project already stand
 // in another call of the same year is flagged on both sides (double funding).
 // The attachments (the online form's) are stored with the dossier, in its transaction;
-// a replay stores none.
+// a replay stores none. The association is the one its SIRET or RNA resolves to
+// (ResolveAssociationKey), and a dossier giving both links them (linkAssociation).
 func (s *Applications) Create(ctx context.Context, a *models.Application, attachments ...models.Attachment) (stored *models.Application, created bool, err error) {
+	if a.SIRET != "" || a.RNA != "" {
+		if a.AssociationKey, err = ResolveAssociationKey(ctx, s.db, a.SIRET, a.RNA); err != nil {
+			return nil, false, err
+		}
+	}
 	if existing, err := s.existing(ctx, a); err == nil {
 		return existing, false, nil
 	} else if !errors.Is(err, ErrNotFound) {
 		return nil, false, err
 	}
 	insertErr := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if err := linkAssociation(ctx, tx, a.AssociationKey, a.SIRET, a.RNA); err != nil {
+			return err
+		}
 		var twins []models.Application
 		if err := tx.Where("year = ? AND association_key = ? AND title_key = ? AND campaign_id <> ?",
 			a.Year, a.AssociationKey, a.TitleKey, a.CampaignID).Order("id").Find(&twins).Error; err != nil {

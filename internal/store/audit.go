@@ -79,7 +79,7 @@ func snapshot(v any) (string, error) {
 	return string(raw), nil
 }
 
-// AuditAssociation: decisions about an association (ID "siret:…" or "rna:…").
+// AuditAssociation: decisions about an association (ID "siren:…" or "rna:…").
 const AuditAssociation = "association"
 
 // auditMissedPNE records, with the PNE's closure, each association recorded as
