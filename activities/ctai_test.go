@@ -107,6 +107,9 @@ func TestBuildPNEListEmailsTheListToDIANAndCorrespondents(t *testing.T) {
 				AssociationKey: d[0], AssociationName: d[1], AssociationEmail: d[2], Title: "t" + strconv.Itoa(i), TitleKey: "t" + strconv.Itoa(i),
 				Theme: "langue", State: models.ApplicationRetained, Decision: "retenu"}
 			require.NoError(t, db.Create(app).Error)
+			// §8.4: the list holds the structures whose convention was signed.
+			require.NoError(t, db.Create(&models.Convention{ID: uuid.NewString(), ApplicationID: app.ID, CampaignID: id,
+				Reference: "CONV-" + app.ID, State: models.ConventionSigned}).Error)
 		}
 	}
 	seed("69", "ddets@rhone.gouv.fr", [3]string{"siret:1", "Accueil Rhône", "a@example.org"}, [3]string{"siret:2", "Lire ensemble", ""})

@@ -218,7 +218,7 @@ func pneEnvelopes(m PNEMailing, rows []models.PNEStructure, link func(action, it
 	// The closing date rides along for the structures' agendas, the same event in every email.
 	closing := &mail.Attachment{Name: "cloture-pne.ics", ContentType: "text/calendar", Data: mail.Deadline{
 		UID:         m.WorkflowID + "/pne-close@aap",
-		Summary:     fmt.Sprintf("Clôture du questionnaire PNE %d", m.Year),
+		Summary:     fmt.Sprintf("Clôture du questionnaire PNE %d", m.Year-1), // §8.4: the questionnaire sent in March 2024 is « PNE 2023 »
 		Description: "Dernier jour pour répondre au questionnaire du Plan national d'évaluation.",
 		Day:         policy.DateOf(m.CloseAt),
 	}.ICS(m.CloseAt)}

@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/textinput"
 	"github.com/dian-p104/aap/internal/web"
@@ -178,7 +179,7 @@ func (h linkHandlers) pnePage(c *gin.Context, l auth.Link) (linkPage, error) {
 	if err != nil {
 		return linkPage{}, err
 	}
-	page := linkPage{Chrome: web.Chrome{Title: fmt.Sprintf("Questionnaire PNE %d", year)},
+	page := linkPage{Chrome: web.Chrome{Title: "Questionnaire " + selection.PNEName(year)},
 		Lines: []string{fmt.Sprintf("Structure : %s.", row.AssociationName)}}
 	if row.AnsweredAt != nil {
 		page.Lines = append(page.Lines, "Votre réponse est enregistrée.")

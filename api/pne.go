@@ -15,6 +15,7 @@ import (
 
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/workbook"
@@ -279,7 +280,7 @@ func errPNEInvitationsSent(year int, at time.Time) *Problem {
 		when = "le " + french.DateTime(at)
 	}
 	return &Problem{Status: http.StatusConflict, Code: "pne_invitations_sent",
-		Message: fmt.Sprintf("Les invitations au questionnaire PNE %d sont parties %s : l'adresse d'une structure ne peut plus être corrigée.", year, when)}
+		Message: fmt.Sprintf("Les invitations au questionnaire %s sont parties %s : l'adresse d'une structure ne peut plus être corrigée.", selection.PNEName(year), when)}
 }
 
 // CorrectEmail corrects a structure's address before the invitations leave

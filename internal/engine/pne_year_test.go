@@ -181,6 +181,10 @@ func seedYearDossier(t *testing.T, db *gorm.DB, c *models.Campaign, key, name, e
 	}
 	app.WorkflowID = workflows.ApplicationWorkflowID(c.WorkflowID, app.ID)
 	require.NoError(t, db.Create(app).Error)
+	if decision == "retenu" { // its convention signed: §8.4 lists the structures that benefited
+		require.NoError(t, db.Create(&models.Convention{ID: uuid.NewString(), ApplicationID: app.ID, CampaignID: c.ID,
+			Reference: "CONV-" + app.ID, State: models.ConventionSigned}).Error)
+	}
 	return app
 }
 

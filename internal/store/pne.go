@@ -32,26 +32,37 @@ type fundedDossier struct {
 	Level            string
 	Territory        string
 	DecidedAt        *time.Time
+	// ByCTAI: mobilised by a funded CTAI (named in its bilan), not a call's dossier.
+	ByCTAI bool
 }
 
-// BuildList draws up the list of year's PNE from the dossiers retained in the
-// calls of the previous year (§8.4: "structures financées l'année précédente"):
-// one row per association, with its name and email from its latest funded
-// dossier, the territory of most of its funded actions and their number.
-// Building it again adds the structures missing and changes none already listed
-// (their token, their answer), so the activity may be retried. It returns the list.
+// BuildList draws up the list of year's PNE: « la liste des structures ayant
+// bénéficié des crédits déconcentrés du programme 104 au titre de l'année » before
+// (§8.4). An association benefited when its convention of a call of that year was
+// signed (a lapsed or cancelled convention, or one never signed, funded nothing),
+// or when a funded CTAI of that year mobilised it (its bilan names it); a
+// correspondent adds by hand, with a reason, any other (AddByHand). One row per
+// association, with its name and email from its latest funded dossier, the
+// territory of most of its funded actions and their number. Building it again
+// adds the structures missing and changes none already listed (their token,
+// their answer), so the activity may be retried. It returns the list.
 func (s *PNEStructures) BuildList(ctx context.Context, year int) ([]models.PNEStructure, error) {
 	var dossiers []fundedDossier
 	err := s.db.WithContext(ctx).Table("applications AS a").
 		Select("a.association_key, a.association_name, a.association_email, c.level, c.territory, a.decided_at").
 		Joins("JOIN campaigns AS c ON c.id = a.campaign_id").
-		Where("c.year = ? AND a.decision = ? AND a.state <> ? AND c.phase <> ?",
-			year-1, selection.Retained, models.ApplicationCancelled, models.PhaseCancelled).
+		Joins("JOIN conventions AS v ON v.application_id = a.id").
+		Where("c.year = ? AND a.decision = ? AND a.state <> ? AND c.phase <> ? AND v.state = ?",
+			year-1, selection.Retained, models.ApplicationCancelled, models.PhaseCancelled, models.ConventionSigned).
 		Order("a.decided_at, a.created_at, a.id").Scan(&dossiers).Error
 	if err != nil {
 		return nil, fmt.Errorf("funded dossiers of %d: %w", year-1, err)
 	}
-	rows, err := structuresOf(year, dossiers)
+	mobilised, err := s.ctaiAssociations(ctx, year-1)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := structuresOf(year, append(dossiers, mobilised...))
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +92,9 @@ func structuresOf(year int, dossiers []fundedDossier) ([]models.PNEStructure, er
 			byKey[d.AssociationKey] = a
 			order = append(order, d.AssociationKey)
 		}
-		a.row.AssociationName = d.AssociationName
+		if !d.ByCTAI || a.row.AssociationName == "" { // a dossier's name rather than a bilan's spelling
+			a.row.AssociationName = d.AssociationName
+		}
 		if e := strings.TrimSpace(d.AssociationEmail); e != "" {
 			a.row.Email = e
 		}

@@ -50,7 +50,7 @@ func (s *PNEStructures) ImportAnswers(ctx context.Context, year int, rows []PNEI
 				id, ok := byToken[row.Token]
 				if !ok {
 					problems = append(problems, PNEImportProblem{Line: row.Line, Rule: "unknown",
-						Message: fmt.Sprintf("jeton %q inconnu pour le PNE %d", row.Token, year)})
+						Message: fmt.Sprintf("jeton %q inconnu pour le PNE %d (envoyé en %d)", row.Token, year-1, year)})
 				}
 				ids[i] = id
 			default:
@@ -58,7 +58,7 @@ func (s *PNEStructures) ImportAnswers(ctx context.Context, year int, rows []PNEI
 				switch len(match) {
 				case 0:
 					problems = append(problems, PNEImportProblem{Line: row.Line, Rule: "unknown",
-						Message: fmt.Sprintf("adresse %s inconnue pour le PNE %d", row.Email, year)})
+						Message: fmt.Sprintf("adresse %s inconnue pour le PNE %d (envoyé en %d)", row.Email, year-1, year)})
 				case 1:
 					ids[i] = match[0]
 				default:

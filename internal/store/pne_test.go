@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -12,23 +13,35 @@ import (
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/dian-p104/aap/internal/rules/ctai"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/store/storetest"
 	"github.com/dian-p104/aap/models"
 )
 
-// seedPNECampaign stores a call and its dossiers: each dossier is (association key, name, email, decision).
+// seedPNECampaign stores a call and its dossiers: each dossier is (association key, name, email,
+// decision); a retained dossier's convention is signed, unless the decision says
+// "retenu/<state>" (lapsed, cancelled, awaiting_signature) or "retenu/none" (no convention).
 func seedPNECampaign(t *testing.T, db *gorm.DB, year int, level, territory, phase string, dossiers ...[4]string) {
 	t.Helper()
 	id := uuid.NewString()
 	require.NoError(t, db.Create(&models.Campaign{ID: id, WorkflowID: "aap/" + id, Year: year, Level: level,
 		Territory: territory, Title: "Appel " + territory, Phase: phase}).Error)
 	for i, d := range dossiers {
+		decision, convention, _ := strings.Cut(d[3], "/")
+		if convention == "" && decision == "retenu" {
+			convention = models.ConventionSigned
+		}
 		app := newApplication(id, uuid.NewString(), nil)
-		app.Year, app.AssociationKey, app.AssociationName, app.AssociationEmail, app.Decision = year, d[0], d[1], d[2], d[3]
+		app.Year, app.AssociationName, app.AssociationEmail, app.Decision = year, d[1], d[2], decision
+		app.SIRET, app.RNA, app.AssociationKey = "", "", d[0] // the key as given, without resolving
 		decided := time.Date(year, 7, 1, 10, i, 0, 0, time.UTC)
 		app.DecidedAt = &decided
 		require.NoError(t, db.Create(app).Error)
+		if convention != "" && convention != "none" {
+			require.NoError(t, db.Create(&models.Convention{ID: uuid.NewString(), ApplicationID: app.ID, CampaignID: id,
+				Reference: "CONV-" + app.ID, State: convention}).Error)
+		}
 	}
 }
 
@@ -50,6 +63,13 @@ func TestPNEListFromTheDossiersFundedTheYearBefore(t *testing.T) {
 			[4]string{"siret:6", "Annulée", "a@example.org", "retenu"})
 		seedPNECampaign(t, db, 2025, models.LevelRegional, "84", models.PhaseSelected,
 			[4]string{"siret:7", "Trop ancienne", "o@example.org", "retenu"})
+		// §8.4 lists « les structures ayant bénéficié des crédits »: a convention lapsed,
+		// cancelled, still unsigned or never drawn up funded nothing.
+		seedPNECampaign(t, db, 2026, models.LevelDepartmental, "69", models.PhaseSelected,
+			[4]string{"siret:8", "Convention caduque", "l@example.org", "retenu/" + models.ConventionLapsed},
+			[4]string{"siret:9", "Convention annulée", "c@example.org", "retenu/" + models.ConventionCancelled},
+			[4]string{"siret:10", "Non signée", "n@example.org", "retenu/" + models.ConventionAwaitingSignature},
+			[4]string{"siret:11", "Sans convention", "s@example.org", "retenu/none"})
 
 		rows, err := s.BuildList(ctx, 2027)
 		require.NoError(t, err)
@@ -70,7 +90,7 @@ func TestPNEListFromTheDossiersFundedTheYearBefore(t *testing.T) {
 			{"siret:1", "Accueil Rhône", "pne@accueil.example", "84", "69", 2},
 			{"siret:2", "Lire ensemble", "", "84", "69", 1},
 			{"siret:4", "Partage A", "commun@example.org", "84", "69", 1},
-		}, got, "retained dossiers of 2026 only, by region, department and name; the latest email")
+		}, got, "dossiers of 2026 whose convention was signed only, by region, department and name; the latest email")
 		require.Len(t, map[string]bool{tokens["siret:1"]: true, tokens["siret:2"]: true, tokens["siret:4"]: true, tokens["siret:5"]: true}, 4)
 
 		problems := store.PNEProblems(rows)
@@ -269,5 +289,35 @@ func TestPNEAnswerOneWins(t *testing.T) {
 		require.NoError(t, err, "then recorded again")
 		require.True(t, other.Equal(*got.AnsweredAt))
 		require.EqualValues(t, 3, audit())
+	})
+}
+
+// The associations a CTAI funded in 2026 mobilised (its bilan names them) are asked
+// too: one bearing the name of an association funded by a call joins its row; the
+// others are listed in the collectivité's department, without an email (to complete).
+// A CTAI without DIAN's favourable opinion funded nothing.
+func TestPNEListHoldsTheAssociationsAFundedCTAIMobilised(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		seedPNECampaign(t, db, 2026, models.LevelDepartmental, "69", models.PhaseSelected,
+			[4]string{"siren:732829320", "Accueil Rhône", "a@accueil.example", "retenu"})
+		ctaiRequest := func(code, opinion string, names ...string) {
+			require.NoError(t, db.Create(&models.CTAIRequest{ID: uuid.NewString(), WorkflowID: "ctai-" + code, Year: 2026, Kind: "renewal",
+				CollectiviteCode: code, CollectiviteName: "Ville " + code, Territory: "38", State: models.CTAIReviewed, Opinion: opinion,
+				Bilan: []ctai.ActionBilan{{Action: "Cours", Associations: names}}}).Error)
+		}
+		ctaiRequest("38185", ctai.OpinionFavourable, "ACCUEIL RHÔNE", "Solidarité Isère", " ")
+		ctaiRequest("38421", ctai.OpinionUnfavourable, "Refusée par la DIAN")
+
+		rows, err := store.NewPNEStructures(db).BuildList(ctx, 2027)
+		require.NoError(t, err)
+		got := map[string]string{}
+		for _, r := range rows {
+			got[r.AssociationName] = fmt.Sprintf("%s %s/%s %d", r.AssociationKey, r.Region, r.Department, r.FundedActions)
+		}
+		require.Equal(t, map[string]string{
+			"Accueil Rhône":    "siren:732829320 84/38 2", // the same association: its row, its dossier's name (one action each side: the smaller code)
+			"Solidarité Isère": store.CTAIAssociationKey("solidarité isère") + " 84/38 1",
+		}, got)
 	})
 }

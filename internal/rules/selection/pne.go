@@ -31,17 +31,22 @@ func PNEBlocked(r Rules, missed []int) ([]int, bool) {
 	return years, true
 }
 
-// YearList writes "en 2023" or "en 2022 et 2023", as the rules' messages do.
+// YearList names the questionnaires of the PNE years given (the years they were
+// sent), as the text does (§8.4: the questionnaire sent at the end of March 2024 is
+// « le PNE 2023 », on 2023's actions): "2023 (envoyé en 2024)" or
+// "2022 (envoyé en 2023) et 2023 (envoyé en 2024)".
 func YearList(years []int) string { return yearList(years) }
 
-// yearList writes "en 2023" or "en 2022 et 2023" or "en 2021, 2022 et 2023".
 func yearList(years []int) string {
 	parts := make([]string, len(years))
 	for i, y := range years {
-		parts[i] = fmt.Sprint(y)
+		parts[i] = fmt.Sprintf("%d (envoyé en %d)", y-1, y)
 	}
 	if len(parts) == 1 {
-		return "en " + parts[0]
+		return parts[0]
 	}
-	return "en " + strings.Join(parts[:len(parts)-1], ", ") + " et " + parts[len(parts)-1]
+	return strings.Join(parts[:len(parts)-1], ", ") + " et " + parts[len(parts)-1]
 }
+
+// PNEName is the name of the questionnaire sent in sentYear: « PNE 2023 » for 2024's (§8.4).
+func PNEName(sentYear int) string { return fmt.Sprintf("PNE %d", sentYear-1) }
