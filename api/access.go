@@ -58,6 +58,7 @@ var routeRules = map[string]rule{
 	"GET /api/v1/pne/:year/structures":              {roles: anyRole, target: targetNone},
 	"PUT /api/v1/pne/:year/structures/:id":          {roles: dianOrDepartment, manage: true, target: targetPNEStructure},
 	"POST /api/v1/pne/:year/responses":              {roles: dianOnly, manage: true, target: targetNone},
+	"POST /api/v1/pne/:year/results":                {roles: dianOnly, manage: true, target: targetNone},
 	"GET /api/v1/audit":                             {roles: dianOnly, target: targetNone},
 	// DIAN's national view and its exports; a correspondent reads its calls' timelines.
 	"GET /api/v1/monitoring/overview":         {roles: dianOnly, target: targetNone},

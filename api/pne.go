@@ -361,6 +361,7 @@ func registerPNE(v1 *gin.RouterGroup, svc *PNEService) {
 	v1.GET("/pne/:year/structures", h.structures)
 	v1.PUT("/pne/:year/structures/:id", h.answer)
 	v1.POST("/pne/:year/responses", h.importAnswers)
+	v1.POST("/pne/:year/results", h.importHistory)
 	v1.GET("/pne/:year/structures.xlsx", h.structuresXLSX)
 	v1.PATCH("/pne/:year/structures/:id", h.correctEmail)
 }

@@ -155,7 +155,7 @@ func TestPNEWholeYearThenNextSelection(t *testing.T) {
 		require.Equal(t, tc.status, rec.Code, "policy %s: %s", tc.pol.Name, rec.Body.String())
 		if tc.status != http.StatusOK {
 			require.Contains(t, rec.Body.String(), `"rule":"pne_blocked"`)
-			require.Contains(t, rec.Body.String(), "en 2027")
+			require.Contains(t, rec.Body.String(), "PNE 2026 (envoyé en 2027)")
 		}
 	}
 }
