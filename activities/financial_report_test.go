@@ -179,7 +179,7 @@ func TestRenewalBlockedByAMissedPNE(t *testing.T) {
 	require.NoError(t, err)
 	m, err := catcher.Get(sent[0].ID)
 	require.NoError(t, err)
-	require.Contains(t, m.TextBody, "questionnaire du Plan national d'évaluation (PNE) en 2027")
+	require.Contains(t, m.TextBody, "questionnaire du Plan national d'évaluation (PNE) 2026 (envoyé en 2027)")
 }
 
 func renewalCheck(t *testing.T, env *testsuite.TestActivityEnvironment, a *activities.Activities, ref activities.ApplicationRef) activities.RenewalCheck {

@@ -79,7 +79,7 @@ func (a *Activities) SyncPNECompletions(ctx context.Context, ref PNERef) (int, e
 	if len(answers) == 0 {
 		return 0, nil
 	}
-	recorded, _, err := a.PNE.ImportAnswers(ctx, ref.Year, answers)
+	recorded, _, err := a.PNE.ImportAnswersFrom(ctx, ref.Year, answers, store.AnswerByLimeSurvey, store.PNEClosure{})
 	a.log(ctx).Info("PNE answers read from LimeSurvey", "year", ref.Year, "completed", len(done), "recorded", recorded)
 	return recorded, storeError(err)
 }

@@ -1,9 +1,8 @@
 package api
 
 import (
-	"strconv"
-
 	"github.com/dian-p104/aap/internal/french"
+	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/web"
 )
 
@@ -40,7 +39,7 @@ func (f dossierFacts) actionForm(action string, typed dossierForm) *dossierActio
 			Button: "Signer la convention"}
 	case actionPNE:
 		return &dossierAction{Name: action, Title: "Déclarer votre réponse au Plan national d'évaluation",
-			Intro: []string{"Votre association a reçu par courriel le questionnaire du Plan national d'évaluation " + strconv.Itoa(f.PNE.Year) +
+			Intro: []string{"Votre association a reçu par courriel le questionnaire du Plan national d'évaluation (" + selection.PNEName(f.PNE.Year) + ")" +
 				", à remplir avant le " + french.Date(f.Convention.PNECloseDate) + ". Une fois qu'il est rempli, déclarez-le ici."},
 			Button: "Je déclare avoir répondu au questionnaire"}
 	case actionReport:

@@ -53,10 +53,10 @@ func (f dossierFacts) due() string {
 	return actionNone
 }
 
-// pneOpen: the association is on the PNE list, has not answered, and the
+// pneOpen: the association is on the PNE list, has neither answered nor declared it, and the
 // questionnaire is still open (its convention's PNE closing date, §8.4).
 func (f dossierFacts) pneOpen() bool {
-	if f.PNE == nil || f.PNE.AnsweredAt != nil || f.Convention == nil || f.Convention.State != models.ConventionSigned {
+	if f.PNE == nil || f.PNE.AnsweredAt != nil || f.PNE.DeclaredAt != nil || f.Convention == nil || f.Convention.State != models.ConventionSigned {
 		return false
 	}
 	return f.Now.Before(f.Convention.PNECloseDate)

@@ -107,9 +107,8 @@ func (h linkHandlers) doAction(ctx context.Context, c *gin.Context, f dossierFac
 		if f.PNE == nil {
 			return dossierOutcome{}, store.ErrNotFound
 		}
-		answered := true
-		_, err := h.pne.RecordAnswer(ctx, f.PNE.Year, f.PNE.ID, &PNEAnswerRequest{Answered: &answered})
-		return dossierOutcome{Message: "Merci : votre réponse au questionnaire PNE est enregistrée."}, err
+		_, err := h.pne.Declare(ctx, f.PNE.Year, f.PNE.ID)
+		return dossierOutcome{Message: pneDeclaredMessage}, err
 	case actionReport:
 		if f.Convention == nil {
 			return dossierOutcome{}, store.ErrNotFound

@@ -96,11 +96,12 @@ func TestMonDossierShowsTheActionDueInEachState(t *testing.T) {
 	path = e.link(t, auth.LinkDossier, s.pne.ID, fixedNow.Add(time.Hour))
 	done = e.postForm(t, path, url.Values{"action": {"declarer-pne"}})
 	require.Equal(t, http.StatusOK, done.Code, done.Body.String())
-	assert.Contains(t, done.Body.String(), "votre réponse au questionnaire PNE est enregistrée")
+	assert.Contains(t, done.Body.String(), "votre déclaration de réponse au questionnaire PNE est enregistrée")
 	assert.Contains(t, done.Body.String(), `value="compte-rendu-financier"`, "then the report is due")
 	var row models.PNEStructure
 	require.NoError(t, e.db.Where("year = 2028 AND association_key = ?", "rna:W691234567").Take(&row).Error)
-	assert.NotNil(t, row.AnsweredAt)
+	assert.NotNil(t, row.DeclaredAt)
+	assert.Nil(t, row.AnsweredAt, "declared, not answered until confirmed (§8.4)")
 
 	// A document of another dossier's link, or one it does not have: 404.
 	report := e.link(t, auth.LinkDossier, s.reportDue.ID, fixedNow.Add(time.Hour))

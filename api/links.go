@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/textinput"
@@ -124,15 +125,14 @@ func (h linkHandlers) act(c *gin.Context) {
 	ctx := c.Request.Context()
 	year, id, err := pneItem(l.Item)
 	if err == nil {
-		answered := true
-		_, err = h.pne.RecordAnswer(ctx, year, id, &PNEAnswerRequest{Answered: &answered})
+		_, err = h.pne.Declare(ctx, year, id)
 	}
 	if err != nil {
 		h.respond(c, linkPage{}, err)
 		return
 	}
 	page, err := h.pnePage(c, l)
-	page.Form, page.Message = false, "Merci : votre réponse au questionnaire PNE est enregistrée."
+	page.Form, page.Message = false, pneDeclaredMessage
 	h.respond(c, page, err)
 }
 
@@ -183,6 +183,10 @@ func (h linkHandlers) pnePage(c *gin.Context, l auth.Link) (linkPage, error) {
 		Lines: []string{fmt.Sprintf("Structure : %s.", row.AssociationName)}}
 	if row.AnsweredAt != nil {
 		page.Lines = append(page.Lines, "Votre réponse est enregistrée.")
+		return page, nil
+	}
+	if row.DeclaredAt != nil {
+		page.Lines = append(page.Lines, fmt.Sprintf("Vous avez déclaré avoir répondu le %s : votre réponse sera confirmée par l'export du questionnaire ou par votre correspondant.", french.DateTime(*row.DeclaredAt)))
 		return page, nil
 	}
 	page.Form, page.Button = true, "Je déclare avoir répondu au questionnaire"

@@ -74,12 +74,18 @@ func TestPNELinkDeclaresOnlyItsStructuresAnswer(t *testing.T) {
 
 	done := e.postForm(t, path, nil)
 	require.Equal(t, http.StatusOK, done.Code, done.Body.String())
-	assert.Contains(t, done.Body.String(), "votre réponse au questionnaire PNE est enregistrée")
+	assert.Contains(t, done.Body.String(), "votre déclaration de réponse au questionnaire PNE est enregistrée")
+	assert.Contains(t, done.Body.String(), "Questionnaire PNE 2026", "the questionnaire sent in 2027 is « PNE 2026 » (§8.4)")
 
+	// §8.4: a declaration, not an answer, until the export or a correspondent confirms it.
 	var got []models.PNEStructure
 	require.NoError(t, e.db.Where("id IN ?", []uint64{lire.ID, partage.ID}).Order("id").Find(&got).Error)
-	assert.NotNil(t, got[0].AnsweredAt, "the link's structure answered")
-	assert.Nil(t, got[1].AnsweredAt, "no other structure changed")
+	assert.NotNil(t, got[0].DeclaredAt, "the link's structure declared")
+	assert.Nil(t, got[0].AnsweredAt, "a declaration is not an answer")
+	assert.Nil(t, got[1].DeclaredAt, "no other structure changed")
+	again := e.anonymous().get(t, path)
+	assert.Contains(t, again.Body.String(), "Vous avez déclaré avoir répondu le")
+	assert.NotContains(t, again.Body.String(), `<form method="post">`)
 
 	var audit []models.AuditEntry
 	require.NoError(t, e.db.Where("entity = ? AND entity_id = ?", "pne_structure", itoa(lire.ID)).Find(&audit).Error)

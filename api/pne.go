@@ -139,8 +139,10 @@ type PNEAnswerRequest struct {
 	AnsweredAt string `json:"answered_at"`
 }
 
-// RecordAnswer records (or withdraws) a structure's answer. The database is the
-// truth: the year's workflow reads who has not answered when reminders leave.
+// RecordAnswer records (or withdraws) a structure's answer, as a correspondent's
+// confirmation (§8.4: the correspondent's « suivi actif »); an answer dated after the
+// closure is kept as late. The database is the truth: the year's workflow reads who
+// has not answered when reminders leave.
 func (s *PNEService) RecordAnswer(ctx context.Context, year int, id uint64, req *PNEAnswerRequest) (*models.PNEStructure, error) {
 	v := &validation{}
 	if req.Answered == nil {
@@ -168,7 +170,7 @@ func (s *PNEService) RecordAnswer(ctx context.Context, year int, id uint64, req 
 		now := s.Now()
 		at = &now
 	}
-	row, err := s.Structures.RecordAnswer(ctx, year, id, at)
+	row, err := s.Structures.ConfirmAnswer(ctx, year, id, at, store.AnswerByCorrespondent, s.closure(year))
 	if errors.Is(err, store.ErrConflict) {
 		// « It has answered », without a date, is true of an answer recorded meanwhile.
 		if row, getErr := s.Structures.Get(ctx, year, id); undated && getErr == nil && row.AnsweredAt != nil {
@@ -176,6 +178,30 @@ func (s *PNEService) RecordAnswer(ctx context.Context, year int, id uint64, req 
 		}
 		return nil, errPNEAnswerRecorded
 	}
+	if err != nil {
+		return nil, storeError(err)
+	}
+	return row, nil
+}
+
+// closure is when the year's questionnaire closes and whether an answer after it counts
+// (the year's policy); the zero value when no policy or calendar covers the year.
+func (s *PNEService) closure(year int) store.PNEClosure {
+	pol, err := s.Policies.ForYear(year)
+	if err != nil {
+		return store.PNEClosure{}
+	}
+	_, _, closeAt, _, ok := workflows.PNESchedule(year, pol)
+	if !ok {
+		return store.PNEClosure{}
+	}
+	return store.PNEClosure{At: closeAt, LateAnswersCount: pol.PNE.LateAnswersCount}
+}
+
+// Declare records the association's own « j'ai répondu » (its link): a declaration,
+// shown as such, that the questionnaire's export or a correspondent confirms.
+func (s *PNEService) Declare(ctx context.Context, year int, id uint64) (*models.PNEStructure, error) {
+	row, err := s.Structures.Declare(ctx, year, id, s.Now())
 	if err != nil {
 		return nil, storeError(err)
 	}
@@ -365,3 +391,6 @@ func registerPNE(v1 *gin.RouterGroup, svc *PNEService) {
 	v1.GET("/pne/:year/structures.xlsx", h.structuresXLSX)
 	v1.PATCH("/pne/:year/structures/:id", h.correctEmail)
 }
+
+// pneDeclaredMessage thanks an association for its declaration, and says what confirms it.
+const pneDeclaredMessage = "Merci : votre déclaration de réponse au questionnaire PNE est enregistrée. Elle sera confirmée par l'export du questionnaire ou par votre correspondant."

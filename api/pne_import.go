@@ -38,7 +38,7 @@ func (s *PNEService) ImportAnswers(ctx context.Context, year int, body []byte) (
 	if fieldErrs != nil {
 		return PNEImportResult{}, ValidationProblem(fieldErrs)
 	}
-	recorded, problems, err := s.Structures.ImportAnswers(ctx, year, rows)
+	recorded, problems, err := s.Structures.ImportAnswersFrom(ctx, year, rows, store.AnswerByImport, s.closure(year))
 	if err != nil {
 		return PNEImportResult{}, err
 	}

@@ -11,8 +11,11 @@ type PNEResult struct {
 	Year           int        `gorm:"uniqueIndex:idx_pne_results_identity" json:"year"`
 	Answered       bool       `json:"answered"`
 	AnsweredAt     *time.Time `json:"answered_at,omitempty"`
-	CreatedAt      time.Time  `json:"created_at"`
-	UpdatedAt      time.Time  `json:"updated_at"`
+	// Late: the answer was confirmed after the questionnaire's closure; Answered then
+	// says what the year's policy makes of it (pne.late_answers_count).
+	Late      bool      `json:"late"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
 }
 
 // PNEStructure is one structure asked to answer the PNE questionnaire of a year
@@ -32,8 +35,16 @@ type PNEStructure struct {
 	Department    string `gorm:"size:3;index" json:"department,omitempty"`
 	FundedActions int    `json:"funded_actions"`
 	// Token identifies the structure in its personal LimeSurvey link; never shown by the API.
-	Token      string     `gorm:"size:64;uniqueIndex" json:"-"`
-	AnsweredAt *time.Time `json:"answered_at,omitempty"`
+	Token string `gorm:"size:64;uniqueIndex" json:"-"`
+	// AnsweredAt is when the answer is known: read from the questionnaire's export
+	// (LimeSurvey, a CSV) or confirmed by a correspondent (AnswerSource says which).
+	AnsweredAt   *time.Time `json:"answered_at,omitempty"`
+	AnswerSource string     `gorm:"size:16" json:"answer_source,omitempty"`
+	// AnsweredLate: the answer came after the questionnaire's closure (kept, and counted as the policy says).
+	AnsweredLate bool `json:"answered_late"`
+	// DeclaredAt is when the association itself declared « j'ai répondu » (its link):
+	// a declaration, not an answer, until the export or a correspondent confirms it.
+	DeclaredAt *time.Time `json:"declared_at,omitempty"`
 	CreatedAt  time.Time  `json:"created_at"`
 	UpdatedAt  time.Time  `json:"updated_at"`
 }

@@ -14,7 +14,37 @@ import (
 )
 
 // identityMigrations come after monDossierMigrations: one association, one history.
-var identityMigrations = []*gormigrate.Migration{associationIdentityMigration}
+var identityMigrations = []*gormigrate.Migration{associationIdentityMigration, pneDeclarationsMigration}
+
+// pneDeclarationsMigration tells an association's own declaration from a confirmed
+// answer, and an answer after the closure (late) from one in time (§8.4).
+var pneDeclarationsMigration = &gormigrate.Migration{
+	ID: "2026120771_pne_declarations",
+	Migrate: func(tx *gorm.DB) error {
+		type pneStructure struct {
+			DeclaredAt   *time.Time
+			AnswerSource string `gorm:"size:16"`
+			AnsweredLate bool   `gorm:"not null;default:false"`
+		}
+		type pneResult struct {
+			Late bool `gorm:"not null;default:false"`
+		}
+		for _, col := range []string{"DeclaredAt", "AnswerSource", "AnsweredLate"} {
+			if err := tx.Table("pne_structures").Migrator().AddColumn(&pneStructure{}, col); err != nil {
+				return err
+			}
+		}
+		return tx.Table("pne_results").Migrator().AddColumn(&pneResult{}, "Late")
+	},
+	Rollback: func(tx *gorm.DB) error {
+		for _, col := range []string{"declared_at", "answer_source", "answered_late"} {
+			if err := tx.Table("pne_structures").Migrator().DropColumn(&struct{}{}, col); err != nil {
+				return err
+			}
+		}
+		return tx.Table("pne_results").Migrator().DropColumn(&struct{}{}, "late")
+	},
+}
 
 // migrationActor makes the changes a migration decides (the audit names it).
 var migrationActor = Actor{Name: "migration"}

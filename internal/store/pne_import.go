@@ -31,6 +31,13 @@ type PNEImportProblem struct {
 // shared email), nothing is written and every such line is returned. A
 // structure that had already answered keeps its first date.
 func (s *PNEStructures) ImportAnswers(ctx context.Context, year int, rows []PNEImportRow) (recorded int, problems []PNEImportProblem, err error) {
+	return s.ImportAnswersFrom(ctx, year, rows, AnswerByImport, PNEClosure{})
+}
+
+// ImportAnswersFrom is ImportAnswers with the answers' source and the year's closure:
+// an answer dated after it is kept as late, and, once the closure is recorded, the
+// year's result follows (recordAfterClosure).
+func (s *PNEStructures) ImportAnswersFrom(ctx context.Context, year int, rows []PNEImportRow, source string, closure PNEClosure) (recorded int, problems []PNEImportProblem, err error) {
 	err = s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		var all []models.PNEStructure
 		if err := tx.Where("year = ?", year).Find(&all).Error; err != nil {
@@ -72,15 +79,23 @@ func (s *PNEStructures) ImportAnswers(ctx context.Context, year int, rows []PNEI
 		}
 		now := time.Now().UTC()
 		for i, row := range rows {
+			at := row.AnsweredAt.UTC()
 			res := tx.Model(&models.PNEStructure{}).Where("id = ? AND answered_at IS NULL", ids[i]).
-				Updates(map[string]any{"answered_at": row.AnsweredAt.UTC(), "updated_at": now})
+				Updates(map[string]any{"answered_at": at, "answer_source": source, "answered_late": closure.late(&at), "updated_at": now})
 			if res.Error != nil {
 				return res.Error
 			}
 			recorded += int(res.RowsAffected)
 			if res.RowsAffected == 1 {
 				if err := recordAudit(ctx, tx, AuditPNEStructure, fmt.Sprint(ids[i]), "answer_imported",
-					map[string]any{"answered_at": nil}, map[string]any{"answered_at": row.AnsweredAt.UTC(), "line": row.Line}); err != nil {
+					map[string]any{"answered_at": nil}, map[string]any{"answered_at": at, "line": row.Line, "source": source, "late": closure.late(&at)}); err != nil {
+					return err
+				}
+				var updated models.PNEStructure
+				if err := tx.Where("id = ?", ids[i]).Take(&updated).Error; err != nil {
+					return err
+				}
+				if err := recordAfterClosure(ctx, tx, updated, closure); err != nil {
 					return err
 				}
 			}

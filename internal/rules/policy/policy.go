@@ -109,6 +109,9 @@ type PNE struct {
 	TargetResponsePercent int `yaml:"target_response_percent" json:"target_response_percent"`
 	// ReminderDaysAfterSend schedules the reminders to structures that have not answered.
 	ReminderDaysAfterSend []int `yaml:"reminder_days_after_send" json:"reminder_days_after_send"`
+	// LateAnswersCount: an answer confirmed after the questionnaire's closure (kept as late)
+	// counts as an answer for the renewal rule; false, the structure stays recorded as having missed it.
+	LateAnswersCount bool `yaml:"late_answers_count" json:"late_answers_count"`
 }
 
 // FinancialReport holds the compte-rendu financier (Cerfa n° 15059*02) rule.
