@@ -63,7 +63,7 @@ func TestMonDossierShowsTheActionDueInEachState(t *testing.T) {
 	}{
 		{"address unconfirmed", s.deposited, "confirm", "Confirmer votre adresse électronique"},
 		{"convention to sign", s.toSign, "sign", "Signez la convention avant le"},
-		{"PNE to declare", s.pne, "pne", "2028, à remplir avant le 31 mai 2028"},
+		{"PNE to declare", s.pne, "pne", "(PNE 2027), à remplir avant le 31 mai 2028"},
 		{"financial report due", s.reportDue, "report", "au plus tard le 30 juin 2028"},
 		{"nothing due", s.notRetained, "", "Rien ne vous est demandé pour le moment."},
 	} {
