@@ -10,6 +10,7 @@ import (
 
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/web"
@@ -98,7 +99,7 @@ func (h pnePages) list(c *gin.Context) {
 	for _, p := range list.Problems {
 		flagged[p.StructureID] = true
 	}
-	page := pneListPage{Chrome: h.web.Chrome(c, fmt.Sprintf("PNE %d : structures interrogées", year), web.Crumb{Label: fmt.Sprintf("PNE %d", year)}),
+	page := pneListPage{Chrome: h.web.Chrome(c, fmt.Sprintf("%s (envoyé en %d) : structures interrogées", selection.PNEName(year), year), web.Crumb{Label: selection.PNEName(year)}),
 		Year: year, FundedIn: year - 1, Summary: summary, Problems: list.Problems}
 	for y := year - 2; y <= year+1; y++ {
 		page.Years = append(page.Years, y)
@@ -117,11 +118,18 @@ func structurePlace(r models.PNEStructure) string {
 	return territory.Label(r.Region, true)
 }
 
+// answeredText: a confirmed answer (late if after the closure), or the association's
+// own declaration awaiting confirmation (§8.4), or none.
 func answeredText(r models.PNEStructure) string {
-	if r.AnsweredAt == nil {
-		return "Pas encore"
+	switch {
+	case r.AnsweredAt != nil && r.AnsweredLate:
+		return "Oui, en retard, le " + french.DateTime(*r.AnsweredAt)
+	case r.AnsweredAt != nil:
+		return "Oui, le " + french.DateTime(*r.AnsweredAt)
+	case r.DeclaredAt != nil:
+		return "Déclarée par l'association le " + french.DateTime(*r.DeclaredAt) + ", à confirmer"
 	}
-	return "Oui, le " + french.DateTime(*r.AnsweredAt)
+	return "Pas encore"
 }
 
 type pneStructurePage struct {
@@ -168,7 +176,7 @@ func (h pnePages) showStructure(c *gin.Context, status int, out pageOutcome, typ
 	}
 	path := c.Request.URL.Path
 	page := pneStructurePage{
-		Chrome: h.web.Chrome(c, row.AssociationName, web.Crumb{Label: fmt.Sprintf("PNE %d", year), Href: fmt.Sprintf("/pne/%d", year)},
+		Chrome: h.web.Chrome(c, row.AssociationName, web.Crumb{Label: selection.PNEName(year), Href: fmt.Sprintf("/pne/%d", year)},
 			web.Crumb{Label: row.AssociationName}),
 		Year: year, Structure: *row, Place: structurePlace(*row), Answered: answeredText(*row),
 		Form: mayCall(c, routeCorrectEmail), Action: path,

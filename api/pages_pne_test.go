@@ -30,7 +30,7 @@ func TestPNEPageListsTheStructuresToFix(t *testing.T) {
 	rec := dian.get(t, "/pne/2027")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	page := text(rec)
-	for _, want := range []string{"PNE 2027 : structures interrogées", "Accueil Rhône", "Lire ensemble", "Partage A", "Partage B",
+	for _, want := range []string{"PNE 2026 (envoyé en 2027) : structures interrogées", "Accueil Rhône", "Lire ensemble", "Partage A", "Partage B",
 		"Aucune adresse électronique : la structure ne recevra pas le questionnaire.", "une adresse unique par structure est attendue",
 		"25 %", `href="/pne/2027/structures/` + strconv.FormatUint(rows[1].ID, 10) + `"`} {
 		assert.Contains(t, page, want)
