@@ -94,7 +94,7 @@ func TestAssociationIdentityMigrationBackfills(t *testing.T) {
 	db, err := store.Open("", t.TempDir(), slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	t.Cleanup(func() { _ = store.Close(db) })
-	require.NoError(t, store.MigrateTo(db, "2026120621_report_documents"))
+	require.NoError(t, store.MigrateTo(db, "2026120761_application_agir_assessment")) // the last migration before association identity
 	call := newCampaign("69", nil)
 	require.NoError(t, db.Create(call).Error)
 	t0 := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
