@@ -31,7 +31,7 @@ func (a *Activities) RecordSelection(ctx context.Context, in SelectionRecord) er
 		records[i] = store.DecisionRecord{
 			ApplicationID: d.ApplicationID, Decision: d.Decision, GrantedCents: d.GrantedCents, Score: d.Score,
 			Reason: d.Reason, DoubleFundingJustification: d.DoubleFundingJustified,
-			ActionDepartment: d.ActionDepartment, PayRevaluation: d.PayRevaluation,
+			ActionDepartment: d.ActionDepartment, PayRevaluation: d.PayRevaluation, LanguageTraining: d.LanguageTraining,
 		}
 		for _, t := range d.CPOTranches {
 			records[i].CPOTranches = append(records[i].CPOTranches, models.Tranche{Year: t.Year, MaxCents: t.MaxCents})

@@ -44,6 +44,9 @@ type DecisionInput struct {
 	ActionDepartment string `json:"action_department"`
 	// PayRevaluation: the structure applies the 3 % pay revaluation (§8.1); its convention says so.
 	PayRevaluation bool `json:"pay_revaluation"`
+	// LanguageTraining: the action is a formation linguistique, « à visée professionnelle »
+	// included, whatever its theme (§4.1.2): its convention carries the Carif-Oref listing.
+	LanguageTraining bool `json:"language_training"`
 }
 
 // TrancheInput is one year of a CPO.
@@ -182,6 +185,7 @@ func (r *SelectionRequest) decisions(c *models.Campaign) ([]selection.Decision, 
 			ApplicationID: strings.TrimSpace(d.ApplicationID), Decision: d.Decision, Score: d.Score,
 			Reason: strings.TrimSpace(d.Reason), DoubleFundingJustified: strings.TrimSpace(d.DoubleFundingJustification),
 			ActionDepartment: checkActionDepartment(v, field+".action_department", c, d), PayRevaluation: d.PayRevaluation,
+			LanguageTraining: d.LanguageTraining,
 		}
 		for k, t := range d.CPOTranches {
 			out[i].CPOTranches = append(out[i].CPOTranches, selection.Tranche{

@@ -87,8 +87,12 @@ type Application struct {
 	ActionDepartment string `gorm:"size:3" json:"action_department,omitempty"`
 	// PayRevaluation: the decision says the structure applies the 3 % pay
 	// revaluation (§8.1), so its convention carries the clause.
-	PayRevaluation bool       `gorm:"not null;default:false" json:"pay_revaluation"`
-	DecidedAt      *time.Time `json:"decided_at,omitempty"`
+	PayRevaluation bool `gorm:"not null;default:false" json:"pay_revaluation"`
+	// LanguageTraining: the decision says the action is a formation linguistique, including one
+	// « à visée professionnelle » whatever its theme (§4.1.2): its convention carries the
+	// Carif-Oref listing clause, as the theme langue does.
+	LanguageTraining bool       `gorm:"not null;default:false" json:"language_training"`
+	DecidedAt        *time.Time `json:"decided_at,omitempty"`
 
 	// What the online filing form also asks (optional through the API): the legal
 	// representative (name and capacity), the public the project serves and how its

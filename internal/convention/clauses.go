@@ -27,6 +27,8 @@ const (
 	artFinancialReport
 	artRefugiesInfo
 	artCarifOref
+	artPublicity
+	artMixity
 	artTranches
 	artEvaluation
 	artRevaluation
@@ -118,30 +120,23 @@ func (d Data) Clauses() []Clause {
 			d.Year, amount, programme))
 	}
 
-	// Eligible public.
-	add(artPublic, "Public éligible et vérification de l'éligibilité",
-		"Les crédits de l'action 12 du programme 104 ne peuvent financer que des actions destinées aux étrangers primo-arrivants, "+
-			"c'est-à-dire aux ressortissants de pays tiers à l'Union européenne en situation régulière en France, "+
-			"titulaires d'un premier titre de séjour délivré depuis moins de cinq ans et signataires, sauf exceptions réglementaires, "+
-			"du contrat d'intégration républicaine (CIR), y compris les bénéficiaires de la protection internationale. "+
-			"Ne relèvent pas de ce public les étudiants, les travailleurs temporaires, saisonniers ou détachés, "+
-			"les demandeurs d'asile et les personnes en situation irrégulière.",
-		"Lorsque l'action est également ouverte à d'autres publics (action mixte, ouverte par exemple aux demandeurs d'asile), "+
-			"la subvention n'en finance que la part proportionnelle au nombre d'étrangers éligibles effectivement bénéficiaires de l'action (financement au prorata). "+
-			"Les dépenses afférentes aux autres publics doivent être couvertes par d'autres financements.",
-		"L'association vérifie l'éligibilité de chaque bénéficiaire lors de son entrée dans l'action, au vu de son titre de séjour "+
-			"(ou du document provisoire qui en tient lieu) et de la justification de la signature du CIR. "+
-			"Elle tient un registre des bénéficiaires indiquant, pour chacun, la nature et la date des justificatifs présentés "+
-			"et s'il relève du public éligible, sans conserver de copie de ces documents au-delà de ce qui est strictement nécessaire, "+
-			"dans le respect de la réglementation relative à la protection des données personnelles. "+
-			"Elle tient ce registre à la disposition de l'administration et fait apparaître, dans ses comptes rendus, "+
-			"le nombre total de bénéficiaires et le nombre de bénéficiaires éligibles.")
+	// Eligible public: the year's policy says it, with its source (§8.5: « le public éligible et
+	// les modalités de vérification de ce public … actions mixtes … proportionnelle »).
+	pub := d.EligiblePublic
+	if pub == (EligiblePublic{}) {
+		pub = TextEligiblePublic
+	}
+	public := []string{pub.Definition, pub.MixedActions, pub.Check}
+	if pc := strings.TrimSpace(d.PublicCheck); pc != "" {
+		public = append(public, "Modalités de vérification précisées par l'association dans sa demande : « "+pc+" ».")
+	}
+	add(artPublic, "Public éligible et vérification de l'éligibilité", append(public, "Source : "+pub.Source)...)
 
 	// Indicators.
 	ind := []string{"Conformément à l'article 10 de la loi n° 2000-321 du 12 avril 2000 relative aux droits des citoyens dans leurs relations " +
 		"avec les administrations, l'association rend compte de l'utilisation de la subvention. " +
 		"Elle renseigne à cette fin les indicateurs de suivi et de résultats fixés par l'appel à projets, " +
-		"qui constituent les critères d'évaluation de l'action :"}
+		"au regard desquels l'action est évaluée selon les critères d'évaluation de l'annexe 1 :"}
 	for i, s := range d.Indicators {
 		sep := " ;"
 		if i == len(d.Indicators)-1 {
@@ -191,10 +186,24 @@ func (d Data) Clauses() []Clause {
 
 	// Carif-Oref.
 	add(artCarifOref, "Référencement auprès du Carif-Oref",
-		"L'action relevant de la formation linguistique, l'association a l'obligation de la référencer auprès du Carif-Oref "+
+		"L'action relevant de la formation linguistique, y compris à visée professionnelle (§4.1.2 de l'instruction annuelle), "+
+			"l'association a l'obligation de la référencer auprès du Carif-Oref "+
 			"de sa région, afin qu'elle figure sur la cartographie nationale de l'offre de formation linguistique. "+
 			"Elle procède à ce référencement dès la signature de la présente convention, transmet des informations complètes "+
 			"(lieux, calendrier, niveaux visés, modalités d'inscription) et les tient à jour pendant toute la durée de l'action.")
+
+	// §1.3: « … et à ce que les opérateurs ainsi subventionnés en fassent de même ».
+	add(artPublicity, "Valorisation du soutien de l'État",
+		"L'association fait état du soutien financier de l'État (ministère de l'Intérieur, programme 104) dans ses supports "+
+			"de communication relatifs à l'action, sur ses sites et réseaux, lors des événements qu'elle organise et dans ses relations "+
+			"avec les médias (§1.3 de l'instruction annuelle : valoriser « les opérations conduites et les financements associés de l'État »).")
+
+	// §5.3: « l'ensemble des actions non dédiées aux femmes EPA … devront préciser les moyens mis en œuvre pour atteindre la mixité ».
+	add(artMixity, "Mixité des bénéficiaires",
+		"Sauf si l'action est dédiée aux femmes étrangères primo-arrivantes, l'association précise les moyens qu'elle met en œuvre "+
+			"pour atteindre la mixité (femmes et hommes) parmi les bénéficiaires de l'action, notamment pour lever les freins "+
+			"à la participation des femmes (horaires, garde d'enfants), et rend compte de la répartition des bénéficiaires "+
+			"entre femmes et hommes dans ses comptes rendus (§5.3 de l'instruction annuelle).")
 
 	// CPO: tranches and evaluation.
 	if cpo {
@@ -220,7 +229,8 @@ func (d Data) Clauses() []Clause {
 
 	// 3 % revaluation.
 	add(artRevaluation, "Revalorisation salariale de 3 %",
-		"Le montant de la subvention intègre le coût de la mesure de revalorisation de 3 % des rémunérations, "+
+		"Conformément au §8.1 de l'instruction annuelle, l'association relevant du champ de l'intégration des étrangers primo-arrivants, "+
+			"le montant de la subvention intègre le coût de la mesure de revalorisation de 3 % des rémunérations, "+
 			"que l'association applique au titre des dispositions de la convention collective nationale à laquelle elle est rattachée "+
 			"ou, à défaut, d'un accord local ou d'une décision unilatérale de sa direction. "+
 			"L'association justifie de l'application effective de cette revalorisation dans le compte rendu financier ; "+

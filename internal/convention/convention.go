@@ -57,9 +57,36 @@ type Data struct {
 	// due date that long after SignedAt instead of the fiscal-year rule.
 	DueAfterSignature time.Duration
 	SignedAt          *time.Time
-	LanguageTraining  bool      // language actions: mandatory listing on the Carif-Oref national map (§4.1.2, §8.4)
-	PayRevaluation    bool      // the 3 % revaluation for eligible structures (§8.1), when it applies
-	IssuedAt          time.Time // when the engine drew the convention up
+	// LanguageTraining: a formation linguistique, including one « à visée professionnelle »:
+	// mandatory listing on the Carif-Oref national map (§4.1.2, §8.5).
+	LanguageTraining bool
+	PayRevaluation   bool // the decision says the structure applies the 3 % pay revaluation (§8.1)
+	// EligiblePublic is the year's policy's article on the eligible public and its check, with its
+	// source (§8.5); empty, the convention quotes §8.5 itself (TextEligiblePublic).
+	EligiblePublic EligiblePublic
+	// PublicCheck is how the association said, when filing, it checks its public (optional).
+	PublicCheck string
+	// EvaluationCriteria are the call's criteria, printed with Indicators in annex 1 (§8.4).
+	EvaluationCriteria []string
+	IssuedAt           time.Time // when the engine drew the convention up
+}
+
+// EligiblePublic is what the convention says of the public it may fund (§8.5: « le public
+// éligible et les modalités de vérification de ce public »), from the year's policy.
+type EligiblePublic struct {
+	Definition, MixedActions, Check, Source string
+}
+
+// TextEligiblePublic is §8.5's own words, printed when the policy gives none: the text
+// defines the public no further (no duration of stay, no other condition).
+var TextEligiblePublic = EligiblePublic{
+	Definition: "Les crédits de l'action 12 du programme 104 ne peuvent financer que des actions à destination des étrangers primo-arrivants.",
+	MixedActions: "Dans le cas d'actions mixtes ouvertes par exemple aux demandeurs d'asile, la part de la subvention devra être " +
+		"proportionnelle aux étrangers éligibles effectivement bénéficiaires de l'action.",
+	Check: "L'association vérifie l'éligibilité de chaque bénéficiaire lors de son entrée dans l'action et tient à la disposition " +
+		"de l'administration les éléments permettant d'en justifier ; elle fait apparaître, dans ses comptes rendus, " +
+		"le nombre total de bénéficiaires et le nombre de bénéficiaires éligibles.",
+	Source: "Instruction du 26 mars 2024, NOR IOMV2403137J, §8.5.",
 }
 
 // MaxFinancialReportMonths is the legal ceiling (§8.4: "dans les 6 mois suivant la fin de

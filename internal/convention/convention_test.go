@@ -219,11 +219,26 @@ func TestClausesAnnual(t *testing.T) {
 	mustContain(t, "duration", clause(t, cs, "Durée").Text, "porte sur l'année 2027", "prend effet à la date de sa signature")
 	mustContain(t, "amount", clause(t, cs, "Montant").Text,
 		"12\u00a0500,00\u00a0€ (douze mille cinq cents euros)", "programme 104", "action 12")
-	mustContain(t, "eligible public", clause(t, cs, "Public éligible").Text,
-		"étrangers primo-arrivants", "ressortissants de pays tiers à l'Union européenne",
-		"premier titre de séjour délivré depuis moins de cinq ans", "contrat d'intégration républicaine (CIR)",
-		"action mixte", "demandeurs d'asile", "part proportionnelle au nombre d'étrangers éligibles effectivement bénéficiaires",
-		"prorata", "vérifie l'éligibilité de chaque bénéficiaire", "registre des bénéficiaires")
+	// §8.5 says it, and no more: no « premier titre de séjour … moins de cinq ans », no CIR condition.
+	pub := clause(t, cs, "Public éligible").Text
+	mustContain(t, "eligible public", pub,
+		"ne peuvent financer que des actions à destination des étrangers primo-arrivants",
+		"actions mixtes ouvertes par exemple aux demandeurs d'asile", "proportionnelle aux étrangers éligibles effectivement bénéficiaires",
+		"vérifie l'éligibilité de chaque bénéficiaire", "Source : Instruction du 26 mars 2024, NOR IOMV2403137J, §8.5.")
+	mustNotContain(t, "eligible public", pub, "cinq ans", "premier titre de séjour", "contrat d'intégration républicaine")
+	// The year's policy gives it, with its source; the association's own check is quoted.
+	d.EligiblePublic = EligiblePublic{Definition: "Définition de la politique 2027.", MixedActions: "Actions mixtes au prorata.",
+		Check: "Registre des bénéficiaires.", Source: "Politique 2027 (§8.5, §1.1)."}
+	d.PublicCheck = "copie du titre de séjour à l'inscription"
+	mustContain(t, "policy's eligible public", clause(t, d.Clauses(), "Public éligible").Text, "Définition de la politique 2027.",
+		"Actions mixtes au prorata.", "Registre des bénéficiaires.", "Source : Politique 2027 (§8.5, §1.1).",
+		"Modalités de vérification précisées par l'association dans sa demande : « copie du titre de séjour à l'inscription ».")
+	d.EligiblePublic, d.PublicCheck = EligiblePublic{}, ""
+	mustContain(t, "publicity", clause(t, cs, "soutien de l'État").Text, "fait état du soutien financier de l'État", "§1.3")
+	mustContain(t, "mixity", clause(t, cs, "Mixité").Text, "moyens qu'elle met en œuvre pour atteindre la mixité (femmes et hommes)", "§5.3")
+	mustContain(t, "annex 1", d.Text(), "Annexe 1 – Critères d'évaluation et indicateurs de l'action",
+		"Critères d'évaluation fixés par l'appel à projets :", "Indicateurs de suivi et de résultats à transmettre :",
+		"– taux d'assiduité.")
 	ind := clause(t, cs, "Indicateurs")
 	mustContain(t, "indicators", ind.Text, "article 10 de la loi n° 2000-321",
 		"– nombre de bénéficiaires, dont bénéficiaires de la protection internationale ;",
@@ -249,6 +264,28 @@ func TestClausesAnnual(t *testing.T) {
 	d.LanguageTraining = false
 	mustNotContain(t, "non-language convention", allText(d.Clauses()), "Carif-Oref")
 	checkNumbering(t, d.Clauses())
+
+	// §8.1: the 3 % revaluation is an article only when the decision says the structure applies it.
+	d.PayRevaluation = true
+	mustContain(t, "revaluation", clause(t, d.Clauses(), "Revalorisation").Text, "revalorisation de 3 %", "§8.1")
+	checkNumbering(t, d.Clauses())
+}
+
+// Annex 1 prints the call's evaluation criteria, then its indicators (§8.4).
+func TestAnnex1CriteriaAndIndicators(t *testing.T) {
+	d := example()
+	d.EvaluationCriteria = []string{"progression linguistique", " assiduité "}
+	got := d.annex1()
+	want := "Thématique : Apprentissage du français.\n"+
+		"Critères d'évaluation fixés par l'appel à projets :\n– progression linguistique ;\n– assiduité ;\n"+
+		"Indicateurs de suivi et de résultats à transmettre :\n"+
+		"– nombre de bénéficiaires, dont bénéficiaires de la protection internationale ;\n"+
+		"– part des bénéficiaires ayant progressé d'au moins un niveau du CECRL ;\n– taux d'assiduité."
+	if got != want {
+		t.Errorf("annex 1:\n%s\nwant:\n%s", got, want)
+	}
+	d.EvaluationCriteria = nil
+	mustContain(t, "annex 1 without criteria", d.annex1(), "– les indicateurs ci-dessous, au regard des objectifs du projet ;")
 }
 
 func TestClausesCPO(t *testing.T) {
@@ -270,7 +307,7 @@ func TestClausesCPO(t *testing.T) {
 	mustContain(t, "compte rendu", clause(t, cs, "Compte rendu financier").Text, "chacun des exercices")
 	mustNotContain(t, "non-language CPO", all, "Carif-Oref")
 	// The mandatory content of every convention is there too.
-	mustContain(t, "CPO", all, "prorata", "Cerfa n° 15059*02", "30 juin 2028", "31 mai 2028", "Réfugiés.info",
+	mustContain(t, "CPO", all, "proportionnelle", "Cerfa n° 15059*02", "30 juin 2028", "31 mai 2028", "Réfugiés.info",
 		"contrat d'engagement républicain", "taux d'assiduité")
 
 	d.Tranches = d.Tranches[:2]

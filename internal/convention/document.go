@@ -74,6 +74,8 @@ func (d Data) blocks() []block {
 		right: []string{"Pour l'association,", d.AssociationName, "Fait à " + blank, "le " + blank,
 			"Nom et qualité du représentant légal, signature et cachet :"},
 	})
+	add(blockHeading, "%s", "Annexe 1 – Critères d'évaluation et indicateurs de l'action")
+	add(blockBody, "%s", d.annex1())
 	return bs
 }
 
@@ -118,4 +120,26 @@ func ClausesText(cs []Clause) string {
 		b.WriteString("\n")
 	}
 	return b.String()
+}
+
+// annex1 is the convention's annex 1 (§8.4: « fixer a priori des critères d'évaluation de
+// l'action, déclinés par principales thématiques, dans la convention de subvention (annexe 1) »):
+// the call's evaluation criteria, then its follow-up and result indicators.
+func (d Data) annex1() string {
+	lines := []string{fmt.Sprintf("Thématique : %s.", d.ThemeLabel), "Critères d'évaluation fixés par l'appel à projets :"}
+	if len(d.EvaluationCriteria) == 0 {
+		lines = append(lines, "– les indicateurs ci-dessous, au regard des objectifs du projet ;")
+	}
+	for _, c := range d.EvaluationCriteria {
+		lines = append(lines, "– "+strings.TrimSpace(c)+" ;")
+	}
+	lines = append(lines, "Indicateurs de suivi et de résultats à transmettre :")
+	for i, ind := range d.Indicators {
+		sep := " ;"
+		if i == len(d.Indicators)-1 {
+			sep = "."
+		}
+		lines = append(lines, "– "+strings.TrimSpace(ind)+sep)
+	}
+	return strings.Join(lines, "\n")
 }

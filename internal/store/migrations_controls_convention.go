@@ -60,8 +60,9 @@ var decisionTermsMigration = &gormigrate.Migration{
 		type application struct {
 			ActionDepartment string `gorm:"size:3"`
 			PayRevaluation   bool   `gorm:"not null;default:false"`
+			LanguageTraining bool   `gorm:"not null;default:false"`
 		}
-		for _, col := range []string{"ActionDepartment", "PayRevaluation"} {
+		for _, col := range []string{"ActionDepartment", "PayRevaluation", "LanguageTraining"} {
 			if err := tx.Table("applications").Migrator().AddColumn(&application{}, col); err != nil {
 				return err
 			}
@@ -69,7 +70,7 @@ var decisionTermsMigration = &gormigrate.Migration{
 		return nil
 	},
 	Rollback: func(tx *gorm.DB) error {
-		for _, col := range []string{"action_department", "pay_revaluation"} {
+		for _, col := range []string{"action_department", "pay_revaluation", "language_training"} {
 			if err := tx.Table("applications").Migrator().DropColumn(&struct{}{}, col); err != nil {
 				return err
 			}

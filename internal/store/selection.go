@@ -33,6 +33,7 @@ type DecisionRecord struct {
 	CPOTranches                []models.Tranche
 	ActionDepartment           string
 	PayRevaluation             bool
+	LanguageTraining           bool
 }
 
 // RecordSelection writes the committee's decisions and the call's new phase in
@@ -77,7 +78,7 @@ func (s *Applications) RecordSelectionWith(ctx context.Context, campaignID strin
 				"decision": d.Decision, "granted_cents": d.GrantedCents, "score": d.Score, "decision_reason": d.Reason,
 				"double_funding_justification": d.DoubleFundingJustification, "decided_at": at.UTC(),
 				"cpo_tranches": tranchesJSON(d.CPOTranches), "action_department": d.ActionDepartment,
-				"pay_revaluation": d.PayRevaluation,
+				"pay_revaluation": d.PayRevaluation, "language_training": d.LanguageTraining,
 			})
 			if res.Error != nil {
 				return res.Error

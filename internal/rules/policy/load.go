@@ -282,6 +282,11 @@ func (p *Policy) validateFinancialReport(bad reporter) {
 
 func (p *Policy) validateConvention(bad reporter) {
 	c := p.Convention
+	// §8.5: the eligible public is given whole (who, mixed actions, the check) with its source, or not at all
+	// (the convention then quotes §8.5 itself).
+	if e := c.EligiblePublic; e != (EligiblePublic{}) && (e.Definition == "" || e.MixedActions == "" || e.Check == "" || e.Source == "") {
+		bad("convention.eligible_public", "definition, mixed_actions, check and source are all required (§8.5)")
+	}
 	last := Duration(0)
 	for _, r := range c.RemindersAfter {
 		if r <= last {

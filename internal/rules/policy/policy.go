@@ -53,8 +53,24 @@ type Convention struct {
 	RemindersAfter         []Duration `yaml:"reminders_after" json:"reminders_after"`
 	WarnCorrespondentAfter Duration   `yaml:"warn_correspondent_after" json:"warn_correspondent_after"`
 	LapseAfter             Duration   `yaml:"lapse_after" json:"lapse_after"`
+	// EligiblePublic is what each convention says of the public it may fund and
+	// how it is checked (§8.5: « le public éligible et les modalités de
+	// vérification de ce public »), with its source: the text defines no more.
+	EligiblePublic EligiblePublic `yaml:"eligible_public" json:"eligible_public"`
 	// FiscalYearEnd of the subsidy (the compte-rendu financier is due some months after it, §8.4).
 	FiscalYearEnd MonthDay `yaml:"fiscal_year_end" json:"fiscal_year_end"`
+}
+
+// EligiblePublic is the convention's article on the eligible public (§8.5).
+type EligiblePublic struct {
+	// Definition: who the credits may fund.
+	Definition string `yaml:"definition" json:"definition"`
+	// MixedActions: how an action open to other publics is funded (pro rata).
+	MixedActions string `yaml:"mixed_actions" json:"mixed_actions"`
+	// Check: how the association checks each beneficiary's eligibility.
+	Check string `yaml:"check" json:"check"`
+	// Source cites where the three come from.
+	Source string `yaml:"source" json:"source"`
 }
 
 // Calendar holds the yearly deadlines as month-days of the campaign's year, in Europe/Paris.

@@ -34,6 +34,12 @@ func TestShippedPoliciesCarryTheInstructionsFigures(t *testing.T) {
 	require.Equal(t, Duration(30*24*time.Hour), p2024.Convention.LapseAfter)
 	require.Equal(t, MonthDay{time.September, 30}, p2024.Calendar.ControlSynthesisDue, "§8.5")
 	require.Equal(t, []Duration{Duration(30 * 24 * time.Hour), Duration(7 * 24 * time.Hour)}, p2024.Control.SynthesisRemindersBefore)
+	// §8.5: the convention's eligible public comes from the policy, with its source, and adds nothing to the text.
+	pub := p2024.Convention.EligiblePublic
+	require.Contains(t, pub.Definition, "ne peuvent financer que des actions à destination des étrangers primo-arrivants")
+	require.Contains(t, pub.MixedActions, "proportionnelle aux étrangers éligibles effectivement bénéficiaires")
+	require.Contains(t, pub.Source, "§8.5")
+	require.NotContains(t, pub.Definition+pub.Check, "cinq ans")
 
 	p2025, err := s.ForYear(2025)
 	require.NoError(t, err)
@@ -171,6 +177,10 @@ func TestLoadValidatesEachFileNamingTheField(t *testing.T) {
 		{"control reminders shortest first", "2030.yaml", replace(validYear, "[30d, 7d]", "[7d, 30d]"), "control.synthesis_reminders_before"},
 		{"control reminder of zero", "2030.yaml", replace(validYear, "[30d, 7d]", "[30d, 0s]"), "control.synthesis_reminders_before"},
 		{"control reminder over a year", "2030.yaml", replace(validYear, "[30d, 7d]", "[400d]"), "control.synthesis_reminders_before: at most a year"},
+		{"supplement at 92 days", "2030.yaml", replace(validYear, "synthesis_reminders_before: [30d, 7d]}", "synthesis_reminders_before: [30d, 7d], supplement_after: 92d}"), ""},
+		{"supplement past 92 days", "2030.yaml", replace(validYear, "synthesis_reminders_before: [30d, 7d]}", "synthesis_reminders_before: [30d, 7d], supplement_after: 93d}"), "control.supplement_after"},
+		{"eligible public whole", "2030.yaml", replace(validYear, `fiscal_year_end: "12-31"}`, `fiscal_year_end: "12-31", eligible_public: {definition: d, mixed_actions: m, check: c, source: s}}`), ""},
+		{"eligible public without its source", "2030.yaml", replace(validYear, `fiscal_year_end: "12-31"}`, `fiscal_year_end: "12-31", eligible_public: {definition: d, mixed_actions: m, check: c}}`), "convention.eligible_public"},
 		{"financial report beyond 6 months", "2030.yaml", replace(validYear, "fiscal_year_end: 6", "fiscal_year_end: 7"), "financial_report.months_after_fiscal_year_end"},
 		{"financial report reminders before nearest first", "2030.yaml", replace(validYear, "6, reminders_before: [30d, 7d]", "6, reminders_before: [7d, 30d]"), "financial_report.reminders_before"},
 		{"financial report reminders after out of order", "2030.yaml", replace(validYear, "[15d, 30d]", "[30d, 15d]"), "financial_report.reminders_after"},

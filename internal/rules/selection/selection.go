@@ -83,6 +83,8 @@ type Decision struct {
 	// PayRevaluation: the structure applies the 3 % pay revaluation (§8.1), whose
 	// cost the convention integrates.
 	PayRevaluation bool `json:"pay_revaluation,omitempty"`
+	// LanguageTraining: a formation linguistique, « à visée professionnelle » included (§4.1.2).
+	LanguageTraining bool `json:"language_training,omitempty"`
 }
 
 // Tranche is one year of a CPO and its maximum amount.
