@@ -276,10 +276,10 @@ func TestAnnex1CriteriaAndIndicators(t *testing.T) {
 	d := example()
 	d.EvaluationCriteria = []string{"progression linguistique", " assiduité "}
 	got := d.annex1()
-	want := "Thématique : Apprentissage du français.\n"+
-		"Critères d'évaluation fixés par l'appel à projets :\n– progression linguistique ;\n– assiduité ;\n"+
-		"Indicateurs de suivi et de résultats à transmettre :\n"+
-		"– nombre de bénéficiaires, dont bénéficiaires de la protection internationale ;\n"+
+	want := "Thématique : Apprentissage du français.\n" +
+		"Critères d'évaluation fixés par l'appel à projets :\n– progression linguistique ;\n– assiduité ;\n" +
+		"Indicateurs de suivi et de résultats à transmettre :\n" +
+		"– nombre de bénéficiaires, dont bénéficiaires de la protection internationale ;\n" +
 		"– part des bénéficiaires ayant progressé d'au moins un niveau du CECRL ;\n– taux d'assiduité."
 	if got != want {
 		t.Errorf("annex 1:\n%s\nwant:\n%s", got, want)
