@@ -23,6 +23,7 @@ func TestAgentCommandAddsListsAndDisablesAudited(t *testing.T) {
 	assert.Contains(t, out, "agent 1 added: marie.curie@rhone.gouv.fr (correspondent), departmental 69")
 	code, out, errOut = aap(t, "agent", "add", "--email", "dian@interieur.gouv.fr", "--role", "dian")
 	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "agent 2 added: dian@interieur.gouv.fr (dian)")
 
 	code, out, _ = aap(t, "agent", "list")
 	require.Equal(t, 0, code)
@@ -31,6 +32,7 @@ func TestAgentCommandAddsListsAndDisablesAudited(t *testing.T) {
 
 	code, out, errOut = aap(t, "agent", "disable", "1")
 	require.Equal(t, 0, code, errOut)
+	assert.Contains(t, out, "agent 1 disabled; its sessions are closed")
 	_, out, _ = aap(t, "agent", "list")
 	assert.Regexp(t, `1\s+marie.curie@rhone.gouv.fr.*disabled`, out)
 

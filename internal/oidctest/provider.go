@@ -48,8 +48,8 @@ func Start(t testing.TB) *Provider {
 	t.Cleanup(srv.Close)
 	var cryptoKey [32]byte
 	_, _ = rand.Read(cryptoKey[:])
-	provider, err := op.NewOpenIDProvider(srv.URL, &op.Config{CryptoKey: cryptoKey, CodeMethodS256: true,
-		DefaultLogoutRedirectURI: "/signed-out"}, s, op.WithAllowInsecure())
+	provider, err := op.NewProvider(&op.Config{CryptoKey: cryptoKey, CodeMethodS256: true,
+		DefaultLogoutRedirectURI: "/signed-out"}, s, op.StaticIssuer(srv.URL), op.WithAllowInsecure())
 	if err != nil {
 		t.Fatal(err)
 	}

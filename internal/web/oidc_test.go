@@ -173,7 +173,7 @@ func TestSignInThroughTheProvider(t *testing.T) {
 	require.NoError(t, err)
 	b := newBrowser()
 
-	code, location, _ := b.fetch(t, http.MethodGet, s.URL+"/", nil)
+	code, _, _ := b.fetch(t, http.MethodGet, s.URL+"/", nil)
 	require.Equal(t, http.StatusOK, code, "the browser is sent to /connexion")
 	_, _, page := b.fetch(t, http.MethodGet, s.URL+"/connexion", nil)
 	assert.Contains(t, page, `href="/connexion/proconnect">Se connecter avec ProConnect</a>`)
@@ -184,7 +184,7 @@ func TestSignInThroughTheProvider(t *testing.T) {
 	q, err := url.Parse(ret)
 	require.NoError(t, err)
 	assert.NotEmpty(t, q.Query().Get("code"))
-	code, location, _ = s.finish(t, b, ret)
+	code, location, _ := s.finish(t, b, ret)
 	require.Equal(t, http.StatusSeeOther, code)
 	assert.Equal(t, "/", location)
 	assert.Nil(t, b.cookie("aap_connexion"), "the sign-in's state is used once")
@@ -238,7 +238,6 @@ func TestSignInThroughTheProvider(t *testing.T) {
 	assert.Contains(t, page, "Vous êtes déconnecté.", "the provider sends the agent back to the sign-in page")
 	assert.Equal(t, 1, s.op.EndedSessions("sub-marie"), "the provider's session is ended too")
 	assert.Nil(t, b.cookie(web.SessionCookie))
-	code, _, _ = old.fetch(t, http.MethodGet, s.URL+"/", nil)
 	b2 := &browser{cookies: map[string]*http.Cookie{web.SessionCookie: renewed}}
 	b2.client = &http.Client{Jar: b2, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	code, location, _ = b2.fetch(t, http.MethodGet, s.URL+"/", nil)

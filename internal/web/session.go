@@ -30,8 +30,6 @@ const (
 	sessionKey    = "web_session"
 )
 
-var errNoSession = errors.New("no live session")
-
 // OpenSession stores a new session of agent (with its provider's ID token, ""
 // for a dev sign-in) until now+SessionTTL and returns the secret its cookie
 // carries; only the secret's hash is stored. The pages' tests sign in with it.
