@@ -145,7 +145,7 @@ func TestTwentyConcurrentCommandsOneWins(t *testing.T) {
 				{"application_id": call.dossiers[0], "decision": "retenu", "granted_eur": 10000 + i, "score": 80},
 				{"application_id": call.dossiers[1], "decision": "retenu", "granted_eur": 9000, "score": 70},
 				{"application_id": call.dossiers[2], "decision": "non_retenu", "score": 40, "reason": "Projet hors des priorités de l'appel."},
-			}})
+			}, "decision_reference": "Arrêté préfectoral n° 69-2027-06-12-004"})
 		})
 		winner := oneWinner(t, answers, http.StatusOK)
 		require.Len(t, auditOf(t, d, "campaign", call.id, "selection_recorded"), 1, "one selection in the audit trail")

@@ -40,7 +40,7 @@ func seedPNECampaign(t *testing.T, db *gorm.DB, year int, level, territory, phas
 		require.NoError(t, db.Create(app).Error)
 		if convention != "" && convention != "none" {
 			require.NoError(t, db.Create(&models.Convention{ID: uuid.NewString(), ApplicationID: app.ID, CampaignID: id,
-				Reference: "CONV-" + app.ID, State: convention}).Error)
+				Reference: "CONV-" + app.ID[:8], State: convention}).Error)
 		}
 	}
 }
