@@ -2,12 +2,10 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -46,12 +44,9 @@ func RunAgent(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	case "list":
 		return listAgents(ctx, agents, stdout)
 	case "disable":
-		if len(args) != 2 {
-			return errors.New("expected the agent's id: aap agent disable <id>")
-		}
-		id, err := strconv.ParseUint(args[1], 10, 64)
+		id, err := commandID("agent", args)
 		if err != nil {
-			return fmt.Errorf("agent id %q: expected a number (aap agent list shows them)", args[1])
+			return err
 		}
 		if err := agents.Disable(ctx, id, time.Now()); err != nil {
 			return err

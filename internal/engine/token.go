@@ -2,12 +2,10 @@ package engine
 
 import (
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"log/slog"
-	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -46,12 +44,9 @@ func RunToken(ctx context.Context, cfg config.Config, log *slog.Logger, args []s
 	case "list":
 		return listTokens(ctx, tokens, stdout)
 	case "revoke":
-		if len(args) != 2 {
-			return errors.New("expected the token's id: aap token revoke <id>")
-		}
-		id, err := strconv.ParseUint(args[1], 10, 64)
+		id, err := commandID("token", args)
 		if err != nil {
-			return fmt.Errorf("token id %q: expected a number (aap token list shows them)", args[1])
+			return err
 		}
 		if err := tokens.Revoke(ctx, id, time.Now()); err != nil {
 			return err
