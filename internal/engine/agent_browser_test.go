@@ -57,25 +57,12 @@ type agentRun struct {
 // then records a valid one and sees the conventions leave in the call's emails. Every page passes
 // axe-core at 1280 and 320 px; screenshots go to AAP_SCREENSHOT_DIR (agent-*).
 func TestAnAgentRunsACallInChromium(t *testing.T) {
-	chromium := browsertest.Chromium(t)
-	node, err := exec.LookPath("node")
-	if err != nil {
-		browsertest.Missing(t, "no node on PATH")
-	}
-	if _, err := os.Stat(filepath.Join("..", "..", "node_modules", "playwright-core", "package.json")); err != nil {
-		browsertest.Missing(t, "node_modules/playwright-core is missing: run npm ci at the repository's root")
-	}
+	node, chromium := browsertest.Tools(t, filepath.Join("..", ".."))
 	d := startDev(t, t.TempDir())
 	defer d.Stop()
 	// aap dev's sign-in, as the Rhône's correspondent it seeds (ddets-69@aap.localhost).
 	cookie := signInAt(t, d.HTTPURL, "ddets-69@aap.localhost")
-	dir := os.Getenv("AAP_SCREENSHOT_DIR")
-	if dir == "" {
-		dir = t.TempDir()
-	}
-	dir, err = filepath.Abs(dir)
-	require.NoError(t, err)
-	require.NoError(t, os.MkdirAll(dir, 0o755))
+	dir := browsertest.ScreenshotDir(t)
 	run := func(steps ...map[string]any) agentRun {
 		t.Helper()
 		var out agentRun

@@ -34,7 +34,8 @@ type Result struct {
 	} `json:"violations"`
 }
 
-// Tools finds node, the npm packages of the repository whose root is root (npm ci) and
+// Tools finds node, the npm packages installed beside this folder's scripts (npm ci in
+// internal/web/browsertest of the repository whose root is root) and
 // Chromium; without one of them the test skips, unless AAP_REQUIRE_BROWSER=1 (.ci/run
 // sets it): then it fails.
 func Tools(t testing.TB, root string) (node, chromium string) {
@@ -45,8 +46,8 @@ func Tools(t testing.TB, root string) (node, chromium string) {
 		Missing(t, "no node on PATH")
 	}
 	for _, pkg := range []string{"playwright-core", "axe-core"} {
-		if _, err := os.Stat(filepath.Join(root, "node_modules", pkg, "package.json")); err != nil {
-			Missing(t, "node_modules/"+pkg+" is missing: run npm ci at the repository's root")
+		if _, err := os.Stat(filepath.Join(root, "internal", "web", "browsertest", "node_modules", pkg, "package.json")); err != nil {
+			Missing(t, "internal/web/browsertest/node_modules/"+pkg+" is missing: run npm ci in internal/web/browsertest")
 		}
 	}
 	return node, chromium

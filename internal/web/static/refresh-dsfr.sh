@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
 # Refreshes the vendored Système de design de l'État (DSFR) under dsfr/ from the
-# version pinned in the root package.json (package-lock.json): npm ci, then copy
+# version pinned in internal/web/browsertest/package.json (and its package-lock.json): npm ci, then copy
 # the built CSS, the files it references (Marianne and Spectral fonts, the icons
 # of its components), the favicons and the licence. Run it after changing the
 # pinned version, then commit dsfr/. `go run ./cmd/aap dev` needs none of this:
 # the engine serves the committed files from an embed.FS.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
-root="$(cd "$here/../../.." && pwd)"
-cd "$root"
+tools="$(cd "$here/../browsertest" && pwd)"
 # The package's preinstall script asks for a project scaffold we do not use: .npmrc sets ignore-scripts.
-npm ci --no-audit --no-fund
-src="$root/node_modules/@gouvfr/dsfr"
+npm ci --prefix "$tools" --no-audit --no-fund
+src="$tools/node_modules/@gouvfr/dsfr"
 version="$(node -p "require('$src/package.json').version")"
 dest="$here/dsfr"
 rm -rf "$dest"
