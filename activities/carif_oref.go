@@ -10,7 +10,8 @@ import (
 )
 
 // NotifyCarifOref sends the region's Carif-Oref the list of the call's funded
-// language-training actions (§4.1.2), once. Nothing is sent when no action is
+// language-training actions (§4.1.2), once: the theme langue and every action the
+// decision says is a formation linguistique, « à visée professionnelle » included. Nothing is sent when no action is
 // funded or when the region has no address configured (AAP_CARIF_OREF_FILE).
 func (a *Activities) NotifyCarifOref(ctx context.Context, ref CampaignRef) error {
 	c, err := a.Campaigns.Get(ctx, ref.CampaignID)
@@ -29,7 +30,7 @@ func (a *Activities) NotifyCarifOref(ctx context.Context, ref CampaignRef) error
 	}
 	var actions []mail.LanguageAction
 	for _, app := range all {
-		if app.Decision == selection.Retained && app.Theme == "langue" {
+		if app.Decision == selection.Retained && app.IsLanguageTraining() {
 			id := "SIRET " + app.SIRET
 			if app.SIRET == "" {
 				id = "RNA " + app.RNA

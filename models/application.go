@@ -26,6 +26,14 @@ func (a *Application) RedundantWithAGIR() bool {
 	return a.AGIRRedundant
 }
 
+// IsLanguageTraining says the action is a formation linguistique, one « à visée
+// professionnelle » included (§4.1.2, §8.5 « pour les actions de formation
+// linguistique : l'obligation de référencement sur la cartographie nationale »):
+// the decision's LanguageTraining whatever the theme, or the theme langue.
+func (a *Application) IsLanguageTraining() bool {
+	return a.LanguageTraining || a.Theme == "langue"
+}
+
 // CoFinancing is another funder of the project.
 type CoFinancing struct {
 	Funder      string `json:"funder"`

@@ -32,7 +32,7 @@ func FromRecords(app *models.Application, c *models.Campaign, conv *models.Conve
 		AssociationName: app.AssociationName, AssociationID: id, ProjectTitle: app.Title,
 		ThemeLabel: models.ThemeLabel(app.Theme), GrantedCents: conv.GrantedCents, Indicators: c.Indicators,
 		PNECloseDate: conv.PNECloseDate, FiscalYearEnd: conv.FiscalYearEnd, FinancialReportMonths: conv.FinancialReportMonths,
-		LanguageTraining: app.Theme == "langue" || app.LanguageTraining, PayRevaluation: app.PayRevaluation, IssuedAt: conv.CreatedAt,
+		LanguageTraining: app.IsLanguageTraining(), PayRevaluation: app.PayRevaluation, IssuedAt: conv.CreatedAt,
 		EligiblePublic: EligiblePublic(c.Policy.Convention.EligiblePublic), PublicCheck: app.PublicCheck,
 		EvaluationCriteria: c.EvaluationCriteria,
 		DueAfterSignature:  time.Duration(c.Policy.FinancialReport.DueAfterSignature), SignedAt: conv.SignedAt,
