@@ -1,9 +1,7 @@
 package api
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"net/http"
@@ -14,7 +12,6 @@ import (
 
 	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/store"
-	"github.com/dian-p104/aap/internal/workbook"
 )
 
 // PNEHistoryResult answers POST /api/v1/pne/{year}/results.
@@ -34,11 +31,11 @@ func (s *PNEService) ImportHistory(ctx context.Context, year int, body []byte) (
 		return PNEHistoryResult{}, ValidationProblem([]FieldError{{Field: "year", Rule: "not_future",
 			Message: fmt.Sprintf("le questionnaire envoyé en %d n'a pas encore eu lieu", year)}})
 	}
-	records, err := historyRecords(body)
+	lines, err := readTable(body)
 	if err != nil {
 		return PNEHistoryResult{}, ValidationProblem([]FieldError{{Field: "file", Rule: "format", Message: err.Error()}})
 	}
-	rows, fieldErrs := parseHistory(records)
+	rows, fieldErrs := parseHistory(lines)
 	if fieldErrs != nil {
 		return PNEHistoryResult{}, &Problem{Status: http.StatusUnprocessableEntity, Code: "import_refused",
 			Message: "Des lignes du fichier sont invalides : rien n'a été enregistré.", Fields: fieldErrs}
@@ -54,29 +51,6 @@ func (s *PNEService) ImportHistory(ctx context.Context, year int, body []byte) (
 	return PNEHistoryResult{Year: year, Name: selection.PNEName(year), Recorded: n}, nil
 }
 
-// historyRecords reads the file's lines: an XLSX's first sheet, or a CSV (comma or semicolon).
-func historyRecords(body []byte) ([][]string, error) {
-	if workbook.IsXLSX(body) {
-		rows, err := workbook.ReadRows(body)
-		if err != nil {
-			return nil, errors.New("fichier XLSX illisible")
-		}
-		return rows, nil
-	}
-	body = bytes.TrimPrefix(body, []byte("\ufeff"))
-	r := csv.NewReader(bytes.NewReader(body))
-	firstLine, _, _ := bytes.Cut(body, []byte("\n"))
-	if bytes.Count(firstLine, []byte(";")) > bytes.Count(firstLine, []byte(",")) {
-		r.Comma = ';'
-	}
-	r.FieldsPerRecord = -1
-	rows, err := r.ReadAll()
-	if err != nil {
-		return nil, errors.New("fichier CSV illisible : " + err.Error())
-	}
-	return rows, nil
-}
-
 // historyColumns are the accepted names of each column, lower case.
 var historyColumns = map[string][]string{
 	"siret": {"siret"}, "rna": {"rna"}, "name": {"nom", "name", "structure"},
@@ -84,12 +58,13 @@ var historyColumns = map[string][]string{
 }
 
 // parseHistory reads the header and each line; line numbers are the file's (header = 1).
-func parseHistory(records [][]string) ([]store.PNEHistoryRow, []FieldError) {
-	if len(records) == 0 {
+func parseHistory(lines []tableLine) ([]store.PNEHistoryRow, []FieldError) {
+	if len(lines) == 0 {
 		return nil, []FieldError{{Field: "line 1", Rule: "header", Message: "en-tête attendu : siret ou rna, et repondu"}}
 	}
 	col := map[string]int{}
-	for i, h := range records[0] {
+	header := lines[0].Cells
+	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		for name, aliases := range historyColumns {
 			for _, a := range aliases {
@@ -113,12 +88,12 @@ func parseHistory(records [][]string) ([]store.PNEHistoryRow, []FieldError) {
 	}
 	var rows []store.PNEHistoryRow
 	var errs []FieldError
-	for n, rec := range records[1:] {
-		line := n + 2
+	for _, l := range lines[1:] {
+		rec, line := l.Cells, l.Number
 		if strings.TrimSpace(strings.Join(rec, "")) == "" {
 			continue
 		}
-		if refused := refusedCells(records[0], rec, line); len(refused) > 0 {
+		if refused := refusedCells(header, rec, line); len(refused) > 0 {
 			errs = append(errs, refused...)
 			continue
 		}

@@ -1,12 +1,8 @@
 package api
 
 import (
-	"bytes"
 	"context"
-	"encoding/csv"
-	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -54,17 +50,11 @@ func (s *PNEService) ImportAnswers(ctx context.Context, year int, body []byte) (
 }
 
 func parseAnswersCSV(body []byte, now time.Time) ([]store.PNEImportRow, []FieldError) {
-	body = bytes.TrimPrefix(body, []byte("\ufeff")) // a spreadsheet's byte-order mark
-	r := csv.NewReader(bytes.NewReader(body))
-	firstLine, _, _ := bytes.Cut(body, []byte("\n"))
-	if bytes.Count(firstLine, []byte(";")) > bytes.Count(firstLine, []byte(",")) {
-		r.Comma = ';'
-	}
-	r.FieldsPerRecord = -1
-	header, err := r.Read()
-	if err != nil {
+	lines, readErr := readCSVTable(body)
+	if len(lines) == 0 {
 		return nil, []FieldError{{Field: "line 1", Rule: "header", Message: "en-tête CSV attendu, avec une colonne token ou email"}}
 	}
+	header := lines[0].Cells
 	col := map[string]int{}
 	for i, h := range header {
 		col[strings.ToLower(strings.TrimSpace(h))] = i
@@ -86,22 +76,8 @@ func parseAnswersCSV(body []byte, now time.Time) ([]store.PNEImportRow, []FieldE
 	}
 	var rows []store.PNEImportRow
 	var errs []FieldError
-	for {
-		rec, err := r.Read()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			// FieldPos panics after a failed Read: the parse error knows the line.
-			line := 0
-			var parseErr *csv.ParseError
-			if errors.As(err, &parseErr) {
-				line = parseErr.StartLine
-			}
-			errs = append(errs, FieldError{Field: "line " + strconv.Itoa(line), Rule: "csv", Message: "ligne CSV illisible"})
-			break
-		}
-		line, _ := r.FieldPos(0)
+	for _, l := range lines[1:] {
+		rec, line := l.Cells, l.Number
 		if refused := refusedCells(header, rec, line); len(refused) > 0 {
 			errs = append(errs, refused...)
 			continue
@@ -124,6 +100,9 @@ func parseAnswersCSV(body []byte, now time.Time) ([]store.PNEImportRow, []FieldE
 			row.AnsweredAt = at
 		}
 		rows = append(rows, row)
+	}
+	if readErr != nil {
+		errs = append(errs, FieldError{Field: "line " + strconv.Itoa(tableErrorLine(readErr)), Rule: "csv", Message: "ligne CSV illisible"})
 	}
 	if len(errs) == 0 && len(rows) == 0 {
 		errs = append(errs, FieldError{Field: "line 2", Rule: "required", Message: "aucune réponse dans le fichier"})
