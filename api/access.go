@@ -82,8 +82,10 @@ var routeRules = map[string]rule{
 	// The PNE list as XLSX and address corrections; the CTAI requests (§3).
 	"GET /api/v1/pne/:year/structures.xlsx":  {roles: anyRole, target: targetNone},
 	"PATCH /api/v1/pne/:year/structures/:id": {roles: dianOrDepartment, manage: true, target: targetPNEStructure},
-	"POST /api/v1/ctai":                      {roles: anyRole, manage: true, target: targetNone},
-	"GET /api/v1/ctai/:id":                   {roles: anyRole, target: targetCTAI},
+	// §8.4: a structure added by hand to the list; the body's department outside the caller's is a 404.
+	"POST /api/v1/pne/:year/structures": {roles: dianOrDepartment, manage: true, target: targetNone},
+	"POST /api/v1/ctai":                 {roles: anyRole, manage: true, target: targetNone},
+	"GET /api/v1/ctai/:id":              {roles: anyRole, target: targetCTAI},
 
 	// A dossier's attachments (filed online) are read like the dossier.
 	"GET /api/v1/applications/:id/attachments":       {roles: anyRole, target: targetApplication},

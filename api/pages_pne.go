@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -31,13 +32,17 @@ var (
 	pneStructureTemplate = agentPageTemplate("pne_structure.html")
 )
 
-// The API route whose rule the address form follows.
-const routeCorrectEmail = "PATCH /api/v1/pne/:year/structures/:id"
+// The API routes whose rules the address form and the addition form follow.
+const (
+	routeCorrectEmail = "PATCH /api/v1/pne/:year/structures/:id"
+	routeAddStructure = "POST /api/v1/pne/:year/structures"
+)
 
 func registerPNEPages(g *gin.RouterGroup, a agentPages, svc *PNEService) {
 	h := pnePages{agentPages: a, svc: svc}
 	g.GET("/pne", a.as(apiRule("GET /api/v1/pne/:year/structures")), h.thisYear)
 	g.GET("/pne/:year", a.as(apiRule("GET /api/v1/pne/:year/structures")), h.list)
+	g.POST("/pne/:year/structures", a.as(apiRule(routeAddStructure)), h.add)
 	g.GET("/pne/:year/structures/:id", a.as(readingOne(targetPNEStructure)), h.structure)
 	g.POST("/pne/:year/structures/:id", a.as(apiRule(routeCorrectEmail)), h.correct)
 }
@@ -69,6 +74,8 @@ type pneListPage struct {
 	Summary    PNESummary
 	Problems   []store.PNEProblem
 	Structures []pneRow
+	// Add is the form adding a structure by hand (§8.4), for those who may.
+	Add *pneAddForm
 }
 
 type pneRow struct {
@@ -79,6 +86,11 @@ type pneRow struct {
 }
 
 func (h pnePages) list(c *gin.Context) {
+	h.showList(c, http.StatusOK, pageOutcome{}, nil)
+}
+
+// showList renders the year's list; typed is the addition sent back with its refusal.
+func (h pnePages) showList(c *gin.Context, status int, out pageOutcome, typed url.Values) {
 	year, ok := h.pageYear(c)
 	if !ok {
 		return
@@ -108,7 +120,46 @@ func (h pnePages) list(c *gin.Context) {
 		page.Structures = append(page.Structures, pneRow{PNEStructure: r, Place: structurePlace(r),
 			Answered: answeredText(r), Problem: flagged[r.ID]})
 	}
-	web.Render(c, http.StatusOK, pneListTemplate, page)
+	if mayCall(c, routeAddStructure) {
+		action := fmt.Sprintf("/pne/%d/structures", year)
+		page.Add = newPNEAddForm(h.csrf(c, action), action, out, typed)
+		if c.Query("ajoutee") != "" && out.Error == "" {
+			page.Add.Message = "La structure est ajoutée à la liste, avec son motif : le questionnaire lui sera envoyé."
+		}
+	}
+	web.Render(c, status, pneListTemplate, page)
+}
+
+// add answers the addition form: the API's addition (POST …/structures), its rules, its audit.
+func (h pnePages) add(c *gin.Context) {
+	year, ok := h.pageYear(c)
+	if !ok {
+		return
+	}
+	if err := c.Request.ParseForm(); err != nil {
+		h.failWith(c, err)
+		return
+	}
+	form := c.Request.PostForm
+	req := PNEStructureRequest{SIRET: form.Get("siret"), RNA: form.Get("rna"), Name: form.Get("name"),
+		Email: form.Get("email"), Department: form.Get("department"), Reason: form.Get("reason")}
+	if n := strings.TrimSpace(form.Get("funded_actions")); n != "" {
+		v, err := strconv.Atoi(n)
+		if err != nil {
+			v = 0 // not a number: refused as out of range, the typed text sent back
+		}
+		req.FundedActions = &v
+	}
+	row, err := h.svc.AddStructure(c.Request.Context(), year, &req, manageableDepartment(c))
+	if out, refused := outcomeOf(err); refused {
+		h.showList(c, out.Status, out, form)
+		return
+	}
+	if err != nil {
+		h.failWith(c, err)
+		return
+	}
+	c.Redirect(http.StatusSeeOther, fmt.Sprintf("/pne/%d?ajoutee=%d#ajout", year, row.ID))
 }
 
 func structurePlace(r models.PNEStructure) string {

@@ -385,6 +385,7 @@ func registerPNE(v1 *gin.RouterGroup, svc *PNEService) {
 	h := pneHandlers{svc: svc}
 	v1.GET("/pne/:year", h.summary)
 	v1.GET("/pne/:year/structures", h.structures)
+	v1.POST("/pne/:year/structures", h.addStructure)
 	v1.PUT("/pne/:year/structures/:id", h.answer)
 	v1.POST("/pne/:year/responses", h.importAnswers)
 	v1.POST("/pne/:year/results", h.importHistory)

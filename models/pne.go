@@ -45,6 +45,11 @@ type PNEStructure struct {
 	// DeclaredAt is when the association itself declared « j'ai répondu » (its link):
 	// a declaration, not an answer, until the export or a correspondent confirms it.
 	DeclaredAt *time.Time `json:"declared_at,omitempty"`
-	CreatedAt  time.Time  `json:"created_at"`
-	UpdatedAt  time.Time  `json:"updated_at"`
+	// AddedReason is set when a correspondent or DIAN added the structure by hand
+	// (§8.4: a structure that benefited and that the calls and CTAI do not show),
+	// AddedBy who did (the audit trail has the agent's ID).
+	AddedReason string    `gorm:"size:1000" json:"added_reason,omitempty"`
+	AddedBy     string    `gorm:"size:200" json:"added_by,omitempty"`
+	CreatedAt   time.Time `json:"created_at"`
+	UpdatedAt   time.Time `json:"updated_at"`
 }
