@@ -26,7 +26,7 @@ func newPNEAddForm(csrf, action string, out pageOutcome, typed url.Values) *pneA
 			Value: value("siret", ""), InputMode: "numeric", MaxLength: 14},
 		{Kind: "text", ID: "ajout-rna", Name: "rna", Label: "Numéro RNA", Hint: "W suivi de 9 caractères (ex. W691234567).", Value: value("rna", ""), MaxLength: 10},
 		{Kind: "email", ID: "ajout-email", Name: "email", Label: "Adresse électronique de la structure",
-			Hint: "Une adresse unique par structure (§8.4) : le questionnaire PNE et ses relances y sont envoyés.",
+			Hint:  "Une adresse unique par structure (§8.4) : le questionnaire PNE et ses relances y sont envoyés.",
 			Value: value("email", ""), Autocomplete: "email", MaxLength: 254, Required: true},
 		{Kind: "text", ID: "ajout-departement", Name: "department", Label: "Département des actions financées",
 			Hint: "Code INSEE (ex. 69, 2A, 971) : le correspondant de ce département suit la structure.", Value: value("department", ""), MaxLength: 3, Required: true},
