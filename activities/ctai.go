@@ -5,10 +5,13 @@ import (
 	"errors"
 	"time"
 
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/dian-p104/aap/internal/mail"
 	"github.com/dian-p104/aap/internal/rules/ctai"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -52,12 +55,34 @@ type CTAIDecisionRecord struct {
 	Decision ctai.Decision
 	Actor    models.Actor
 	At       time.Time
+	// EnvelopeCents is the year's national CTAI envelope (0: not set), checked
+	// again in the transaction that records a favourable opinion.
+	EnvelopeCents int64
+}
+
+// ErrTypeCTAIEnvelopeExceeded refuses a favourable opinion without motivation
+// that, with the opinions recorded meanwhile, would pass the year's envelope;
+// its details are the envelope's used cents read then (CTAIEnvelopeUse).
+const ErrTypeCTAIEnvelopeExceeded = "CTAIEnvelopeExceeded"
+
+// CTAIEnvelopeUse is what the year's other favourable opinions delegated when
+// an opinion was refused for passing the envelope.
+type CTAIEnvelopeUse struct {
+	UsedCents int64
 }
 
 // RecordCTAIOpinion records DIAN's opinion with the agent in the audit trail,
-// in one transaction; a request decided meanwhile is a non-retryable Conflict.
+// in one transaction; a request decided meanwhile is a non-retryable Conflict,
+// an opinion passing the envelope without motivation (checked in the same
+// transaction, §3.5) a non-retryable CTAIEnvelopeExceeded.
 func (a *Activities) RecordCTAIOpinion(ctx context.Context, in CTAIDecisionRecord) error {
-	return storeError(a.CTAI.RecordDecision(withActor(ctx, in.Actor), in.RequestID, in.Decision, in.At))
+	err := a.CTAI.RecordDecision(withActor(ctx, in.Actor), in.RequestID, in.Decision, in.EnvelopeCents, in.At)
+	var exceeded *store.EnvelopeExceededError
+	if errors.As(err, &exceeded) {
+		return temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeCTAIEnvelopeExceeded, err,
+			CTAIEnvelopeUse{UsedCents: exceeded.UsedCents})
+	}
+	return storeError(err)
 }
 
 // NotifyCTAIOpinion emails DIAN's recorded opinion (the amount delegated or

@@ -34,6 +34,9 @@ var (
 // Decide records a DIAN agent's opinion through the request workflow's Update,
 // whose validator checks it against the proposal and the year's envelope used
 // by the other requests; the workflow records it with the agent, then emails it.
+// The envelope read here may be stale (another opinion recorded meanwhile): the
+// transaction that records a favourable opinion checks it again and refuses it
+// with the same 422 (CTAIRequests.RecordDecision).
 func (s *CTAIService) Decide(ctx context.Context, id string, body *CTAIOpinionBody, requestID string) (CTAIView, error) {
 	r, err := findByID(ctx, id, s.Requests.Get)
 	if err != nil {

@@ -59,7 +59,7 @@ func (e *testEnv) ctaiWorkflowUpdates(t *testing.T) {
 			return updateHandle{err: temporal.NewApplicationError("refusé", workflows.ErrTypeCTAIOpinionRefused, v)}, nil
 		}
 		actx := store.WithActor(context.Background(), store.Actor{Name: u.Actor.Name, TokenID: u.Actor.TokenID})
-		return updateHandle{}, requests.RecordDecision(actx, r.ID, u.Decision, fixedNow)
+		return updateHandle{}, requests.RecordDecision(actx, r.ID, u.Decision, pol.CTAI.NationalEnvelopeEUR*100, fixedNow)
 	}).Maybe()
 }
 

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -150,10 +151,14 @@ func (w *ctaiRequest) validateOpinion(u CTAIOpinionUpdate) error {
 
 func (w *ctaiRequest) recordOpinion(ctx workflow.Context, u CTAIOpinionUpdate) error {
 	ctx = workflow.WithActivityOptions(ctx, recordOptions)
-	rec := activities.CTAIDecisionRecord{CTAIRef: w.ref, Decision: u.Decision, Actor: u.Actor, At: workflow.Now(ctx)}
+	rec := activities.CTAIDecisionRecord{CTAIRef: w.ref, Decision: u.Decision, Actor: u.Actor, At: workflow.Now(ctx),
+		EnvelopeCents: w.in.Rules.NationalEnvelopeEUR * 100}
 	if err := workflow.ExecuteActivity(ctx, acts.RecordCTAIOpinion, rec).Get(ctx, nil); err != nil {
 		if isConflict(err) {
 			return temporal.NewApplicationError("l'avis de la DIAN est déjà enregistré", ErrTypeCTAIAlreadyDecided)
+		}
+		if isRefusal(err, activities.ErrTypeCTAIEnvelopeExceeded) {
+			return w.envelopeRefusal(err, u)
 		}
 		return err
 	}
@@ -162,4 +167,18 @@ func (w *ctaiRequest) recordOpinion(ctx workflow.Context, u CTAIOpinionUpdate) e
 	}
 	w.state.Opinion, w.state.Phase = u.Decision.Opinion, CTAIPhaseReviewed
 	return nil
+}
+
+// envelopeRefusal turns the database's refusal of an opinion passing the
+// envelope (another request's favourable opinion was recorded between the
+// validator's check and this one) into the validator's refusal, with the
+// envelope's figures as the transaction read them: the phase stays proposed.
+func (w *ctaiRequest) envelopeRefusal(err error, u CTAIOpinionUpdate) error {
+	var appErr *temporal.ApplicationError
+	var use activities.CTAIEnvelopeUse
+	if !errors.As(err, &appErr) || appErr.Details(&use) != nil {
+		return err
+	}
+	v := ctai.CheckDecision(u.Decision, w.proposal, w.in.Rules, use.UsedCents)
+	return temporal.NewApplicationError("l'avis ne peut être enregistré tel quel", ErrTypeCTAIOpinionRefused, v)
 }

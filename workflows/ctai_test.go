@@ -143,6 +143,51 @@ func TestCTAIOpinionLosingInTheDatabaseIsAlreadyDecided(t *testing.T) {
 	assert.NoError(t, won.err, "the state was left open: the workflow takes the next opinion")
 }
 
+// The validator saw the envelope before another request's opinion was recorded;
+// the database, checking again in the transaction that records (§3.5: « dans la
+// limite de l'enveloppe »), refuses: the agent gets the validator's refusal with
+// the envelope's figures as then, the request stays proposed, and the motivated
+// opinion is recorded. The envelope travels with the record.
+func TestCTAIOpinionBeyondTheEnvelopeInTheDatabaseNeedsAMotivation(t *testing.T) {
+	env := newEnv(t)
+	rules := loadPolicy(t, 2027).CTAI
+	rules.NationalEnvelopeEUR = 200_000
+	fits := ctai.Proposal{Opinion: ctai.OpinionFavourable, Coherence: ctai.Coherence{StateFundingCents: 12_000_000}}
+	env.OnActivity(acts.ProposeCTAI, mock.Anything, mock.Anything).Return(fits, nil)
+	var envelopes []int64
+	env.OnActivity(acts.RecordCTAIOpinion, mock.Anything, mock.Anything).Return(func(_ context.Context, rec activities.CTAIDecisionRecord) error {
+		envelopes = append(envelopes, rec.EnvelopeCents)
+		if rec.Decision.Motivation != "" {
+			return nil
+		}
+		return temporal.NewNonRetryableApplicationError("beyond", activities.ErrTypeCTAIEnvelopeExceeded, nil,
+			activities.CTAIEnvelopeUse{UsedCents: 9_000_000})
+	}).Twice()
+	env.OnActivity(acts.NotifyCTAIOpinion, mock.Anything, mock.Anything).Return(nil).Once()
+	// The API read 0 € used: the validator lets it through; the database does not.
+	raced := updateAt(env, time.Hour, UpdateCTAIOpinion, opinion(ctai.Decision{Opinion: ctai.OpinionFavourable, DelegatedCents: 12_000_000}))
+	var between CTAIState
+	env.RegisterDelayedCallback(func() { between = query[CTAIState](t, env, QueryCTAIState) }, 90*time.Minute)
+	motivated := updateAt(env, 2*time.Hour, UpdateCTAIOpinion, opinion(ctai.Decision{Opinion: ctai.OpinionFavourable, DelegatedCents: 12_000_000,
+		Motivation: "Priorité nationale : 2 000 CIR."}))
+	env.ExecuteWorkflow(CTAIWorkflow, CTAIInput{RequestID: "r-6", Year: 2027, Rules: rules})
+	require.NoError(t, env.GetWorkflowError())
+
+	require.True(t, raced.completed)
+	assert.Equal(t, ErrTypeCTAIOpinionRefused, refusalType(raced.err))
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(raced.err, &appErr))
+	var violations []ctai.Violation
+	require.NoError(t, appErr.Details(&violations))
+	assert.Equal(t, []ctai.Violation{{Field: "motivation", Rule: ctai.MotivationBeyondEnvelope,
+		Message: "avec ce montant, les avis favorables de l'année délégueraient 210\u00a0000,00\u00a0€, au-delà de l'enveloppe nationale (200\u00a0000,00\u00a0€) : un dépassement est motivé (§3.5)"}},
+		violations, "the figures the database read")
+	assert.Equal(t, CTAIPhaseProposed, between.Phase, "the refused opinion changed nothing")
+	assert.NoError(t, motivated.err)
+	assert.Equal(t, []int64{20_000_000, 20_000_000}, envelopes)
+	assert.Equal(t, CTAIPhaseReviewed, query[CTAIState](t, env, QueryCTAIState).Phase)
+}
+
 func TestCTAIWorkflowOpinionUndeliverableStillEnds(t *testing.T) {
 	env := newEnv(t)
 	env.OnActivity(acts.ProposeCTAI, mock.Anything, mock.Anything).Return(ctai.Proposal{Opinion: ctai.OpinionFavourable}, nil)

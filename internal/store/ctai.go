@@ -96,7 +96,14 @@ func (s *CTAIRequests) RecordProposal(ctx context.Context, id string, p ctai.Pro
 // decision wins: the same decision again (a retried activity) is a no-op,
 // another on a decided request is ErrConflict, as is one on a request
 // without proposal.
-func (s *CTAIRequests) RecordDecision(ctx context.Context, id string, d ctai.Decision, at time.Time) error {
+//
+// A favourable opinion is checked against the year's national envelope
+// (envelopeCents; 0: not set) and adds its amount to the envelope's row in the
+// same transaction (§3.5: « dans la limite de l'enveloppe financière annuelle
+// disponible »): of two opinions recorded at the same instant that together
+// pass the envelope, the second is checked with the first's amount, and
+// without a motivation it is refused with an *EnvelopeExceededError.
+func (s *CTAIRequests) RecordDecision(ctx context.Context, id string, d ctai.Decision, envelopeCents int64, at time.Time) error {
 	r, err := s.Get(ctx, id)
 	if err != nil {
 		return err
@@ -119,6 +126,11 @@ func (s *CTAIRequests) RecordDecision(ctx context.Context, id string, d ctai.Dec
 		}
 		if res.RowsAffected == 0 {
 			return fmt.Errorf("CTAI request %s decided meanwhile: %w", id, ErrConflict)
+		}
+		if d.Opinion == ctai.OpinionFavourable {
+			if err := useEnvelope(tx, r.Year, r.ID, d, envelopeCents); err != nil {
+				return err
+			}
 		}
 		return recordAudit(ctx, tx, AuditCTAIRequest, r.ID, "opinion_decided",
 			map[string]any{"state": models.CTAIProposed, "proposed_opinion": r.ProposedOpinion},

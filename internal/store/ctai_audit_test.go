@@ -34,9 +34,9 @@ func TestCTAIWritesAreAudited(t *testing.T) {
 		require.NoError(t, s.RecordProposal(context.Background(), first.ID, ev, at.Add(time.Hour)), "a retried activity")
 		agent := store.WithActor(context.Background(), store.Actor{Name: "Agent DIAN", RequestID: "req-avis"})
 		d := ctai.Decision{Opinion: ctai.OpinionFavourable, DelegatedCents: 50, Motivation: "Bilan reçu"}
-		require.NoError(t, s.RecordDecision(agent, first.ID, d, at))
-		require.NoError(t, s.RecordDecision(agent, first.ID, d, at), "a retried activity")
-		require.ErrorIs(t, s.RecordDecision(agent, first.ID, ctai.Decision{Opinion: ctai.OpinionUnfavourable, Motivation: "x"}, at), store.ErrConflict)
+		require.NoError(t, s.RecordDecision(agent, first.ID, d, 0, at))
+		require.NoError(t, s.RecordDecision(agent, first.ID, d, 0, at), "a retried activity")
+		require.ErrorIs(t, s.RecordDecision(agent, first.ID, ctai.Decision{Opinion: ctai.OpinionUnfavourable, Motivation: "x"}, 0, at), store.ErrConflict)
 		used, err := s.EnvelopeUsed(context.Background(), 2027, "other")
 		require.NoError(t, err)
 		assert.EqualValues(t, 50, used)

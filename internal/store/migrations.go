@@ -13,7 +13,7 @@ import (
 // of the tables it creates, so the result does not change when models/ moves
 // on. Add a new one (at the end of followUpMigrations) to change the schema.
 var migrations = slices.Concat(callMigrations, followUpMigrations, connectorMigrations, monDossierMigrations, calendarMigrations,
-	controlsConventionMigrations, agentMigrations, objectivesMigrations, identityMigrations, pneHandMigrations)
+	controlsConventionMigrations, agentMigrations, objectivesMigrations, identityMigrations, pneHandMigrations, racesMigrations)
 
 const migrationsTable = "schema_migrations"
 
