@@ -45,6 +45,7 @@ func registerAgentPages(g *gin.RouterGroup, kit web.AgentKit, d Deps) {
 		registerCTAIPages(g, a, d.CTAI)
 	}
 	registerAuditPages(g, a, store.NewAudit(d.DB))
+	registerAgentsPages(g, a, store.NewAgents(d.DB))
 }
 
 // apiRule is the access rule of an API route ("METHOD /api/v1/…") a page acts as.

@@ -6,13 +6,16 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/dian-p104/aap/models"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/models"
 )
 
-// TestAgentPagesPassAxeInChromium loads the agents' PNE, controls, CTAI and
-// audit pages signed in, in real Chromium: axe-core finds no violation at 1280
+// TestAgentPagesPassAxeInChromium loads the agents' PNE, controls, CTAI,
+// audit and agents pages signed in, in real Chromium: axe-core finds no violation at 1280
 // and 320 px, nothing scrolls sideways, the DSFR loads under the
 // Content-Security-Policy; forms are submitted refused (their errors next to
 // their fields) and accepted. Screenshots go to AAP_SCREENSHOT_DIR.
@@ -74,7 +77,18 @@ func TestAgentPagesPassAxeInChromium(t *testing.T) {
 		browserPage{Name: "agent-journal-refuse", URL: srv.URL + "/journal?from=31/12/2026", Cookie: dian},
 		browserPage{Name: "agent-journal-correspondant", URL: srv.URL + "/journal", Cookie: rhone},
 	)
+	// DIAN's agents: the list with its add form, refused, and a disabling's confirmation.
+	isere, err := auth.AddAgent(t.Context(), store.NewAgents(e.db), auth.NewAgent{Email: "ddets-38@isere.gouv.fr",
+		Name: "DDETS de l'Isère", Role: auth.RoleCorrespondent, Territory: "38"})
+	require.NoError(t, err)
+	pages = append(pages,
+		browserPage{Name: "agent-agents", URL: srv.URL + "/agents", Cookie: dian},
+		browserPage{Name: "agent-agents-ajout-refuse", URL: srv.URL + "/agents", Cookie: dian,
+			Fill: map[string]string{"email": "pas-une-adresse", "territory": "999"}, Check: map[string]string{"role": auth.RoleCorrespondent}, Submit: true},
+		browserPage{Name: "agent-agent-desactivation", URL: srv.URL + "/agents/" + strconv.FormatUint(isere.ID, 10) + "/desactivation", Cookie: dian},
+	)
 	wantStatus := map[string]int{"agent-journal-refuse": http.StatusUnprocessableEntity, "agent-journal-correspondant": http.StatusForbidden,
+		"agent-agents-ajout-refuse":       http.StatusUnprocessableEntity,
 		"agent-pne-adresse-refusee":       http.StatusUnprocessableEntity,
 		"agent-ctai-avis-refuse":          http.StatusUnprocessableEntity,
 		"agent-controle-planifier-refuse": http.StatusUnprocessableEntity, "agent-controle-resultat-refuse": http.StatusUnprocessableEntity}

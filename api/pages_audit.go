@@ -39,6 +39,7 @@ var auditEntities = []pageOption{
 	{store.AuditControl, "Contrôles sur place"},
 	{store.AuditControlSynthesis, "Synthèses régionales des contrôles"},
 	{store.AuditToken, "Jetons d'accès"},
+	{store.AuditAgent, "Agents"},
 }
 
 type auditPage struct {

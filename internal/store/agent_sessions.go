@@ -45,3 +45,15 @@ func (s *AgentSessions) Revoke(ctx context.Context, hash string, at time.Time) e
 	return s.db.WithContext(ctx).Model(&models.AgentSession{}).Where("hash = ? AND revoked_at IS NULL", hash).
 		Update("revoked_at", at.UTC()).Error
 }
+
+// Purge deletes the sessions that can no longer open anything at now: expired,
+// or revoked (signed out, renewed at sign-in, their agent disabled). The audit
+// trail keeps the sign-ins and sign-outs; a live session is kept. It returns how
+// many it deleted.
+func (s *AgentSessions) Purge(ctx context.Context, now time.Time) (int64, error) {
+	res := s.db.WithContext(ctx).Where("expires_at <= ? OR revoked_at IS NOT NULL", now.UTC()).Delete(&models.AgentSession{})
+	if res.Error != nil {
+		return 0, fmt.Errorf("purge sessions: %w", res.Error)
+	}
+	return res.RowsAffected, nil
+}

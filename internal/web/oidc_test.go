@@ -352,3 +352,34 @@ func TestOnlyActiveAgentsSignIn(t *testing.T) {
 	})
 	assert.Len(t, s.signIns(t), before, "only the admitted sign-ins are recorded")
 }
+
+// TestSignInPurgesDeadSessions: a sign-in deletes the sessions that no longer open
+// anything (one expired a second ago, one revoked) and keeps the live ones, the
+// new session included.
+func TestSignInPurgesDeadSessions(t *testing.T) {
+	s := oidcServer(t)
+	marie, err := auth.AddAgent(t.Context(), s.agents, rhoneAgent)
+	require.NoError(t, err)
+	other, err := auth.AddAgent(t.Context(), s.agents, auth.NewAgent{Email: "dian@interieur.gouv.fr", Role: auth.RoleDIAN})
+	require.NoError(t, err)
+	sessions := store.NewAgentSessions(s.db)
+	now := time.Now()
+	revoked := now.Add(-time.Minute)
+	for _, sess := range []models.AgentSession{
+		{Hash: "expired", AgentID: marie.ID, CreatedAt: now.Add(-web.SessionTTL), ExpiresAt: now.Add(-time.Second)},
+		{Hash: "revoked", AgentID: other.ID, CreatedAt: now.Add(-time.Hour), ExpiresAt: now.Add(time.Hour), RevokedAt: &revoked},
+		{Hash: "live", AgentID: other.ID, CreatedAt: now, ExpiresAt: now.Add(time.Minute)},
+	} {
+		require.NoError(t, sessions.Create(t.Context(), &sess))
+	}
+	b := newBrowser()
+	code, _, _ := s.finish(t, b, s.toReturn(t, b, oidctest.Person{Subject: "sub-marie", Email: "marie.curie@rhone.gouv.fr"}))
+	require.Equal(t, http.StatusSeeOther, code)
+	var left []models.AgentSession
+	require.NoError(t, s.db.Order("created_at").Find(&left).Error)
+	require.Len(t, left, 2, "the live session and the new one")
+	assert.Equal(t, "live", left[0].Hash)
+	assert.Equal(t, marie.ID, left[1].AgentID, "the session just opened")
+	code, _, _ = b.fetch(t, http.MethodGet, s.URL+"/", nil)
+	assert.Equal(t, http.StatusOK, code, "and it opens the pages")
+}

@@ -70,7 +70,20 @@ func (p *pages) startSession(c *gin.Context, agent *models.Agent, subject, idTok
 		return err
 	}
 	setSessionCookie(c, secret, int(SessionTTL.Seconds()))
+	p.purgeSessions(c, now)
 	return nil
+}
+
+// purgeSessions deletes, at each sign-in, the sessions that can no longer open
+// anything (expired or revoked, the one just ended included), so that the table
+// holds the live sessions and the dead ones since the last sign-in only. A
+// failure is logged: the sign-in itself succeeded.
+func (p *pages) purgeSessions(c *gin.Context, now time.Time) {
+	if n, err := p.sessions.Purge(c.Request.Context(), now); err != nil {
+		p.d.Logger.Error("purge sessions", "error", err, "request_id", c.GetString("request_id"))
+	} else if n > 0 {
+		p.d.Logger.Info("sessions purged", "count", n, "request_id", c.GetString("request_id"))
+	}
 }
 
 // signOut answers POST /deconnexion: the session is revoked and its cookie
