@@ -245,7 +245,7 @@ func (f agentForms) renderCallForm(c *gin.Context, status int, values map[string
 		}
 	}
 	var err error
-	if page.CSRF, err = f.kit.CSRF(web.PathNewCall); err != nil {
+	if page.CSRF, err = f.kit.CSRF(c, web.PathNewCall); err != nil {
 		f.fail(c, err)
 		return
 	}

@@ -65,7 +65,7 @@ func (f agentForms) renderCancel(c *gin.Context, status int, camp *models.Campai
 			Hint: "5 à 2 000 caractères ; chaque porteur de projet le reçoit par courriel.", Value: reason, Error: reasonError,
 			MaxLength: 2000, Required: true}}
 	var err error
-	if page.CSRF, err = f.kit.CSRF("/campagnes/" + camp.ID + "/annulation"); err != nil {
+	if page.CSRF, err = f.kit.CSRF(c, "/campagnes/"+camp.ID+"/annulation"); err != nil {
 		f.fail(c, err)
 		return
 	}

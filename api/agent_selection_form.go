@@ -279,7 +279,7 @@ func (f agentForms) renderSelection(c *gin.Context, status int, page selectionFo
 	page.Chrome = f.kit.Chrome(c, "Sélection du comité", web.Crumb{Label: "Appels à projets", Href: web.PathCalls},
 		web.Crumb{Label: page.Call.Title, Href: web.CallPath(page.Call.ID)}, web.Crumb{Label: "Sélection du comité"})
 	var err error
-	if page.CSRF, err = f.kit.CSRF(path); err != nil {
+	if page.CSRF, err = f.kit.CSRF(c, path); err != nil {
 		f.fail(c, err)
 		return
 	}

@@ -96,7 +96,7 @@ func (a agentPages) as(r rule) gin.HandlerFunc {
 		}
 		if c.Request.Method == http.MethodPost {
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, maxPageForm)
-			if !a.web.CheckAgentCSRF(c, c.Request.URL.Path) {
+			if !a.web.CheckCSRF(c) {
 				a.fail(c, http.StatusForbidden, "Votre envoi n'est pas enregistré : le formulaire a expiré. Rechargez la page et envoyez-le de nouveau.")
 				return
 			}
@@ -129,7 +129,7 @@ func (a agentPages) failWith(c *gin.Context, err error) {
 // csrf is the token of the form posting to path, for the signed-in agent; "" when it
 // cannot be made (logged: the form is then refused, never accepted without one).
 func (a agentPages) csrf(c *gin.Context, path string) string {
-	token, err := a.web.AgentCSRF(c, path)
+	token, err := a.web.CSRF(c, path)
 	if err != nil {
 		a.logger.Error("CSRF token", "error", err, "request_id", c.GetString(requestIDKey))
 	}

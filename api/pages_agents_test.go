@@ -132,7 +132,7 @@ func TestDIANDisablesAnAgentAfterConfirmingAndItsSessionEnds(t *testing.T) {
 	self := "/agents/" + strconv.FormatUint(me.ID, 10) + "/desactivation"
 	assert.NotContains(t, text(dian.get(t, self)), "Confirmer la désactivation")
 	// The page offers no form; a token made for that path is refused all the same.
-	token, err := web.CSRFToken(e.links, self+"|"+auth.PrincipalOfAgent(me).String(), fixedNow)
+	token, err := web.AgentFormToken(e.links, auth.PrincipalOfAgent(me), self, fixedNow)
 	require.NoError(t, err)
 	refused := dian.post(t, self, url.Values{"csrf": {token}})
 	assert.Equal(t, http.StatusConflict, refused.Code)

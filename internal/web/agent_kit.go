@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -22,13 +23,20 @@ func (k AgentKit) Chrome(c *gin.Context, title string, trail ...Crumb) Chrome {
 	return k.p.layoutFor(c, title, trail...)
 }
 
-// CSRF is the token of a form posting to path, for the hidden field CSRFField.
-func (k AgentKit) CSRF(path string) (string, error) { return CSRFToken(k.p.links, path, k.p.d.Now()) }
-
-// CheckCSRF reports whether the posted form carries a valid token for the path it was posted to.
-func (k AgentKit) CheckCSRF(c *gin.Context) bool {
-	return CheckCSRF(k.p.links, c.Request.URL.Path, c.PostForm(CSRFField), k.p.d.Now())
+// CSRF is the token of a form posting to path, shown to the signed-in agent, for the
+// hidden field CSRFField (AgentFormToken: bound to the path and to the agent).
+func (k AgentKit) CSRF(c *gin.Context, path string) (string, error) {
+	return AgentFormToken(k.p.links, viewer(c), path, k.p.d.Now())
 }
+
+// CheckCSRF reports whether the posted form carries a valid token of the signed-in
+// agent for the path it was posted to.
+func (k AgentKit) CheckCSRF(c *gin.Context) bool {
+	return checkAgentForm(k.p.links, viewer(c), c.Request.URL.Path, c.PostForm(CSRFField), k.p.d.Now())
+}
+
+// Now is the dashboard's clock.
+func (k AgentKit) Now() time.Time { return k.p.d.Now() }
 
 // Fail answers a French error page in the dashboard's layout.
 func (k AgentKit) Fail(c *gin.Context, status int, message string) { k.p.fail(c, status, message) }

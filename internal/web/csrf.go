@@ -29,3 +29,19 @@ func CheckCSRF(s *auth.LinkSigner, path, token string, now time.Time) bool {
 	l, err := s.Verify(token, now)
 	return err == nil && l.Action == csrfAction && l.Item == path
 }
+
+// An agent's form (AgentKit: the call, selection, cancellation, PNE, controls, CTAI,
+// audit and agents pages) carries the same token, bound to the signed-in agent as
+// well as to the path: a token shown to one agent is refused from another's session.
+
+// AgentFormToken is the token of a form posting to path, shown to agent at now.
+func AgentFormToken(s *auth.LinkSigner, agent auth.Principal, path string, now time.Time) (string, error) {
+	return CSRFToken(s, agentFormItem(agent, path), now)
+}
+
+// checkAgentForm reports whether token is a valid, unexpired token of agent's form posting to path.
+func checkAgentForm(s *auth.LinkSigner, agent auth.Principal, path, token string, now time.Time) bool {
+	return CheckCSRF(s, agentFormItem(agent, path), token, now)
+}
+
+func agentFormItem(agent auth.Principal, path string) string { return path + "|" + agent.String() }
