@@ -2,32 +2,69 @@ package activities
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"time"
+
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/dian-p104/aap/internal/textinput"
 
 	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
 )
 
-// SelectionRecord is the committee's selection of one call.
+// SelectionRecord names the committee's selection of one call, kept in the database by the
+// API (a draft): the workflow's history holds its ID and digest, never its decisions.
 type SelectionRecord struct {
 	CampaignID string
-	Decisions  []selection.Decision
-	At         time.Time
+	Draft      SelectionDraftRef
+	// Rules are the call's, from the workflow's input: the draft is judged by them.
+	Rules selection.Rules
+	At    time.Time
 	// Actor is who sent the selection (the audit entry's); empty: the workflow.
 	Actor models.Actor
-	// ObjectivesJustification and Deviations: the objectives of §8.1 the selection leaves
-	// unmet and the committee's justification, recorded with it for DIAN.
-	ObjectivesJustification string
-	Deviations              []selection.Deviation
-	// DecisionReference is the signed decision's reference, quoted to the associations.
-	DecisionReference string
 }
 
-// RecordSelection writes the decisions on the dossiers and the call's phase, in one transaction.
-func (a *Activities) RecordSelection(ctx context.Context, in SelectionRecord) error {
-	records := make([]store.DecisionRecord, len(in.Decisions))
-	for i, d := range in.Decisions {
+// SelectionDraftRef names a selection kept in the database: what the workflow's Update carries.
+type SelectionDraftRef = store.SelectionDraftRef
+
+// SelectionOutcome is what a recorded selection amounts to.
+type SelectionOutcome struct {
+	Totals selection.Totals
+	// Deviations are the objectives of §8.1 the selection leaves unmet (recorded with it).
+	Deviations []selection.Deviation
+}
+
+// Error types of a selection the activity refuses for good.
+const (
+	// ErrTypeSelectionRefused carries []selection.Violation as details.
+	ErrTypeSelectionRefused = "SelectionRefused"
+	// ErrTypeInvalidText carries the textinput.Refusal as details.
+	ErrTypeInvalidText = "InvalidText"
+)
+
+// RecordSelection judges the draft by the call's rules, then writes the decisions on the
+// dossiers and the call's phase, in one transaction. A draft breaking a rule (the rules
+// changed since the API checked it) or carrying a bad text is refused for good.
+func (a *Activities) RecordSelection(ctx context.Context, in SelectionRecord) (SelectionOutcome, error) {
+	p, err := a.Applications.SelectionDraft(ctx, in.CampaignID, in.Draft)
+	if errors.Is(err, store.ErrDraftMismatch) {
+		return SelectionOutcome{}, temporal.NewNonRetryableApplicationError(err.Error(), ErrTypeInvalidData, err)
+	}
+	if err != nil {
+		return SelectionOutcome{}, storeError(err)
+	}
+	if err := refuseBadSelectionText(p); err != nil {
+		return SelectionOutcome{}, err
+	}
+	if v := selection.CheckWith(in.Rules, p.Objectives, p.Dossiers, p.Decisions); v != nil {
+		return SelectionOutcome{}, temporal.NewNonRetryableApplicationError("la sélection ne respecte pas les règles de l'instruction", ErrTypeSelectionRefused, nil, v)
+	}
+	deviations := selection.Deviations(in.Rules, p.Objectives, p.Dossiers, p.Decisions)
+	records := make([]store.DecisionRecord, len(p.Decisions))
+	for i, d := range p.Decisions {
 		records[i] = store.DecisionRecord{
 			ApplicationID: d.ApplicationID, Decision: d.Decision, GrantedCents: d.GrantedCents, Score: d.Score,
 			Reason: d.Reason, DoubleFundingJustification: d.DoubleFundingJustified,
@@ -37,8 +74,35 @@ func (a *Activities) RecordSelection(ctx context.Context, in SelectionRecord) er
 			records[i].CPOTranches = append(records[i].CPOTranches, models.Tranche{Year: t.Year, MaxCents: t.MaxCents})
 		}
 	}
-	facts := store.SelectionFacts{ObjectivesJustification: in.ObjectivesJustification, Deviations: in.Deviations, DecisionReference: in.DecisionReference}
-	return storeError(a.Applications.RecordSelectionWith(withActor(ctx, in.Actor), in.CampaignID, records, facts, in.At))
+	facts := store.SelectionFacts{ObjectivesJustification: p.Objectives.Justification, Deviations: deviations, DecisionReference: p.DecisionReference}
+	if err := a.Applications.RecordSelectionWith(withActor(ctx, in.Actor), in.CampaignID, records, facts, in.At); err != nil {
+		return SelectionOutcome{}, storeError(err)
+	}
+	return SelectionOutcome{Totals: selection.Summarise(in.Rules, p.Dossiers, p.Decisions), Deviations: deviations}, nil
+}
+
+// refuseBadSelectionText refuses the first text of the selection that textinput refuses (the
+// API's door refuses them first), named as the API names it.
+func refuseBadSelectionText(p store.SelectionPayload) error {
+	check := func(field, value string) error {
+		if r := textinput.Check(field, value); r != nil {
+			return temporal.NewNonRetryableApplicationError(fmt.Sprintf("%s : %s", r.Field, r.Message), ErrTypeInvalidText, nil, *r)
+		}
+		return nil
+	}
+	for i, d := range p.Decisions {
+		at := fmt.Sprintf("decisions[%d].", i)
+		for _, t := range [][2]string{{"application_id", d.ApplicationID}, {"decision", d.Decision}, {"reason", d.Reason},
+			{"double_funding_justification", d.DoubleFundingJustified}, {"action_department", d.ActionDepartment}} {
+			if err := check(at+t[0], t[1]); err != nil {
+				return err
+			}
+		}
+	}
+	if err := check("objectives_justification", p.Objectives.Justification); err != nil {
+		return err
+	}
+	return check("decision_reference", p.DecisionReference)
 }
 
 // DossierDecision is the committee's decision sent to a dossier's workflow

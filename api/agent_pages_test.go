@@ -374,7 +374,9 @@ func TestSelectionFormChecksEveryRuleWithItsFiguresThenRecordsOnce(t *testing.T)
 		if call.Method == "UpdateWorkflow" {
 			u := call.Arguments.Get(1).(client.UpdateWorkflowOptions).Args[0].(workflows.SelectionUpdate)
 			assert.Equal(t, a.name, u.Actor.Name, "recorded under the signed-in person")
-			assert.Equal(t, int64(500_000), u.Decisions[0].GrantedCents, "euros entered, cents recorded")
+			draft, err := store.NewApplications(e.db).SelectionDraft(t.Context(), c.ID, u.Draft)
+			require.NoError(t, err, "the Update names the draft kept in the database")
+			assert.Equal(t, int64(500_000), draft.Decisions[0].GrantedCents, "euros entered, cents recorded")
 		}
 	}
 

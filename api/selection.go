@@ -73,8 +73,9 @@ type SelectionResult struct {
 	Deviations []selection.Deviation `json:"deviations"`
 }
 
-// Record checks the selection against the rules and, unless dryRun, records it
-// through the campaign workflow's Update (whose validator checks it again).
+// Record checks the selection against the rules and, unless dryRun, keeps it in the database
+// and records it through the campaign workflow's Update, which names it (the workflow's
+// activity judges it again by the call's rules before writing the decisions).
 func (s *SelectionService) Record(ctx context.Context, campaignID string, req *SelectionRequest, dryRun bool, requestID string) (SelectionResult, error) {
 	c, err := s.Campaigns.campaign(ctx, campaignID)
 	if err != nil {
@@ -106,19 +107,25 @@ func (s *SelectionService) Record(ctx context.Context, campaignID string, req *S
 		p.Fields = append(p.Fields, facts...)
 		return SelectionResult{}, p
 	}
+	if v := selection.CheckWith(rules, objectives, dossiers, decisions); v != nil {
+		return SelectionResult{}, selectionRefused(v)
+	}
 	if dryRun {
-		if v := selection.CheckWith(rules, objectives, dossiers, decisions); v != nil {
-			return SelectionResult{}, selectionRefused(v)
-		}
 		return SelectionResult{DryRun: true, Totals: selection.Summarise(rules, dossiers, decisions),
 			Deviations: nonNil(selection.Deviations(rules, objectives, dossiers, decisions))}, nil
+	}
+	// The decisions go to the database, the Update names them: a call of any size keeps a
+	// small history (the workflow's activity judges the draft again by the call's rules).
+	draft, err := s.Applications.SaveSelectionDraft(ctx, c.ID, requestID, store.SelectionPayload{
+		Decisions: decisions, Dossiers: dossiers, Objectives: objectives, DecisionReference: strings.TrimSpace(req.DecisionReference)})
+	if err != nil {
+		return SelectionResult{}, err
 	}
 	var outcome workflows.SelectionOutcome
 	notOpen := selectionNotOpen(c.Phase)
 	if err := runUpdate(ctx, s.Temporal, workflowUpdate{
 		WorkflowID: c.WorkflowID, UpdateID: requestID, Name: workflows.UpdateSelection,
-		Arg: workflows.SelectionUpdate{Decisions: decisions, Dossiers: dossiers, Actor: store.ActorOf(ctx),
-			Objectives: objectives, DecisionReference: strings.TrimSpace(req.DecisionReference)},
+		Arg: workflows.SelectionUpdate{Draft: draft, Actor: store.ActorOf(ctx)},
 		Refusals: refusals{
 			workflows.ErrTypeSelectionRefused: refusedWithDetails(selectionRefused),
 			workflows.ErrTypeSelectionNotOpen: refusedWith(notOpen),

@@ -3,6 +3,8 @@ package workflows
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -165,9 +167,14 @@ func TestCampaignRetriesATransientMailFailureForTheConfiguredTime(t *testing.T) 
 	require.Less(t, attempts, 20)
 }
 
+// testDraft names a selection draft kept in the database (the activities are mocked).
+func testDraft(n int) activities.SelectionDraftRef {
+	return activities.SelectionDraftRef{ID: fmt.Sprintf("draft-%d", n), Digest: strings.Repeat("ab", 32), Decisions: 2}
+}
+
 // selectAfter records an empty selection at the given time, so the workflow can end.
 func selectAfter(t *testing.T, env *testsuite.TestWorkflowEnvironment, at time.Duration) {
-	env.OnActivity(acts.RecordSelection, mock.Anything, mock.Anything).Return(nil).Once()
+	env.OnActivity(acts.RecordSelection, mock.Anything, mock.Anything).Return(activities.SelectionOutcome{}, nil).Once()
 	env.OnActivity(acts.DispatchDecisions, mock.Anything, mock.Anything).Return(nil).Once()
 	env.OnActivity(acts.NotifyCarifOref, mock.Anything, mock.Anything).Return(nil).Once()
 	env.RegisterDelayedCallback(func() {
@@ -175,6 +182,6 @@ func selectAfter(t *testing.T, env *testsuite.TestWorkflowEnvironment, at time.D
 			OnAccept:   func() {},
 			OnReject:   func(err error) { t.Errorf("selection refused: %v", err) },
 			OnComplete: func(any, error) {},
-		}, SelectionUpdate{})
+		}, SelectionUpdate{Draft: testDraft(1)})
 	}, at)
 }

@@ -93,9 +93,9 @@ func TestTwentySelectionsSentTogetherOneWins(t *testing.T) {
 	mockCampaignActivities(env)
 	var recorded []activities.SelectionRecord
 	env.OnActivity(acts.RecordSelection, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, rec activities.SelectionRecord) error {
+		func(_ context.Context, rec activities.SelectionRecord) (activities.SelectionOutcome, error) {
 			recorded = append(recorded, rec)
-			return nil
+			return activities.SelectionOutcome{}, nil
 		})
 	env.OnActivity(acts.DispatchDecisions, mock.Anything, mock.Anything).Return(nil).Once()
 	env.OnActivity(acts.NotifyCarifOref, mock.Anything, mock.Anything).Return(nil).Once()
@@ -103,8 +103,7 @@ func TestTwentySelectionsSentTogetherOneWins(t *testing.T) {
 	env.RegisterDelayedCallback(func() {
 		for i := range 20 {
 			env.UpdateWorkflow(UpdateSelection, fmt.Sprintf("selection-%d", i), o.callback(), SelectionUpdate{
-				Dossiers: committeeDossiers, Decisions: decisions(7_000_000, int64(1_000_000+i)),
-				Actor: models.Actor{Name: fmt.Sprintf("token %d", i)}})
+				Draft: testDraft(i), Actor: models.Actor{Name: fmt.Sprintf("token %d", i)}})
 		}
 	}, 3*time.Hour)
 

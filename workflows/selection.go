@@ -1,8 +1,6 @@
 package workflows
 
 import (
-	"fmt"
-
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -19,31 +17,23 @@ const UpdateSelection = "selection"
 // Error types of a refused selection.
 const (
 	// ErrTypeSelectionRefused carries []selection.Violation as details.
-	ErrTypeSelectionRefused = "SelectionRefused"
+	ErrTypeSelectionRefused = activities.ErrTypeSelectionRefused
 	// ErrTypeSelectionNotOpen: the call is not closed yet, or its selection is already recorded.
 	ErrTypeSelectionNotOpen = "SelectionNotOpen"
 )
 
-// SelectionUpdate is the committee's selection with the facts the rules need,
-// gathered from the database by the API (validators may not do I/O).
+// SelectionUpdate names the committee's selection, which the API checked and kept in the
+// database (a draft, with the facts the rules need): the history holds this reference, a few
+// hundred bytes whatever the number of dossiers, and the activity that records the draft
+// judges it again by the call's rules.
 type SelectionUpdate struct {
-	Decisions []selection.Decision
-	Dossiers  []selection.Dossier
+	Draft activities.SelectionDraftRef
 	// Actor is who sent it, named by the audit entry recorded with it.
 	Actor models.Actor
-	// Objectives are the call's territories with their other calls' figures (gathered by the
-	// API) and the committee's written justification of a deviation from §8.1's objectives.
-	Objectives selection.Objectives
-	// DecisionReference is the signed decision's reference, quoted to the associations.
-	DecisionReference string
 }
 
 // SelectionOutcome is what a recorded selection amounts to.
-type SelectionOutcome struct {
-	Totals selection.Totals
-	// Deviations are the objectives of §8.1 the selection leaves unmet (recorded with it).
-	Deviations []selection.Deviation
-}
+type SelectionOutcome = activities.SelectionOutcome
 
 // SelectionRules are the rules of this campaign: its envelope and its policy's thresholds.
 func (in CampaignInput) SelectionRules() selection.Rules {
@@ -59,36 +49,25 @@ func (in CampaignInput) SelectionRules() selection.Rules {
 }
 
 func (c *campaign) validateSelection(u SelectionUpdate) error {
-	if err := refuseBadText(selectionTexts(u)...); err != nil {
+	if err := refuseBadText(text{"actor", u.Actor.Name}); err != nil {
 		return err
 	}
 	if c.state.Phase != models.PhaseClosed {
 		return temporal.NewApplicationError("la sélection s'enregistre une fois, après la clôture de l'appel (phase actuelle : "+c.state.Phase+")",
 			ErrTypeSelectionNotOpen)
 	}
-	if violations := selection.CheckWith(c.in.SelectionRules(), u.Objectives, u.Dossiers, u.Decisions); violations != nil {
-		return temporal.NewApplicationError("la sélection ne respecte pas les règles de l'instruction", ErrTypeSelectionRefused, violations)
+	if u.Draft.ID == "" || len(u.Draft.Digest) != 64 || u.Draft.Decisions < 1 {
+		return temporal.NewApplicationError("la sélection ne désigne aucune décision enregistrée", ErrTypeSelectionRefused,
+			[]selection.Violation{{Rule: "required", Field: "decisions", Message: "au moins une décision"}})
 	}
 	return nil
 }
 
-// selectionTexts are the texts of a selection's decisions, named as the API names them.
-func selectionTexts(u SelectionUpdate) []text {
-	var out []text
-	for i, d := range u.Decisions {
-		at := fmt.Sprintf("decisions[%d].", i)
-		out = append(out, text{at + "application_id", d.ApplicationID}, text{at + "decision", d.Decision},
-			text{at + "reason", d.Reason}, text{at + "double_funding_justification", d.DoubleFundingJustified})
-	}
-	return out
-}
-
 func (c *campaign) recordSelection(ctx workflow.Context, u SelectionUpdate) (SelectionOutcome, error) {
 	ctx = workflow.WithActivityOptions(ctx, recordOptions)
-	deviations := selection.Deviations(c.in.SelectionRules(), u.Objectives, u.Dossiers, u.Decisions)
-	rec := activities.SelectionRecord{CampaignID: c.in.CampaignID, Decisions: u.Decisions, At: workflow.Now(ctx), Actor: u.Actor,
-		ObjectivesJustification: u.Objectives.Justification, Deviations: deviations, DecisionReference: u.DecisionReference}
-	if err := workflow.ExecuteActivity(ctx, acts.RecordSelection, rec).Get(ctx, nil); err != nil {
+	rec := activities.SelectionRecord{CampaignID: c.in.CampaignID, Draft: u.Draft, Rules: c.in.SelectionRules(), At: workflow.Now(ctx), Actor: u.Actor}
+	var out SelectionOutcome
+	if err := workflow.ExecuteActivity(ctx, acts.RecordSelection, rec).Get(ctx, &out); err != nil {
 		if isConflict(err) {
 			return SelectionOutcome{}, temporal.NewApplicationError("la sélection de cet appel est déjà enregistrée", ErrTypeSelectionNotOpen)
 		}
@@ -99,7 +78,7 @@ func (c *campaign) recordSelection(ctx workflow.Context, u SelectionUpdate) (Sel
 	}
 	c.state.Phase = models.PhaseSelected
 	c.state.SelectedAt = &rec.At
-	return SelectionOutcome{Totals: selection.Summarise(c.in.SelectionRules(), u.Dossiers, u.Decisions), Deviations: deviations}, nil
+	return out, nil
 }
 
 // awaitSelection waits for the committee's decisions, then passes each one to its dossier's workflow.

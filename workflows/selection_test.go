@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -28,28 +29,19 @@ func selectionInput() CampaignInput {
 	return in
 }
 
-var committeeDossiers = []selection.Dossier{
-	{ApplicationID: "a-1", AssociationName: "Langues en partage", Theme: "langue", RequestedCents: 7_000_000, BeneficiariesBPI: 7, BeneficiariesNonBPI: 3},
-	{ApplicationID: "a-2", AssociationName: "Santé pour tous", Theme: "sante", RequestedCents: 5_000_000, BeneficiariesBPI: 5, BeneficiariesNonBPI: 5},
-}
-
-func decisions(granted1, granted2 int64) []selection.Decision {
-	return []selection.Decision{
-		{ApplicationID: "a-1", Decision: selection.Retained, GrantedCents: granted1, Score: 80},
-		{ApplicationID: "a-2", Decision: selection.Retained, GrantedCents: granted2, Score: 60},
-	}
-}
-
-// sendSelection sends the update at the given time and reports its outcome.
+// sendSelection sends the update at the given time and reports its refusal (by the
+// validator or by the handler) or its outcome.
 func sendSelection(env *testsuite.TestWorkflowEnvironment, at time.Duration, u SelectionUpdate, rejected *error, outcome *SelectionOutcome) {
 	env.RegisterDelayedCallback(func() {
 		env.UpdateWorkflow(UpdateSelection, "", &testsuite.TestUpdateCallback{
 			OnAccept: func() {},
 			OnReject: func(err error) { *rejected = err },
 			OnComplete: func(v any, err error) {
-				if err == nil {
-					*outcome = v.(SelectionOutcome)
+				if err != nil {
+					*rejected = err
+					return
 				}
+				*outcome = v.(SelectionOutcome)
 			},
 		}, u)
 	}, at)
@@ -66,7 +58,7 @@ func TestSelectionIsRefusedBeforeTheCallCloses(t *testing.T) {
 	mockCampaignActivities(env)
 	var rejected error
 	var outcome SelectionOutcome
-	sendSelection(env, 90*time.Minute, SelectionUpdate{Dossiers: committeeDossiers, Decisions: decisions(7_000_000, 3_000_000)}, &rejected, &outcome)
+	sendSelection(env, 90*time.Minute, SelectionUpdate{Draft: testDraft(1)}, &rejected, &outcome)
 	selectAfter(t, env, 3*time.Hour)
 
 	env.ExecuteWorkflow(CampaignWorkflow, selectionInput())
@@ -76,13 +68,34 @@ func TestSelectionIsRefusedBeforeTheCallCloses(t *testing.T) {
 	require.Equal(t, ErrTypeSelectionNotOpen, appErr.Type())
 }
 
+// An Update naming no draft is refused by the validator: nothing enters the history.
+func TestSelectionNamingNoDraftIsRefused(t *testing.T) {
+	for name, draft := range map[string]activities.SelectionDraftRef{
+		"no ID":        {Digest: strings.Repeat("ab", 32), Decisions: 2},
+		"short digest": {ID: "draft-1", Digest: strings.Repeat("ab", 31), Decisions: 2},
+		"no decision":  {ID: "draft-1", Digest: strings.Repeat("ab", 32)},
+	} {
+		t.Run(name, func(t *testing.T) {
+			c := &campaign{state: CampaignState{Phase: models.PhaseClosed}}
+			require.True(t, isRefusal(c.validateSelection(SelectionUpdate{Draft: draft}), ErrTypeSelectionRefused))
+		})
+	}
+	c := &campaign{state: CampaignState{Phase: models.PhaseClosed}}
+	require.NoError(t, c.validateSelection(SelectionUpdate{Draft: testDraft(1)}), "one decision, a 64-digit digest")
+}
+
+// A draft the activity refuses (it breaks the call's rules: the rules changed since the API
+// checked it) fails the Update with the violations and leaves the call closed: a later
+// selection is recorded.
 func TestSelectionBreakingTheRulesLeavesNoTrace(t *testing.T) {
 	env := newEnv(t)
 	mockCampaignActivities(env)
+	violations := []selection.Violation{{Rule: selection.RuleEnvelope, Field: "decisions", Message: "le total accordé dépasse l'enveloppe"}}
+	env.OnActivity(acts.RecordSelection, mock.Anything, mock.Anything).Return(activities.SelectionOutcome{},
+		temporal.NewNonRetryableApplicationError("refusée", activities.ErrTypeSelectionRefused, nil, violations)).Once()
 	var rejected error
 	var outcome SelectionOutcome
-	// 7 000 € + 3 000,01 € = one cent over the envelope, and 69,99 % to employment and language.
-	sendSelection(env, 3*time.Hour, SelectionUpdate{Dossiers: committeeDossiers, Decisions: decisions(7_000_000, 3_000_001)}, &rejected, &outcome)
+	sendSelection(env, 3*time.Hour, SelectionUpdate{Draft: testDraft(1)}, &rejected, &outcome)
 	selectAfter(t, env, 4*time.Hour)
 
 	env.ExecuteWorkflow(CampaignWorkflow, selectionInput())
@@ -90,29 +103,30 @@ func TestSelectionBreakingTheRulesLeavesNoTrace(t *testing.T) {
 	var appErr *temporal.ApplicationError
 	require.True(t, errors.As(rejected, &appErr), "%v", rejected)
 	require.Equal(t, ErrTypeSelectionRefused, appErr.Type())
-	var violations []selection.Violation
-	require.NoError(t, appErr.Details(&violations))
-	rules := []string{}
-	for _, v := range violations {
-		rules = append(rules, v.Rule)
-	}
-	require.Equal(t, []string{selection.RuleEnvelope, selection.RuleEmploymentLanguageShare}, rules)
-	// Only the later, empty selection was recorded.
-	env.AssertNumberOfCalls(t, "RecordSelection", 1)
+	var got []selection.Violation
+	require.NoError(t, appErr.Details(&got))
+	require.Equal(t, violations, got)
+	var res CampaignResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, models.PhaseSelected, res.Phase, "the later selection was recorded")
+	env.AssertNumberOfCalls(t, "RecordSelection", 2)
 }
 
 func TestSelectionAtTheThresholdsIsRecordedAndDispatched(t *testing.T) {
 	env := newEnv(t)
 	mockCampaignActivities(env)
 	var recorded activities.SelectionRecord
+	totals := selection.Totals{GrantedCents: 10_000_000, RetainedCount: 2}
 	env.OnActivity(acts.RecordSelection, mock.Anything, mock.Anything).Return(
-		func(_ context.Context, r activities.SelectionRecord) error { recorded = r; return nil }).Once()
+		func(_ context.Context, r activities.SelectionRecord) (activities.SelectionOutcome, error) {
+			recorded = r
+			return activities.SelectionOutcome{Totals: totals}, nil
+		}).Once()
 	env.OnActivity(acts.DispatchDecisions, mock.Anything, mock.Anything).Return(nil).Once()
 	env.OnActivity(acts.NotifyCarifOref, mock.Anything, mock.Anything).Return(nil).Once()
 	var rejected error
 	var outcome SelectionOutcome
-	// Exactly the envelope, exactly 70 % to language.
-	sendSelection(env, 3*time.Hour, SelectionUpdate{Dossiers: committeeDossiers, Decisions: decisions(7_000_000, 3_000_000)}, &rejected, &outcome)
+	sendSelection(env, 3*time.Hour, SelectionUpdate{Draft: testDraft(1), Actor: models.Actor{Name: "Jeanne Martin"}}, &rejected, &outcome)
 
 	env.ExecuteWorkflow(CampaignWorkflow, selectionInput())
 	require.NoError(t, rejected)
@@ -120,9 +134,10 @@ func TestSelectionAtTheThresholdsIsRecordedAndDispatched(t *testing.T) {
 	var res CampaignResult
 	require.NoError(t, env.GetWorkflowResult(&res))
 	require.Equal(t, models.PhaseSelected, res.Phase)
-	require.Equal(t, int64(10_000_000), outcome.Totals.GrantedCents)
-	require.Equal(t, 2, outcome.Totals.RetainedCount)
-	require.Len(t, recorded.Decisions, 2)
+	require.Equal(t, totals, outcome.Totals)
+	require.Equal(t, testDraft(1), recorded.Draft)
+	require.Equal(t, selectionInput().SelectionRules(), recorded.Rules, "judged by the call's rules")
+	require.Equal(t, "Jeanne Martin", recorded.Actor.Name)
 	require.True(t, recorded.At.Equal(t0.Add(3*time.Hour)))
 	env.AssertExpectations(t)
 }

@@ -13,7 +13,6 @@ import (
 
 	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/internal/rules/ctai"
-	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/textinput"
 	"github.com/dian-p104/aap/models"
 )
@@ -82,14 +81,11 @@ func TestCancellationWithAControlCharacterIsRefusedBeforeAnyActivity(t *testing.
 // in any of their texts, naming it as the API does.
 func TestSelectionAndOpinionValidatorsRefuseControlCharacters(t *testing.T) {
 	c := &campaign{state: CampaignState{Phase: models.PhaseClosed}}
-	u := SelectionUpdate{Decisions: []selection.Decision{
-		{ApplicationID: "a-1", Decision: selection.Retained},
-		{ApplicationID: "a-2", Decision: selection.NotRetained, Reason: "Hors\x00 priorités"},
-	}}
-	requireInvalidText(t, c.validateSelection(u), "decisions[1].reason")
-	u.Decisions[1].Reason = "Hors des priorités\n(emploi et langue)"
-	err := c.validateSelection(u)
-	assert.False(t, isRefusal(err, ErrTypeInvalidText), "a newline is admitted in a reason: %v", err)
+	// The decisions' texts are in the draft, refused by the activity (activities' tests).
+	u := SelectionUpdate{Draft: testDraft(1), Actor: models.Actor{Name: "Jeanne\x00 Martin"}}
+	requireInvalidText(t, c.validateSelection(u), "actor")
+	u.Actor.Name = "Jeanne Martin"
+	assert.NoError(t, c.validateSelection(u))
 
 	w := &ctaiRequest{state: CTAIState{Phase: CTAIPhaseProposed}}
 	requireInvalidText(t, w.validateOpinion(CTAIOpinionUpdate{Decision: ctai.Decision{Opinion: "defavorable", Motivation: "Aucun\x07 bilan"}}), "motivation")

@@ -13,7 +13,8 @@ import (
 // of the tables it creates, so the result does not change when models/ moves
 // on. Add a new one (at the end of followUpMigrations) to change the schema.
 var migrations = slices.Concat(callMigrations, followUpMigrations, connectorMigrations, monDossierMigrations, calendarMigrations,
-	controlsConventionMigrations, agentMigrations, objectivesMigrations, identityMigrations, pneHandMigrations, racesMigrations)
+	controlsConventionMigrations, agentMigrations, objectivesMigrations, identityMigrations, pneHandMigrations, racesMigrations,
+	selectionMigrations)
 
 const migrationsTable = "schema_migrations"
 
