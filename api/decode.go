@@ -18,9 +18,17 @@ import (
 // maxBodyBytes bounds every JSON body.
 const maxBodyBytes = 1 << 20
 
+// bodyLimitKey holds, in a request's gin context, a larger limit than maxBodyBytes for its
+// JSON body (int64): a selection's decisions on a call of thousands of dossiers.
+const bodyLimitKey = "aap.body_limit"
+
 // readBody reads the request body within the size limit.
 func readBody(c *gin.Context) ([]byte, error) {
-	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, maxBodyBytes))
+	limit := int64(maxBodyBytes)
+	if v, ok := c.Get(bodyLimitKey); ok {
+		limit = v.(int64)
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(c.Writer, c.Request.Body, limit))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
 		return nil, errTooLarge

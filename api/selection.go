@@ -98,7 +98,9 @@ func (s *SelectionService) Record(ctx context.Context, campaignID string, req *S
 	if err != nil {
 		return SelectionResult{}, err
 	}
-	if dryRun && c.Phase != models.PhaseClosed {
+	// Not closed yet (or cancelled): refused before the rules, as the workflow's validator
+	// would. A selected call goes on to the Update: the same request again gets its answer.
+	if c.Phase != models.PhaseClosed && (dryRun || c.Phase != models.PhaseSelected) {
 		return SelectionResult{}, selectionNotOpen(c.Phase)
 	}
 	// The selection's own facts (the signed decision's reference) are refused with its rules.
@@ -250,8 +252,13 @@ type selectionHandlers struct {
 	svc *SelectionService
 }
 
+// maxSelectionBody bounds a selection's JSON body: about 150 bytes a decision, a call of
+// 10,000 dossiers selected in one go fits with room to spare.
+const maxSelectionBody = 16 << 20
+
 // record answers POST /api/v1/campaigns/{id}/selection[?dry_run=true].
 func (h selectionHandlers) record(c *gin.Context) {
+	c.Set(bodyLimitKey, int64(maxSelectionBody))
 	var req SelectionRequest
 	if _, ok := bindJSON(c, &req); !ok {
 		return
