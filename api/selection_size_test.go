@@ -17,7 +17,9 @@ func TestSelectionBodyUpTo16MiB(t *testing.T) {
 	e := newEnv(t)
 	c := e.seedCampaign(t, seed{year: 2027, territory: "69", phase: models.PhaseClosed})
 	decision := []byte(`{"decisions":[{"application_id":"inconnu","decision":"retenu","granted_eur":1,"score":50}]}`)
-	padded := func(n int) []byte { return append(bytes.Clone(decision), bytes.Repeat([]byte(" "), n-len(decision))...) }
+	padded := func(n int) []byte {
+		return append(bytes.Clone(decision), bytes.Repeat([]byte(" "), n-len(decision))...)
+	}
 	path := "/api/v1/campaigns/" + c.ID + "/selection"
 
 	rec := e.do(t, http.MethodPost, path, padded(limit))
