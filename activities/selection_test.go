@@ -113,3 +113,41 @@ func TestRecordSelectionOfTenThousandDossiers(t *testing.T) {
 		assert.Less(t, len(p.GetData()), maxEventPayload, "%s of a %d-dossier selection", name, bigCall)
 	}
 }
+
+// A text the database would refuse (a NUL byte) is refused for good, named as the API names
+// it; a newline in a reason is admitted.
+func TestRecordSelectionRefusesAControlCharacter(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.SQLite(t)
+	apps := store.NewApplications(db)
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(&activities.Activities{Campaigns: store.NewCampaigns(db), Applications: apps, Logger: slog.New(slog.DiscardHandler)})
+	a := (*activities.Activities)(nil)
+	c := &models.Campaign{ID: uuid.NewString(), Year: 2027, Level: models.LevelDepartmental, Territory: "69", Title: "Petit appel",
+		ContactEmail: "ddets@rhone.example.gouv.fr", Phase: models.PhaseClosed, BudgetCents: grantedCents}
+	c.WorkflowID = "aap/" + c.ID
+	require.NoError(t, db.Create(c).Error)
+	app := models.Application{ID: uuid.NewString(), CampaignID: c.ID, WorkflowID: "aap/" + c.ID + "/d", Year: 2027, Reference: "AAP-2027-69-00001",
+		AssociationKey: "siret:1", AssociationName: "Association 1", Title: "Ateliers", TitleKey: "ateliers", Theme: "langue", RequestedCents: grantedCents}
+	require.NoError(t, db.Create(&app).Error)
+	payload := func(reason string) store.SelectionPayload {
+		return store.SelectionPayload{DecisionReference: "Arrêté n° 1",
+			Dossiers:  []selection.Dossier{{ApplicationID: app.ID, AssociationName: app.AssociationName, Theme: "langue", RequestedCents: grantedCents}},
+			Decisions: []selection.Decision{{ApplicationID: app.ID, Decision: selection.NotRetained, Score: 40, Reason: reason}}}
+	}
+	rules := selection.Rules{EnvelopeCents: grantedCents, Year: 2027}
+
+	bad, err := apps.SaveSelectionDraft(ctx, c.ID, "request-1", payload("Hors\x00 priorités"))
+	require.NoError(t, err)
+	_, err = env.ExecuteActivity(a.RecordSelection, activities.SelectionRecord{CampaignID: c.ID, Draft: bad, Rules: rules})
+	var appErr *temporal.ApplicationError
+	require.ErrorAs(t, err, &appErr)
+	require.Equal(t, activities.ErrTypeInvalidText, appErr.Type())
+	assert.Contains(t, appErr.Error(), "decisions[0].reason")
+
+	good, err := apps.SaveSelectionDraft(ctx, c.ID, "request-2", payload("Hors des priorités\n(emploi et langue)"))
+	require.NoError(t, err)
+	_, err = env.ExecuteActivity(a.RecordSelection, activities.SelectionRecord{CampaignID: c.ID, Draft: good, Rules: rules})
+	require.NoError(t, err)
+}
