@@ -4,14 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"html"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -20,8 +17,12 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/oidctest"
+	"github.com/dian-p104/aap/internal/platform/config"
 	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/web"
 	"github.com/dian-p104/aap/internal/web/browsertest"
 	"github.com/dian-p104/aap/models"
@@ -48,9 +49,12 @@ type agentRun struct {
 	Steps []pageCheck       `json:"steps"`
 	Reads map[string]string `json:"reads"`
 	URL   string            `json:"url"`
+	// Cookie is the session the browser ended with, for the next run.
+	Cookie string `json:"cookie"`
 }
 
-// TestAnAgentRunsACallInChromium: a correspondent of the Rhône, signed in, creates a call through
+// TestAnAgentRunsACallInChromium: a correspondent of the Rhône signs in through a real OpenID
+// Provider (internal/oidctest: « Se connecter avec ProConnect », the provider's login page), creates a call through
 // the form in real Chromium (a title too short is refused under its field, nothing stored; then
 // created); dossiers are filed through the API while it is open; once closed, the correspondent
 // opens it, runs « Vérifier » on a selection that breaks the 70 % rule and reads its figures,
@@ -58,17 +62,35 @@ type agentRun struct {
 // axe-core at 1280 and 320 px; screenshots go to AAP_SCREENSHOT_DIR (agent-*).
 func TestAnAgentRunsACallInChromium(t *testing.T) {
 	node, chromium := browsertest.Tools(t, filepath.Join("..", ".."))
-	d := startDev(t, t.TempDir())
+	// The engine signs its agents in with a real OpenID Provider started here (ProConnect's part).
+	provider := oidctest.Start(t)
+	d := startDev(t, t.TempDir(), func(cfg *config.Config) {
+		cfg.OIDC = config.OIDC{Issuer: provider.Issuer, ClientID: oidctest.ClientID, ClientSecret: oidctest.ClientSecret}
+	})
 	defer d.Stop()
-	// aap dev's sign-in, as the Rhône's correspondent it seeds (ddets-69@aap.localhost).
-	cookie := signInAt(t, d.HTTPURL, "ddets-69@aap.localhost")
+	provider.Register(d.HTTPURL+"/connexion/retour", d.HTTPURL+"/connexion?deconnecte=1")
+	_, err := auth.AddAgent(store.WithActor(t.Context(), store.Actor{Name: "test"}), store.NewAgents(d.DB), auth.NewAgent{
+		Email: "marie.curie@rhone.gouv.fr", Name: "Marie Curie", Role: auth.RoleCorrespondent, Territory: "69"})
+	require.NoError(t, err)
 	dir := browsertest.ScreenshotDir(t)
+	cookie := ""
 	run := func(steps ...map[string]any) agentRun {
 		t.Helper()
 		var out agentRun
 		runAgentScript(t, node, chromium, map[string]any{"screenshotDir": dir, "base": d.HTTPURL, "cookie": cookie, "steps": steps}, &out)
+		cookie = out.Cookie
 		return out
 	}
+
+	// 0. The sign-in: « Se connecter avec ProConnect », the provider's login, back signed in.
+	signedIn := run(
+		map[string]any{"goto": d.HTTPURL + "/connexion"}, map[string]any{"measure": "agent-connexion"},
+		map[string]any{"click": `a[href="/connexion/proconnect"]`},
+		map[string]any{"fill": map[string]string{"email": "marie.curie@rhone.gouv.fr"}}, map[string]any{"click": "button[type=submit]"},
+		map[string]any{"read": map[string]any{"viewer": ".aap-session"}}, map[string]any{"measure": "agent-connecte"})
+	assert.Contains(t, signedIn.Reads["viewer"], "Connecté : Marie Curie (Rhône (69))")
+	assert.Equal(t, d.HTTPURL+"/", signedIn.URL, "back on the overview")
+	require.NotEmpty(t, cookie, "the browser holds a session")
 
 	// 1. The call, created through the form: refused once, then created.
 	call := map[string]string{"title": "Ab", "year": strconv.Itoa(policy.DateOf(time.Now()).Year + 1), "budget_eur": "250 000,50",
@@ -160,10 +182,10 @@ func TestAnAgentRunsACallInChromium(t *testing.T) {
 
 	want := map[string]int{"agent-appel-refuse": http.StatusUnprocessableEntity, "agent-selection-refusee": http.StatusUnprocessableEntity}
 	var all []pageCheck
-	for _, r := range []agentRun{created, selected, final} {
+	for _, r := range []agentRun{signedIn, created, selected, final} {
 		all = append(all, r.Steps...)
 	}
-	require.Len(t, all, 2*11, "eleven pages at 1280 and 320 px")
+	require.Len(t, all, 2*13, "thirteen pages at 1280 and 320 px")
 	for _, r := range all {
 		status := want[r.Name]
 		if status == 0 {
@@ -178,33 +200,6 @@ func TestAnAgentRunsACallInChromium(t *testing.T) {
 		assert.Empty(t, r.FailedRequests, "%s: a file of the page is missing", r.Name)
 	}
 	t.Logf("screenshots in %s", dir)
-}
-
-// signInAt signs in through aap dev's sign-in as the agent of email, choosing it on /connexion as
-// a person does, and returns the session cookie as the browser sends it.
-func signInAt(t *testing.T, base, email string) string {
-	t.Helper()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.Get(base + "/connexion")
-	require.NoError(t, err)
-	page, err := io.ReadAll(res.Body)
-	res.Body.Close()
-	require.NoError(t, err)
-	csrf := regexp.MustCompile(`name="csrf" value="([^"]+)"`).FindStringSubmatch(string(page))
-	choice := regexp.MustCompile(`name="agent" value="(\d+)"[^>]*>\s*<label[^>]*>[^<]*<span class="fr-hint-text">` +
-		regexp.QuoteMeta(email)).FindStringSubmatch(string(page))
-	require.Len(t, csrf, 2, "the dev sign-in's form")
-	require.Len(t, choice, 2, "%s is offered", email)
-	res, err = client.PostForm(base+"/connexion/dev", url.Values{"agent": {choice[1]}, "csrf": {html.UnescapeString(csrf[1])}})
-	require.NoError(t, err)
-	defer res.Body.Close()
-	for _, c := range res.Cookies() {
-		if c.Name == web.SessionCookie {
-			return c.Name + "=" + c.Value
-		}
-	}
-	t.Fatalf("no session cookie (status %d)", res.StatusCode)
-	return ""
 }
 
 // runAgentScript runs internal/web/browsertest/agent.mjs with input on stdin and decodes its output.

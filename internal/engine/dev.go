@@ -77,6 +77,10 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 	if cfg.PublicURL == "" || strings.HasSuffix(cfg.PublicURL, ":0") {
 		cfg.PublicURL = d.HTTPURL
 	}
+	if cfg.OIDC.Issuer != "" && cfg.OIDC.RedirectURL == "" {
+		// A port picked now (":0", the tests) is known only here: the provider sends the agent back to it.
+		cfg.OIDC.RedirectURL = strings.TrimSuffix(cfg.PublicURL, "/") + "/connexion/retour"
+	}
 	if err := d.startTemporal(ctx, cfg, log); err != nil {
 		return nil, err
 	}

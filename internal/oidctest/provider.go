@@ -3,6 +3,8 @@
 // tests: discovery, authorization code with PKCE, signed ID tokens, userinfo,
 // end-session. A test says who authenticates next (SignInAs); the provider's
 // login step then completes at once, as a person typing their password would.
+// Without SignInAs, the login step is a form where a browser types the email
+// (login.go).
 package oidctest
 
 import (
@@ -69,7 +71,7 @@ func (p *Provider) Register(redirectURL, postLogoutURL string) {
 	p.store.postLogout = []string{postLogoutURL}
 }
 
-// SignInAs says who authenticates at the provider's next login.
+// SignInAs says who authenticates at the provider's next logins; without it, the login page asks.
 func (p *Provider) SignInAs(person Person) {
 	p.store.mu.Lock()
 	defer p.store.mu.Unlock()

@@ -6,7 +6,6 @@ import (
 	"crypto/rsa"
 	"encoding/hex"
 	"errors"
-	"net/http"
 	"sync"
 	"time"
 
@@ -48,23 +47,6 @@ func randomID() string {
 	b := make([]byte, 16)
 	_, _ = rand.Read(b)
 	return hex.EncodeToString(b)
-}
-
-// login completes the login step of request ?id= as the person SignInAs named,
-// and sends the browser back to the provider's callback (which redirects to the client with the code).
-func (s *storage) login(w http.ResponseWriter, r *http.Request) {
-	id := r.URL.Query().Get("id")
-	s.mu.Lock()
-	req, ok := s.requests[id]
-	if ok {
-		req.person, req.done, req.authTime = s.next, true, time.Now()
-	}
-	s.mu.Unlock()
-	if !ok {
-		http.Error(w, "unknown authorization request", http.StatusBadRequest)
-		return
-	}
-	http.Redirect(w, r, s.callback(id), http.StatusFound)
 }
 
 func (s *storage) CreateAuthRequest(_ context.Context, r *oidc.AuthRequest, _ string) (op.AuthRequest, error) {

@@ -2,12 +2,13 @@
 // playwright-core) as a signed-in agent would, step by step, and checks each page it is
 // asked to with axe-core at 1280 and 320 px (measure.mjs), saving its screenshots. Run by
 // internal/engine/agent_browser_test.go, with on stdin:
-//   {"screenshotDir": "...", "base": "http://127.0.0.1:port", "cookie": "aap_session=...", "steps": [
+//   {"screenshotDir": "...", "base": "http://127.0.0.1:port", "cookie": "aap_session=..." (optional), "steps": [
 //     {"goto": "url"}, {"fill": {"name": "value"}}, {"dates": {"name": secondsFromNow}},
 //     {"choose": {"name": "value"}}, {"click": "css selector"}, {"measure": "name"},
 //     {"read": {"key": "css selector"}}]}
 // "dates" types a datetime-local field in Paris time, so many seconds from now; "click"
-// submits and waits for the next page. It prints {"steps": [...], "reads": {...}, "url": "..."}.
+// submits (or follows a link) and waits for the next page. It prints {"steps": [...],
+// "reads": {...}, "url": "...", "cookie": "aap_session=..."}: the session it ended with.
 import { readFileSync } from 'node:fs';
 import { launch, measure, watch, widths } from './measure.mjs';
 
@@ -26,9 +27,11 @@ function parisLocal(date) {
 
 try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, locale: 'fr-FR' });
-  // The session cookie as the browser keeps it, so it goes with the redirects after a form too.
-  const [cookieName, ...rest] = input.cookie.split('=');
-  await context.addCookies([{ name: cookieName, value: rest.join('='), url: input.base, httpOnly: true, sameSite: 'Strict' }]);
+  // The session cookie of an earlier run, as the browser keeps it, so it goes with the redirects after a form too.
+  if (input.cookie) {
+    const [cookieName, ...rest] = input.cookie.split('=');
+    await context.addCookies([{ name: cookieName, value: rest.join('='), url: input.base, httpOnly: true, sameSite: 'Lax' }]);
+  }
   const page = await context.newPage();
   const seen = watch(page);
   let status = 0;
@@ -61,6 +64,9 @@ try {
     }
   }
   out.url = page.url();
+  // The session the run signed in with (or was given), for the next run.
+  const session = (await context.cookies(input.base)).find((c) => c.name === 'aap_session');
+  if (session) out.cookie = `${session.name}=${session.value}`;
   await context.close();
 } finally {
   await browser.close();
