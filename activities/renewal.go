@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/dian-p104/aap/internal/convention"
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/mail"
 	"github.com/dian-p104/aap/internal/rules/selection"
@@ -50,9 +51,10 @@ func (a *Activities) CheckRenewal(ctx context.Context, ref ApplicationRef) (Rene
 	}
 	for _, r := range reports[app.AssociationKey] {
 		blocks = append(blocks, models.RenewalBlock{
-			Rule: models.BlockFinancialReport, Source: "convention:" + r.ConventionID, SourceYear: r.FiscalYear, SourceConventionID: r.ConventionID,
-			Reason: fmt.Sprintf("le compte-rendu financier (Cerfa n° 15059*02) de la convention « %s » (exercice %d), attendu au plus tard le %s, n'a pas été reçu",
-				r.ConventionReference, r.FiscalYear, french.Date(r.DueAt)),
+			// A CPO's tranches block one by one (§8.2, §8.4): each names its year.
+			Rule: models.BlockFinancialReport, Source: models.ReportSource(r), SourceYear: r.FiscalYear, SourceConventionID: r.ConventionID,
+			Reason: fmt.Sprintf("%s, attendu au plus tard le %s, n'a pas été reçu",
+				convention.ReportLabel(r), french.Date(r.DueAt)),
 			Lift: "envoyer ce compte-rendu financier ; sa réception lève le blocage",
 		})
 	}

@@ -2,7 +2,6 @@ package api
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"strings"
 
@@ -31,8 +30,13 @@ type ConventionView struct {
 	GrantedEUR         string `json:"granted_eur"`
 	FinancialReportDue string `json:"financial_report_due"`
 	DocumentURL        string `json:"document_url"`
-	// FinancialReport is the compte-rendu financier, once the workflow awaits it or it is received.
+	// FinancialReport is the (first) compte-rendu financier, once the workflow awaits it or it is received.
 	FinancialReport *FinancialReportView `json:"financial_report,omitempty"`
+	// TotalEUR is the sum of a CPO's tranches (its GrantedEUR being the first's); an annual convention's amount.
+	TotalEUR string `json:"total_eur"`
+	// FinancialReports are every compte-rendu financier the convention owes, a CPO's one per
+	// yearly tranche (§8.2, §8.4), with its due date and state, whether stored yet or not.
+	FinancialReports []FinancialReportView `json:"financial_reports"`
 }
 
 func (s *ConventionService) records(ctx context.Context, id string) (*models.Convention, *models.Application, *models.Campaign, error) {
@@ -54,19 +58,37 @@ func (s *ConventionService) Get(ctx context.Context, id string) (ConventionView,
 	if err != nil {
 		return ConventionView{}, err
 	}
+	total := conv.GrantedCents
+	if len(conv.Tranches) > 0 {
+		total = 0
+		for _, t := range conv.Tranches {
+			total += t.MaxCents
+		}
+	}
 	view := ConventionView{
-		Convention: conv, GrantedEUR: formatEuros(conv.GrantedCents),
+		Convention: conv, GrantedEUR: formatEuros(conv.GrantedCents), TotalEUR: formatEuros(total),
 		FinancialReportDue: convention.FromRecords(app, c, conv).FinancialReportDue().Format("2006-01-02"),
 		DocumentURL:        "/api/v1/conventions/" + conv.ID + "/document",
 	}
-	report, err := s.Reports.ByConvention(ctx, conv.ID)
-	switch {
-	case err == nil:
-		rv := financialReportView(report)
-		view.FinancialReport = &rv
-		view.FinancialReportDue = rv.DueDate
-	case !errors.Is(err, store.ErrNotFound):
+	stored, err := s.Reports.OfConvention(ctx, conv.ID)
+	if err != nil {
 		return ConventionView{}, err
+	}
+	byYear := map[int]*models.FinancialReport{}
+	for i := range stored {
+		byYear[stored[i].FiscalYear] = &stored[i]
+	}
+	for i, expected := range convention.ExpectedReports(app, c, conv) {
+		r, ok := byYear[expected.FiscalYear]
+		if !ok {
+			r = expected
+		}
+		view.FinancialReports = append(view.FinancialReports, financialReportView(r))
+		if ok && i == 0 {
+			rv := financialReportView(r)
+			view.FinancialReport = &rv
+			view.FinancialReportDue = rv.DueDate
+		}
 	}
 	return view, nil
 }

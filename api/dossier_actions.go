@@ -1,6 +1,8 @@
 package api
 
 import (
+	"fmt"
+
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/web"
@@ -43,13 +45,21 @@ func (f dossierFacts) actionForm(action string, typed dossierForm) *dossierActio
 				", à remplir avant le " + french.Date(f.Convention.PNECloseDate) + ". Une fois qu'il est rempli, déclarez-le ici."},
 			Button: "Je déclare avoir répondu au questionnaire"}
 	case actionReport:
-		return &dossierAction{Name: action, Title: "Envoyer le compte-rendu financier",
-			Intro: []string{"Indiquez ce que l'action a coûté et la part de la subvention employée, et joignez le compte-rendu financier " +
-				"(Cerfa n° 15059*02) signé par le représentant légal de l'association, au plus tard le " + frenchDay(f.Convention.FinancialReportDue) + "."},
+		r := f.reportDue()
+		title, of, granted := "Envoyer le compte-rendu financier", "", "la subvention accordée"
+		if r.Tranche > 0 {
+			// A CPO: one report per yearly tranche (§8.2, §8.4), the oldest awaited first.
+			title += fmt.Sprintf(" de la tranche %d", r.FiscalYear)
+			of = fmt.Sprintf(" de la tranche %d (%s, exercice %d)", r.FiscalYear, french.Euros(r.AmountCents), r.FiscalYear)
+			granted = fmt.Sprintf("la tranche %d", r.FiscalYear)
+		}
+		return &dossierAction{Name: action, Title: title,
+			Intro: []string{"Indiquez ce que l'action a coûté et la part de la subvention employée, et joignez le compte-rendu financier" + of +
+				" (Cerfa n° 15059*02) signé par le représentant légal de l'association, au plus tard le " + frenchDay(r.DueDate) + "."},
 			Fields: []web.Field{
 				{ID: "spent_eur", Label: "Dépenses réalisées pour l'action, en euros", Hint: "Par exemple 12 500,50",
 					Value: typed.Report.Spent, InputMode: "decimal", MaxLength: 20, Required: true, Error: typed.errorOf("spent_eur")},
-				{ID: "subsidy_used_eur", Label: "Part de la subvention employée, en euros", Hint: "Au plus les dépenses réalisées et la subvention accordée",
+				{ID: "subsidy_used_eur", Label: "Part de la subvention employée, en euros", Hint: "Au plus les dépenses réalisées et " + granted,
 					Value: typed.Report.SubsidyUsed, InputMode: "decimal", MaxLength: 20, Required: true, Error: typed.errorOf("subsidy_used_eur")},
 			},
 			File: true, FileError: typed.FileError, Button: "Envoyer le compte-rendu financier"}

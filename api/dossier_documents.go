@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -63,8 +64,13 @@ func (h linkHandlers) document(c *gin.Context) {
 		}
 		c.Header("Content-Disposition", `attachment; filename="convention-`+conv.Reference+`.pdf"`)
 		c.DataFromReader(http.StatusOK, int64(len(pdf)), "application/pdf", bytes.NewReader(pdf), nil)
-	case name == docReport && f.ReportFile != nil:
-		doc, err := h.reportFiles.Content(ctx, f.Convention.ID)
+	case strings.HasPrefix(name, docReport) && f.Convention != nil:
+		year, ok := f.reportFileYear(name)
+		if !ok {
+			h.respond(c, linkPage{}, store.ErrNotFound)
+			return
+		}
+		doc, err := h.reportFiles.Content(ctx, f.Convention.ID, year)
 		if err != nil {
 			h.respond(c, linkPage{}, err)
 			return
@@ -109,4 +115,23 @@ func (f dossierFacts) decisionLetter(back string) dossierLetter {
 			"Motif : "+app.DecisionReason)
 	}
 	return dossierLetter{Chrome: f.letterChrome("Décision sur le dossier "+app.Reference, back), Back: back, Lines: lines}
+}
+
+// reportFileName is the document name of a report's file: « compte-rendu-financier »
+// for an annual convention's, « compte-rendu-financier-2028 » for a CPO tranche's.
+func reportFileName(conv *ConventionView, year int) string {
+	if len(conv.Tranches) == 0 {
+		return docReport
+	}
+	return fmt.Sprintf("%s-%d", docReport, year)
+}
+
+// reportFileYear is the year of the kept file a document name reaches.
+func (f dossierFacts) reportFileYear(name string) (int, bool) {
+	for _, d := range f.ReportFiles {
+		if reportFileName(f.Convention, d.FiscalYear) == name {
+			return d.FiscalYear, true
+		}
+	}
+	return 0, false
 }

@@ -30,9 +30,10 @@ type dossierFacts struct {
 	LapseAt time.Time
 	// PNE is the association's row in the PNE following the dossier's year, nil when none.
 	PNE *models.PNEStructure
-	// ReportFile is the compte-rendu financier's file sent through « Mon dossier », nil when none.
-	ReportFile *models.ReportDocument
-	Now        time.Time
+	// ReportFiles are the files of the comptes-rendus financiers sent through « Mon dossier »
+	// (a CPO: one per tranche), oldest year first.
+	ReportFiles []models.ReportDocument
+	Now         time.Time
 }
 
 // due is the one action asked now: the convention to sign first (it lapses),
@@ -45,12 +46,27 @@ func (f dossierFacts) due() string {
 		return actionSign
 	case f.pneOpen():
 		return actionPNE
-	case conv != nil && conv.State == models.ConventionSigned && (conv.FinancialReport == nil || conv.FinancialReport.ReceivedAt == nil):
+	case f.reportDue() != nil:
 		return actionReport
 	case f.App.ReceiptConfirmedAt == nil && (f.App.State == models.ApplicationDeposited || f.App.State == models.ApplicationUnderReview):
 		return actionConfirm
 	}
 	return actionNone
+}
+
+// reportDue is the compte-rendu financier to send now: a signed convention's oldest
+// not received (a CPO's tranches one after the other, §8.2, §8.4), nil when none.
+func (f dossierFacts) reportDue() *FinancialReportView {
+	conv := f.Convention
+	if conv == nil || conv.State != models.ConventionSigned {
+		return nil
+	}
+	for i := range conv.FinancialReports {
+		if conv.FinancialReports[i].ReceivedAt == nil {
+			return &conv.FinancialReports[i]
+		}
+	}
+	return nil
 }
 
 // pneOpen: the association is on the PNE list, has neither answered nor declared it, and the
@@ -85,10 +101,7 @@ func (h linkHandlers) dossierFacts(ctx context.Context, app *models.Application)
 	if pol, err := h.campaignRules.policyOf(c); err == nil {
 		f.LapseAt = conv.CreatedAt.Add(time.Duration(pol.Convention.LapseAfter))
 	}
-	if f.ReportFile, err = h.reportFiles.Get(ctx, conv.ID); errors.Is(err, store.ErrNotFound) {
-		f.ReportFile, err = nil, nil
-	}
-	if err != nil {
+	if f.ReportFiles, err = h.reportFiles.Of(ctx, conv.ID); err != nil {
 		return f, err
 	}
 	// §8.4: the PNE of year N+1 asks the structures funded in year N.

@@ -115,11 +115,22 @@ func (f dossierFacts) conventionLines() (state, next []string) {
 		signed += " par " + conv.SignedBy
 	}
 	state = []string{granted, signed + "."}
-	if r := conv.FinancialReport; r != nil && r.ReceivedAt != nil {
-		state = append(state, fmt.Sprintf("Compte-rendu financier reçu le %s : dépenses réalisées %s, dont %s de subvention employée.",
-			french.Date(*r.ReceivedAt), french.Euros(r.SpentCents), french.Euros(r.SubsidyUsedCents)))
-	} else {
-		next = append(next, "Envoyez le compte-rendu financier (Cerfa n° 15059*02) au plus tard le "+frenchDay(conv.FinancialReportDue)+
+	for _, r := range conv.FinancialReports {
+		of := ""
+		if r.Tranche > 0 {
+			// A CPO: each yearly tranche has its report, due and reminded (§8.2, §8.4).
+			of = fmt.Sprintf(" de la tranche %d (%s)", r.FiscalYear, french.Euros(r.AmountCents))
+		}
+		if r.ReceivedAt != nil {
+			state = append(state, fmt.Sprintf("Compte-rendu financier%s reçu le %s : dépenses réalisées %s, dont %s de subvention employée.",
+				of, french.Date(*r.ReceivedAt), french.Euros(r.SpentCents), french.Euros(r.SubsidyUsedCents)))
+			continue
+		}
+		if r.Overdue {
+			state = append(state, fmt.Sprintf("Compte-rendu financier%s non reçu à l'échéance du %s : le renouvellement de votre financement est bloqué jusqu'à sa réception.",
+				of, frenchDay(r.DueDate)))
+		}
+		next = append(next, "Envoyez le compte-rendu financier"+of+" (Cerfa n° 15059*02) au plus tard le "+frenchDay(r.DueDate)+
 			" : sans lui, un nouveau dossier de votre association ne pourra pas être retenu.")
 	}
 	if f.pneOpen() {
@@ -143,9 +154,13 @@ func (f dossierFacts) documents(base string) []dossierDocument {
 		docs = append(docs, dossierDocument{Label: "Convention n° " + f.Convention.Reference, Detail: "PDF",
 			Href: base + "/documents/" + docConvention})
 	}
-	if f.ReportFile != nil {
-		docs = append(docs, dossierDocument{Label: "Compte-rendu financier envoyé (" + f.ReportFile.FileName + ")",
-			Detail: fmt.Sprintf("%s, %s", f.ReportFile.ContentType, fileSize(f.ReportFile.Size)), Href: base + "/documents/" + docReport})
+	for _, d := range f.ReportFiles {
+		label := "Compte-rendu financier envoyé (" + d.FileName + ")"
+		if len(f.Convention.Tranches) > 0 {
+			label = fmt.Sprintf("Compte-rendu financier de la tranche %d envoyé (%s)", d.FiscalYear, d.FileName)
+		}
+		docs = append(docs, dossierDocument{Label: label, Detail: fmt.Sprintf("%s, %s", d.ContentType, fileSize(d.Size)),
+			Href: base + "/documents/" + reportFileName(f.Convention, d.FiscalYear)})
 	}
 	return docs
 }

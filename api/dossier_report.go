@@ -14,6 +14,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/textinput"
 	"github.com/dian-p104/aap/models"
 )
@@ -47,7 +48,19 @@ func (h linkHandlers) sendReport(ctx context.Context, c *gin.Context, f dossierF
 		return refused, nil
 	}
 	form.DocumentRef = doc.FileName + " (sha256 " + doc.SHA256[:16] + ")"
-	_, _, err := h.reports.Record(ctx, f.Convention.ID, form.request())
+	due := f.reportDue()
+	if due == nil && len(f.Convention.FinancialReports) > 0 {
+		// All received: a form sent again (a second click, a reload) was the last one's,
+		// answered as recorded when the same, refused when it differs.
+		due = &f.Convention.FinancialReports[len(f.Convention.FinancialReports)-1]
+	}
+	if due == nil {
+		return dossierOutcome{}, store.ErrNotFound
+	}
+	req := form.request()
+	year := due.FiscalYear
+	req.FiscalYear = &year
+	_, _, err := h.reports.Record(ctx, f.Convention.ID, req)
 	var p *Problem
 	if errors.As(err, &p) && p.Status == http.StatusUnprocessableEntity {
 		refused.Typed.FieldErrors = reportFieldErrors(p.Fields)
@@ -56,7 +69,7 @@ func (h linkHandlers) sendReport(ctx context.Context, c *gin.Context, f dossierF
 	if err != nil {
 		return dossierOutcome{}, err
 	}
-	doc.ConventionID = f.Convention.ID
+	doc.ConventionID, doc.FiscalYear = f.Convention.ID, year
 	if err := h.reportFiles.Keep(ctx, doc); err != nil {
 		return dossierOutcome{}, err
 	}

@@ -55,7 +55,7 @@ func TestFinancialReportRecordedOnceSignalsTheDossierAndLiftsTheBlock(t *testing
 	assert.Equal(t, true, got["blocked"], "nothing blocked silently")
 	require.Len(t, got["renewal_blocks"], 1)
 
-	e.temporal.On("SignalWorkflow", mock.Anything, app.WorkflowID, "", workflows.SignalFinancialReport, nil).Return(nil).Once()
+	e.temporal.On("SignalWorkflow", mock.Anything, app.WorkflowID, "", workflows.SignalFinancialReport, 2027).Return(nil).Once()
 	path := "/api/v1/conventions/" + conv.ID + "/financial-report"
 	rec = e.do(t, http.MethodPost, path, reportBody("12000.50", "10000", "CRF-2027-0042"))
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
@@ -72,7 +72,7 @@ func TestFinancialReportRecordedOnceSignalsTheDossierAndLiftsTheBlock(t *testing
 	assert.NotNil(t, got["renewal_blocks"].([]any)[0].(map[string]any)["lifted_at"])
 
 	// The same report again answers the recorded one; its workflow may have ended meanwhile.
-	e.temporal.On("SignalWorkflow", mock.Anything, app.WorkflowID, "", workflows.SignalFinancialReport, nil).
+	e.temporal.On("SignalWorkflow", mock.Anything, app.WorkflowID, "", workflows.SignalFinancialReport, 2027).
 		Return(serviceerror.NewNotFound("workflow completed")).Once()
 	rec = e.do(t, http.MethodPost, path, reportBody("12000.50", "10000", "CRF-2027-0042"))
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
@@ -119,7 +119,7 @@ func TestFinancialReportRefusals(t *testing.T) {
 	assert.Zero(t, n, "a refused report changes nothing")
 
 	// Exactly at the limits: accepted.
-	e.temporal.On("SignalWorkflow", mock.Anything, mock.Anything, "", workflows.SignalFinancialReport, nil).Return(nil).Once()
+	e.temporal.On("SignalWorkflow", mock.Anything, mock.Anything, "", workflows.SignalFinancialReport, 2027).Return(nil).Once()
 	rec := e.do(t, http.MethodPost, path, reportBody("10000", "10000", "CRF-1"))
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
 
@@ -164,7 +164,7 @@ func TestSelectionRefusesAnAssociationOwingAFinancialReportUntilItIsSent(t *test
 	assert.Contains(t, p.Fields[0].Message, conv.Reference)
 	assert.Contains(t, p.Fields[0].Message, "30 juin 2028")
 
-	e.temporal.On("SignalWorkflow", mock.Anything, mock.Anything, "", workflows.SignalFinancialReport, nil).Return(nil).Once()
+	e.temporal.On("SignalWorkflow", mock.Anything, mock.Anything, "", workflows.SignalFinancialReport, 2027).Return(nil).Once()
 	rec := e.do(t, http.MethodPost, "/api/v1/conventions/"+conv.ID+"/financial-report", reportBody("10000", "10000", "CRF-2027-7"))
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
 	assert.Equal(t, true, decodeObject(t, rec)["overdue"], "received late: the history keeps it")

@@ -71,7 +71,7 @@ func TestFinancialReportLinkRecordsItsConventionsReportOnce(t *testing.T) {
 	e := newEnv(t)
 	app, conv := e.seedReportConvention(t, models.ConventionSigned)
 	_, other := e.seedReportConvention(t, models.ConventionSigned)
-	e.temporal.On("SignalWorkflow", mock.Anything, app.WorkflowID, "", workflows.SignalFinancialReport, nil).Return(nil)
+	e.temporal.On("SignalWorkflow", mock.Anything, app.WorkflowID, "", workflows.SignalFinancialReport, 2027).Return(nil)
 	path := e.link(t, auth.LinkFinancialReport, conv.ID, fixedNow.Add(24*time.Hour))
 
 	page := e.anonymous().get(t, path)

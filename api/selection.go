@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.temporal.io/sdk/client"
 
+	"github.com/dian-p104/aap/internal/convention"
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/store"
@@ -173,8 +174,7 @@ func (s *SelectionService) dossiers(ctx context.Context, campaignID string) ([]s
 		}
 		for _, r := range reports[a.AssociationKey] {
 			out[i].MissingFinancialReports = append(out[i].MissingFinancialReports, fmt.Sprintf(
-				"le compte-rendu financier de la convention « %s » (exercice %d), attendu au plus tard le %s",
-				r.ConventionReference, r.FiscalYear, french.Date(r.DueAt)))
+				"%s, attendu au plus tard le %s", convention.ReportLabel(r), french.Date(r.DueAt)))
 		}
 	}
 	return out, nil

@@ -1,21 +1,28 @@
 package models
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // FinancialReport is the compte-rendu financier (Cerfa n° 15059*02) a signed
 // convention's association owes within months after the subsidy's fiscal year
-// (§8.4). The row is written when the convention's workflow starts waiting for
+// (§8.4): one for an annual convention, one per yearly tranche of a CPO (§8.2). The row is written when the convention's workflow starts waiting for
 // it (or when it arrives first); ReceivedAt is set once it is received, Overdue
 // once the last reminder has passed without it: the history the renewal reads.
 type FinancialReport struct {
 	ID           uint64 `gorm:"primaryKey" json:"-"`
-	ConventionID string `gorm:"size:36;uniqueIndex" json:"convention_id"`
+	ConventionID string `gorm:"size:36;uniqueIndex:idx_financial_reports_tranche" json:"convention_id"`
 	// ConventionReference is the convention's number ("CONV-2027-69-…"), for the messages.
 	ConventionReference string `gorm:"size:40" json:"convention_reference"`
 	ApplicationID       string `gorm:"size:36;index" json:"application_id"`
 	AssociationKey      string `gorm:"size:32;index" json:"-"`
-	// FiscalYear is the subsidy's year the report accounts for.
-	FiscalYear int `json:"fiscal_year"`
+	// FiscalYear is the subsidy's year the report accounts for (a CPO: the tranche's year).
+	FiscalYear int `gorm:"uniqueIndex:idx_financial_reports_tranche" json:"fiscal_year"`
+	// Tranche is the tranche's number in a CPO (1, 2, 3); 0 for an annual convention.
+	Tranche int `gorm:"not null;default:0" json:"tranche,omitempty"`
+	// AmountCents is the subsidy the report accounts for: the amount granted, or the tranche's.
+	AmountCents int64 `gorm:"not null;default:0" json:"amount_cents"`
 	// DueAt is the end of the last day to send it (Europe/Paris).
 	DueAt time.Time `json:"due_at"`
 	// ReceivedAt, SpentCents, SubsidyUsedCents and DocumentReference: the report as received.
@@ -46,7 +53,8 @@ type RenewalBlock struct {
 	ApplicationID  string `gorm:"size:36;uniqueIndex:idx_renewal_blocks_identity" json:"application_id"`
 	AssociationKey string `gorm:"size:32;index" json:"-"`
 	Rule           string `gorm:"size:32;uniqueIndex:idx_renewal_blocks_identity" json:"rule"`
-	// Source is "pne:<year>" or "convention:<id>": what the block rests on.
+	// Source is "pne:<year>", "convention:<id>" (an annual convention's report) or
+	// "convention:<id>/<year>" (a CPO tranche's report): what the block rests on.
 	Source             string     `gorm:"size:64;uniqueIndex:idx_renewal_blocks_identity" json:"source"`
 	SourceYear         int        `json:"source_year"`
 	SourceConventionID string     `gorm:"size:36;index" json:"source_convention_id,omitempty"`
@@ -55,4 +63,13 @@ type RenewalBlock struct {
 	LiftedAt           *time.Time `json:"lifted_at,omitempty"`
 	CreatedAt          time.Time  `json:"created_at"`
 	UpdatedAt          time.Time  `json:"updated_at"`
+}
+
+// ReportSource is the renewal block's Source for a convention's compte-rendu
+// financier: the convention, and the tranche's year for a CPO.
+func ReportSource(r FinancialReport) string {
+	if r.Tranche == 0 {
+		return "convention:" + r.ConventionID
+	}
+	return fmt.Sprintf("convention:%s/%d", r.ConventionID, r.FiscalYear)
 }

@@ -28,7 +28,8 @@ const SignalCampaignCancelled = "campaign-cancelled"
 type CampaignCancelled = activities.CampaignCancelled
 
 // SignalFinancialReport tells a dossier's workflow that its convention's
-// compte-rendu financier was received (the API has recorded it; no payload): its reminders stop.
+// compte-rendu financier was received (the API has recorded it): its reminders stop.
+// The payload is the report's year (int; a CPO: the tranche's); none stops every report's.
 const SignalFinancialReport = "financial-report-received"
 
 // ApplicationInput starts a dossier's workflow.
@@ -62,6 +63,8 @@ type ApplicationState struct {
 	// FinancialReport (awaited, received, missing) and its due date, once the convention is signed.
 	FinancialReport    string     `json:"financial_report,omitempty"`
 	FinancialReportDue *time.Time `json:"financial_report_due,omitempty"`
+	// FinancialReports are each report's state: a CPO's one per yearly tranche (§8.2, §8.4).
+	FinancialReports []TrancheReportState `json:"financial_reports,omitempty"`
 }
 
 func (st *ApplicationState) cancelled() bool { return st.CancelReason != "" }

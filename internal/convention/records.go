@@ -39,13 +39,24 @@ func FromRecords(app *models.Application, c *models.Campaign, conv *models.Conve
 	}
 }
 
-// ExpectedReport is the compte-rendu financier (Cerfa n° 15059*02) a signed
-// convention owes (§8.4): for the subsidy's year (a CPO's first tranche), due
-// at the end of the Paris day FinancialReportDue gives; the demo policy places
-// it due_after_signature after the signature instead.
-func ExpectedReport(app *models.Application, c *models.Campaign, conv *models.Convention) *models.FinancialReport {
-	return &models.FinancialReport{
-		ConventionID: conv.ID, ConventionReference: conv.Reference, ApplicationID: app.ID,
-		AssociationKey: app.AssociationKey, FiscalYear: c.Year, DueAt: FromRecords(app, c, conv).FinancialReportDueAt(),
+// ExpectedReports are the comptes-rendus financiers (Cerfa n° 15059*02) a signed
+// convention owes (§8.4), oldest first: an annual convention's one, for the subsidy's
+// year; a CPO's one per yearly tranche (Data.Reports). Each is due at the end of the
+// Paris day its rule gives; the demo policy places them due_after_signature apart
+// after the signature instead.
+func ExpectedReports(app *models.Application, c *models.Campaign, conv *models.Convention) []*models.FinancialReport {
+	var out []*models.FinancialReport
+	for _, r := range FromRecords(app, c, conv).Reports() {
+		out = append(out, &models.FinancialReport{
+			ConventionID: conv.ID, ConventionReference: conv.Reference, ApplicationID: app.ID,
+			AssociationKey: app.AssociationKey, FiscalYear: r.Year, Tranche: r.Tranche, AmountCents: r.AmountCents, DueAt: r.DueAt,
+		})
 	}
+	return out
+}
+
+// ExpectedReport is the first of ExpectedReports: an annual convention's only
+// compte-rendu financier, a CPO's first tranche's.
+func ExpectedReport(app *models.Application, c *models.Campaign, conv *models.Convention) *models.FinancialReport {
+	return ExpectedReports(app, c, conv)[0]
 }

@@ -23,6 +23,11 @@ type FinancialReportData struct {
 	TerritoryLabel   string
 	GrantedCents     int64
 	FiscalYear       int
+	// Tranche is the report's tranche in a CPO (1, 2, 3; 0 for an annual convention),
+	// TrancheYear its year and TrancheCents its amount (§8.2: yearly tranches, each with its report).
+	Tranche          int
+	TrancheYear      int
+	TrancheCents     int64
 	DueAt            time.Time
 	Reminder         int
 	Overdue          bool

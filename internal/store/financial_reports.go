@@ -22,25 +22,33 @@ type FinancialReports struct{ db *gorm.DB }
 // NewFinancialReports returns the financial report queries on db.
 func NewFinancialReports(db *gorm.DB) *FinancialReports { return &FinancialReports{db: db} }
 
-// Expect stores the report a convention owes unless it is already stored, and returns the stored row.
+// Expect stores the report a convention owes for its year (a CPO: one per tranche)
+// unless it is already stored, and returns the stored row.
 func (s *FinancialReports) Expect(ctx context.Context, r *models.FinancialReport) (*models.FinancialReport, error) {
 	return expectReport(s.db.WithContext(ctx), r)
 }
 
 func expectReport(db *gorm.DB, r *models.FinancialReport) (*models.FinancialReport, error) {
-	if err := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "convention_id"}}, DoNothing: true}).Create(r).Error; err != nil {
+	if err := db.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "convention_id"}, {Name: "fiscal_year"}}, DoNothing: true}).Create(r).Error; err != nil {
 		return nil, fmt.Errorf("insert financial report: %w", err)
 	}
 	var stored models.FinancialReport
-	err := db.Where("convention_id = ?", r.ConventionID).Take(&stored).Error
+	err := db.Where("convention_id = ? AND fiscal_year = ?", r.ConventionID, r.FiscalYear).Take(&stored).Error
 	return &stored, notFound(err)
 }
 
-// ByConvention returns a convention's report or ErrNotFound.
-func (s *FinancialReports) ByConvention(ctx context.Context, conventionID string) (*models.FinancialReport, error) {
+// ByConvention returns a convention's report of year (a CPO: the tranche's) or ErrNotFound.
+func (s *FinancialReports) ByConvention(ctx context.Context, conventionID string, year int) (*models.FinancialReport, error) {
 	var r models.FinancialReport
-	err := s.db.WithContext(ctx).Where("convention_id = ?", conventionID).Take(&r).Error
+	err := s.db.WithContext(ctx).Where("convention_id = ? AND fiscal_year = ?", conventionID, year).Take(&r).Error
 	return &r, notFound(err)
+}
+
+// OfConvention returns a convention's reports, expected or received, oldest year first.
+func (s *FinancialReports) OfConvention(ctx context.Context, conventionID string) ([]models.FinancialReport, error) {
+	var out []models.FinancialReport
+	err := s.db.WithContext(ctx).Where("convention_id = ?", conventionID).Order("fiscal_year").Find(&out).Error
+	return out, err
 }
 
 // Receipt is a compte-rendu financier as the association sends it.
@@ -89,19 +97,21 @@ func (s *FinancialReports) Receive(ctx context.Context, expected *models.Financi
 			return nil
 		}
 		if err := recordAudit(ctx, tx, AuditConvention, stored.ConventionID, "financial_report_received", nil, map[string]any{
-			"spent_cents": in.SpentCents, "subsidy_used_cents": in.SubsidyUsedCents, "document_reference": in.DocumentReference,
+			"fiscal_year": stored.FiscalYear, "tranche": stored.Tranche, "spent_cents": in.SpentCents, "subsidy_used_cents": in.SubsidyUsedCents, "document_reference": in.DocumentReference,
 		}); err != nil {
 			return err
 		}
+		// A CPO's tranche lifts only its own blocks: another tranche's report still missing keeps its.
 		lifted := tx.Model(&models.RenewalBlock{}).
-			Where("source_convention_id = ? AND rule = ? AND lifted_at IS NULL", stored.ConventionID, models.BlockFinancialReport).
+			Where("source_convention_id = ? AND source_year = ? AND rule = ? AND lifted_at IS NULL",
+				stored.ConventionID, stored.FiscalYear, models.BlockFinancialReport).
 			Update("lifted_at", at)
 		if lifted.Error != nil {
 			return lifted.Error
 		}
 		if lifted.RowsAffected > 0 {
 			if err := recordAudit(ctx, tx, AuditConvention, stored.ConventionID, "renewal_blocks_lifted", nil,
-				map[string]any{"renewal_blocks": lifted.RowsAffected}); err != nil {
+				map[string]any{"fiscal_year": stored.FiscalYear, "renewal_blocks": lifted.RowsAffected}); err != nil {
 				return err
 			}
 		}
@@ -111,22 +121,23 @@ func (s *FinancialReports) Receive(ctx context.Context, expected *models.Financi
 	return report, first, err
 }
 
-// RecordMissing marks the convention's report overdue unless it was received;
-// it answers whether the report is missing.
-func (s *FinancialReports) RecordMissing(ctx context.Context, conventionID string, at time.Time) (bool, error) {
+// RecordMissing marks the convention's report of year (a CPO: the tranche's)
+// overdue unless it was received; it answers whether the report is missing.
+func (s *FinancialReports) RecordMissing(ctx context.Context, conventionID string, year int, at time.Time) (bool, error) {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		res := tx.Model(&models.FinancialReport{}).
-			Where("convention_id = ? AND received_at IS NULL AND overdue = ?", conventionID, false).
+			Where("convention_id = ? AND fiscal_year = ? AND received_at IS NULL AND overdue = ?", conventionID, year, false).
 			Updates(map[string]any{"overdue": true, "overdue_at": at.UTC()})
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
-		return recordAudit(ctx, tx, AuditConvention, conventionID, "financial_report_missing", nil, map[string]any{"overdue_at": at.UTC()})
+		return recordAudit(ctx, tx, AuditConvention, conventionID, "financial_report_missing", nil,
+			map[string]any{"fiscal_year": year, "overdue_at": at.UTC()})
 	})
 	if err != nil {
 		return false, err
 	}
-	r, err := s.ByConvention(ctx, conventionID)
+	r, err := s.ByConvention(ctx, conventionID, year)
 	if err != nil {
 		return false, err
 	}

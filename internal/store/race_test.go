@@ -154,7 +154,7 @@ func TestTwentyFinancialReportsTogetherOneIsRecorded(t *testing.T) {
 		})
 		w := oneWinner(t, errs, func(err error) bool { return errors.Is(err, store.ErrReportDiffers) })
 		require.True(t, firsts[w])
-		r, err := s.ByConvention(context.Background(), "conv-r")
+		r, err := s.ByConvention(context.Background(), "conv-r", 2027)
 		require.NoError(t, err)
 		require.EqualValues(t, 1_000_000+w, r.SpentCents)
 		entries := auditOf(t, db, store.AuditConvention, "conv-r")

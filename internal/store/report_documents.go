@@ -21,16 +21,16 @@ func (s *ReportDocuments) Keep(ctx context.Context, d *models.ReportDocument) er
 	return s.db.WithContext(ctx).Clauses(clause.OnConflict{DoNothing: true}).Create(d).Error
 }
 
-// Get returns a convention's file without its content, or ErrNotFound.
-func (s *ReportDocuments) Get(ctx context.Context, conventionID string) (*models.ReportDocument, error) {
-	var d models.ReportDocument
-	err := s.db.WithContext(ctx).Omit("data").Where("convention_id = ?", conventionID).Take(&d).Error
-	return &d, notFound(err)
+// Of returns a convention's files without their content, one per report (a CPO: per tranche), oldest year first.
+func (s *ReportDocuments) Of(ctx context.Context, conventionID string) ([]models.ReportDocument, error) {
+	var out []models.ReportDocument
+	err := s.db.WithContext(ctx).Omit("data").Where("convention_id = ?", conventionID).Order("fiscal_year").Find(&out).Error
+	return out, err
 }
 
-// Content returns a convention's file with its content, or ErrNotFound.
-func (s *ReportDocuments) Content(ctx context.Context, conventionID string) (*models.ReportDocument, error) {
+// Content returns the file of a convention's report of year, with its content, or ErrNotFound.
+func (s *ReportDocuments) Content(ctx context.Context, conventionID string, year int) (*models.ReportDocument, error) {
 	var d models.ReportDocument
-	err := s.db.WithContext(ctx).Where("convention_id = ?", conventionID).Take(&d).Error
+	err := s.db.WithContext(ctx).Where("convention_id = ? AND fiscal_year = ?", conventionID, year).Take(&d).Error
 	return &d, notFound(err)
 }

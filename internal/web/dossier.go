@@ -2,6 +2,7 @@ package web
 
 import (
 	"errors"
+	"fmt"
 	"mime"
 	"net/http"
 	"slices"
@@ -31,8 +32,36 @@ type dossierPage struct {
 	Convention *models.Convention
 	// ConventionState says where the convention stands, in French.
 	ConventionState string
-	Attachments     []attachmentRow
-	History         []historyRow
+	// Reports are the convention's comptes-rendus financiers, a CPO's one per tranche (§8.2, §8.4).
+	Reports     []reportRow
+	Attachments []attachmentRow
+	History     []historyRow
+}
+
+// reportRow is one compte-rendu financier as the agent's dossier page says it.
+type reportRow struct {
+	Label, Due, State string
+	Missing           bool
+}
+
+// reportRows say each report's subsidy, due date and state, in French.
+func reportRows(reports []models.FinancialReport) []reportRow {
+	var out []reportRow
+	for _, r := range reports {
+		row := reportRow{Label: fmt.Sprintf("Exercice %d (%s)", r.FiscalYear, french.Euros(r.AmountCents)), Due: french.Date(r.DueAt), State: "attendu"}
+		if r.Tranche > 0 {
+			row.Label = fmt.Sprintf("Tranche %d (%s)", r.FiscalYear, french.Euros(r.AmountCents))
+		}
+		switch {
+		case r.ReceivedAt != nil:
+			row.State = fmt.Sprintf("reçu le %s : dépenses %s, subvention employée %s", french.Date(*r.ReceivedAt),
+				french.Euros(r.SpentCents), french.Euros(r.SubsidyUsedCents))
+		case r.Overdue:
+			row.State, row.Missing = "non reçu à l'échéance : renouvellement bloqué", true
+		}
+		out = append(out, row)
+	}
+	return out
 }
 
 type attachmentRow struct {
@@ -135,6 +164,11 @@ func (p *pages) loadDossierPage(c *gin.Context, app *models.Application, camp *m
 		return page, err
 	} else if conv.ID != "" {
 		page.Convention, page.ConventionState = &conv, models.ConventionLabel(conv.State)
+		reports, err := store.NewFinancialReports(p.d.DB).OfConvention(ctx, conv.ID)
+		if err != nil {
+			return page, err
+		}
+		page.Reports = reportRows(reports)
 	}
 	atts, err := store.NewApplications(p.d.DB).Attachments(ctx, app.ID)
 	if err != nil {
