@@ -11,6 +11,7 @@ import (
 
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/web/browsertest"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -93,23 +94,12 @@ func TestAgentPagesPassAxeInChromium(t *testing.T) {
 		"agent-ctai-avis-refuse":          http.StatusUnprocessableEntity,
 		"agent-controle-planifier-refuse": http.StatusUnprocessableEntity, "agent-controle-resultat-refuse": http.StatusUnprocessableEntity}
 
-	dir := screenshotDir(t)
-	var results []browserResult
-	runNode(t, node, chromium, "axe.mjs", map[string]any{"screenshotDir": dir, "pages": pages}, &results)
-	require.Len(t, results, 2*len(pages), "each page at 1280 and 320 px")
-	for _, r := range results {
-		want := wantStatus[r.Name]
-		if want == 0 {
-			want = http.StatusOK
-		}
-		checkBrowserResult(t, r, want)
-	}
+	browsertest.CheckPages(t, node, chromium, "..", pages, wantStatus)
 	var opinion models.CTAIRequest
 	require.NoError(t, e.db.Where("id = ?", decided.ID).Take(&opinion).Error)
 	assert.Equal(t, models.CTAIReviewed, opinion.State, "the opinion sent from the browser is recorded")
 	assert.EqualValues(t, 9_000_000, opinion.DelegatedCents)
 	assert.Equal(t, "Agent DIAN", opinion.DecidedBy)
-	t.Logf("screenshots in %s", dir)
 }
 
 // planControl plans a control of the convention through the API; it returns the control's ID.

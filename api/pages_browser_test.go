@@ -13,21 +13,12 @@ import (
 
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/web"
+	"github.com/dian-p104/aap/internal/web/browsertest"
 	"github.com/dian-p104/aap/models"
 )
 
 // browserPage is one page the browser check loads (internal/web/browsertest/axe.mjs).
-type browserPage struct {
-	Name   string            `json:"name"`
-	URL    string            `json:"url"`
-	Cookie string            `json:"cookie,omitempty"`
-	Fill   map[string]string `json:"fill,omitempty"`
-	// Check checks the radio button of each name with its value.
-	Check  map[string]string `json:"check,omitempty"`
-	Submit bool              `json:"submit,omitempty"`
-	// Once sends the form at the first width only (its acceptance changes the page).
-	Once bool `json:"once,omitempty"`
-}
+type browserPage = browsertest.Page
 
 // TestPagesPassAxeInChromium loads every page a person reads — « Mon dossier » in
 // each state (address to confirm, convention to sign and its refused signatory, PNE
@@ -95,16 +86,5 @@ func TestPagesPassAxeInChromium(t *testing.T) {
 		"mon-dossier-signature-refusee": http.StatusUnprocessableEntity, "lien-invalide": http.StatusNotFound,
 		"lien-expire": http.StatusGone, "appel-introuvable": http.StatusNotFound}
 
-	dir := screenshotDir(t)
-	var results []browserResult
-	runNode(t, node, chromium, "axe.mjs", map[string]any{"screenshotDir": dir, "pages": pages}, &results)
-	require.Len(t, results, 2*len(pages), "each page at 1280 and 320 px")
-	for _, r := range results {
-		want := wantStatus[r.Name]
-		if want == 0 {
-			want = http.StatusOK
-		}
-		checkBrowserResult(t, r, want)
-	}
-	t.Logf("screenshots in %s", dir)
+	browsertest.CheckPages(t, node, chromium, "..", pages, wantStatus)
 }

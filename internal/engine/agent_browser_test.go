@@ -1,14 +1,8 @@
 package engine_test
 
 import (
-	"bytes"
-	"context"
-	"encoding/json"
 	"net/http"
 	"net/url"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
@@ -28,27 +22,11 @@ import (
 	"github.com/dian-p104/aap/models"
 )
 
-// pageCheck is what the browser found on a page at one width (internal/web/browsertest/measure.mjs).
-type pageCheck struct {
-	Name           string   `json:"name"`
-	Width          int      `json:"width"`
-	Status         int      `json:"status"`
-	ScrollWidth    int      `json:"scrollWidth"`
-	Viewport       int      `json:"viewport"`
-	Screenshot     string   `json:"screenshot"`
-	CSPViolations  []string `json:"cspViolations"`
-	FailedRequests []string `json:"failedRequests"`
-	Violations     []struct {
-		ID, Impact, Help string
-		Nodes            []string
-	} `json:"violations"`
-}
-
 // agentRun is what agent.mjs did: each page checked, the texts it read, where it ended.
 type agentRun struct {
-	Steps []pageCheck       `json:"steps"`
-	Reads map[string]string `json:"reads"`
-	URL   string            `json:"url"`
+	Steps []browsertest.Result `json:"steps"`
+	Reads map[string]string    `json:"reads"`
+	URL   string               `json:"url"`
 	// Cookie is the session the browser ended with, for the next run.
 	Cookie string `json:"cookie"`
 }
@@ -61,7 +39,7 @@ type agentRun struct {
 // then records a valid one and sees the conventions leave in the call's emails. Every page passes
 // axe-core at 1280 and 320 px; screenshots go to AAP_SCREENSHOT_DIR (agent-*).
 func TestAnAgentRunsACallInChromium(t *testing.T) {
-	node, chromium := browsertest.Tools(t, filepath.Join("..", ".."))
+	node, chromium := browsertest.Tools(t, repoRoot)
 	// The engine signs its agents in with a real OpenID Provider started here (ProConnect's part).
 	provider := oidctest.Start(t)
 	d := startDev(t, t.TempDir(), func(cfg *config.Config) {
@@ -77,7 +55,7 @@ func TestAnAgentRunsACallInChromium(t *testing.T) {
 	run := func(steps ...map[string]any) agentRun {
 		t.Helper()
 		var out agentRun
-		runAgentScript(t, node, chromium, map[string]any{"screenshotDir": dir, "base": d.HTTPURL, "cookie": cookie, "steps": steps}, &out)
+		browsertest.Run(t, node, chromium, repoRoot, "agent.mjs", map[string]any{"screenshotDir": dir, "base": d.HTTPURL, "cookie": cookie, "steps": steps}, &out)
 		cookie = out.Cookie
 		return out
 	}
@@ -181,40 +159,11 @@ func TestAnAgentRunsACallInChromium(t *testing.T) {
 	}
 
 	want := map[string]int{"agent-appel-refuse": http.StatusUnprocessableEntity, "agent-selection-refusee": http.StatusUnprocessableEntity}
-	var all []pageCheck
+	var all []browsertest.Result
 	for _, r := range []agentRun{signedIn, created, selected, final} {
 		all = append(all, r.Steps...)
 	}
 	require.Len(t, all, 2*13, "thirteen pages at 1280 and 320 px")
-	for _, r := range all {
-		status := want[r.Name]
-		if status == 0 {
-			status = http.StatusOK
-		}
-		assert.Equal(t, status, r.Status, "%s: status", r.Name)
-		for _, v := range r.Violations {
-			assert.Failf(t, "axe violation", "%s at %d px: %s (%s, %s) on %v", r.Name, r.Width, v.ID, v.Impact, v.Help, v.Nodes)
-		}
-		assert.LessOrEqual(t, r.ScrollWidth, r.Viewport, "%s at %d px scrolls sideways", r.Name, r.Width)
-		assert.Empty(t, r.CSPViolations, "%s: the Content-Security-Policy blocked something", r.Name)
-		assert.Empty(t, r.FailedRequests, "%s: a file of the page is missing", r.Name)
-	}
+	browsertest.CheckAll(t, all, want)
 	t.Logf("screenshots in %s", dir)
-}
-
-// runAgentScript runs internal/web/browsertest/agent.mjs with input on stdin and decodes its output.
-func runAgentScript(t *testing.T, node, chromium string, input, output any) {
-	t.Helper()
-	in, err := json.Marshal(input)
-	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, node, filepath.Join("..", "web", "browsertest", "agent.mjs"))
-	cmd.Env = append(os.Environ(), "AAP_CHROMIUM="+chromium)
-	cmd.Stdin = bytes.NewReader(in)
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	require.NoError(t, err, stderr.String())
-	require.NoError(t, json.Unmarshal(out, output), string(out))
 }
