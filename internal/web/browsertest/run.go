@@ -66,13 +66,17 @@ func ScreenshotDir(t testing.TB) string {
 	return dir
 }
 
+const scriptTimeout = 12 * time.Minute
+
 // Run runs one of this folder's scripts (root is the repository's root) with input as
-// JSON on stdin, and decodes what it prints into output.
+// JSON on stdin, and decodes what it prints into output. The script is killed after
+// scriptTimeout: the agent pages' script checks some thirty pages at two widths with axe,
+// which took over 5 minutes on a loaded 2-core machine.
 func Run(t testing.TB, node, chromium, root, script string, input, output any) {
 	t.Helper()
 	in, err := json.Marshal(input)
 	require.NoError(t, err)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), scriptTimeout)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, filepath.Join(root, "internal", "web", "browsertest", script))
 	cmd.Env = append(os.Environ(), "AAP_CHROMIUM="+chromium)
