@@ -205,7 +205,12 @@ func authorize(db *gorm.DB, log *slog.Logger) gin.HandlerFunc {
 		if r.manage {
 			scope = p.ManageScope()
 		}
-		inside, err := resolve[r.target](c.Request.Context(), c, scope)
+		ctx := c.Request.Context()
+		if c.Request.Method == http.MethodGet {
+			ctx, _ = withPreloaded(ctx)
+			c.Request = c.Request.WithContext(ctx)
+		}
+		inside, err := resolve[r.target](ctx, c, scope)
 		if err != nil {
 			respondError(c, storeError(err))
 			return
@@ -232,7 +237,11 @@ func targets(db *gorm.DB) map[target]resolver {
 		if err != nil {
 			return false, err
 		}
-		return scope.Covers(camp.Level, camp.Territory), nil
+		inside := scope.Covers(camp.Level, camp.Territory)
+		if p := preloadedOf(ctx); inside && p.campaigns != nil {
+			p.campaigns[id] = camp
+		}
+		return inside, nil
 	}
 	return map[target]resolver{
 		targetCampaign: func(ctx context.Context, c *gin.Context, scope store.Scope) (bool, error) {
@@ -243,7 +252,11 @@ func targets(db *gorm.DB) map[target]resolver {
 			if err != nil {
 				return false, err
 			}
-			return campaignInside(ctx, a.CampaignID, scope)
+			inside, err := campaignInside(ctx, a.CampaignID, scope)
+			if p := preloadedOf(ctx); inside && p.applications != nil {
+				p.applications[c.Param("id")] = a
+			}
+			return inside, err
 		},
 		targetConvention: func(ctx context.Context, c *gin.Context, scope store.Scope) (bool, error) {
 			conv, err := conventions.Get(ctx, c.Param("id"))

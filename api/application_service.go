@@ -157,7 +157,10 @@ type ApplicationView struct {
 	DoubleFundingFlag bool   `json:"double_funding_flag"`
 	State             string `json:"state"`
 	StateSource       string `json:"state_source"`
-	Acknowledged      *bool  `json:"acknowledged,omitempty"`
+	// StateFallback says why a live read fell back to the database (timeout, busy,
+	// unavailable): the answer is the state last recorded, possibly behind the workflow.
+	StateFallback string `json:"state_fallback,omitempty"`
+	Acknowledged  *bool  `json:"acknowledged,omitempty"`
 	// ConventionID and ConventionState once the retained dossier's convention is drawn up.
 	ConventionID    string `json:"convention_id,omitempty"`
 	ConventionState string `json:"convention_state,omitempty"`
@@ -195,7 +198,8 @@ func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationVie
 	}
 	st, err := queryState[workflows.ApplicationState](ctx, s.Temporal, a.WorkflowID, workflows.QueryApplicationState)
 	if err != nil {
-		s.Logger.Warn("application state query failed; showing the recorded state", "application", id, "error", err)
+		view.StateFallback = fallbackReason(err)
+		s.Logger.Warn("application state query failed; showing the recorded state", "application", id, "reason", view.StateFallback, "error", err)
 		return view, nil
 	}
 	view.State, view.StateSource, view.Acknowledged = st.State, "workflow", &st.Acknowledged

@@ -153,6 +153,9 @@ type CampaignView struct {
 	// the workflow cannot be asked (StateSource says which).
 	State       string `json:"state"`
 	StateSource string `json:"state_source"`
+	// StateFallback says why a live read fell back to the database (timeout, busy,
+	// unavailable): the answer is the phase last recorded, possibly behind the workflow.
+	StateFallback string `json:"state_fallback,omitempty"`
 	// NotificationFailed is set when the publication notice could not be delivered.
 	NotificationFailed bool `json:"notification_failed,omitempty"`
 	// PolicyFallback is set when the call's year has no instruction of its own yet.
@@ -185,7 +188,8 @@ func (s *CampaignService) Get(ctx context.Context, id string) (CampaignView, err
 	view := viewOf(c)
 	st, err := queryState[workflows.CampaignState](ctx, s.Temporal, c.WorkflowID, workflows.QueryCampaignState)
 	if err != nil {
-		s.Logger.Warn("campaign state query failed; showing the recorded phase", "campaign", id, "error", err)
+		view.StateFallback = fallbackReason(err)
+		s.Logger.Warn("campaign state query failed; showing the recorded phase", "campaign", id, "reason", view.StateFallback, "error", err)
 		return view, nil
 	}
 	view.State, view.StateSource, view.NotificationFailed = st.Phase, "workflow", st.NotificationFailed
@@ -218,19 +222,4 @@ func viewOf(c *models.Campaign) CampaignView {
 
 func (s *CampaignService) campaign(ctx context.Context, id string) (*models.Campaign, error) {
 	return lookupCampaign(ctx, s.Campaigns, id)
-}
-
-// queryTimeout bounds a live-state query: past it the recorded state is shown.
-const queryTimeout = 3 * time.Second
-
-// queryState asks a workflow for its state through the named query.
-func queryState[T any](ctx context.Context, c client.Client, workflowID, query string) (T, error) {
-	var st T
-	ctx, cancel := context.WithTimeout(ctx, queryTimeout)
-	defer cancel()
-	res, err := c.QueryWorkflow(ctx, workflowID, "", query)
-	if err == nil {
-		err = res.Get(&st)
-	}
-	return st, err
 }

@@ -153,8 +153,21 @@ func Authenticate(ctx context.Context, tokens *store.Tokens, secret string, now 
 	if t.ExpiresAt != nil && !t.ExpiresAt.After(now) {
 		return Principal{}, ErrExpiredToken
 	}
-	_ = tokens.Touch(ctx, t.ID, now) // last use is a hint; a failed write must not refuse the call
+	if TouchDue(t.LastUsedAt, now) {
+		_ = tokens.Touch(ctx, t.ID, now, TouchEvery) // last use is a hint; a failed write must not refuse the call
+	}
 	return PrincipalOf(t), nil
+}
+
+// TouchEvery is how stale a token's recorded last use may be: a read does not
+// write, only the first use of a token in each such span records it (under load
+// every read wrote the token's row, serialised behind SQLite's write lock).
+const TouchEvery = 5 * time.Minute
+
+// TouchDue reports whether a use at now must record the token's last use:
+// never recorded, or recorded TouchEvery ago or more.
+func TouchDue(lastUsed *time.Time, now time.Time) bool {
+	return lastUsed == nil || now.Sub(*lastUsed) >= TouchEvery
 }
 
 // ParseTTL reads --expires: a Go duration or a number of days ("90d").

@@ -4,3 +4,6 @@ import "gorm.io/gorm"
 
 // MigrateTo applies the migrations up to id included (tests of a backfill).
 func MigrateTo(db *gorm.DB, id string) error { return migrator(db).MigrateTo(id) }
+
+// RollbackReadIndexes drops the read indexes (the plan test's other side).
+func RollbackReadIndexes(db *gorm.DB) error { return readIndexesMigration.Rollback(db) }

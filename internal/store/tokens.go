@@ -62,10 +62,11 @@ func (s *Tokens) Revoke(ctx context.Context, id uint64, at time.Time) error {
 	})
 }
 
-// Touch records when a token was last used (at most once a minute per token, so
-// reads do not turn into a write each).
-func (s *Tokens) Touch(ctx context.Context, id uint64, at time.Time) error {
+// Touch records when a token was last used, unless another request recorded a use
+// less than every ago (at most one write per token and span, so that reads do not
+// turn into a write each, even when several replicas read the same stale row).
+func (s *Tokens) Touch(ctx context.Context, id uint64, at time.Time, every time.Duration) error {
 	return s.db.WithContext(ctx).Model(&models.APIToken{}).
-		Where("id = ? AND (last_used_at IS NULL OR last_used_at < ?)", id, at.Add(-time.Minute).UTC()).
+		Where("id = ? AND (last_used_at IS NULL OR last_used_at <= ?)", id, at.Add(-every).UTC()).
 		Update("last_used_at", at.UTC()).Error
 }

@@ -1,0 +1,18 @@
+package devserver
+
+import (
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// The embedded server's SQLite file is opened with one connection, as the
+// Temporal CLI does: more contend for SQLite's single write lock.
+func TestSQLiteFileHasOneConnection(t *testing.T) {
+	conf, err := buildSQLConfig(Options{Namespace: "default", DatabaseFile: filepath.Join(t.TempDir(), "temporal.db")})
+	require.NoError(t, err)
+	require.Equal(t, 1, conf.MaxConns)
+	require.Equal(t, 1, conf.MaxIdleConns)
+	require.Equal(t, "wal", conf.ConnectAttributes["journal_mode"])
+}
