@@ -17,8 +17,12 @@ const stopTimeout = 8 * time.Second
 
 // New returns a worker polling the aap task queue. Several may run at once,
 // on one machine or many: Temporal hands each task to one of them, and the activities of
-// one that dies are taken over within seconds (keepAlive).
-func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
+// one that dies are taken over within seconds (keepAlive). cacheSize is how many
+// workflows the process keeps in memory between their tasks (AAP_WORKFLOW_CACHE_SIZE):
+// a call's dossiers wait for months, each held costs about 150 KiB, and one
+// evicted is replayed from its short history at its next task.
+func New(c client.Client, acts *activities.Activities, cacheSize int) sdkworker.Worker {
+	sdkworker.SetStickyWorkflowCacheSize(cacheSize) // process-wide, before the worker starts
 	w := sdkworker.New(c, workflows.TaskQueue, Options())
 	Register(w, acts)
 	return w

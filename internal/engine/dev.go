@@ -136,7 +136,7 @@ func (d *Dev) startWorker(ctx context.Context, cfg config.Config, policies *poli
 	if err := ensureReconcileSchedule(ctx, d.Temporal, log); err != nil {
 		return err
 	}
-	w := worker.New(d.Temporal, acts)
+	w := worker.New(d.Temporal, acts, cfg.WorkflowCacheSize)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
@@ -153,6 +153,7 @@ func (d *Dev) startTemporal(ctx context.Context, cfg config.Config, log *slog.Lo
 			DatabaseFile: filepath.Join(cfg.DataDir, "temporal.db"),
 			LogFile:      filepath.Join(cfg.DataDir, "temporal.log"),
 			Namespace:    cfg.TemporalNamespace,
+			CacheSize:    cfg.TemporalCacheSize,
 			// Registered at creation so the first campaign can use them; an
 			// existing namespace gets new ones from ensureSearchAttributes below.
 			SearchAttributes: workflows.SearchAttributes(),

@@ -84,7 +84,7 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	w := worker.New(p.temporal, acts)
+	w := worker.New(p.temporal, acts, cfg.WorkflowCacheSize)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

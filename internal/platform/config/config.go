@@ -47,6 +47,13 @@ type Config struct {
 	// creates the namespace with it when the cluster has none of that name.
 	TemporalRetention time.Duration
 	TemporalPort      int
+	// WorkflowCacheSize is how many workflows a worker keeps in memory between their tasks
+	// (the SDK's sticky cache, worker.SetStickyWorkflowCacheSize); one evicted is replayed
+	// from its history at its next task. About 150 KiB each for an open dossier.
+	WorkflowCacheSize int
+	// TemporalCacheSize is how many workflows' mutable states the embedded Temporal
+	// server (`aap dev`) keeps in memory (history.hostLevelCacheMaxSize).
+	TemporalCacheSize int
 	SMTP              SMTP
 	MailFrom          string
 	PolicyDir         string
@@ -218,6 +225,12 @@ func (l *loader) servers(c *Config) {
 	}
 	if c.TemporalPort, err = parsePort(l.get("AAP_TEMPORAL_PORT", "7233")); err != nil {
 		l.bad("AAP_TEMPORAL_PORT", l.getenv("AAP_TEMPORAL_PORT"), err.Error())
+	}
+	if c.WorkflowCacheSize, err = strconv.Atoi(l.get("AAP_WORKFLOW_CACHE_SIZE", "1000")); err != nil || c.WorkflowCacheSize < 0 {
+		l.bad("AAP_WORKFLOW_CACHE_SIZE", l.getenv("AAP_WORKFLOW_CACHE_SIZE"), "expected a whole number of workflows, e.g. 1000; 0: none kept")
+	}
+	if c.TemporalCacheSize, err = strconv.Atoi(l.get("AAP_TEMPORAL_CACHE_SIZE", "2000")); err != nil || c.TemporalCacheSize < 1 {
+		l.bad("AAP_TEMPORAL_CACHE_SIZE", l.getenv("AAP_TEMPORAL_CACHE_SIZE"), "expected a whole number of workflows, at least 1, e.g. 2000")
 	}
 }
 

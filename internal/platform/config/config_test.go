@@ -26,6 +26,17 @@ func TestLoadDefaultsRunOnEmbeddedServices(t *testing.T) {
 	require.Equal(t, "https://enquetes.example.gouv.fr/index.php/pne", c.PNESurveyURL)
 	require.Equal(t, 10, c.MailRate)
 	require.Equal(t, "dian@aap.localhost", c.DIANEmail)
+	require.Equal(t, 1000, c.WorkflowCacheSize)
+	require.Equal(t, 2000, c.TemporalCacheSize)
+}
+
+// The caches' sizes: 0 keeps no workflow in the worker (each task replays), the
+// embedded server needs at least one entry.
+func TestLoadCacheSizes(t *testing.T) {
+	c, err := Load(env(map[string]string{"AAP_WORKFLOW_CACHE_SIZE": "0", "AAP_TEMPORAL_CACHE_SIZE": "1"}))
+	require.NoError(t, err)
+	require.Zero(t, c.WorkflowCacheSize)
+	require.Equal(t, 1, c.TemporalCacheSize)
 }
 
 func TestLoadPNESurveyAndMailRate(t *testing.T) {
@@ -44,23 +55,25 @@ func TestLoadRelayDefaultsToSubmissionPortWithSTARTTLS(t *testing.T) {
 
 func TestLoadRefusesBadValuesNamingTheVariable(t *testing.T) {
 	cases := map[string]string{
-		"AAP_HTTP_ADDR":          "8080",
-		"AAP_DATABASE_URL":       "mysql://x",
-		"AAP_TEMPORAL_ADDRESS":   "temporal",
-		"AAP_TEMPORAL_PORT":      "70000",
-		"AAP_TEMPORAL_RETENTION": "23h59m",
-		"AAP_SMTP_PORT":          "smtp",
-		"AAP_SMTP_TLS":           "always",
-		"AAP_MAIL_FROM":          "not an address",
-		"AAP_LOG_FORMAT":         "xml",
-		"AAP_SMTP_USERNAME":      "user-without-password",
-		"AAP_MAIL_RETRY_FOR":     "30s",
-		"AAP_PNE_SURVEY_URL":     "enquetes.example.gouv.fr/pne",
-		"AAP_MAIL_RATE":          "-1",
-		"AAP_DIAN_EMAIL":         "dian",
-		"AAP_RATE_LIMIT":         "-5",
-		"AAP_LINK_SECRET":        "too-short",
-		"AAP_PUBLIC_URL":         "ftp://aap.example",
+		"AAP_HTTP_ADDR":           "8080",
+		"AAP_DATABASE_URL":        "mysql://x",
+		"AAP_TEMPORAL_ADDRESS":    "temporal",
+		"AAP_TEMPORAL_PORT":       "70000",
+		"AAP_TEMPORAL_RETENTION":  "23h59m",
+		"AAP_SMTP_PORT":           "smtp",
+		"AAP_SMTP_TLS":            "always",
+		"AAP_MAIL_FROM":           "not an address",
+		"AAP_LOG_FORMAT":          "xml",
+		"AAP_SMTP_USERNAME":       "user-without-password",
+		"AAP_MAIL_RETRY_FOR":      "30s",
+		"AAP_PNE_SURVEY_URL":      "enquetes.example.gouv.fr/pne",
+		"AAP_MAIL_RATE":           "-1",
+		"AAP_DIAN_EMAIL":          "dian",
+		"AAP_RATE_LIMIT":          "-5",
+		"AAP_WORKFLOW_CACHE_SIZE": "-1",
+		"AAP_TEMPORAL_CACHE_SIZE": "0",
+		"AAP_LINK_SECRET":         "too-short",
+		"AAP_PUBLIC_URL":          "ftp://aap.example",
 	}
 	for name, value := range cases {
 		t.Run(name, func(t *testing.T) {

@@ -51,7 +51,19 @@ type Options struct {
 	Namespace string
 	// SearchAttributes are registered with the namespace when it is created.
 	SearchAttributes map[string]enumspb.IndexedValueType
+	// CacheSize is how many workflows' mutable states the history service keeps in
+	// memory (history.hostLevelCacheMaxSize, 128,000 by default: unbounded for a
+	// laptop); 0: defaultCacheSize.
+	CacheSize int
 }
+
+// defaultCacheSize keeps the embedded server's memory small with 10,000 open
+// dossiers; an evicted workflow's state is read back from SQLite at its next task.
+const defaultCacheSize = 2000
+
+// eventsCacheBytes bounds the history service's cache of recent events per shard
+// (one shard here), 512 KiB by default.
+const eventsCacheBytes = 4 << 20
 
 // Server is a running embedded Temporal server.
 type Server struct {
@@ -68,6 +80,7 @@ func Start(opts Options) (*Server, error) {
 	if opts.IP == "" {
 		opts.IP = "127.0.0.1"
 	}
+
 	if opts.FrontendPort == 0 {
 		port, err := freePort(opts.IP)
 		if err != nil {
@@ -84,11 +97,7 @@ func Start(opts Options) (*Server, error) {
 		temporal.ForServices(temporal.DefaultServices),
 		temporal.WithStaticHosts(staticHosts(conf)),
 		temporal.WithLogger(buildLogger(opts.LogFile)),
-		temporal.WithDynamicConfigClient(dynamicconfig.StaticClient{
-			dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): 100,
-			// Search attributes added to an existing namespace are seen within a second.
-			dynamicconfig.NamespaceCacheRefreshInterval.Key(): time.Second,
-		}),
+		temporal.WithDynamicConfigClient(dynamicConfig(opts)),
 	)
 	if err != nil {
 		return nil, fmt.Errorf("devserver: build server: %w", err)
@@ -98,6 +107,20 @@ func Start(opts Options) (*Server, error) {
 	}
 	hostPort := net.JoinHostPort(opts.IP, strconv.Itoa(opts.FrontendPort))
 	return &Server{server: srv, hostPort: hostPort, ns: opts.Namespace}, nil
+}
+
+// dynamicConfig is the server's settings that differ from Temporal's defaults.
+func dynamicConfig(opts Options) dynamicconfig.StaticClient {
+	if opts.CacheSize <= 0 {
+		opts.CacheSize = defaultCacheSize
+	}
+	return dynamicconfig.StaticClient{
+		dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): 100,
+		// Search attributes added to an existing namespace are seen within a second.
+		dynamicconfig.NamespaceCacheRefreshInterval.Key(): time.Second,
+		dynamicconfig.HistoryCacheHostLevelMaxSize.Key():  opts.CacheSize,
+		dynamicconfig.EventsCacheMaxSizeBytes.Key():       eventsCacheBytes,
+	}
 }
 
 // HostPort is the frontend address to dial.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/server/common/dynamicconfig"
 )
 
 // The embedded server's SQLite file is opened with one connection, as the
@@ -15,4 +16,11 @@ func TestSQLiteFileHasOneConnection(t *testing.T) {
 	require.Equal(t, 1, conf.MaxConns)
 	require.Equal(t, 1, conf.MaxIdleConns)
 	require.Equal(t, "wal", conf.ConnectAttributes["journal_mode"])
+}
+
+// The history service's workflow cache is bounded: the size asked, or the default.
+func TestHistoryCacheIsBounded(t *testing.T) {
+	require.Equal(t, 500, dynamicConfig(Options{CacheSize: 500})[dynamicconfig.HistoryCacheHostLevelMaxSize.Key()])
+	require.Equal(t, defaultCacheSize, dynamicConfig(Options{})[dynamicconfig.HistoryCacheHostLevelMaxSize.Key()],
+		"0: the default")
 }

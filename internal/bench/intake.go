@@ -1,0 +1,109 @@
+package bench
+
+import (
+	"context"
+	"fmt"
+	"net/http"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+)
+
+// noopTaskQueue is the bench's own task queue: its no-op workflow runs on the
+// bench's worker, never on the engine's.
+const noopTaskQueue = "aapbench-noop"
+
+// Noop is the bare workflow whose starts the intake is compared with.
+func Noop(workflow.Context) error { return nil }
+
+// timedRun calls f(i) for i in [0, n) on c goroutines and returns each call's
+// latency and end instant, the errors and the wall time. Bounded: n calls.
+func timedRun(ctx context.Context, n, c int, f func(ctx context.Context, i int) error) (lat []time.Duration, ends []time.Time, errs int, start time.Time, wall time.Duration) {
+	lat, ends = make([]time.Duration, 0, n), make([]time.Time, 0, n)
+	var mu sync.Mutex
+	next := make(chan int)
+	var wg sync.WaitGroup
+	start = time.Now()
+	for range max(c, 1) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				t0 := time.Now()
+				err := f(ctx, i)
+				t1 := time.Now()
+				mu.Lock()
+				if err != nil {
+					errs++
+				} else {
+					lat, ends = append(lat, t1.Sub(t0)), append(ends, t1)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	for i := range n {
+		if ctx.Err() != nil {
+			break
+		}
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return lat, ends, errs, start, time.Since(start)
+}
+
+// Intake files n dossiers in the call through the API at concurrency c, then
+// starts n no-op workflows through the same Temporal frontend with the SDK,
+// and compares the two rates.
+func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run string, seed, n, c int, logf func(string, ...any)) (Result, error) {
+	var firstErr error
+	var once sync.Once
+	lat, ends, errs, start, wall := timedRun(ctx, n, c, func(ctx context.Context, i int) error {
+		_, err := api.object(ctx, http.MethodPost, "/api/v1/campaigns/"+callID+"/applications", dossierBody(run, seed, i), http.StatusCreated)
+		if err != nil {
+			once.Do(func() { firstErr = err })
+		}
+		return err
+	})
+	if firstErr != nil {
+		logf("intake: %d errors, the first: %v", errs, firstErr)
+	}
+	res := Result{Measure: "intake", N: n, Concurrency: c, RatePerS: rate(len(lat), wall), P50MS: Percentile(lat, 50), P99MS: Percentile(lat, 99), Errors: errs}
+	if first, last, ok := TenthRates(start, ends); ok {
+		res.FirstTenthRatePerS, res.LastTenthRatePerS, res.Flatness = ptr(first), ptr(last), ptr(round(last/first))
+	}
+	logf("intake: %d dossiers in %s; now the bare starts", len(lat), wall.Round(time.Millisecond))
+	bare, err := bareStarts(ctx, tc, run, n, c)
+	if err != nil {
+		return res, err
+	}
+	res.BareRatePerS, res.BareP99MS = ptr(bare.RatePerS), ptr(bare.P99MS)
+	if bare.RatePerS > 0 {
+		res.Ratio = ptr(round(res.RatePerS / bare.RatePerS))
+	}
+	return res, nil
+}
+
+// bareStarts starts n no-op workflows at concurrency c on the bench's own task
+// queue, with its own worker running them, and measures the starts.
+func bareStarts(ctx context.Context, tc client.Client, run string, n, c int) (Result, error) {
+	w := sdkworker.New(tc, noopTaskQueue, sdkworker.Options{})
+	w.RegisterWorkflow(Noop)
+	if err := w.Start(); err != nil {
+		return Result{}, fmt.Errorf("bench worker: %w", err)
+	}
+	defer w.Stop()
+	lat, _, errs, _, wall := timedRun(ctx, n, c, func(ctx context.Context, i int) error {
+		_, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+			ID: fmt.Sprintf("aapbench/%s/noop/%d", run, i), TaskQueue: noopTaskQueue,
+			WorkflowExecutionTimeout: time.Hour,
+		}, Noop)
+		return err
+	})
+	return Result{Measure: "bare_start", N: n, Concurrency: c, RatePerS: rate(len(lat), wall),
+		P50MS: Percentile(lat, 50), P99MS: Percentile(lat, 99), Errors: errs}, nil
+}
