@@ -22,7 +22,9 @@ const stopTimeout = 8 * time.Second
 // a call's dossiers wait for months, each held costs about 150 KiB, and one
 // evicted is replayed from its short history at its next task.
 func New(c client.Client, acts *activities.Activities, cacheSize int) sdkworker.Worker {
-	sdkworker.SetStickyWorkflowCacheSize(cacheSize) // process-wide, before the worker starts
+	if cacheSize > 0 { // 0 (a test's bare config): the SDK's default
+		sdkworker.SetStickyWorkflowCacheSize(cacheSize) // process-wide, before the worker starts
+	}
 	w := sdkworker.New(c, workflows.TaskQueue, Options())
 	Register(w, acts)
 	return w

@@ -226,8 +226,8 @@ func (l *loader) servers(c *Config) {
 	if c.TemporalPort, err = parsePort(l.get("AAP_TEMPORAL_PORT", "7233")); err != nil {
 		l.bad("AAP_TEMPORAL_PORT", l.getenv("AAP_TEMPORAL_PORT"), err.Error())
 	}
-	if c.WorkflowCacheSize, err = strconv.Atoi(l.get("AAP_WORKFLOW_CACHE_SIZE", "1000")); err != nil || c.WorkflowCacheSize < 0 {
-		l.bad("AAP_WORKFLOW_CACHE_SIZE", l.getenv("AAP_WORKFLOW_CACHE_SIZE"), "expected a whole number of workflows, e.g. 1000; 0: none kept")
+	if c.WorkflowCacheSize, err = strconv.Atoi(l.get("AAP_WORKFLOW_CACHE_SIZE", "1000")); err != nil || c.WorkflowCacheSize < 1 {
+		l.bad("AAP_WORKFLOW_CACHE_SIZE", l.getenv("AAP_WORKFLOW_CACHE_SIZE"), "expected a whole number of workflows, at least 1, e.g. 1000")
 	}
 	if c.TemporalCacheSize, err = strconv.Atoi(l.get("AAP_TEMPORAL_CACHE_SIZE", "2000")); err != nil || c.TemporalCacheSize < 1 {
 		l.bad("AAP_TEMPORAL_CACHE_SIZE", l.getenv("AAP_TEMPORAL_CACHE_SIZE"), "expected a whole number of workflows, at least 1, e.g. 2000")

@@ -30,12 +30,11 @@ func TestLoadDefaultsRunOnEmbeddedServices(t *testing.T) {
 	require.Equal(t, 2000, c.TemporalCacheSize)
 }
 
-// The caches' sizes: 0 keeps no workflow in the worker (each task replays), the
-// embedded server needs at least one entry.
+// The caches' sizes: at least one workflow (0 is refused, see above).
 func TestLoadCacheSizes(t *testing.T) {
-	c, err := Load(env(map[string]string{"AAP_WORKFLOW_CACHE_SIZE": "0", "AAP_TEMPORAL_CACHE_SIZE": "1"}))
+	c, err := Load(env(map[string]string{"AAP_WORKFLOW_CACHE_SIZE": "1", "AAP_TEMPORAL_CACHE_SIZE": "1"}))
 	require.NoError(t, err)
-	require.Zero(t, c.WorkflowCacheSize)
+	require.Equal(t, 1, c.WorkflowCacheSize)
 	require.Equal(t, 1, c.TemporalCacheSize)
 }
 
@@ -70,7 +69,7 @@ func TestLoadRefusesBadValuesNamingTheVariable(t *testing.T) {
 		"AAP_MAIL_RATE":           "-1",
 		"AAP_DIAN_EMAIL":          "dian",
 		"AAP_RATE_LIMIT":          "-5",
-		"AAP_WORKFLOW_CACHE_SIZE": "-1",
+		"AAP_WORKFLOW_CACHE_SIZE": "0",
 		"AAP_TEMPORAL_CACHE_SIZE": "0",
 		"AAP_LINK_SECRET":         "too-short",
 		"AAP_PUBLIC_URL":          "ftp://aap.example",

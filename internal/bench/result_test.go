@@ -1,0 +1,91 @@
+package bench
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+func TestPercentileByNearestRank(t *testing.T) {
+	lat := make([]time.Duration, 0, 100)
+	for i := 100; i >= 1; i-- { // unsorted on purpose
+		lat = append(lat, time.Duration(i)*time.Millisecond)
+	}
+	assert.Equal(t, 50.0, Percentile(lat, 50))
+	assert.Equal(t, 99.0, Percentile(lat, 99))
+	assert.Equal(t, 100.0, Percentile(lat, 100))
+	assert.Equal(t, 1.0, Percentile(lat, 0), "rank at least 1")
+	assert.Equal(t, 100*time.Millisecond, lat[0], "the caller's slice is not sorted in place")
+	assert.Equal(t, 7.5, Percentile([]time.Duration{7500 * time.Microsecond}, 99))
+	assert.Zero(t, Percentile(nil, 99))
+}
+
+func TestTenthRates(t *testing.T) {
+	start := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	var ends []time.Time
+	for i := range 10 { // 10 events, one a second
+		ends = append(ends, start.Add(time.Duration(i+1)*time.Second))
+	}
+	for i := range 10 { // then 10, two a second
+		ends = append(ends, start.Add(10*time.Second+time.Duration(i+1)*500*time.Millisecond))
+	}
+	first, last, ok := TenthRates(start, ends)
+	require.True(t, ok)
+	assert.Equal(t, 1.0, first, "the first 2 events in 2 s")
+	assert.Equal(t, 2.0, last, "the last 2 in 1 s")
+
+	_, _, ok = TenthRates(start, ends[:9])
+	assert.False(t, ok, "fewer than 10 events: no tenth")
+	_, _, ok = TenthRates(start, ends[:10])
+	assert.True(t, ok, "10 events: a tenth of one")
+}
+
+// Each measurement is one line of JSON with the fields every consumer reads;
+// the intake's own fields only on the intake.
+func TestJSONShape(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, WriteJSON(&buf, Result{Measure: "intake", N: 10, Concurrency: 2, RatePerS: 5, P50MS: 1, P99MS: 2,
+		BareRatePerS: ptr(10.0), Ratio: ptr(0.5)}))
+	require.NoError(t, WriteJSON(&buf, Result{Measure: "read_call", N: 10, RatePerS: 5, Fallbacks: ptr(0)}))
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	require.Len(t, lines, 2)
+	var intake, read map[string]any
+	require.NoError(t, json.Unmarshal([]byte(lines[0]), &intake))
+	require.NoError(t, json.Unmarshal([]byte(lines[1]), &read))
+	for _, f := range []string{"measure", "n", "concurrency", "rate_per_s", "p50_ms", "p99_ms", "errors"} {
+		assert.Contains(t, intake, f)
+		assert.Contains(t, read, f)
+	}
+	assert.Equal(t, 10.0, intake["bare_rate_per_s"])
+	assert.Equal(t, 0.5, intake["ratio"])
+	assert.NotContains(t, read, "bare_rate_per_s")
+	assert.NotContains(t, read, "ratio")
+	assert.Equal(t, 0.0, read["fallbacks"], "zero fallbacks is said, not left out")
+}
+
+func TestTableNamesEveryMeasure(t *testing.T) {
+	var buf bytes.Buffer
+	WriteTable(&buf, []Result{{Measure: "intake", BareRatePerS: ptr(10.0), Ratio: ptr(0.5)}, {Measure: "memory", BeforeMB: ptr(100.0), AfterMB: ptr(120.0)}})
+	assert.Contains(t, buf.String(), "bare 10.0/s, ratio 0.50")
+	assert.Contains(t, buf.String(), "RSS 100 → 120 MB")
+}
+
+func TestParseResident(t *testing.T) {
+	mb, err := parseResident([]byte("# HELP process_resident_memory_bytes Resident memory size in bytes.\n" +
+		"# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 1.6e+08\ngo_goroutines 12\n"))
+	require.NoError(t, err)
+	assert.Equal(t, 160.0, mb)
+	_, err = parseResident([]byte("go_goroutines 12\n"))
+	require.Error(t, err)
+}
+
+func TestFellBack(t *testing.T) {
+	assert.True(t, fellBack([]byte(`{"state":"published","state_source":"database","state_fallback":"busy"}`)))
+	assert.False(t, fellBack([]byte(`{"state":"published","state_source":"workflow"}`)))
+	assert.False(t, fellBack([]byte(`{"items":[]}`)), "a list reads the database by design")
+}
