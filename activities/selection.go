@@ -74,11 +74,44 @@ func (a *Activities) RecordSelection(ctx context.Context, in SelectionRecord) (S
 			records[i].CPOTranches = append(records[i].CPOTranches, models.Tranche{Year: t.Year, MaxCents: t.MaxCents})
 		}
 	}
-	facts := store.SelectionFacts{ObjectivesJustification: p.Objectives.Justification, Deviations: deviations, DecisionReference: p.DecisionReference}
-	if err := a.Applications.RecordSelectionWith(withActor(ctx, in.Actor), in.CampaignID, records, facts, in.At); err != nil {
+	facts := store.SelectionFacts{ObjectivesJustification: p.Objectives.Justification, Deviations: deviations, DecisionReference: p.DecisionReference,
+		Themes: in.Rules.EmploymentLanguageThemes, Recheck: recheck(in.Rules, p)}
+	err = a.Applications.RecordSelectionWith(withActor(ctx, in.Actor), in.CampaignID, records, facts, in.At)
+	var refused *selectionRefusedError
+	if errors.As(err, &refused) {
+		return SelectionOutcome{}, temporal.NewNonRetryableApplicationError("la sélection ne respecte pas les règles de l'instruction", ErrTypeSelectionRefused, nil, refused.violations)
+	}
+	if err != nil {
 		return SelectionOutcome{}, storeError(err)
 	}
-	return SelectionOutcome{Totals: selection.Summarise(in.Rules, p.Dossiers, p.Decisions), Deviations: deviations}, nil
+	c, err := a.Campaigns.Get(ctx, in.CampaignID)
+	if err != nil {
+		return SelectionOutcome{}, storeError(err)
+	}
+	return SelectionOutcome{Totals: selection.Summarise(in.Rules, p.Dossiers, p.Decisions), Deviations: c.ObjectivesDeviations}, nil
+}
+
+// recheck judges the selection again inside its recording transaction, once the selections
+// of the call's region and year are serialised, with the territories' figures recorded by
+// then (§8.1: « au moins 70 % … au moins 30 % », measured per territory across the year's
+// calls): of two selections of one department sent at once, each fine alone, that together
+// leave it under an objective, the second needs the justification and is refused without it.
+// The deviations it returns are those recorded.
+func recheck(r selection.Rules, p store.SelectionPayload) func(*models.Campaign, []store.TerritoryRetained) ([]selection.Deviation, error) {
+	return func(c *models.Campaign, others []store.TerritoryRetained) ([]selection.Deviation, error) {
+		o := p.Objectives
+		o.Scopes = selection.ScopesOf(c.Level == models.LevelDepartmental, c.Territory, store.TerritorySumsOf(others))
+		if v := selection.CheckWith(r, o, p.Dossiers, p.Decisions); v != nil {
+			return nil, &selectionRefusedError{violations: v}
+		}
+		return selection.Deviations(r, o, p.Dossiers, p.Decisions), nil
+	}
+}
+
+type selectionRefusedError struct{ violations []selection.Violation }
+
+func (e *selectionRefusedError) Error() string {
+	return fmt.Sprintf("selection breaks %d rule(s) with its territory's figures", len(e.violations))
 }
 
 // refuseBadSelectionText refuses the first text of the selection that textinput refuses (the

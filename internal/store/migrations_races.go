@@ -25,4 +25,20 @@ var racesMigrations = []*gormigrate.Migration{
 		},
 		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("ctai_envelopes") },
 	},
+	{
+		// §8.1: the objectives are measured per territory across the year's calls. The
+		// selections of one region's calls (its own and its departments') are recorded one
+		// after the other through the row of the region and year, each checked again with
+		// the others' figures in its recording transaction (Applications.RecordSelectionWith).
+		ID: "2026120831_selection_locks",
+		Migrate: func(tx *gorm.DB) error {
+			type selectionLock struct {
+				Year       int    `gorm:"primaryKey;autoIncrement:false"`
+				Region     string `gorm:"primaryKey;size:3"`
+				Selections int64  `gorm:"not null;default:0"`
+			}
+			return tx.Table("selection_locks").Migrator().CreateTable(&selectionLock{})
+		},
+		Rollback: func(tx *gorm.DB) error { return tx.Migrator().DropTable("selection_locks") },
+	},
 }

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/models"
@@ -54,11 +55,25 @@ type SelectionFacts struct {
 	ObjectivesJustification string
 	Deviations              []selection.Deviation
 	DecisionReference       string
+	// Recheck, when set, judges the selection again inside the recording transaction, once
+	// the selections of the call's region and year are serialised (selectionLock), with the
+	// year's other calls' figures read then (§8.1: objectives per territory across the
+	// year's calls): it returns the deviations to record, or an error that records nothing.
+	Recheck func(c *models.Campaign, others []TerritoryRetained) ([]selection.Deviation, error)
+	// Themes are those counted as employment and language, for the others' figures.
+	Themes []string
 }
 
 // RecordSelectionWith is RecordSelection recording facts on the call and in the audit entry.
 func (s *Applications) RecordSelectionWith(ctx context.Context, campaignID string, decisions []DecisionRecord, facts SelectionFacts, at time.Time) error {
 	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		if facts.Recheck != nil {
+			devs, err := recheckSelection(tx, campaignID, facts)
+			if err != nil {
+				return err
+			}
+			facts.Deviations = devs
+		}
 		deviations, err := json.Marshal(facts.Deviations)
 		if err != nil {
 			return err
@@ -103,6 +118,42 @@ func (s *Applications) RecordSelectionWith(ctx context.Context, campaignID strin
 		return nil // this selection, recorded by an earlier attempt
 	}
 	return fmt.Errorf("selection of campaign %s (phase %s): %w", campaignID, c.Phase, ErrConflict)
+}
+
+// recheckSelection serialises the selections of the call's region and year, then runs
+// facts.Recheck with the other calls' figures as recorded now. A call no longer closed is
+// left to the recording's own conditional update (errSelectionNotOpen).
+func recheckSelection(tx *gorm.DB, campaignID string, facts SelectionFacts) ([]selection.Deviation, error) {
+	var c models.Campaign
+	if err := tx.Where("id = ?", campaignID).Take(&c).Error; err != nil {
+		return nil, notFound(err)
+	}
+	if c.Phase != models.PhaseClosed {
+		return facts.Deviations, nil
+	}
+	if region, ok := selection.RegionOf(c.Level == models.LevelDepartmental, c.Territory); ok {
+		if err := selectionLock(tx, c.Year, region); err != nil {
+			return nil, err
+		}
+	}
+	others, err := retainedByTerritory(tx, c.Year, facts.Themes, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return facts.Recheck(&c, others)
+}
+
+// selectionLock takes the row of a region and year (created on its first selection): a
+// conditional write that PostgreSQL holds locked until the transaction ends, so a concurrent
+// selection of the region waits and then reads this one's decisions; SQLite's transactions
+// are immediate, one at a time.
+func selectionLock(tx *gorm.DB, year int, region string) error {
+	lock := map[string]any{"year": year, "region": region, "selections": 0}
+	if err := tx.Table("selection_locks").Clauses(clause.OnConflict{DoNothing: true}).Create(lock).Error; err != nil {
+		return err
+	}
+	return tx.Table("selection_locks").Where("year = ? AND region = ?", year, region).
+		Update("selections", gorm.Expr("selections + 1")).Error
 }
 
 // errSelectionNotOpen: the call was not closed when its selection was to be recorded.
