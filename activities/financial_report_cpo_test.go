@@ -2,17 +2,14 @@ package activities_test
 
 import (
 	"context"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/convention"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/store"
@@ -27,15 +24,7 @@ import (
 func TestCPOTrancheMissingBlocksTheRenewalUntilSent(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.SQLite(t)
-	outbox, catcher := withCatcher(t, db)
-	reports := store.NewFinancialReports(db)
-	links, err := auth.NewLinkSigner([]byte(strings.Repeat("k", 32)))
-	require.NoError(t, err)
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivity(&activities.Activities{Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db),
-		Conventions: store.NewConventions(db), PNEResults: store.NewPNEResults(db), FinancialReports: reports,
-		Outbox: outbox, Links: links, PublicURL: "https://aap.example.gouv.fr", Logger: slog.New(slog.DiscardHandler)})
+	env, reports, catcher, _ := reportFollowUp(t, db)
 	a := (*activities.Activities)(nil)
 
 	c, app := seedFunded(t, db, 2027)

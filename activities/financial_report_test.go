@@ -16,12 +16,29 @@ import (
 	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/internal/convention"
+	"github.com/dian-p104/aap/internal/platform/mailcatcher"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/store/storetest"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/policies"
 )
+
+// reportFollowUp is an activity environment for the compte-rendu financier's follow-up,
+// delivering to an in-process SMTP catcher, with the store and the link signer it uses.
+func reportFollowUp(t *testing.T, db *gorm.DB) (*testsuite.TestActivityEnvironment, *store.FinancialReports, *mailcatcher.Catcher, *auth.LinkSigner) {
+	t.Helper()
+	outbox, catcher := withCatcher(t, db)
+	reports := store.NewFinancialReports(db)
+	links, err := auth.NewLinkSigner([]byte(strings.Repeat("k", 32)))
+	require.NoError(t, err)
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivity(&activities.Activities{Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db),
+		Conventions: store.NewConventions(db), PNEResults: store.NewPNEResults(db), FinancialReports: reports,
+		Outbox: outbox, Links: links, PublicURL: "https://aap.example.gouv.fr", Logger: slog.New(slog.DiscardHandler)})
+	return env, reports, catcher, links
+}
 
 // seedFunded stores a call of year under the 2025 policy and one dossier of the association "siret:1".
 func seedFunded(t *testing.T, db *gorm.DB, year int) (*models.Campaign, *models.Application) {
@@ -49,15 +66,7 @@ func seedFunded(t *testing.T, db *gorm.DB, year int) (*models.Campaign, *models.
 func TestFinancialReportMissingBlocksTheRenewalUntilReceived(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.SQLite(t)
-	outbox, catcher := withCatcher(t, db)
-	reports := store.NewFinancialReports(db)
-	links, err := auth.NewLinkSigner([]byte(strings.Repeat("k", 32)))
-	require.NoError(t, err)
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivity(&activities.Activities{Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db),
-		Conventions: store.NewConventions(db), PNEResults: store.NewPNEResults(db), FinancialReports: reports,
-		Outbox: outbox, Links: links, PublicURL: "https://aap.example.gouv.fr", Logger: slog.New(slog.DiscardHandler)})
+	env, reports, catcher, links := reportFollowUp(t, db)
 	a := (*activities.Activities)(nil)
 
 	c, app := seedFunded(t, db, 2027)
