@@ -81,21 +81,7 @@ func benchmarkOutboxTLS(b *testing.B, n int, send func(context.Context, *Outbox,
 	if err != nil {
 		b.Fatal(err)
 	}
-	template := envelope(b, "") // rendered once: the benchmark measures delivery
-	ctx := context.Background()
-	b.ReportAllocs()
-	round := 0
-	for b.Loop() {
-		envs := make([]Envelope, n)
-		for i := range envs {
-			envs[i] = template
-			envs[i].Key = fmt.Sprintf("bench/%d/%d", round, i)
-		}
-		send(ctx, o, envs)
-		round++
-	}
-	b.StopTimer()
-	reportEmails(b, relay, round*n)
+	reportEmails(b, relay, sendRounds(b, o, n, send))
 }
 
 func benchmarkGoMailTLS(b *testing.B, n int, send func(context.Context, *SMTPSender, []*gomail.Msg)) {
