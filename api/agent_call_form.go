@@ -42,7 +42,7 @@ type themeChoice struct {
 
 // callFieldOrder is the form's order, for the error summary.
 var callFieldOrder = []string{"title", "level", "territory", "year", "budget_eur", "themes", "publish_at", "close_at",
-	"agir_articulation", "indicators", "evaluation_criteria", "contact_email", "policy"}
+	"agir_articulation", "indicators", "evaluation_criteria", "contact_email", "policy", "ds_demarche", "ds_instructeur", "ds_mapping"}
 
 var callFieldLabels = map[string]string{
 	"title": "Intitulé de l'appel", "level": "Niveau", "territory": "Territoire (code INSEE)", "year": "Année de la campagne",
@@ -50,6 +50,8 @@ var callFieldLabels = map[string]string{
 	"close_at": "Clôture (heure de Paris)", "agir_articulation": "Articulation avec le programme AGIR",
 	"indicators": "Indicateurs de suivi", "evaluation_criteria": "Critères d'évaluation",
 	"contact_email": "Adresse électronique de contact", "policy": "Règles appliquées",
+	"ds_demarche": "Numéro de la démarche", "ds_instructeur": "Identifiant de l'instructeur",
+	"ds_mapping": "Correspondance des champs",
 }
 
 func (f agentForms) newCall(c *gin.Context) {
@@ -116,7 +118,8 @@ func readCallForm(c *gin.Context, v auth.Principal) (*CampaignRequest, map[strin
 	if !v.IsDIAN() {
 		req.Level, req.Territory = v.Level, v.Territory
 	}
-	var refused []FieldError
+	src, refused := readDSSource(values)
+	req.DemarchesSimplifiees = src
 	if values["year"] != "" {
 		if y, err := strconv.Atoi(values["year"]); err == nil {
 			req.Year = y
@@ -183,9 +186,6 @@ func callFieldOf(name string) string {
 	if i := strings.IndexByte(name, '['); i > 0 {
 		return name[:i]
 	}
-	if strings.HasPrefix(name, "demarches_simplifiees") {
-		return "policy"
-	}
 	return name
 }
 
@@ -193,7 +193,11 @@ func (f agentForms) renderCallForm(c *gin.Context, status int, values map[string
 	v := f.kit.Viewer(c)
 	byField := fieldErrors{}
 	for _, e := range errs {
-		byField.add(callFieldOf(e.Field), e.Message)
+		if field, msg, ok := dsFormFieldOf(e); ok {
+			byField.add(field, msg)
+		} else {
+			byField.add(callFieldOf(e.Field), e.Message)
+		}
 	}
 	field := func(kind, name, hint string, maxLength int) formField {
 		return formField{Kind: kind, ID: name, Name: formNameOf(name), Label: callFieldLabels[name], Hint: hint, Value: values[name],
@@ -215,6 +219,16 @@ func (f agentForms) renderCallForm(c *gin.Context, status int, values map[string
 		"contact_email":       field("email", "contact_email", "Les porteurs de projet y écrivent ; les avis de l'appel y sont envoyés.", 254),
 		"themes":              field("checkboxes", "themes", "", 0),
 		"policy":              field("select", "policy", "« Démonstration » resserre le calendrier en minutes (aap dev seulement).", 0),
+		"ds_demarche": field("text", "ds_demarche",
+			"Le numéro de la démarche sur Démarches Simplifiées, par exemple 4242 : ses dossiers déposés sont repris dans l'appel.", 12),
+		"ds_instructeur": field("text", "ds_instructeur", "L'instructeur au nom duquel les décisions sont renvoyées à la démarche.", 200),
+		"ds_mapping": field("textarea", "ds_mapping",
+			"Une ligne par champ du dossier : « champ du dossier = identifiant du champ de la démarche », par exemple project.title = Q2hhbXAtMQ==.", 5000),
+	}
+	for _, name := range dsFormFields {
+		fd := fields[name]
+		fd.Required = false
+		fields[name] = fd
 	}
 	lvl := fields["level"]
 	lvl.Options = []themeOption{{Code: models.LevelRegional, Label: "Régional", Selected: values["level"] == models.LevelRegional},

@@ -117,6 +117,10 @@ func TestEveryAgentPageByRole(t *testing.T) {
 		{method: "GET", route: "/pne/:year/structures/:id", path: structure, want: statuses(200, 200, 200, 404)},
 		{method: "POST", route: "/pne/:year/structures/:id", path: structure,
 			form: func(string) url.Values { return url.Values{"email": {"lire@example.org"}} }, want: statuses(303, 303, 403, 404)},
+		// No reason: refused before the department is compared with the caller's (a whole form
+		// for another department is a 404: TestPNEStructureAddedByHand); a region adds none.
+		{method: "POST", route: "/pne/:year/structures", path: "/pne/2027/structures",
+			form: func(string) url.Values { return url.Values{"department": {"69"}} }, want: statuses(422, 422, 403, 422)},
 		{method: "GET", route: "/controles", path: "/controles", want: statuses(200, 303, 303, 303)}, // a correspondent: to its region's
 		{method: "GET", route: "/controles/:year/:region", path: "/controles/2027/84", want: statuses(200, 200, 200, 404)},
 		{method: "GET", route: "/controles/:year/:region/planifier/:convention", path: plan, want: statuses(200, 200, 200, 404)},

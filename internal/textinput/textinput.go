@@ -29,6 +29,7 @@ var LongTexts = map[string]bool{
 	"calendar_justification":       true, // the difficulty reported to DIAN for a late call (§8.3)
 	"description":                  true, // a project's description
 	"double_funding_justification": true, // the committee's justification of a double funding
+	"ds_mapping":                   true, // the call form's Démarches Simplifiées mapping, a line per field
 	"findings":                     true, // a control's findings (§8.5)
 	"motivation":                   true, // DIAN's motivation of a CTAI opinion (§3.4, §3.5)
 	"note":                         true, // a doubt, a correspondent's AGIR assessment (§8.5, §8.2)
