@@ -63,13 +63,13 @@ func TestCheckMessageSaysWhichCharacter(t *testing.T) {
 func TestLongTexts(t *testing.T) {
 	for _, field := range []string{"agir_articulation", "project.description", "decisions[0].double_funding_justification",
 		"findings", "decisions[3].reason", "note", "bilan[1].objectives.qualitative", "bilan[0].objectives.quantitative", "reason",
-		"project.public", "project.public_check", "motivation", "indicateurs", "criteres", "calendar_justification", "objectives_justification"} {
+		"project.public", "project.public_check", "motivation", "indicateurs", "criteres", "calendar_justification", "objectives_justification", "ds_mapping"} {
 		assert.True(t, textinput.IsLong(field), field)
 	}
 	for _, field := range []string{"title", "association.name", "signed_by", "controller", "purpose", "descriptions", "id", "action"} {
 		assert.False(t, textinput.IsLong(field), field)
 	}
-	assert.Len(t, textinput.LongTexts, 15, "a new long text is declared here and in the README")
+	assert.Len(t, textinput.LongTexts, 16, "a new long text is declared here and in the README")
 }
 
 func TestCheckJSONNamesEachFieldByItsPath(t *testing.T) {
