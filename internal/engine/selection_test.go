@@ -267,9 +267,18 @@ func TestARetainedDossierGetsItsConventionToSign(t *testing.T) {
 	report := d.HTTPURL + "/api/v1/conventions/" + conventionID + "/financial-report"
 	status, problem = do(t, http.MethodPost, report, map[string]any{"spent_eur": 15000, "subsidy_used_eur": 12500.5, "document_reference": ""})
 	require.Equal(t, http.StatusUnprocessableEntity, status, "%v", problem)
-	status, got := do(t, http.MethodPost, report, map[string]any{"spent_eur": 15000, "subsidy_used_eur": 12500.5, "document_reference": "CRF-2028-001"})
+	// A CPO's report names its tranche (§8.4: one compte-rendu financier per exercice).
+	status, problem = do(t, http.MethodPost, report, map[string]any{"spent_eur": 15000, "subsidy_used_eur": 12500.5, "document_reference": "CRF-2028-001"})
+	require.Equal(t, http.StatusUnprocessableEntity, status, "%v", problem)
+	status, got := do(t, http.MethodPost, report, map[string]any{"fiscal_year": year, "spent_eur": 15000, "subsidy_used_eur": 12500.5, "document_reference": "CRF-2028-001"})
 	require.Equal(t, http.StatusCreated, status, "%v", got)
 	require.Equal(t, "12500.50", got["subsidy_used_eur"])
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID, nil)
+		assert.Equal(c, "awaited", a["financial_report"], "the second tranche's report is still awaited")
+	}, 30*time.Second, 250*time.Millisecond)
+	status, got = do(t, http.MethodPost, report, map[string]any{"fiscal_year": year + 1, "spent_eur": 15000, "subsidy_used_eur": 13000, "document_reference": "CRF-2029-001"})
+	require.Equal(t, http.StatusCreated, status, "%v", got)
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID, nil)
 		assert.Equal(c, "received", a["financial_report"])
