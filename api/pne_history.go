@@ -129,20 +129,4 @@ func historyRow(line int, siret, rna, name, answered string) (store.PNEHistoryRo
 }
 
 // importHistory answers POST /api/v1/pne/{year}/results (a CSV or XLSX body).
-func (h pneHandlers) importHistory(c *gin.Context) {
-	year, ok := yearParam(c)
-	if !ok {
-		return
-	}
-	body, err := readBody(c)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
-	res, err := h.svc.ImportHistory(c.Request.Context(), year, body)
-	if err != nil {
-		respondError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, res)
-}
+func (h pneHandlers) importHistory(c *gin.Context) { importYearTable(c, h.svc.ImportHistory) }

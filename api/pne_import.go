@@ -135,7 +135,10 @@ func parseAnswerDate(s string) (time.Time, error) {
 }
 
 // importAnswers answers POST /api/v1/pne/{year}/responses (a CSV body).
-func (h pneHandlers) importAnswers(c *gin.Context) {
+func (h pneHandlers) importAnswers(c *gin.Context) { importYearTable(c, h.svc.ImportAnswers) }
+
+// importYearTable answers a POST of a year's table (its body) with what import made of it.
+func importYearTable[R any](c *gin.Context, imp func(ctx context.Context, year int, body []byte) (R, error)) {
 	year, ok := yearParam(c)
 	if !ok {
 		return
@@ -145,7 +148,7 @@ func (h pneHandlers) importAnswers(c *gin.Context) {
 		respondError(c, err)
 		return
 	}
-	res, err := h.svc.ImportAnswers(c.Request.Context(), year, body)
+	res, err := imp(c.Request.Context(), year, body)
 	if err != nil {
 		respondError(c, err)
 		return
