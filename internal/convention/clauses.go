@@ -175,7 +175,7 @@ func (d Data) Clauses() []Clause {
 		crf[0] = demo
 	}
 	if cpo {
-		crf = append(crf, "Un compte rendu financier est transmis dans les mêmes conditions pour chacun des exercices couverts par la convention.")
+		crf = append(crf, trancheReportLines(d)...)
 	}
 	add(artFinancialReport, "Compte rendu financier", crf...)
 
@@ -320,4 +320,30 @@ func durationFR(d time.Duration) string {
 	default:
 		return plural(int64(d/time.Second), "seconde")
 	}
+}
+
+// trancheReportLines are a CPO's comptes-rendus financiers, one per yearly tranche
+// with its exercice and due date (§8.4: « dans les 6 mois suivant la fin de
+// l'exercice au cours duquel la subvention a été accordée »; each tranche is granted
+// in its own year). Under the demo policy before the signature the dates are not
+// known yet: the article says when each falls due instead.
+func trancheReportLines(d Data) []string {
+	lines := []string{"Un compte rendu financier est transmis dans les mêmes conditions pour chaque tranche annuelle :"}
+	reports := d.Reports()
+	for i, r := range reports {
+		line := fmt.Sprintf("– tranche %d (%d) : exercice se clôturant le %s, compte rendu financier dû au plus tard le %s ;",
+			r.Tranche, r.Year, french.Date(r.FiscalYearEnd), french.Date(r.Due))
+		if d.DueAfterSignature > 0 {
+			line = fmt.Sprintf("– tranche %d (%d) : compte rendu financier dû %s après la signature ;",
+				r.Tranche, r.Year, durationFR(d.DueAfterSignature*time.Duration(i+1)))
+			if d.SignedAt != nil {
+				line = fmt.Sprintf("– tranche %d (%d) : compte rendu financier dû au plus tard le %s ;", r.Tranche, r.Year, french.Date(r.Due))
+			}
+		}
+		if i == len(reports)-1 {
+			line = strings.TrimSuffix(line, " ;") + "."
+		}
+		lines = append(lines, line)
+	}
+	return append(lines, "Chaque compte rendu financier manquant fait obstacle au renouvellement du financement.")
 }

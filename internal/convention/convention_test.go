@@ -304,7 +304,24 @@ func TestClausesCPO(t *testing.T) {
 	mustContain(t, "evaluation", clause(t, cs, "Évaluation annuelle").Text, "Chaque année", "évaluation finale")
 	mustContain(t, "revaluation", clause(t, cs, "Revalorisation").Text, "revalorisation de 3 %", "convention collective nationale",
 		"accord local", "décision unilatérale")
-	mustContain(t, "compte rendu", clause(t, cs, "Compte rendu financier").Text, "chacun des exercices")
+	// Each tranche's report, with its exercice and its due date (§8.4: six months after the exercice).
+	mustContain(t, "compte rendu", clause(t, cs, "Compte rendu financier").Text, "chaque tranche annuelle",
+		"– tranche 1 (2027) : exercice se clôturant le 31 décembre 2027, compte rendu financier dû au plus tard le 30 juin 2028 ;",
+		"– tranche 2 (2028) : exercice se clôturant le 31 décembre 2028, compte rendu financier dû au plus tard le 30 juin 2029 ;",
+		"– tranche 3 (2029) : exercice se clôturant le 31 décembre 2029, compte rendu financier dû au plus tard le 30 juin 2030.")
+	mustNotContain(t, "compte rendu", clause(t, cs, "Compte rendu financier").Text, "tranche 4")
+	// A structure whose exercice closes on 31 August: each tranche's report is due on the last day of February (2028 is a leap year).
+	aug := d
+	aug.FiscalYearEnd = day(2027, time.August, 31)
+	mustContain(t, "August exercice", clause(t, aug.Clauses(), "Compte rendu financier").Text,
+		"– tranche 1 (2027) : exercice se clôturant le 31 août 2027, compte rendu financier dû au plus tard le 29 février 2028 ;",
+		"– tranche 2 (2028) : exercice se clôturant le 31 août 2028, compte rendu financier dû au plus tard le 28 février 2029 ;")
+	// Under the demo calendar, before the signature, each tranche says how long after it.
+	demo := d
+	demo.DueAfterSignature = 3 * time.Minute
+	mustContain(t, "demo CPO", clause(t, demo.Clauses(), "Compte rendu financier").Text,
+		"– tranche 1 (2027) : compte rendu financier dû 3 minutes après la signature ;",
+		"– tranche 3 (2029) : compte rendu financier dû 9 minutes après la signature.")
 	mustNotContain(t, "non-language CPO", all, "Carif-Oref")
 	// The mandatory content of every convention is there too.
 	mustContain(t, "CPO", all, "proportionnelle", "Cerfa n° 15059*02", "30 juin 2028", "31 mai 2028", "Réfugiés.info",
