@@ -209,18 +209,24 @@ func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationVie
 	return view, nil
 }
 
-// List reads one page of a call's dossiers from the database.
-func (s *ApplicationService) List(ctx context.Context, f store.ApplicationFilter) ([]ApplicationView, int64, error) {
+// List reads one page of a call's dossiers from the database; more says whether
+// dossiers follow it (one row past the page is read to know).
+func (s *ApplicationService) List(ctx context.Context, f store.ApplicationFilter) (views []ApplicationView, more bool, total int64, err error) {
 	if _, err := s.campaign(ctx, f.CampaignID); err != nil {
-		return nil, 0, err
+		return nil, false, 0, err
 	}
+	limit := f.Limit
+	f.Limit++
 	page, total, err := s.Applications.List(ctx, f)
 	if err != nil {
-		return nil, 0, err
+		return nil, false, 0, err
 	}
-	views := make([]ApplicationView, len(page))
+	if more = len(page) > limit; more {
+		page = page[:limit]
+	}
+	views = make([]ApplicationView, len(page))
 	for i := range page {
 		views[i] = applicationView(&page[i])
 	}
-	return views, total, nil
+	return views, more, total, nil
 }

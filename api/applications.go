@@ -45,11 +45,24 @@ func (h applicationHandlers) get(c *gin.Context) {
 	c.JSON(http.StatusOK, view)
 }
 
-// list answers GET /api/v1/campaigns/{id}/applications?state=&theme=&page=&page_size=.
+// list answers GET /api/v1/campaigns/{id}/applications?state=&theme=&page=&page_size=&cursor=.
+// With cursor (a next_cursor of the previous page) the page starts after that
+// dossier; without it, page counts pages from the first (kept for existing clients).
 func (h applicationHandlers) list(c *gin.Context) {
 	v := &validation{}
 	f := store.ApplicationFilter{CampaignID: c.Param("id"), State: c.Query("state"), Theme: c.Query("theme")}
 	f.Limit, f.Offset = pageParams(c, v)
+	if cursor, given := c.GetQuery("cursor"); given {
+		after, err := decodeCursor(cursor)
+		if err == nil && c.Query("page") != "" {
+			err = errCursorWithPage
+		}
+		if err != nil {
+			respondError(c, err)
+			return
+		}
+		f.After, f.Offset = after, 0
+	}
 	switch f.State {
 	case "", models.ApplicationDeposited, models.ApplicationUnderReview, models.ApplicationRetained,
 		models.ApplicationNotRetained, models.ApplicationCancelled:
@@ -63,12 +76,19 @@ func (h applicationHandlers) list(c *gin.Context) {
 		respondError(c, ValidationProblem(v.errs))
 		return
 	}
-	items, total, err := h.svc.List(c.Request.Context(), f)
+	items, more, total, err := h.svc.List(c.Request.Context(), f)
 	if err != nil {
-		respondError(c, err)
+		respondError(c, cursorError(err))
 		return
 	}
-	c.JSON(http.StatusOK, gin.H{"items": items, "total": total, "page": f.Offset/f.Limit + 1, "page_size": f.Limit})
+	body := gin.H{"items": items, "total": total, "page_size": f.Limit}
+	if f.After == "" {
+		body["page"] = f.Offset/f.Limit + 1
+	}
+	if more {
+		body["next_cursor"] = encodeCursor(items[len(items)-1].ID)
+	}
+	c.JSON(http.StatusOK, body)
 }
 
 func registerApplications(v1 *gin.RouterGroup, svc *ApplicationService) {

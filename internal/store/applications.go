@@ -165,7 +165,15 @@ type ApplicationFilter struct {
 	Theme      string
 	Limit      int
 	Offset     int
+	// After is a keyset cursor: the page starts just after this dossier of the call, in
+	// filing order (Offset is then ignored). A deep page costs what the first one does:
+	// the index idx_applications_call_order is entered at the cursor instead of being
+	// read, and the rows before it skipped, from the start of the call.
+	After string
 }
+
+// ErrUnknownCursor: a keyset cursor names no dossier of the call.
+var ErrUnknownCursor = errors.New("the cursor names no dossier of this call")
 
 // List returns one page of a call's dossiers, oldest first (the order of filing), and the total.
 func (s *Applications) List(ctx context.Context, f ApplicationFilter) ([]models.Application, int64, error) {
@@ -176,7 +184,29 @@ func (s *Applications) List(ctx context.Context, f ApplicationFilter) ([]models.
 	if f.Theme != "" {
 		q = q.Where("theme = ?", f.Theme)
 	}
-	return page[models.Application](q, "created_at, id", f.Limit, f.Offset)
+	if f.After == "" {
+		return page[models.Application](q, "created_at, id", f.Limit, f.Offset)
+	}
+	var total int64
+	if err := q.Count(&total).Error; err != nil {
+		return nil, 0, err
+	}
+	// The cursor's own row gives the key: its created_at exactly as stored (the same
+	// value and representation the comparison meets in the index, on SQLite as on PostgreSQL).
+	var at struct{ CreatedAt time.Time }
+	err := s.db.WithContext(ctx).Model(&models.Application{}).Select("created_at").
+		Where("id = ? AND campaign_id = ?", f.After, f.CampaignID).Take(&at).Error
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return nil, 0, ErrUnknownCursor
+	}
+	if err != nil {
+		return nil, 0, err
+	}
+	// (created_at, id) > (at, after), written so that created_at >= ? bounds the index range.
+	var rows []models.Application
+	err = q.Where("created_at >= ? AND (created_at > ? OR id > ?)", at.CreatedAt, at.CreatedAt, f.After).
+		Order("created_at, id").Limit(f.Limit).Find(&rows).Error
+	return rows, total, err
 }
 
 // RecordState writes the dossier's state; repeating it changes nothing.

@@ -92,6 +92,14 @@ func TestReadIndexesServeTheFilingAndTheList(t *testing.T) {
 	listPlan := queryPlan(t, db, list)
 	require.Contains(t, listPlan, "idx_applications_call_order")
 	require.NotContains(t, listPlan, "TEMP B-TREE", "the page is read in index order, not sorted")
+	first, _, err := apps.List(ctx, store.ApplicationFilter{CampaignID: campaign, Limit: 20})
+	require.NoError(t, err)
+	_, _, err = apps.List(ctx, store.ApplicationFilter{CampaignID: campaign, Limit: 20, After: first[0].ID})
+	require.NoError(t, err)
+	keysetPlan := queryPlan(t, db, findQuery(t, queries(), "created_at >= ", "ORDER BY created_at, id"))
+	require.Contains(t, keysetPlan, "idx_applications_call_order (campaign_id=? AND created_at>?)",
+		"a page after a cursor enters the index at the cursor")
+	require.NotContains(t, keysetPlan, "TEMP B-TREE")
 
 	require.NoError(t, store.RollbackReadIndexes(db))
 	require.NotContains(t, queryPlan(t, db, twins), "idx_applications_twins")
