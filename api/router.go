@@ -45,6 +45,8 @@ type Deps struct {
 	Logger  *slog.Logger
 	// RateLimit is the number of requests a minute allowed per token (AAP_RATE_LIMIT); 0: unlimited.
 	RateLimit int
+	// OverviewCacheFor is how long the national overview's figures are kept (AAP_OVERVIEW_CACHE); 0: none.
+	OverviewCacheFor time.Duration
 	// ContactEmail is DIAN's mailbox (AAP_DIAN_EMAIL), given on the contact and personal-data pages.
 	ContactEmail string
 	// Hosting is the host the legal notice names (AAP_HOSTING).
@@ -111,7 +113,9 @@ func NewRouter(d Deps) *gin.Engine {
 	registerControls(v1, d.Controls)
 	registerCTAI(v1, d.CTAI)
 
-	mon := &MonitoringService{Monitoring: overview.New(d.DB, d.Policies, d.Now), Campaigns: store.NewCampaigns(d.DB),
+	ov := overview.New(d.DB, d.Policies, d.Now)
+	ov.CacheFor = d.OverviewCacheFor
+	mon := &MonitoringService{Monitoring: ov, Campaigns: store.NewCampaigns(d.DB),
 		DB: d.DB, Temporal: d.Temporal, Logger: d.Logger}
 	registerMonitoring(v1, mon)
 

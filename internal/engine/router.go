@@ -71,7 +71,7 @@ func newAPIRouter(w apiWiring) http.Handler {
 		CTAI: &api.CTAIService{Temporal: tc, Requests: store.NewCTAIRequests(db), Policies: w.Policies,
 			MailRetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log},
 		DB: db, Temporal: tc, TemporalNamespace: w.Config.TemporalNamespace, Catcher: w.Catcher, Logger: log,
-		RateLimit: cfg.RateLimit, Links: w.Links, ContactEmail: cfg.DIANEmail, Hosting: cfg.Hosting, Policies: w.Policies, Now: time.Now,
+		RateLimit: cfg.RateLimit, OverviewCacheFor: cfg.OverviewCacheFor, Links: w.Links, ContactEmail: cfg.DIANEmail, Hosting: cfg.Hosting, Policies: w.Policies, Now: time.Now,
 		Metrics: w.Metrics, OIDC: oidcOf(cfg), DevSignIn: w.DevMode && cfg.OIDC.Issuer == "",
 	})
 }

@@ -104,9 +104,14 @@ type Area struct {
 
 // Overview is DIAN's view of one year.
 type Overview struct {
-	Year        int       `json:"year"`
-	GeneratedAt time.Time `json:"generated_at"`
-	National    Area      `json:"national"`
+	Year int `json:"year"`
+	// GeneratedAt is when this answer was made; ComputedAt when its figures were read
+	// from the database (earlier by at most MaxAgeSeconds: the service keeps a year's
+	// figures that long, cache.go; 0 when they were computed for this answer).
+	GeneratedAt   time.Time `json:"generated_at"`
+	ComputedAt    time.Time `json:"computed_at"`
+	MaxAgeSeconds int       `json:"max_age_seconds"`
+	National      Area      `json:"national"`
 	// Regions lists the regions with at least one figure, by code, each with its
 	// departments that have one.
 	Regions []Area    `json:"regions"`
@@ -129,6 +134,10 @@ type Service struct {
 	Sources  []Source
 	Overdues []OverdueSource
 	Now      func() time.Time
+	// CacheFor is how long a year's figures are kept and answered again (cache.go);
+	// 0: computed for every answer.
+	CacheFor time.Duration
+	cache    cache
 }
 
 // New returns a service with the default sources.
@@ -139,9 +148,17 @@ func New(db *gorm.DB, policies *policy.Set, now func() time.Time) *Service {
 	return &Service{DB: db, Policies: policies, Sources: DefaultSources(), Overdues: DefaultOverdues(), Now: now}
 }
 
-// Overview computes the figures of year.
+// Overview answers the figures of year, computed at most CacheFor ago.
 func (s *Service) Overview(ctx context.Context, year int) (*Overview, error) {
-	q := Query{Year: year, Now: s.Now()}
+	if s.CacheFor > 0 {
+		return s.cached(ctx, year)
+	}
+	return s.compute(ctx, year, s.Now())
+}
+
+// compute reads the figures of year from the database, as of now.
+func (s *Service) compute(ctx context.Context, year int, now time.Time) (*Overview, error) {
+	q := Query{Year: year, Now: now}
 	if s.Policies != nil {
 		if p, err := s.Policies.ForYear(year); err == nil {
 			q.Policy = &p
@@ -164,7 +181,7 @@ func (s *Service) Overview(ctx context.Context, year int) (*Overview, error) {
 			return nil, fmt.Errorf("overview source %s: %w", src.Name, err)
 		}
 	}
-	out := &Overview{Year: year, GeneratedAt: q.Now.UTC(), Overdue: []Overdue{}, Policy: policyInfo(year, q.Policy)}
+	out := &Overview{Year: year, GeneratedAt: q.Now.UTC(), ComputedAt: q.Now.UTC(), Overdue: []Overdue{}, Policy: policyInfo(year, q.Policy)}
 	var err error
 	if out.Deviations, err = deviations(ctx, s.DB, year); err != nil {
 		return nil, fmt.Errorf("overview deviations: %w", err)

@@ -161,6 +161,7 @@ func TestOverviewPage(t *testing.T) {
 	require.Equal(t, http.StatusOK, code)
 	assert.Contains(t, body, "<h1>Vue nationale 2024</h1>", "the current year in Paris by default")
 	assert.Contains(t, body, "Appels publiés<strong>1 / 2</strong>")
+	assert.Contains(t, body, "Chiffres lus en base le 20 juin 2024 à 12 h 00.", "computed for this page: no age given")
 	assert.Contains(t, body, `<td class="text">Auvergne-Rhône-Alpes (région 84)</td>`)
 	assert.Contains(t, body, `<h3 id="region-84">Auvergne-Rhône-Alpes</h3>`)
 	assert.Contains(t, body, "<summary>Départements de la région Auvergne-Rhône-Alpes (1)</summary>")
@@ -199,6 +200,24 @@ func TestOverviewPage(t *testing.T) {
 	code, body = get(t, srv.URL+"/?annee=vingt", session)
 	assert.Equal(t, http.StatusUnprocessableEntity, code)
 	assert.Contains(t, body, "Année invalide")
+}
+
+// With the overview's cache, the page says how old its figures may be, and a
+// correspondent's page (narrowed to its territory) leaves DIAN's national figures whole.
+func TestOverviewPageFromTheCache(t *testing.T) {
+	srv := server(t, func(d *web.Deps) { d.Monitoring.CacheFor = 5 * time.Second })
+	marseille := srv.signIn(t, srv.agent(t, auth.NewAgent{Email: "ddets-13@bouches-du-rhone.gouv.fr", Name: "DDETS Bouches-du-Rhône",
+		Role: auth.RoleCorrespondent, Territory: "13", Level: models.LevelDepartmental}))
+	code, body := get(t, srv.URL+"/", marseille)
+	require.Equal(t, http.StatusOK, code)
+	assert.NotContains(t, body, "Rhône (69)")
+	assert.Contains(t, body, "Chiffres lus en base le 20 juin 2024 à 12 h 00 (ils sont recalculés au plus toutes les 5 secondes).")
+
+	code, body = get(t, srv.URL+"/", srv.dian(t))
+	require.Equal(t, http.StatusOK, code)
+	assert.Contains(t, body, "Appels publiés<strong>1 / 2</strong>")
+	assert.Contains(t, body, `<th scope="row">Rhône</th>`)
+	assert.Contains(t, body, "Appel régional Auvergne-Rhône-Alpes » non publié au 31 mars 2024")
 }
 
 func TestCampaignPage(t *testing.T) {

@@ -74,6 +74,9 @@ type Config struct {
 	Hosting string
 	// RateLimit is the number of API requests a minute allowed per token; 0: unlimited.
 	RateLimit int
+	// OverviewCacheFor is how long the API keeps a year's national overview and answers it
+	// again (its answer says computed_at); 0: computed for every request. At most a minute.
+	OverviewCacheFor time.Duration
 	// LinkSecret signs the links emailed to associations (HMAC-SHA256); `aap dev`
 	// makes one in its data directory when empty, `aap api` and `aap worker` refuse to start.
 	LinkSecret string
@@ -282,6 +285,9 @@ func (l *loader) api(c *Config) {
 	var err error
 	if c.RateLimit, err = strconv.Atoi(l.get("AAP_RATE_LIMIT", "600")); err != nil || c.RateLimit < 0 {
 		l.bad("AAP_RATE_LIMIT", l.getenv("AAP_RATE_LIMIT"), "expected a whole number of requests a minute per token, 0 for no limit")
+	}
+	if c.OverviewCacheFor, err = time.ParseDuration(l.get("AAP_OVERVIEW_CACHE", "5s")); err != nil || c.OverviewCacheFor < 0 || c.OverviewCacheFor > time.Minute {
+		l.bad("AAP_OVERVIEW_CACHE", l.getenv("AAP_OVERVIEW_CACHE"), "expected a duration from 0s (no cache) to 1m, e.g. 5s")
 	}
 	if c.LinkSecret != "" && len(c.LinkSecret) < 32 {
 		l.bad("AAP_LINK_SECRET", "(hidden)", "expected at least 32 characters, e.g. the output of `openssl rand -hex 32`")

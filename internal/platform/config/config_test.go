@@ -45,6 +45,20 @@ func TestLoadPNESurveyAndMailRate(t *testing.T) {
 	require.Zero(t, c.MailRate, "0: unpaced")
 }
 
+// The overview's cache: 5 s by default, 0 turns it off, a minute at most (61 s is refused above).
+func TestLoadOverviewCache(t *testing.T) {
+	c, err := Load(env(nil))
+	require.NoError(t, err)
+	require.Equal(t, 5*time.Second, c.OverviewCacheFor)
+	for value, want := range map[string]time.Duration{"0": 0, "1m": time.Minute} {
+		c, err := Load(env(map[string]string{"AAP_OVERVIEW_CACHE": value}))
+		require.NoError(t, err)
+		require.Equal(t, want, c.OverviewCacheFor)
+	}
+	_, err = Load(env(map[string]string{"AAP_OVERVIEW_CACHE": "-1s"}))
+	require.ErrorContains(t, err, "AAP_OVERVIEW_CACHE=")
+}
+
 func TestLoadRelayDefaultsToSubmissionPortWithSTARTTLS(t *testing.T) {
 	c, err := Load(env(map[string]string{"AAP_SMTP_HOST": "smtp.example.org"}))
 	require.NoError(t, err)
@@ -69,6 +83,7 @@ func TestLoadRefusesBadValuesNamingTheVariable(t *testing.T) {
 		"AAP_MAIL_RATE":           "-1",
 		"AAP_DIAN_EMAIL":          "dian",
 		"AAP_RATE_LIMIT":          "-5",
+		"AAP_OVERVIEW_CACHE":      "61s",
 		"AAP_WORKFLOW_CACHE_SIZE": "0",
 		"AAP_TEMPORAL_CACHE_SIZE": "0",
 		"AAP_LINK_SECRET":         "too-short",
