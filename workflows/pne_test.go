@@ -17,7 +17,7 @@ import (
 	"github.com/dian-p104/aap/policies"
 )
 
-func loadPolicy(t *testing.T, year int) policy.Policy {
+func loadPolicy(t testing.TB, year int) policy.Policy {
 	t.Helper()
 	set, err := policy.Load(policies.FS)
 	require.NoError(t, err)

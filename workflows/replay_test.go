@@ -38,13 +38,7 @@ func TestRecordedHistoriesReplay(t *testing.T) {
 	require.NoError(t, err)
 	for _, file := range files {
 		t.Run(filepath.Join(filepath.Base(filepath.Dir(file)), filepath.Base(file)), func(t *testing.T) {
-			replayer := worker.NewWorkflowReplayer()
-			replayer.RegisterWorkflow(CampaignWorkflow)
-			replayer.RegisterWorkflow(ApplicationWorkflow)
-			replayer.RegisterWorkflow(PNEWorkflow)
-			replayer.RegisterWorkflow(ControlWorkflow)
-			replayer.RegisterWorkflow(CTAIWorkflow)
-			require.NoError(t, replayer.ReplayWorkflowHistoryFromJSONFile(nil, file))
+			require.NoError(t, newReplayer(t, worker.WorkflowReplayerOptions{}).ReplayWorkflowHistoryFromJSONFile(nil, file))
 		})
 	}
 }
@@ -63,4 +57,23 @@ func recordedType(t *testing.T, path string) string {
 	require.NoError(t, json.Unmarshal(raw, &h))
 	require.NotEmpty(t, h.Events, path)
 	return h.Events[0].WorkflowExecutionStartedEventAttributes.WorkflowType.Name
+}
+
+// recordedLength counts a recorded history's events.
+func recordedLength(t *testing.T, path string) int {
+	raw, err := os.ReadFile(path)
+	require.NoError(t, err)
+	var h struct{ Events []json.RawMessage }
+	require.NoError(t, json.Unmarshal(raw, &h))
+	return len(h.Events)
+}
+
+// newReplayer is a replayer with every workflow type registered.
+func newReplayer(t *testing.T, options worker.WorkflowReplayerOptions) worker.WorkflowReplayer {
+	replayer, err := worker.NewWorkflowReplayerWithOptions(options)
+	require.NoError(t, err)
+	for _, w := range []any{CampaignWorkflow, ApplicationWorkflow, PNEWorkflow, ControlWorkflow, CTAIWorkflow} {
+		replayer.RegisterWorkflow(w)
+	}
+	return replayer
 }
