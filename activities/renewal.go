@@ -8,14 +8,15 @@ import (
 	"github.com/dian-p104/aap/internal/convention"
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/mail"
-	"github.com/dian-p104/aap/internal/rules/selection"
 	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/models"
 )
 
-// RenewalCheck is what CheckRenewal found: the rules that block the dossier, if any.
+// RenewalCheck is what CheckRenewal found: the rules that block the dossier, if
+// any, and those that block it provisionally (a PNE questionnaire not closed yet).
 type RenewalCheck struct {
-	Rules []string
+	Rules       []string
+	Provisional []string `json:",omitempty"`
 }
 
 // CheckRenewal looks at the association's history when it applies again (§8.4):
@@ -23,27 +24,22 @@ type RenewalCheck struct {
 // policy) and its comptes-rendus financiers overdue and not received. Each
 // failing condition is recorded as a renewal block of the dossier (once) and
 // the porteur de projet is told, once per block, why and what would lift it.
-// It runs when the dossier is filed and again when it goes under review (the
-// PNE of the year closes by then).
+// A PNE block resting on a questionnaire not closed yet is provisional: the
+// association may still answer, and the closure rechecks it
+// (RecheckProvisionalBlocks). It runs when the dossier is filed and again when
+// it goes under review.
 func (a *Activities) CheckRenewal(ctx context.Context, ref ApplicationRef) (RenewalCheck, error) {
 	app, c, err := a.dossier(ctx, ref.ApplicationID)
 	if err != nil {
 		return RenewalCheck{}, err
 	}
 	var blocks []models.RenewalBlock
-	missed, err := a.PNEResults.MissedYears(ctx, []string{app.AssociationKey})
+	pne, err := a.pneBlock(ctx, app, c)
 	if err != nil {
 		return RenewalCheck{}, err
 	}
-	rules := selection.Rules{Year: c.Year, PNEMissesBlockingRenewal: c.Policy.Selection.PNEMissesBlockingRenewal}
-	if years, blocked := selection.PNEBlocked(rules, missed[app.AssociationKey]); blocked {
-		last := years[len(years)-1]
-		blocks = append(blocks, models.RenewalBlock{
-			Rule: models.BlockPNE, Source: fmt.Sprintf("pne:%d", last), SourceYear: last,
-			Reason: fmt.Sprintf("l'association n'a pas répondu au questionnaire du Plan national d'évaluation (PNE) %s : la règle de %d (%d questionnaire(s) manqué(s)) exclut son financement",
-				selection.YearList(years), c.Year, rules.PNEMissesBlockingRenewal),
-			Lift: "répondre au prochain questionnaire PNE dans les délais (le blocage vaut pour cet appel à projets)",
-		})
+	if pne != nil {
+		blocks = append(blocks, *pne)
 	}
 	reports, err := a.FinancialReports.Missing(ctx, []string{app.AssociationKey})
 	if err != nil {
@@ -68,7 +64,11 @@ func (a *Activities) CheckRenewal(ctx context.Context, ref ApplicationRef) (Rene
 		if stored.LiftedAt != nil {
 			continue
 		}
-		out.Rules = append(out.Rules, stored.Rule)
+		if stored.Provisional {
+			out.Provisional = append(out.Provisional, stored.Rule)
+		} else {
+			out.Rules = append(out.Rules, stored.Rule)
+		}
 		if err := a.notifyRenewalBlocked(ctx, ref, app, c, stored); err != nil {
 			return out, err
 		}
@@ -84,7 +84,7 @@ func (a *Activities) notifyRenewalBlocked(ctx context.Context, ref ApplicationRe
 	}
 	data := mail.RenewalBlockedData{
 		DossierLink: link, DossierReference: app.Reference, ApplicationID: app.ID, AssociationName: app.AssociationName, ProjectTitle: app.Title, CampaignTitle: c.Title,
-		TerritoryLabel: label, Blocks: []mail.RenewalBlockLine{{Reason: upperFirst(b.Reason), Lift: b.Lift}},
+		TerritoryLabel: label, Blocks: []mail.RenewalBlockLine{{Reason: upperFirst(b.Reason), Lift: b.Lift}}, Provisional: b.Provisional,
 		ReplyTo: c.ContactEmail, SenderLabel: "au correspondant intégration, " + label,
 	}
 	content, err := mail.Render(mail.TemplateRenewalBlocked, data)

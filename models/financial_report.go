@@ -3,6 +3,8 @@ package models
 import (
 	"fmt"
 	"time"
+
+	"github.com/dian-p104/aap/internal/french"
 )
 
 // FinancialReport is the compte-rendu financier (Cerfa n° 15059*02) a signed
@@ -61,8 +63,28 @@ type RenewalBlock struct {
 	Reason             string     `gorm:"size:2000" json:"reason"`
 	Lift               string     `gorm:"size:2000" json:"lift"`
 	LiftedAt           *time.Time `json:"lifted_at,omitempty"`
-	CreatedAt          time.Time  `json:"created_at"`
-	UpdatedAt          time.Time  `json:"updated_at"`
+	// Provisional: a PNE block that rests on a questionnaire not closed yet, which
+	// the association may still answer; the closure rechecks it (§8.4: the
+	// questionnaire sent in March closes on 31 May). ReviewAt is that closure
+	// (nil when the policy gives no date), RecheckedAt when the closure confirmed
+	// the block (Provisional then false) or lifted it (LiftedAt set too).
+	Provisional bool       `gorm:"not null;default:false" json:"provisional"`
+	ReviewAt    *time.Time `json:"review_at,omitempty"`
+	RecheckedAt *time.Time `json:"rechecked_at,omitempty"`
+	CreatedAt   time.Time  `json:"created_at"`
+	UpdatedAt   time.Time  `json:"updated_at"`
+}
+
+// ProvisionalNote names a provisional block to its readers (pages, emails):
+// « blocage provisoire, revu à la clôture du PNE le 31 mai 2027 »; "" when final.
+func (b RenewalBlock) ProvisionalNote() string {
+	switch {
+	case !b.Provisional:
+		return ""
+	case b.ReviewAt == nil:
+		return "blocage provisoire, revu à la clôture du PNE"
+	}
+	return "blocage provisoire, revu à la clôture du PNE le " + french.Date(*b.ReviewAt)
 }
 
 // ReportSource is the renewal block's Source for a convention's compte-rendu

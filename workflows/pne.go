@@ -49,6 +49,11 @@ type PNEState struct {
 	RemindersSent int       `json:"reminders_sent"`
 	// MailingFailed is set when a mailing could not be completed within the retry delay.
 	MailingFailed bool `json:"mailing_failed,omitempty"`
+	// BlocksConfirmed and BlocksLifted count the provisional renewal blocks the closure
+	// confirmed or lifted; RecheckFailed is set when that recheck could not complete.
+	BlocksConfirmed int  `json:"blocks_confirmed"`
+	BlocksLifted    int  `json:"blocks_lifted"`
+	RecheckFailed   bool `json:"recheck_failed,omitempty"`
 	// LimeSurvey is the connector's state, when one is configured.
 	LimeSurvey LimeSurveyState `json:"limesurvey"`
 }
@@ -173,7 +178,23 @@ func (p *pne) run(ctx workflow.Context) (PNEWorkflowResult, error) {
 	if err := workflow.ExecuteActivity(recordCtx, acts.ClosePNE, ref).Get(ctx, &closing); err != nil {
 		return PNEWorkflowResult{}, err
 	}
+	p.recheckProvisionalBlocks(ctx, ref)
 	return p.end(ctx, PNEPhaseClosed, PNEWorkflowResult{Structures: closing.Structures, Answered: closing.Answered})
+}
+
+// recheckProvisionalBlocks confirms or lifts the renewal blocks that rested on
+// this questionnaire before its closure, telling the associations and the
+// correspondents (§8.4). Its emails are retried for the mail delay; past it the
+// failure is logged and the year still ends closed: the results are recorded.
+func (p *pne) recheckProvisionalBlocks(ctx workflow.Context, ref activities.PNERef) {
+	ctx = workflow.WithActivityOptions(ctx, emailOptions(p.in.MailRetryFor))
+	var recheck activities.PNERecheck
+	if err := workflow.ExecuteActivity(ctx, acts.RecheckProvisionalBlocks, ref).Get(ctx, &recheck); err != nil {
+		workflow.GetLogger(ctx).Warn("provisional renewal blocks not rechecked", "year", p.in.Year, "error", err)
+		p.state.RecheckFailed = true
+		return
+	}
+	p.state.BlocksConfirmed, p.state.BlocksLifted = recheck.Confirmed, recheck.Lifted
 }
 
 // mail sends one mailing as a batch. A mailing that cannot be completed within

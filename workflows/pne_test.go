@@ -27,6 +27,14 @@ func loadPolicy(t testing.TB, year int) policy.Policy {
 }
 
 func newPNEEnv(t *testing.T, start time.Time) *testsuite.TestWorkflowEnvironment {
+	env := newRecheckEnv(t, start)
+	// No provisional renewal block is rechecked at the closure unless a test says otherwise (newRecheckEnv).
+	env.OnActivity(acts.RecheckProvisionalBlocks, mock.Anything, mock.Anything).Return(activities.PNERecheck{}, nil).Maybe()
+	return env
+}
+
+// newRecheckEnv is newPNEEnv without the recheck mocked.
+func newRecheckEnv(t *testing.T, start time.Time) *testsuite.TestWorkflowEnvironment {
 	env := newEnv(t)
 	env.SetStartTime(start)
 	return env
@@ -43,7 +51,7 @@ func paris(y int, m time.Month, d, h, min int) time.Time {
 // The 2025 policy: list on 15 March, questionnaire on 31 March, reminders 14, 28,
 // 42 and 56 days later, closure on 31 May.
 func TestPNEWorkflowRunsTheYear(t *testing.T) {
-	env := newPNEEnv(t, paris(2027, time.January, 2, 10, 0))
+	env := newRecheckEnv(t, paris(2027, time.January, 2, 10, 0))
 	in := PNEInput{Year: 2027, Policy: loadPolicy(t, 2027), SurveyURL: "https://enquetes.example/pne", PerSecond: 10}
 	ref := activities.PNERef{Year: 2027, WorkflowID: "default-test-workflow-id"}
 	closeAt := paris(2027, time.June, 1, 0, 0).Add(-time.Nanosecond)
@@ -67,6 +75,11 @@ func TestPNEWorkflowRunsTheYear(t *testing.T) {
 		events = append(events, "close")
 		return activities.PNEClosing{Structures: 3, Answered: 2}, nil
 	}).Once()
+	env.OnActivity(acts.RecheckProvisionalBlocks, mock.Anything, ref).Return(func(context.Context, activities.PNERef) (activities.PNERecheck, error) {
+		require.Equal(t, closeAt, at(), "right after the closure")
+		events = append(events, "recheck")
+		return activities.PNERecheck{Confirmed: 2, Lifted: 1}, nil
+	}).Once()
 	env.RegisterDelayedCallback(func() {
 		require.Equal(t, PNEPhaseScheduled, queryPNE(t, env).Phase)
 	}, 24*time.Hour)
@@ -78,7 +91,7 @@ func TestPNEWorkflowRunsTheYear(t *testing.T) {
 	var res PNEWorkflowResult
 	require.NoError(t, env.GetWorkflowResult(&res))
 	require.Equal(t, PNEWorkflowResult{Phase: PNEPhaseClosed, Structures: 3, Answered: 2}, res)
-	require.Equal(t, []string{"list", "mail", "mail", "mail", "mail", "mail", "close"}, events)
+	require.Equal(t, []string{"list", "mail", "mail", "mail", "mail", "mail", "close", "recheck"}, events)
 	require.Equal(t, []time.Time{
 		paris(2027, time.March, 31, 9, 0), paris(2027, time.April, 14, 9, 0),
 		paris(2027, time.April, 28, 9, 0), paris(2027, time.May, 12, 9, 0), paris(2027, time.May, 26, 9, 0),
@@ -92,6 +105,28 @@ func TestPNEWorkflowRunsTheYear(t *testing.T) {
 	require.Equal(t, 3, st.Structures)
 	require.Equal(t, 3, st.Invited)
 	require.Equal(t, 4, st.RemindersSent)
+	require.Equal(t, 2, st.BlocksConfirmed)
+	require.Equal(t, 1, st.BlocksLifted)
+	require.False(t, st.RecheckFailed)
+}
+
+// The provisional blocks' recheck failing for good (its emails' retry delay spent)
+// is logged and shown: the closure stays recorded and the year ends closed.
+func TestPNEWorkflowEndsClosedWhenTheRecheckFails(t *testing.T) {
+	env := newRecheckEnv(t, paris(2027, time.March, 1, 10, 0))
+	in := PNEInput{Year: 2027, Policy: loadPolicy(t, 2027), MailRetryFor: time.Hour}
+	env.OnActivity(acts.BuildPNEList, mock.Anything, mock.Anything).Return(activities.PNEListSummary{Structures: 1}, nil)
+	env.OnActivity(acts.SendPNEMailing, mock.Anything, mock.Anything).Return(activities.PNEMailingSummary{}, nil)
+	env.OnActivity(acts.ClosePNE, mock.Anything, mock.Anything).Return(activities.PNEClosing{Structures: 1}, nil).Once()
+	env.OnActivity(acts.RecheckProvisionalBlocks, mock.Anything, mock.Anything).Return(activities.PNERecheck{}, errors.New("relay down"))
+
+	env.ExecuteWorkflow(PNEWorkflow, in)
+
+	require.NoError(t, env.GetWorkflowError())
+	var res PNEWorkflowResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, PNEPhaseClosed, res.Phase)
+	require.True(t, queryPNE(t, env).RecheckFailed)
 }
 
 func TestPNEWorkflowRecordsTheClosureEvenWhenAMailingFails(t *testing.T) {

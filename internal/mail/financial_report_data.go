@@ -53,7 +53,10 @@ type RenewalBlockedData struct {
 	CampaignTitle    string
 	TerritoryLabel   string
 	Blocks           []RenewalBlockLine
-	ReplyTo          string
+	// Provisional: the block rests on a PNE questionnaire not closed yet; an answer
+	// before its closure lifts it (its reason says when the closure reviews it).
+	Provisional bool
+	ReplyTo     string
 	SenderLabel      string
 	// DossierLink opens the association's « Mon dossier » page (its personal link); "" in an email that carries another.
 	DossierLink string
@@ -63,4 +66,34 @@ type RenewalBlockedData struct {
 type RenewalBlockLine struct {
 	Reason string
 	Lift   string
+}
+
+// TemplateRenewalBlockRechecked tells the porteur de projet and the call's
+// correspondent what the PNE's closure made of a provisional renewal block.
+const TemplateRenewalBlockRechecked = "renewal_block_rechecked"
+
+// RenewalBlockRecheckedData is a provisional block confirmed (the association did
+// not answer the questionnaire before its closure) or lifted (it did).
+type RenewalBlockRecheckedData struct {
+	ApplicationID string
+	// DossierReference is the dossier's readable reference (AAP-2027-69-0042).
+	DossierReference string
+	AssociationName  string
+	ProjectTitle     string
+	CampaignTitle    string
+	TerritoryLabel   string
+	// PNEName names the questionnaire (« PNE 2026 », sent in 2027) and ClosedAt its closure.
+	PNEName  string
+	ClosedAt time.Time
+	// Confirmed: the block is final (Reason, Lift); otherwise it is lifted.
+	Confirmed bool
+	Reason    string
+	Lift      string
+	// Retained: the committee retained the dossier before the closure.
+	Retained         bool
+	ForCorrespondent bool
+	ReplyTo          string
+	SenderLabel      string
+	// DossierLink opens the association's « Mon dossier » page (its personal link; porteur only).
+	DossierLink string
 }

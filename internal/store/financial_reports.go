@@ -170,7 +170,7 @@ func (s *FinancialReports) Block(ctx context.Context, b *models.RenewalBlock) (*
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
-		return recordAudit(ctx, tx, AuditApplication, b.ApplicationID, "renewal_blocked", nil, map[string]any{"rule": b.Rule, "source": b.Source})
+		return recordAudit(ctx, tx, AuditApplication, b.ApplicationID, "renewal_blocked", nil, map[string]any{"rule": b.Rule, "source": b.Source, "provisional": b.Provisional})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("insert renewal block: %w", err)

@@ -6,7 +6,7 @@ import (
 )
 
 // pneHandMigrations come after identityMigrations: the PNE structures added by
-// hand (§8.4) and the provisional renewal blocks rechecked at the PNE's closure.
+// hand (§8.4).
 var pneHandMigrations = []*gormigrate.Migration{pneHandAddedMigration}
 
 // pneHandAddedMigration records why and by whom a structure was added by hand to a year's list.

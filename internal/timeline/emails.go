@@ -87,6 +87,8 @@ func (n emailNames) label(e models.Email) string {
 		return "Échéance du compte rendu financier " + with("de la convention", conv) + " atteinte : compte rendu manquant, message envoyé" + toSuffix + "."
 	case mail.TemplateRenewalBlocked:
 		return with("Renouvellement bloqué annoncé au porteur de projet du dossier", dossier) + "."
+	case mail.TemplateRenewalBlockRechecked:
+		return with("Blocage provisoire du renouvellement revu à la clôture du PNE pour le dossier", dossier) + " : message envoyé" + toSuffix + "."
 	case mail.TemplateControlPlanned:
 		return with("Contrôle sur place annoncé au porteur de projet du dossier", dossier) + "."
 	case mail.TemplateEmailUndeliverable:

@@ -50,3 +50,38 @@ func yearList(years []int) string {
 
 // PNEName is the name of the questionnaire sent in sentYear: « PNE 2023 » for 2024's (§8.4).
 func PNEName(sentYear int) string { return fmt.Sprintf("PNE %d", sentYear-1) }
+
+// PNEYears are the questionnaire years the rule looks at (the years they were
+// sent), oldest first: the PNEMissesBlockingRenewal years ending with r.Year;
+// none when the rule is off.
+func PNEYears(r Rules) []int {
+	years := make([]int, 0, max(r.PNEMissesBlockingRenewal, 0))
+	for k := r.PNEMissesBlockingRenewal - 1; k >= 0; k-- {
+		years = append(years, r.Year-k)
+	}
+	return years
+}
+
+// PNEBlockedPending is PNEBlocked while some of the rule's questionnaires are not
+// closed: pending lists the years the association may still answer (on the year's
+// list, no answer yet, the closure's result not recorded). The rule blocks when
+// each of its years is missed or pending, and the block is provisional when one of
+// them is pending: an answer before the closure lifts it, none confirms it
+// (§8.4: « transmettre à la DIAN ... pour que le PNE 2023 puisse leur être adressé
+// fin mars », closed « le 31 mai 2024 »). pendingYears are those of years pending.
+func PNEBlockedPending(r Rules, missed, pending []int) (years, pendingYears []int, blocked bool) {
+	years, blocked = PNEBlocked(r, append(append([]int(nil), missed...), pending...))
+	if !blocked {
+		return nil, nil, false
+	}
+	closed := make(map[int]bool, len(missed))
+	for _, y := range missed {
+		closed[y] = true
+	}
+	for _, y := range years {
+		if !closed[y] {
+			pendingYears = append(pendingYears, y)
+		}
+	}
+	return years, pendingYears, true
+}
