@@ -57,7 +57,7 @@ type RenewalBlockedData struct {
 	// before its closure lifts it (its reason says when the closure reviews it).
 	Provisional bool
 	ReplyTo     string
-	SenderLabel      string
+	SenderLabel string
 	// DossierLink opens the association's « Mon dossier » page (its personal link); "" in an email that carries another.
 	DossierLink string
 }
