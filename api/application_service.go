@@ -165,9 +165,12 @@ type ApplicationView struct {
 	ConventionID    string `json:"convention_id,omitempty"`
 	ConventionState string `json:"convention_state,omitempty"`
 	// Blocked: a renewal block is in force (§8.4): the selection refuses to retain the dossier.
-	// RenewalBlocks lists every block with its rule, source, reason and lifting.
-	Blocked       bool                  `json:"blocked"`
-	RenewalBlocks []models.RenewalBlock `json:"renewal_blocks"`
+	// BlockedProvisionally: a PNE block resting on a questionnaire not closed yet is in
+	// force; its closure confirms or lifts it. RenewalBlocks lists every block with its
+	// rule, source, reason, lifting and, for a provisional one, its review date.
+	Blocked              bool                  `json:"blocked"`
+	BlockedProvisionally bool                  `json:"renewal_blocked_provisionally"`
+	RenewalBlocks        []models.RenewalBlock `json:"renewal_blocks"`
 	// FinancialReport (awaited, received, missing) of the signed convention, and its due date.
 	FinancialReport    string     `json:"financial_report,omitempty"`
 	FinancialReportDue *time.Time `json:"financial_report_due,omitempty"`
@@ -193,9 +196,7 @@ func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationVie
 	if view.RenewalBlocks, err = s.Reports.Blocks(ctx, a.ID); err != nil {
 		return ApplicationView{}, err
 	}
-	for _, b := range view.RenewalBlocks {
-		view.Blocked = view.Blocked || b.LiftedAt == nil
-	}
+	view.Blocked, view.BlockedProvisionally = models.BlocksInForce(view.RenewalBlocks)
 	st, err := queryState[workflows.ApplicationState](ctx, s.Temporal, a.WorkflowID, workflows.QueryApplicationState)
 	if err != nil {
 		view.StateFallback = fallbackReason(err)

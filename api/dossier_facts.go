@@ -30,6 +30,8 @@ type dossierFacts struct {
 	LapseAt time.Time
 	// PNE is the association's row in the PNE following the dossier's year, nil when none.
 	PNE *models.PNEStructure
+	// Blocks are the dossier's renewal blocks (§8.4), lifted ones included.
+	Blocks []models.RenewalBlock
 	// ReportFiles are the files of the comptes-rendus financiers sent through « Mon dossier »
 	// (a CPO: one per tranche), oldest year first.
 	ReportFiles []models.ReportDocument
@@ -86,6 +88,9 @@ func (h linkHandlers) dossierFacts(ctx context.Context, app *models.Application)
 		return f, err
 	}
 	f.Campaign = c
+	if f.Blocks, err = h.reports.Reports.Blocks(ctx, app.ID); err != nil {
+		return f, err
+	}
 	conv, err := h.conventions.Conventions.ByApplication(ctx, app.ID)
 	switch {
 	case errors.Is(err, store.ErrNotFound):

@@ -63,6 +63,7 @@ func newDossierPage(f dossierFacts, base string) dossierPage {
 	badge := dossierBadges[app.State]
 	p.Badge, p.BadgeClass = badge[0], badge[1]
 	p.State, p.Next = f.stateLines()
+	p.State = append(p.State, f.blockLines()...)
 	p.Documents = f.documents(base)
 	return p
 }
@@ -89,6 +90,25 @@ func (f dossierFacts) stateLines() (state, next []string) {
 	}
 	return []string{filed, "Votre dossier est enregistré : il sera examiné avec les autres dossiers de l'appel à projets."},
 		[]string{"L'appel à projets est ouvert jusqu'au " + french.DateTime(c.CloseAt) + " (heure de Paris). Le comité de sélection examinera ensuite votre dossier ; sa décision vous sera envoyée par courriel."}
+}
+
+// blockLines say which renewal blocks stand on a dossier still in the running
+// (§8.4): a provisional one says the PNE closure that will confirm or lift it.
+func (f dossierFacts) blockLines() []string {
+	if f.App.State == models.ApplicationCancelled || f.App.State == models.ApplicationNotRetained {
+		return nil
+	}
+	var out []string
+	for _, b := range f.Blocks {
+		switch {
+		case b.LiftedAt != nil:
+		case b.Provisional:
+			out = append(out, "Renouvellement : "+b.Reason+". Pour lever ce blocage : "+b.Lift+".")
+		default:
+			out = append(out, "Renouvellement bloqué : "+b.Reason+". Pour lever ce blocage : "+b.Lift+".")
+		}
+	}
+	return out
 }
 
 // conventionLines follow a retained dossier's convention and its obligations (§8.4).

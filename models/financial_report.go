@@ -87,6 +87,22 @@ func (b RenewalBlock) ProvisionalNote() string {
 	return "blocage provisoire, revu à la clôture du PNE le " + french.Date(*b.ReviewAt)
 }
 
+// BlocksInForce tells whether any of a dossier's blocks is in force (not lifted):
+// final, or provisional only. A provisional block is not counted as final: the
+// association may still answer the questionnaire before its closure (§8.4).
+func BlocksInForce(blocks []RenewalBlock) (final, provisional bool) {
+	for _, b := range blocks {
+		switch {
+		case b.LiftedAt != nil:
+		case b.Provisional:
+			provisional = true
+		default:
+			final = true
+		}
+	}
+	return final, provisional
+}
+
 // ReportSource is the renewal block's Source for a convention's compte-rendu
 // financier: the convention, and the tranche's year for a CPO.
 func ReportSource(r FinancialReport) string {

@@ -109,6 +109,13 @@ func (f *fixture) block(a *models.Application, rule string, lifted *time.Time) {
 	require.NoError(f.t, f.db.Create(b).Error)
 }
 
+// provisionalBlock records a PNE block of a dossier resting on a questionnaire not closed yet.
+func (f *fixture) provisionalBlock(a *models.Application) {
+	review := time.Date(2024, 5, 31, 21, 59, 59, 0, time.UTC)
+	require.NoError(f.t, f.db.Create(&models.RenewalBlock{ApplicationID: a.ID, AssociationKey: a.AssociationKey, Rule: models.BlockPNE,
+		Source: f.id("src"), SourceYear: 2024, Reason: "Motif", Lift: "Levée", Provisional: true, ReviewAt: &review}).Error)
+}
+
 // ctaiRequest records a collectivité's CTAI request of a department, with its opinion ("" while evaluated).
 func (f *fixture) ctaiRequest(year int, department, kind, opinion string) {
 	r := &models.CTAIRequest{ID: f.id("ctai"), Year: year, Kind: kind, CollectiviteCode: f.id("")[1:], CollectiviteName: "Commune",

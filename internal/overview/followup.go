@@ -25,7 +25,8 @@ const (
 	// ControlsPlanned counts every on-site control of the year, held or not; ControlsDone those held.
 	ControlsPlanned = "controls_planned"
 	ControlsDone    = "controls_done"
-	// RenewalsBlocked counts the year's dossiers with a renewal block not lifted (PNE or compte-rendu financier).
+	// RenewalsBlocked counts the year's dossiers with a renewal block not lifted (PNE or compte-rendu
+	// financier) and final: a provisional PNE block is not counted until its closure confirms it.
 	RenewalsBlocked = "renewals_blocked"
 	// CTAIRequests counts the collectivités' CTAI requests of the year (new and renewals), and their opinions.
 	CTAIRequests     = "ctai_requests"
@@ -89,6 +90,8 @@ func controlFigures(ctx context.Context, db *gorm.DB, q Query, add Adder) error 
 
 // renewalBlockFigures counts the year's dossiers (not cancelled) whose renewal
 // is blocked: a block not lifted, whatever its rule; a dossier blocked twice counts once.
+// A provisional block (a PNE questionnaire not closed yet) is not counted: the
+// association may still answer, and the closure confirms or lifts it (§8.4).
 func renewalBlockFigures(ctx context.Context, db *gorm.DB, q Query, add Adder) error {
 	var rows []struct {
 		Level, Territory string
@@ -98,7 +101,7 @@ func renewalBlockFigures(ctx context.Context, db *gorm.DB, q Query, add Adder) e
 		Select("c.level, c.territory, COUNT(DISTINCT b.application_id) AS blocked").
 		Joins("JOIN applications AS a ON a.id = b.application_id").
 		Joins("JOIN campaigns AS c ON c.id = a.campaign_id").
-		Where("c.year = ? AND a.state <> ? AND b.lifted_at IS NULL", q.Year, models.ApplicationCancelled).
+		Where("c.year = ? AND a.state <> ? AND b.lifted_at IS NULL AND b.provisional = ?", q.Year, models.ApplicationCancelled, false).
 		Group("c.level, c.territory").Scan(&rows).Error
 	if err != nil {
 		return err

@@ -28,7 +28,8 @@ var july2025 = time.Date(2025, 7, 15, 10, 0, 0, 0, time.UTC)
 //     syntheses: Auvergne-Rhône-Alpes sent on its date, Occitanie sent on 3 October,
 //     Provence-Alpes-Côte d'Azur none;
 //   - renewal blocks: the Rhône's « emploi » dossier blocked twice (counted once), the
-//     « sante » dossier's block lifted, the regional dossier's not, a cancelled dossier's;
+//     « sante » dossier's block lifted (and another provisional, not counted), the regional
+//     dossier's not, a cancelled dossier's;
 //   - CTAI: three requests in the Rhône (favourable, unfavourable, being evaluated),
 //     one favourable in the Bouches-du-Rhône, one of 2025.
 //
@@ -64,6 +65,7 @@ func buildFollowUp(t *testing.T, db *gorm.DB) (*year2024, *models.Convention) {
 	f.block(y.sante, models.BlockPNE, paris(2024, 5, 1, 9))
 	f.block(y.emploiRegion, models.BlockFinancialReport, nil)
 	f.block(y.cancelled, models.BlockPNE, nil)
+	f.provisionalBlock(y.sante) // not counted: the PNE it rests on is not closed
 
 	f.ctaiRequest(2024, "69", ctai.KindNew, ctai.OpinionFavourable)
 	f.ctaiRequest(2024, "69", ctai.KindRenewal, ctai.OpinionUnfavourable)

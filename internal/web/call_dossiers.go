@@ -43,7 +43,9 @@ type dossierRow struct {
 const (
 	FlagDoubleFunding  = "Double financement possible"
 	FlagRenewalBlocked = "Renouvellement bloqué"
-	FlagAGIR           = "Redondant avec AGIR"
+	// FlagRenewalProvisional: a PNE block resting on a questionnaire not closed yet (§8.4).
+	FlagRenewalProvisional = "Blocage provisoire (PNE)"
+	FlagAGIR               = "Redondant avec AGIR"
 )
 
 // dossierFilter is the list's filter: a recorded state and a theme ("": all).
@@ -72,13 +74,16 @@ func callDossiers(ctx context.Context, db *gorm.DB, campaignID string, f dossier
 	return rows, total, nil
 }
 
-func dossierFlags(a *models.Application, blocked bool) []string {
+func dossierFlags(a *models.Application, blocked blockState) []string {
 	var flags []string
 	if len(a.DoubleFundingWith) > 0 {
 		flags = append(flags, FlagDoubleFunding)
 	}
-	if blocked {
+	if blocked.final {
 		flags = append(flags, FlagRenewalBlocked)
+	}
+	if blocked.provisional {
+		flags = append(flags, FlagRenewalProvisional)
 	}
 	if a.AGIRRedundant {
 		flags = append(flags, FlagAGIR)
@@ -86,16 +91,29 @@ func dossierFlags(a *models.Application, blocked bool) []string {
 	return flags
 }
 
+// blockState says which renewal blocks of a dossier are in force: a final one, a
+// provisional one (§8.4: the PNE questionnaire it rests on is not closed yet).
+type blockState struct{ final, provisional bool }
+
 // blockedDossiers are the call's dossiers whose renewal is blocked now (a block not lifted).
-func blockedDossiers(ctx context.Context, db *gorm.DB, campaignID string) (map[string]bool, error) {
-	var ids []string
-	err := db.WithContext(ctx).Model(&models.RenewalBlock{}).
+func blockedDossiers(ctx context.Context, db *gorm.DB, campaignID string) (map[string]blockState, error) {
+	var rows []struct {
+		ApplicationID string
+		Provisional   bool
+	}
+	err := db.WithContext(ctx).Model(&models.RenewalBlock{}).Select("application_id, provisional").
 		Where("lifted_at IS NULL AND application_id IN (?)",
 			db.Model(&models.Application{}).Select("id").Where("campaign_id = ?", campaignID)).
-		Distinct().Pluck("application_id", &ids).Error
-	out := make(map[string]bool, len(ids))
-	for _, id := range ids {
-		out[id] = true
+		Distinct().Scan(&rows).Error
+	out := make(map[string]blockState, len(rows))
+	for _, r := range rows {
+		st := out[r.ApplicationID]
+		if r.Provisional {
+			st.provisional = true
+		} else {
+			st.final = true
+		}
+		out[r.ApplicationID] = st
 	}
 	return out, err
 }

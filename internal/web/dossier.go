@@ -85,7 +85,9 @@ var auditActions = map[string]string{
 	"filed": "Dossier déposé", "receipt_acknowledged": "Réception de l'accusé confirmée par l'association",
 	"renewal_blocked": "Renouvellement bloqué", "financial_report_received": "Compte rendu financier reçu",
 	"renewal_blocks_lifted": "Blocage du renouvellement levé", "financial_report_missing": "Compte rendu financier manquant à l'échéance",
-	"doubt_flagged": "Doute signalé sur la convention",
+	"doubt_flagged":           "Doute signalé sur la convention",
+	"renewal_block_confirmed": "Blocage provisoire du renouvellement confirmé à la clôture du PNE",
+	"renewal_block_lifted":    "Blocage provisoire du renouvellement levé à la clôture du PNE",
 }
 
 // auditLabel names one audit entry; a convention's state change names the state reached.
@@ -154,10 +156,8 @@ func (p *pages) loadDossierPage(c *gin.Context, app *models.Application, camp *m
 	if page.Blocks, err = store.NewFinancialReports(p.d.DB).Blocks(ctx, app.ID); err != nil {
 		return page, err
 	}
-	blocked := false
-	for _, b := range page.Blocks {
-		blocked = blocked || b.LiftedAt == nil
-	}
+	var blocked blockState
+	blocked.final, blocked.provisional = models.BlocksInForce(page.Blocks)
 	page.Flags = dossierFlags(app, blocked)
 	var conv models.Convention
 	if err := p.d.DB.WithContext(ctx).Where("application_id = ?", app.ID).Limit(1).Find(&conv).Error; err != nil {
