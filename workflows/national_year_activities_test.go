@@ -128,5 +128,9 @@ func (a *yearActivities) ClosePNE(context.Context, activities.PNERef) (activitie
 	return activities.PNEClosing{Structures: a.decisions, Answered: a.decisions * 19 / 20}, nil
 }
 
+func (a *yearActivities) RecheckProvisionalBlocks(context.Context, activities.PNERef) (activities.PNERecheck, error) {
+	return activities.PNERecheck{}, nil
+}
+
 // days is a duration of n days.
 func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
