@@ -41,7 +41,8 @@ import (
 // a LimeSurvey CSV import, the third never; reminders go only to those who have
 // not answered; the closure on 31 May records who missed. A 2027 selection then
 // refuses the non-respondent under the 2025 rule (one miss blocks) and accepts
-// it under the 2024 rule (two consecutive misses needed).
+// it under the 2024 rule (two consecutive misses needed). Two of them filed a 2027
+// dossier on 10 April, blocked provisionally: the closure confirms one block, lifts the other.
 func TestPNEWholeYearThenNextSelection(t *testing.T) {
 	db := storetest.SQLite(t)
 	catcher, err := mailcatcher.Start(mailcatcher.Options{Addr: "127.0.0.1:0", Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
@@ -74,9 +75,10 @@ func TestPNEWholeYearThenNextSelection(t *testing.T) {
 	opts := worker.Options()
 	opts.DeadlockDetectionTimeout = time.Minute
 	env.SetWorkerOptions(opts)
-	env.RegisterActivity(&activities.Activities{Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db),
+	acts := &activities.Activities{Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db),
 		PNE: store.NewPNEStructures(db), PNEResults: store.NewPNEResults(db), FinancialReports: store.NewFinancialReports(db),
-		Outbox: outbox, DIANEmail: "dian@aap.localhost", Logger: log})
+		Outbox: outbox, DIANEmail: "dian@aap.localhost", Logger: log}
+	env.RegisterActivity(acts)
 	router := yearRouter(db, pols, env.Now, log)
 	secret, _, err := auth.Issue(context.Background(), store.NewTokens(db), auth.NewToken{Name: "DIAN (test)", Role: auth.RoleDIAN},
 		time.Date(2026, time.December, 1, 9, 0, 0, 0, time.UTC))
@@ -102,6 +104,19 @@ func TestPNEWholeYearThenNextSelection(t *testing.T) {
 		rec := call(router, http.MethodPost, "/api/v1/pne/2027/responses", "text/csv", "token,submitdate\n"+tok+",2027-04-19 18:30:00\n")
 		require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	}, time.Date(2027, time.April, 20, 10, 0, 0, 0, french.Paris).Sub(env.Now()))
+
+	// 10 April: two of them file a dossier in a 2027 call (2025 rule: the 2027 questionnaire
+	// counts); neither has answered yet, so both are blocked provisionally until 31 May.
+	open := seedYearCampaign(t, db, 2027, models.PhasePublished, p2025)
+	filed := map[string]*models.Application{}
+	env.RegisterDelayedCallback(func() {
+		for _, key := range []string{"siret:22", "siret:33"} {
+			filed[key] = seedYearDossier(t, db, open, key, "Structure "+key, "dossier-"+key[6:]+"@asso.example", "")
+			check, err := acts.CheckRenewal(context.Background(), activities.ApplicationRef{ApplicationID: filed[key].ID, WorkflowID: filed[key].WorkflowID})
+			require.NoError(t, err)
+			require.Equal(t, []string{models.BlockPNE}, check.Provisional, key)
+		}
+	}, time.Date(2027, time.April, 10, 10, 0, 0, 0, french.Paris).Sub(env.Now()))
 
 	env.ExecuteWorkflow(workflows.PNEWorkflow, workflows.PNEInput{Year: 2027, Policy: p2025, SurveyURL: "https://enquetes.example/pne"})
 	require.True(t, env.IsWorkflowCompleted())
@@ -139,6 +154,25 @@ func TestPNEWholeYearThenNextSelection(t *testing.T) {
 	missed, err := store.NewPNEResults(db).MissedYears(context.Background(), keys)
 	require.NoError(t, err)
 	require.Equal(t, map[string][]int{"siret:33": {2027}}, missed, "the closure records the one who missed")
+
+	// The closure rechecked the provisional blocks: confirmed for the one who missed,
+	// lifted for the one who answered on 19 April; each porteur and the correspondent told.
+	blocks := func(key string) models.RenewalBlock {
+		b, err := store.NewFinancialReports(db).Blocks(context.Background(), filed[key].ID)
+		require.NoError(t, err)
+		require.Len(t, b, 1)
+		return b[0]
+	}
+	confirmed, lifted := blocks("siret:33"), blocks("siret:22")
+	require.False(t, confirmed.Provisional)
+	require.Nil(t, confirmed.LiftedAt)
+	require.NotNil(t, confirmed.RecheckedAt)
+	require.False(t, lifted.Provisional)
+	require.NotNil(t, lifted.LiftedAt)
+	require.Equal(t, 1, count("dossier-33@asso.example", "Blocage confirmé à la clôture du PNE 2026"))
+	require.Equal(t, 1, count("dossier-22@asso.example", "Blocage levé à la clôture du PNE 2026"))
+	require.Equal(t, 1, count("ddets@example.gouv.fr", "Blocage confirmé"))
+	require.Equal(t, 1, count("ddets@example.gouv.fr", "Blocage levé"))
 	rec := call(router, http.MethodGet, "/api/v1/pne/2027", "", "")
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	require.Contains(t, rec.Body.String(), `"answered":2`)
