@@ -83,11 +83,12 @@ func (a *Activities) recheckBlock(ctx context.Context, ref PNERef, b *models.Ren
 }
 
 // notifyRecheck tells the porteur de projet and the correspondent what the closure
-// made of the block. A cancelled call's dossier is not instructed: nobody is told.
+// made of the block. A dossier of a cancelled call, or not retained, is out of the
+// running: the block is settled and nobody is told.
 // An address the relay refuses is reported (the porteur's to the correspondent)
 // and logged: it does not hold the other blocks up.
 func (a *Activities) notifyRecheck(ctx context.Context, ref PNERef, app *models.Application, c *models.Campaign, b *models.RenewalBlock, outcome string) error {
-	if app.State == models.ApplicationCancelled {
+	if app.State == models.ApplicationCancelled || app.State == models.ApplicationNotRetained {
 		return nil
 	}
 	label := territory.Label(c.Territory, c.Level == models.LevelRegional)

@@ -151,8 +151,8 @@ func TestPNEBlockIsProvisionalBeforeTheClosure(t *testing.T) {
 
 // At the closure: the association that never answered has its block confirmed,
 // the one that answered in time has it lifted; each porteur and the correspondent
-// are told once; a retried recheck sends nothing again, and a block already
-// settled is not rechecked.
+// are told once (not for a dossier not retained); a retried recheck sends nothing
+// again, and a block already settled is not rechecked.
 func TestPNEClosureConfirmsOrLiftsProvisionalBlocks(t *testing.T) {
 	p := newPNERecheck(t)
 	c, app := seedFunded(t, p.db, 2027)
@@ -168,9 +168,15 @@ func TestPNEClosureConfirmsOrLiftsProvisionalBlocks(t *testing.T) {
 	require.Equal(t, activities.PNERecheck{Pending: 2}, p.recheck(2027), "before the closure nothing is settled")
 	require.Equal(t, 2, p.catcher.Count(), "nothing changed: nothing sent")
 
+	refused := p.dossier(c, "siret:1", "refused@asso.example") // the same association's other dossier, not retained since
+	require.Equal(t, []string{models.BlockPNE}, renewalCheck(t, p.env, nil, refused).Provisional)
+	_, err = p.catcher.WaitFor(context.Background(), 3)
+	require.NoError(t, err)
+	require.NoError(t, p.db.Model(&models.Application{}).Where("id = ?", refused.ApplicationID).Update("state", models.ApplicationNotRetained).Error)
 	p.answer(2027, lateID) // before the closure
 	p.close(2027)
-	require.Equal(t, activities.PNERecheck{Confirmed: 1, Lifted: 1}, p.recheck(2027))
+	require.Equal(t, activities.PNERecheck{Confirmed: 2, Lifted: 1}, p.recheck(2027))
+	require.False(t, p.blocks(refused)[0].Provisional, "settled")
 
 	confirmed := p.blocks(silent)[0]
 	require.False(t, confirmed.Provisional)
@@ -182,9 +188,10 @@ func TestPNEClosureConfirmsOrLiftsProvisionalBlocks(t *testing.T) {
 	require.NotNil(t, lifted.RecheckedAt)
 	require.NotNil(t, lifted.LiftedAt)
 
-	_, err = p.catcher.WaitFor(context.Background(), 6)
+	_, err = p.catcher.WaitFor(context.Background(), 7)
 	require.NoError(t, err)
 	got := p.subjects()
+	require.Len(t, got["refused@asso.example"], 1, "not retained: told of the provisional block only, not of its recheck")
 	require.Len(t, got["contact@accueil.example"], 2, "the provisional block, then its confirmation")
 	require.True(t, strings.HasPrefix(got["contact@accueil.example"][0], "Blocage confirmé à la clôture du PNE 2026"), got)
 	require.True(t, strings.HasPrefix(got["b@asso.example"][0], "Blocage levé à la clôture du PNE 2026"), got)
@@ -197,7 +204,7 @@ func TestPNEClosureConfirmsOrLiftsProvisionalBlocks(t *testing.T) {
 		Updates(map[string]any{"provisional": true, "rechecked_at": nil}).Error)
 	require.Equal(t, activities.PNERecheck{Confirmed: 1}, p.recheck(2027))
 	time.Sleep(200 * time.Millisecond)
-	require.Equal(t, 6, p.catcher.Count())
+	require.Equal(t, 7, p.catcher.Count())
 
 	var actions []string
 	require.NoError(t, p.db.Model(&models.AuditEntry{}).Where("entity_id IN ? AND action IN ?", []string{silent.ApplicationID, late.ApplicationID}, []string{"renewal_block_confirmed", "renewal_block_lifted"}).
