@@ -404,7 +404,6 @@ func TestCancelFormNeedsItsReason(t *testing.T) {
 		return o.WorkflowID == c.WorkflowID && o.UpdateName == workflows.UpdateCancelCampaign &&
 			o.Args[0].(workflows.Cancellation).Reason == "Crédits gelés" && o.Args[0].(workflows.Cancellation).Actor.Name == a.name
 	})).Return(handle, nil).Once()
-	e.answerStateQuery(t, c.WorkflowID, workflows.CampaignState{Phase: models.PhaseCancelled})
 	rec = a.post(t, path, url.Values{"reason": {"Crédits gelés"}})
 	require.Equal(t, http.StatusSeeOther, rec.Code, rec.Body.String())
 	assert.Equal(t, "/campagnes/"+c.ID+"?annulation=1", rec.Header().Get("Location"))

@@ -154,11 +154,14 @@ type ApplicationView struct {
 	RequestedEUR   string `json:"requested_eur"`
 	TotalBudgetEUR string `json:"total_budget_eur"`
 	// DoubleFundingFlag: the same association and project stand in another call of the same year.
-	DoubleFundingFlag bool   `json:"double_funding_flag"`
-	State             string `json:"state"`
-	StateSource       string `json:"state_source"`
-	// StateFallback says why a live read fell back to the database (timeout, busy,
-	// unavailable): the answer is the state last recorded, possibly behind the workflow.
+	DoubleFundingFlag bool `json:"double_funding_flag"`
+	// State is the state recorded in the database (StateSource "database", recorded at
+	// StateRecordedAt), or with ?live=1 the workflow's own, with the fields below that only
+	// the workflow holds (StateSource "workflow"; see live_state.go).
+	State           string     `json:"state"`
+	StateSource     string     `json:"state_source"`
+	StateRecordedAt *time.Time `json:"state_recorded_at,omitempty"`
+	// StateFallback says why a live read fell back to the database (timeout, busy, unavailable).
 	StateFallback string `json:"state_fallback,omitempty"`
 	Acknowledged  *bool  `json:"acknowledged,omitempty"`
 	// ConventionID and ConventionState once the retained dossier's convention is drawn up.
@@ -181,13 +184,13 @@ type ApplicationView struct {
 func applicationView(a *models.Application) ApplicationView {
 	return ApplicationView{
 		Application: a, RequestedEUR: formatEuros(a.RequestedCents), TotalBudgetEUR: formatEuros(a.TotalBudgetCents),
-		DoubleFundingFlag: len(a.DoubleFundingWith) > 0, State: a.State, StateSource: "database",
-		RenewalBlocks: []models.RenewalBlock{},
+		DoubleFundingFlag: len(a.DoubleFundingWith) > 0, State: a.State, StateSource: stateFromDatabase,
+		StateRecordedAt: recordedAt(a.StateRecordedAt, a.CreatedAt), RenewalBlocks: []models.RenewalBlock{},
 	}
 }
 
-// Get returns one dossier with its live state, asked of its workflow.
-func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationView, error) {
+// Get returns one dossier with its state as recorded; live asks its workflow instead.
+func (s *ApplicationService) Get(ctx context.Context, id string, live bool) (ApplicationView, error) {
 	a, err := lookupApplication(ctx, s.Applications, id)
 	if err != nil {
 		return ApplicationView{}, err
@@ -197,13 +200,17 @@ func (s *ApplicationService) Get(ctx context.Context, id string) (ApplicationVie
 		return ApplicationView{}, err
 	}
 	view.Blocked, view.BlockedProvisionally = models.BlocksInForce(view.RenewalBlocks)
+	if !live {
+		return view, nil
+	}
 	st, err := queryState[workflows.ApplicationState](ctx, s.Temporal, a.WorkflowID, workflows.QueryApplicationState)
 	if err != nil {
 		view.StateFallback = fallbackReason(err)
 		s.Logger.Warn("application state query failed; showing the recorded state", "application", id, "reason", view.StateFallback, "error", err)
 		return view, nil
 	}
-	view.State, view.StateSource, view.Acknowledged = st.State, "workflow", &st.Acknowledged
+	view.State, view.StateSource, view.Acknowledged = st.State, stateFromWorkflow, &st.Acknowledged
+	view.StateRecordedAt = nil
 	view.ConventionID, view.ConventionState = st.ConventionID, st.Convention
 	view.FinancialReport, view.FinancialReportDue = st.FinancialReport, st.FinancialReportDue
 	view.DSSyncFailed = st.DSSyncFailed

@@ -37,7 +37,12 @@ func (h applicationHandlers) file(c *gin.Context) {
 }
 
 func (h applicationHandlers) get(c *gin.Context) {
-	view, err := h.svc.Get(c.Request.Context(), c.Param("id"))
+	live, err := liveParam(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	view, err := h.svc.Get(c.Request.Context(), c.Param("id"), live)
 	if err != nil {
 		respondError(c, err)
 		return

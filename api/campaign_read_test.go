@@ -24,12 +24,13 @@ func TestGetCampaignLiveStateFromTheWorkflow(t *testing.T) {
 	e.answerStateQuery(t, workflowID, workflows.CampaignState{Phase: models.PhasePublished,
 		PublishedAt: &publishedAt, NotificationFailed: true})
 
-	rec := e.get(t, "/api/v1/campaigns/"+id)
+	rec := e.get(t, "/api/v1/campaigns/"+id+"?live=1")
 
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	got := decodeObject(t, rec)
 	assert.Equal(t, "published", got["state"], "the workflow's phase, not the database's (scheduled)")
 	assert.Equal(t, "workflow", got["state_source"])
+	assert.NotContains(t, got, "state_recorded_at", "a live state is the workflow's, not a record")
 	assert.Equal(t, true, got["notification_failed"])
 	assert.Equal(t, id, got["id"])
 	assert.Equal(t, workflowID, got["workflow_id"])
@@ -54,7 +55,7 @@ func TestGetCampaignFallsBackToTheDatabase(t *testing.T) {
 			c := e.seedCampaign(t, seed{year: 2027, territory: "69", phase: models.PhasePublished, createdAt: fixedNow})
 			answer(e, c.WorkflowID)
 
-			rec := e.get(t, "/api/v1/campaigns/"+c.ID)
+			rec := e.get(t, "/api/v1/campaigns/"+c.ID+"?live=true")
 
 			require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 			got := decodeObject(t, rec)

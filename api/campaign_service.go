@@ -149,14 +149,14 @@ type CampaignView struct {
 	*models.Campaign
 	BudgetEUR      string `json:"budget_eur"`
 	TerritoryLabel string `json:"territory_label"`
-	// State is the live phase from the workflow, or the last recorded one when
-	// the workflow cannot be asked (StateSource says which).
-	State       string `json:"state"`
-	StateSource string `json:"state_source"`
-	// StateFallback says why a live read fell back to the database (timeout, busy,
-	// unavailable): the answer is the phase last recorded, possibly behind the workflow.
+	// State is the phase recorded in the database (StateSource "database", recorded at
+	// StateRecordedAt), or with ?live=1 the workflow's own (StateSource "workflow"; see live_state.go).
+	State           string     `json:"state"`
+	StateSource     string     `json:"state_source"`
+	StateRecordedAt *time.Time `json:"state_recorded_at,omitempty"`
+	// StateFallback says why a live read fell back to the database (timeout, busy, unavailable).
 	StateFallback string `json:"state_fallback,omitempty"`
-	// NotificationFailed is set when the publication notice could not be delivered.
+	// NotificationFailed is set when the publication notice could not be delivered (live answers only).
 	NotificationFailed bool `json:"notification_failed,omitempty"`
 	// PolicyFallback is set when the call's year has no instruction of its own yet.
 	PolicyFallback *PolicyFallback `json:"policy_fallback,omitempty"`
@@ -179,20 +179,24 @@ func policyFallbackOf(c *models.Campaign) *PolicyFallback {
 		c.Year, rules, c.Year)}
 }
 
-// Get returns one campaign with its live state, asked of its workflow.
-func (s *CampaignService) Get(ctx context.Context, id string) (CampaignView, error) {
+// Get returns one campaign with its phase as recorded; live asks its workflow instead.
+func (s *CampaignService) Get(ctx context.Context, id string, live bool) (CampaignView, error) {
 	c, err := s.campaign(ctx, id)
 	if err != nil {
 		return CampaignView{}, err
 	}
 	view := viewOf(c)
+	if !live {
+		return view, nil
+	}
 	st, err := queryState[workflows.CampaignState](ctx, s.Temporal, c.WorkflowID, workflows.QueryCampaignState)
 	if err != nil {
 		view.StateFallback = fallbackReason(err)
 		s.Logger.Warn("campaign state query failed; showing the recorded phase", "campaign", id, "reason", view.StateFallback, "error", err)
 		return view, nil
 	}
-	view.State, view.StateSource, view.NotificationFailed = st.Phase, "workflow", st.NotificationFailed
+	view.State, view.StateSource, view.NotificationFailed = st.Phase, stateFromWorkflow, st.NotificationFailed
+	view.StateRecordedAt = nil
 	return view, nil
 }
 
@@ -211,12 +215,13 @@ func (s *CampaignService) List(ctx context.Context, f store.CampaignFilter) ([]C
 
 func viewOf(c *models.Campaign) CampaignView {
 	return CampaignView{
-		Campaign:       c,
-		BudgetEUR:      formatEuros(c.BudgetCents),
-		TerritoryLabel: territoryLabel(c),
-		State:          c.Phase,
-		StateSource:    "database",
-		PolicyFallback: policyFallbackOf(c),
+		Campaign:        c,
+		BudgetEUR:       formatEuros(c.BudgetCents),
+		TerritoryLabel:  territoryLabel(c),
+		State:           c.Phase,
+		StateSource:     stateFromDatabase,
+		StateRecordedAt: recordedAt(c.StateRecordedAt, c.CreatedAt),
+		PolicyFallback:  policyFallbackOf(c),
 	}
 }
 

@@ -42,7 +42,12 @@ func (h campaignHandlers) create(c *gin.Context) {
 }
 
 func (h campaignHandlers) get(c *gin.Context) {
-	view, err := h.svc.Get(c.Request.Context(), c.Param("id"))
+	live, err := liveParam(c)
+	if err != nil {
+		respondError(c, err)
+		return
+	}
+	view, err := h.svc.Get(c.Request.Context(), c.Param("id"), live)
 	if err != nil {
 		respondError(c, err)
 		return

@@ -46,7 +46,7 @@ func (s *CampaignService) Cancel(ctx context.Context, id string, req CancelReque
 	}, nil); err != nil {
 		return CampaignView{}, err
 	}
-	return s.Get(ctx, id)
+	return s.Get(ctx, id, false) // the Update returned once the cancellation was recorded
 }
 
 type cancelHandler struct {

@@ -11,11 +11,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/api/serviceerror"
 
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/workflows"
 )
 
 // dossierStates are dossiers in each state « Mon dossier » tells apart.
@@ -122,8 +120,6 @@ func TestMonDossierShowsTheActionDueInEachState(t *testing.T) {
 func TestApplicationByReference(t *testing.T) {
 	e := newEnv(t)
 	app := e.seedDeposited(t)
-	e.temporal.On("QueryWorkflow", mock.Anything, app.WorkflowID, "", workflows.QueryApplicationState).
-		Return(nil, serviceerror.NewNotFound("gone"))
 	rec := e.get(t, "/api/v1/applications/"+app.Reference)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	got := decodeObject(t, rec)

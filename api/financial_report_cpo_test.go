@@ -9,7 +9,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/api/serviceerror"
 
 	"github.com/dian-p104/aap/internal/auth"
 	"github.com/dian-p104/aap/models"
@@ -73,8 +72,6 @@ func TestCPOFinancialReportPerTranche(t *testing.T) {
 	require.NoError(t, e.db.Create(&models.RenewalBlock{ApplicationID: later.ID, AssociationKey: later.AssociationKey,
 		Rule: models.BlockFinancialReport, Source: "convention:" + conv.ID + "/2028", SourceYear: 2028, SourceConventionID: conv.ID,
 		Reason: "le compte-rendu financier de la tranche 2028 n'a pas été reçu", Lift: "l'envoyer"}).Error)
-	e.temporal.On("QueryWorkflow", mock.Anything, later.WorkflowID, "", workflows.QueryApplicationState).
-		Return(nil, serviceerror.NewNotFound("gone"))
 	e.temporal.On("SignalWorkflow", mock.Anything, app.WorkflowID, "", workflows.SignalFinancialReport, 2027).Return(nil).Once()
 	rec = e.do(t, http.MethodPost, path, trancheReportBody(2027, "10000", "10000", "CRF-2027"))
 	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())

@@ -47,8 +47,6 @@ func TestFinancialReportRecordedOnceSignalsTheDossierAndLiftsTheBlock(t *testing
 	require.NoError(t, e.db.Create(&models.RenewalBlock{ApplicationID: later.ID, AssociationKey: later.AssociationKey,
 		Rule: models.BlockFinancialReport, Source: "convention:" + conv.ID, SourceYear: 2027, SourceConventionID: conv.ID,
 		Reason: "le compte-rendu financier n'a pas été reçu", Lift: "l'envoyer"}).Error)
-	e.temporal.On("QueryWorkflow", mock.Anything, later.WorkflowID, "", workflows.QueryApplicationState).
-		Return(nil, serviceerror.NewNotFound("gone"))
 	rec := e.get(t, "/api/v1/applications/"+later.ID)
 	require.Equal(t, http.StatusOK, rec.Code, rec.Body.String())
 	got := decodeObject(t, rec)

@@ -6,12 +6,14 @@ import (
 	"net/http"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
 	"gorm.io/gorm"
 
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
 	"github.com/dian-p104/aap/workflows"
 )
@@ -40,7 +42,6 @@ func TestGetReadsTheRowOnce(t *testing.T) {
 	e := newEnv(t)
 	c := e.seedCampaign(t, seed{year: 2027, territory: "69", phase: models.PhasePublished, createdAt: fixedNow})
 	a := e.seedApplication(t, c, "langue", 500_000)
-	e.temporal.On("QueryWorkflow", mock.Anything, mock.Anything, "", mock.Anything).Return(nil, errors.New("unavailable"))
 	selects := e.countSelects(t)
 
 	require.Equal(t, http.StatusOK, e.get(t, "/api/v1/campaigns/"+c.ID).Code)
@@ -54,8 +55,8 @@ func TestGetReadsTheRowOnce(t *testing.T) {
 	assert.Equal(t, 3, selects("campaigns"), "a call's dossier list reads the call once")
 }
 
-// A state read from the database says why: the workflow did not answer in time,
-// or could not be asked; a live answer carries no fallback.
+// A live read (?live=1) that falls back to the database says why: the workflow did
+// not answer in time, or could not be asked; a live answer carries no fallback.
 func TestGetSaysWhyTheStateFellBack(t *testing.T) {
 	for name, tc := range map[string]struct {
 		err    error
@@ -69,7 +70,7 @@ func TestGetSaysWhyTheStateFellBack(t *testing.T) {
 			c := e.seedCampaign(t, seed{year: 2027, territory: "69", phase: models.PhasePublished, createdAt: fixedNow})
 			a := e.seedApplication(t, c, "langue", 500_000)
 			e.temporal.On("QueryWorkflow", mock.Anything, mock.Anything, "", mock.Anything).Return(nil, tc.err)
-			for _, path := range []string{"/api/v1/campaigns/" + c.ID, "/api/v1/applications/" + a.ID} {
+			for _, path := range []string{"/api/v1/campaigns/" + c.ID + "?live=1", "/api/v1/applications/" + a.ID + "?live=1"} {
 				got := decodeObject(t, e.get(t, path))
 				assert.Equal(t, "database", got["state_source"], path)
 				assert.Equal(t, tc.reason, got["state_fallback"], path)
@@ -81,8 +82,38 @@ func TestGetSaysWhyTheStateFellBack(t *testing.T) {
 		e.acceptStarts()
 		created := e.createCampaign(t, validBody().json(t))
 		e.answerStateQuery(t, created["workflow_id"].(string), workflows.CampaignState{Phase: models.PhasePublished})
-		got := decodeObject(t, e.get(t, "/api/v1/campaigns/"+created["id"].(string)))
+		got := decodeObject(t, e.get(t, "/api/v1/campaigns/"+created["id"].(string)+"?live=1"))
 		assert.Equal(t, "workflow", got["state_source"])
 		assert.NotContains(t, got, "state_fallback")
 	})
+}
+
+// GET a call or a dossier answers the state recorded in the database, and when it
+// was recorded, without asking any workflow; ?live=0 is the same, a bad live is a
+// 422 naming it.
+func TestGetAnswersTheRecordedStateWithoutAskingTheWorkflow(t *testing.T) {
+	e := newEnv(t)
+	c := e.seedCampaign(t, seed{year: 2027, territory: "69", phase: models.PhaseScheduled, createdAt: fixedNow})
+	a := e.seedApplication(t, c, "langue", 500_000)
+	published := fixedNow.Add(time.Hour)
+	require.NoError(t, store.NewCampaigns(e.db).RecordPhase(context.Background(), c.ID, models.PhasePublished, published))
+
+	for _, suffix := range []string{"", "?live=0", "?live=false"} {
+		got := decodeObject(t, e.get(t, "/api/v1/campaigns/"+c.ID+suffix))
+		assert.Equal(t, "published", got["state"], suffix)
+		assert.Equal(t, "database", got["state_source"], suffix)
+		assert.Equal(t, published.UTC().Format(time.RFC3339), got["state_recorded_at"], suffix)
+		assert.NotContains(t, got, "state_fallback", suffix)
+	}
+	got := decodeObject(t, e.get(t, "/api/v1/applications/"+a.ID))
+	assert.Equal(t, "under_review", got["state"])
+	assert.Equal(t, "database", got["state_source"])
+	assert.NotEmpty(t, got["state_recorded_at"], "recorded at its filing")
+	assert.NotContains(t, got, "acknowledged", "only the workflow knows it: ?live=1")
+	e.temporal.AssertNumberOfCalls(t, "QueryWorkflow", 0)
+
+	for _, path := range []string{"/api/v1/campaigns/" + c.ID + "?live=yes", "/api/v1/applications/" + a.ID + "?live=2"} {
+		requireFields(t, e.get(t, path), fieldRule{"live", "enum"})
+	}
+	e.temporal.AssertNumberOfCalls(t, "QueryWorkflow", 0)
 }

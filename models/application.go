@@ -117,10 +117,12 @@ type Application struct {
 	// until then the dossier counts nowhere (closure summary, selection, signals).
 	WorkflowPending bool `gorm:"not null;default:false" json:"-"`
 	// DSNumber is the Démarches Simplifiées dossier it came from, if any: decisions go back there.
-	DSNumber       *int      `gorm:"column:ds_number;index" json:"ds_number,omitempty"`
-	State          string    `gorm:"size:32;index" json:"-"`
-	IdempotencyKey *string   `gorm:"size:200;uniqueIndex" json:"-"`
-	RequestHash    string    `gorm:"size:64" json:"-"`
-	CreatedAt      time.Time `json:"created_at"`
-	UpdatedAt      time.Time `json:"updated_at"`
+	DSNumber *int   `gorm:"column:ds_number;index" json:"ds_number,omitempty"`
+	State    string `gorm:"size:32;index" json:"-"`
+	// StateRecordedAt is when State was recorded (nil: at the dossier's filing).
+	StateRecordedAt *time.Time `json:"-"`
+	IdempotencyKey  *string    `gorm:"size:200;uniqueIndex" json:"-"`
+	RequestHash     string     `gorm:"size:64" json:"-"`
+	CreatedAt       time.Time  `json:"created_at"`
+	UpdatedAt       time.Time  `json:"updated_at"`
 }

@@ -46,10 +46,12 @@ type Campaign struct {
 	// campaign's rules from it, so a later edit of the files changes nothing.
 	Policy policy.Policy `gorm:"serializer:json" json:"-"`
 	// Phase is the last phase the workflow recorded.
-	Phase       string     `gorm:"size:32;index" json:"-"`
-	PublishedAt *time.Time `json:"published_at,omitempty"`
-	ClosedAt    *time.Time `json:"closed_at,omitempty"`
-	SelectedAt  *time.Time `json:"selected_at,omitempty"`
+	Phase string `gorm:"size:32;index" json:"-"`
+	// StateRecordedAt is when Phase was recorded (nil: at the call's creation).
+	StateRecordedAt *time.Time `json:"-"`
+	PublishedAt     *time.Time `json:"published_at,omitempty"`
+	ClosedAt        *time.Time `json:"closed_at,omitempty"`
+	SelectedAt      *time.Time `json:"selected_at,omitempty"`
 	// CalendarJustification is the difficulty reported to DIAN for a call published after the
 	// end of Q1 or closing after 31 May (§8.3); PublishLate and CloseLate say which date is late.
 	CalendarJustification string `gorm:"size:5000" json:"calendar_justification,omitempty"`

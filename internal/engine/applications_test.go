@@ -121,7 +121,10 @@ func TestDossiersAreFiledOnlyWhileTheCallIsOpen(t *testing.T) {
 	require.Equal(t, true, twin["double_funding_flag"])
 	_, first := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+filed["id"].(string), nil)
 	require.Equal(t, true, first["double_funding_flag"])
-	require.Equal(t, "workflow", first["state_source"])
+	require.Equal(t, "database", first["state_source"], "reads answer the state recorded, asking no workflow")
+	require.NotEmpty(t, first["state_recorded_at"])
+	_, live := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+filed["id"].(string)+"?live=1", nil)
+	require.Equal(t, "workflow", live["state_source"], "?live=1 asks the dossier's workflow")
 
 	// After the closing date: under review, and late dossiers are refused.
 	require.EventuallyWithT(t, func(c *assert.CollectT) {

@@ -93,7 +93,7 @@ func TestAnAssociationFilesAndFollowsItsDossierInChromium(t *testing.T) {
 	require.Equal(t, http.StatusOK, status, "%v", selected)
 	var conventionID string
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
-		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID, nil)
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID+"?live=1", nil)
 		conventionID, _ = a["convention_id"].(string)
 		assert.Equal(c, "awaiting_signature", a["convention_state"])
 		assert.Equal(c, 1, sentCount(t, d, "purpose=convention_to_sign"))
@@ -115,7 +115,7 @@ func TestAnAssociationFilesAndFollowsItsDossierInChromium(t *testing.T) {
 	// 5. The signature's email links « Mon dossier »: the compte-rendu financier and its signed Cerfa.
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		assert.Equal(c, 2, sentCount(t, d, "purpose=convention_signed"))
-		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID, nil)
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID+"?live=1", nil)
 		assert.Equal(c, "awaited", a["financial_report"])
 	}, time.Minute, 500*time.Millisecond)
 	signed := emailedLink(t, d, "Convention signée")
@@ -129,7 +129,7 @@ func TestAnAssociationFilesAndFollowsItsDossierInChromium(t *testing.T) {
 	require.Contains(t, texts[1], "Merci : votre compte-rendu financier et son fichier sont enregistrés")
 	require.Contains(t, texts[1], "cerfa-15059.pdf", "the file is among its documents")
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
-		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID, nil)
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID+"?live=1", nil)
 		assert.Equal(c, "received", a["financial_report"])
 	}, time.Minute, 500*time.Millisecond)
 	t.Logf("screenshots in %s", dir)

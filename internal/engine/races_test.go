@@ -158,7 +158,7 @@ func TestTwentyConcurrentCommandsOneWins(t *testing.T) {
 	conventions := make([]string, 2)
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		for i := range conventions {
-			_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+call.dossiers[i], nil)
+			_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+call.dossiers[i]+"?live=1", nil)
 			conventions[i], _ = a["convention_id"].(string)
 			assert.Equal(c, "awaiting_signature", a["convention_state"])
 		}

@@ -200,7 +200,7 @@ func TestARetainedDossierGetsItsConventionToSign(t *testing.T) {
 	// The convention arrives as a PDF, and the API serves the same document.
 	var conventionID string
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
-		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID, nil)
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID+"?live=1", nil)
 		conventionID, _ = a["convention_id"].(string)
 		assert.Equal(c, "awaiting_signature", a["convention_state"])
 		assert.Equal(c, 1, sentCount(t, d, "purpose=convention_to_sign"))
@@ -261,7 +261,7 @@ func TestARetainedDossierGetsItsConventionToSign(t *testing.T) {
 
 	// The dossier's workflow now awaits the compte-rendu financier; sending it ends the wait.
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
-		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID, nil)
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID+"?live=1", nil)
 		assert.Equal(c, "awaited", a["financial_report"])
 	}, 30*time.Second, 250*time.Millisecond)
 	report := d.HTTPURL + "/api/v1/conventions/" + conventionID + "/financial-report"
@@ -274,13 +274,13 @@ func TestARetainedDossierGetsItsConventionToSign(t *testing.T) {
 	require.Equal(t, http.StatusCreated, status, "%v", got)
 	require.Equal(t, "12500.50", got["subsidy_used_eur"])
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
-		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID, nil)
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID+"?live=1", nil)
 		assert.Equal(c, "awaited", a["financial_report"], "the second tranche's report is still awaited")
 	}, 30*time.Second, 250*time.Millisecond)
 	status, got = do(t, http.MethodPost, report, map[string]any{"fiscal_year": year + 1, "spent_eur": 15000, "subsidy_used_eur": 13000, "document_reference": "CRF-2029-001"})
 	require.Equal(t, http.StatusCreated, status, "%v", got)
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
-		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID, nil)
+		_, a := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+appID+"?live=1", nil)
 		assert.Equal(c, "received", a["financial_report"])
 	}, 30*time.Second, 250*time.Millisecond)
 }

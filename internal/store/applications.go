@@ -209,9 +209,11 @@ func (s *Applications) List(ctx context.Context, f ApplicationFilter) ([]models.
 	return rows, total, err
 }
 
-// RecordState writes the dossier's state; repeating it changes nothing.
+// RecordState writes the dossier's state and when it was recorded; repeating it
+// changes nothing (the first instant stays).
 func (s *Applications) RecordState(ctx context.Context, id, state string) error {
-	res := s.db.WithContext(ctx).Model(&models.Application{}).Where("id = ?", id).Update("state", state)
+	res := s.db.WithContext(ctx).Model(&models.Application{}).Where("id = ?", id).Updates(map[string]any{"state": state,
+		"state_recorded_at": gorm.Expr("CASE WHEN state = ? THEN state_recorded_at ELSE ? END", state, time.Now().UTC())})
 	if res.Error != nil {
 		return res.Error
 	}

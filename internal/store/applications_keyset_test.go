@@ -85,3 +85,37 @@ func TestApplicationsCursorOfAnotherCallIsRefused(t *testing.T) {
 	require.NoError(t, err)
 	require.Empty(t, page, "nothing after the call's last dossier")
 }
+
+// A call's phase and a dossier's state carry when they were recorded; a retried
+// record (the same phase or state again) keeps the first instant.
+func TestStateRecordedAtKeepsTheFirstInstant(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		campaigns, apps := store.NewCampaigns(db), store.NewApplications(db)
+		campaign := callID(t, db)
+		at := time.Date(2027, 2, 1, 8, 0, 0, 0, time.UTC)
+		require.NoError(t, campaigns.RecordPhase(ctx, campaign, models.PhasePublished, at))
+		require.NoError(t, campaigns.RecordPhase(ctx, campaign, models.PhasePublished, at.Add(time.Minute)))
+		c, err := campaigns.Get(ctx, campaign)
+		require.NoError(t, err)
+		require.NotNil(t, c.StateRecordedAt)
+		require.True(t, at.Equal(*c.StateRecordedAt), "the first instant: %s", c.StateRecordedAt)
+		require.NoError(t, campaigns.RecordPhase(ctx, campaign, models.PhaseClosed, at.Add(time.Hour)))
+		c, err = campaigns.Get(ctx, campaign)
+		require.NoError(t, err)
+		require.True(t, at.Add(time.Hour).Equal(*c.StateRecordedAt))
+
+		a, _, err := apps.Create(ctx, newApplication(campaign, "ateliers", nil))
+		require.NoError(t, err)
+		require.Nil(t, a.StateRecordedAt, "its first state: recorded at its filing")
+		require.NoError(t, apps.RecordState(ctx, a.ID, models.ApplicationUnderReview))
+		first, err := apps.Get(ctx, a.ID)
+		require.NoError(t, err)
+		require.NotNil(t, first.StateRecordedAt)
+		time.Sleep(2 * time.Millisecond)
+		require.NoError(t, apps.RecordState(ctx, a.ID, models.ApplicationUnderReview))
+		again, err := apps.Get(ctx, a.ID)
+		require.NoError(t, err)
+		require.True(t, first.StateRecordedAt.Equal(*again.StateRecordedAt), "a retried record keeps the first instant")
+	})
+}

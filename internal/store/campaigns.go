@@ -103,7 +103,9 @@ func (s *Campaigns) List(ctx context.Context, f CampaignFilter) ([]models.Campai
 // RecordPhase records that the campaign entered phase at the given instant.
 // Repeating it (a retried activity) changes nothing: the first instant stays.
 func (s *Campaigns) RecordPhase(ctx context.Context, id, phase string, at time.Time) error {
-	updates := map[string]any{"phase": phase, "updated_at": time.Now().UTC()}
+	// state_recorded_at moves only when the phase does: a retried write keeps the first instant.
+	updates := map[string]any{"phase": phase, "updated_at": time.Now().UTC(),
+		"state_recorded_at": gorm.Expr("CASE WHEN phase = ? THEN state_recorded_at ELSE ? END", phase, at.UTC())}
 	switch phase {
 	case models.PhasePublished:
 		updates["published_at"] = gorm.Expr("COALESCE(published_at, ?)", at.UTC())
@@ -142,7 +144,7 @@ func (s *Campaigns) RecordCancelled(ctx context.Context, id, reason string, at t
 			return notFound(err)
 		}
 		res := tx.Model(&models.Campaign{}).Where("id = ? AND phase <> ?", id, models.PhaseCancelled).
-			Updates(map[string]any{"phase": models.PhaseCancelled, "cancel_reason": reason, "updated_at": at.UTC()})
+			Updates(map[string]any{"phase": models.PhaseCancelled, "cancel_reason": reason, "updated_at": at.UTC(), "state_recorded_at": at.UTC()})
 		if res.Error != nil || res.RowsAffected != 1 {
 			return res.Error
 		}

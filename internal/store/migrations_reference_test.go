@@ -22,7 +22,7 @@ func TestReferenceMigrationBackfillsInFilingOrder(t *testing.T) {
 	rhone, region := newCampaign("69", nil), newCampaign("84", nil)
 	region.Level = models.LevelRegional
 	// The columns added after the references are not there yet.
-	later := []string{"CalendarJustification", "PublishLate", "CloseLate", "ObjectivesJustification", "ObjectivesDeviations", "DecisionReference"}
+	later := []string{"CalendarJustification", "PublishLate", "CloseLate", "ObjectivesJustification", "ObjectivesDeviations", "DecisionReference", "StateRecordedAt"}
 	require.NoError(t, db.Omit(later...).Create(rhone).Error)
 	require.NoError(t, db.Omit(later...).Create(region).Error)
 	t0 := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)

@@ -79,7 +79,7 @@ func (s *Applications) RecordSelectionWith(ctx context.Context, campaignID strin
 			return err
 		}
 		res := tx.Model(&models.Campaign{}).Where("id = ? AND phase = ?", campaignID, models.PhaseClosed).Updates(map[string]any{
-			"phase": models.PhaseSelected, "selected_at": at.UTC(), "objectives_justification": facts.ObjectivesJustification,
+			"phase": models.PhaseSelected, "selected_at": at.UTC(), "state_recorded_at": at.UTC(), "objectives_justification": facts.ObjectivesJustification,
 			"objectives_deviations": string(deviations), "decision_reference": facts.DecisionReference,
 		})
 		if res.Error != nil {
