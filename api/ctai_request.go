@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/dian-p104/aap/internal/french"
+	"github.com/dian-p104/aap/internal/identity"
 	"github.com/dian-p104/aap/internal/rules/ctai"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/rules/territory"
@@ -57,14 +58,25 @@ type CTAICoordinator struct {
 
 // CTAIBilanBody is the bilan of one action of the previous contract (§3.3).
 type CTAIBilanBody struct {
-	Action        string             `json:"action"`
-	Beneficiaries CTAIBeneficiaries  `json:"beneficiaries"`
-	Ages          CTAIAges           `json:"ages"`
-	Sex           CTAISex            `json:"sex"`
-	ExpensesEUR   json.Number        `json:"expenses_eur"`
-	ReliquatEUR   json.Number        `json:"reliquat_eur"`
-	Associations  []string           `json:"associations"`
-	Objectives    CTAIObjectivesBody `json:"objectives"`
+	Action        string            `json:"action"`
+	Beneficiaries CTAIBeneficiaries `json:"beneficiaries"`
+	Ages          CTAIAges          `json:"ages"`
+	Sex           CTAISex           `json:"sex"`
+	ExpensesEUR   json.Number       `json:"expenses_eur"`
+	ReliquatEUR   json.Number       `json:"reliquat_eur"`
+	Associations  []string          `json:"associations"`
+	// FundedAssociations are the associations the action funded, with the amount
+	// each received (§8.5: they are control candidates).
+	FundedAssociations []CTAIFundedAssociationBody `json:"funded_associations"`
+	Objectives         CTAIObjectivesBody          `json:"objectives"`
+}
+
+// CTAIFundedAssociationBody is one association an action funded, with its amount.
+type CTAIFundedAssociationBody struct {
+	Name string `json:"name"`
+	// SIRENOrRNA is optional: a SIREN (9 digits), a SIRET (14) or an RNA number (W + 9 characters).
+	SIRENOrRNA string      `json:"siren_or_rna"`
+	AmountEUR  json.Number `json:"amount_eur"`
 }
 
 // CTAIBeneficiaries by typology.
@@ -236,11 +248,38 @@ func (b *CTAIRequestBody) checkBilan(v *validation) []ctai.ActionBilan {
 			}
 			assocs = append(assocs, a)
 		}
+		funded := checkFundedAssociations(v, field+".funded_associations", x.FundedAssociations)
 		out[i] = ctai.ActionBilan{Action: strings.TrimSpace(x.Action),
 			BeneficiariesBPI: x.Beneficiaries.BPI, BeneficiariesOthers: x.Beneficiaries.Others,
 			AgeUnder26: x.Ages.Under26, Age26To45: x.Ages.From26To45, AgeOver45: x.Ages.Over45,
-			Women: x.Sex.Women, Men: x.Sex.Men, ExpensesCents: expenses, ReliquatCents: reliquat, Associations: assocs,
+			Women: x.Sex.Women, Men: x.Sex.Men, ExpensesCents: expenses, ReliquatCents: reliquat, Associations: assocs, FundedAssociations: funded,
 			QuantitativeObjectives: strings.TrimSpace(x.Objectives.Quantitative), QualitativeObjectives: strings.TrimSpace(x.Objectives.Qualitative)}
+	}
+	return out
+}
+
+// checkFundedAssociations reads the associations an action funded: a name, an
+// amount in euros (zero allowed: an association mobilised without funds) and,
+// optionally, the SIREN, SIRET or RNA number that identifies it across calls.
+func checkFundedAssociations(v *validation, field string, in []CTAIFundedAssociationBody) []ctai.FundedAssociation {
+	if len(in) > 200 {
+		v.add(field, "max_items", "au plus 200 associations par action")
+		return nil
+	}
+	var out []ctai.FundedAssociation
+	for j, a := range in {
+		f := fmt.Sprintf("%s[%d]", field, j)
+		fa := ctai.FundedAssociation{Name: strings.TrimSpace(a.Name), SIRENOrRNA: strings.ToUpper(strings.ReplaceAll(strings.TrimSpace(a.SIRENOrRNA), " ", ""))}
+		checkText(v, f+".name", fa.Name, 2, 300)
+		if fa.SIRENOrRNA != "" {
+			if _, ok := identity.NumberKey(fa.SIRENOrRNA); !ok {
+				v.add(f+".siren_or_rna", "format", "SIREN (9 chiffres), SIRET (14 chiffres) ou numéro RNA (W suivi de 9 caractères, ex. W691234567)")
+			} else if len(fa.SIRENOrRNA) == 14 && !validSIRET(fa.SIRENOrRNA) {
+				v.add(f+".siren_or_rna", "checksum", "SIRET invalide : la clé de contrôle ne correspond pas")
+			}
+		}
+		fa.AmountCents = checkEurosAllowZero(v, f+".amount_eur", a.AmountEUR)
+		out = append(out, fa)
 	}
 	return out
 }

@@ -144,6 +144,19 @@ func TestCTAIRequestValidation(t *testing.T) {
 		{"negative beneficiaries", func(b body) body {
 			return b.with("bilan", []map[string]any{{"action": "Logement", "beneficiaries": map[string]any{"bpi": -1}}})
 		}, []fieldRule{{"bilan[0].beneficiaries.bpi", "min"}}},
+		{"funded association: no name, negative amount", func(b body) body {
+			return withFunded(b, map[string]any{"name": " ", "amount_eur": -1})
+		}, []fieldRule{{"bilan[0].funded_associations[0].name", "required"}, {"bilan[0].funded_associations[0].amount_eur", "money"}}},
+		{"funded association: amount missing, three decimals", func(b body) body {
+			return withFunded(b, map[string]any{"name": "Habitat solidaire"}, map[string]any{"name": "Toit", "amount_eur": rawJSON("1.001")})
+		}, []fieldRule{{"bilan[0].funded_associations[0].amount_eur", "required"}, {"bilan[0].funded_associations[1].amount_eur", "money"}}},
+		{"funded association: a SIREN of 8 digits, an RNA without W", func(b body) body {
+			return withFunded(b, map[string]any{"name": "Habitat solidaire", "siren_or_rna": "12345678", "amount_eur": 10},
+				map[string]any{"name": "Toit", "siren_or_rna": "X691234567", "amount_eur": 10})
+		}, []fieldRule{{"bilan[0].funded_associations[0].siren_or_rna", "format"}, {"bilan[0].funded_associations[1].siren_or_rna", "format"}}},
+		{"funded association: a SIRET whose key is wrong", func(b body) body {
+			return withFunded(b, map[string]any{"name": "Habitat solidaire", "siren_or_rna": "12345678900013", "amount_eur": 10})
+		}, []fieldRule{{"bilan[0].funded_associations[0].siren_or_rna", "checksum"}}},
 		{"unknown field", func(b body) body { return b.with("montant", 1) }, []fieldRule{{"montant", "unknown_field"}}},
 	}
 	for _, c := range cases {
@@ -154,6 +167,33 @@ func TestCTAIRequestValidation(t *testing.T) {
 			assert.Empty(t, e.starts(t))
 		})
 	}
+}
+
+// withFunded gives the bilan's first action the associations it funded.
+func withFunded(b body, funded ...map[string]any) body {
+	b["bilan"].([]map[string]any)[0]["funded_associations"] = funded
+	return b
+}
+
+// The bilan says which associations each action funded and how much (§8.5: they
+// are control candidates): a SIREN, a SIRET (its SIREN's legal person) or an RNA
+// number, or none; zero euros is an amount; the names alone still work.
+func TestCTAIBilanFundedAssociationsAccepted(t *testing.T) {
+	e := newEnv(t)
+	e.acceptStarts()
+	rec := e.postCTAI(t, withFunded(ctaiBody(),
+		map[string]any{"name": " Habitat solidaire ", "siren_or_rna": "123 456 789", "amount_eur": rawJSON("15000.50")},
+		map[string]any{"name": "Toit commun", "siren_or_rna": "w691234567", "amount_eur": 0},
+		map[string]any{"name": "Les Voisins", "amount_eur": 2000}))
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	var stored models.CTAIRequest
+	require.NoError(t, e.db.First(&stored).Error)
+	assert.Equal(t, []string{"Habitat solidaire"}, stored.Bilan[0].Associations)
+	assert.Equal(t, []ctai.FundedAssociation{
+		{Name: "Habitat solidaire", SIRENOrRNA: "123456789", AmountCents: 1_500_050},
+		{Name: "Toit commun", SIRENOrRNA: "W691234567", AmountCents: 0},
+		{Name: "Les Voisins", AmountCents: 200_000},
+	}, stored.Bilan[0].FundedAssociations)
 }
 
 // §3.4: renewals by 30 June, new contracts by 30 September, Paris dates.

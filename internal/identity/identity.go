@@ -75,3 +75,29 @@ func TitleKey(title string) string {
 	s = norm.NFC.String(s)
 	return strings.Join(strings.Fields(s), " ")
 }
+
+// NumberKey keys an association by the one number a third party gives for it (a
+// CTAI's bilan, §8.5): a SIREN (9 digits), a SIRET (14 digits: its SIREN's legal
+// person) or an RNA number (W then 9 characters, the last 8 digits). Spaces are
+// ignored. ok is false for anything else: the caller says which form is expected.
+func NumberKey(number string) (key string, ok bool) {
+	n := strings.ToUpper(strings.ReplaceAll(number, " ", ""))
+	switch {
+	case len(n) == 9 && allDigits(n):
+		return SIRENPrefix + n, true
+	case len(n) == 14 && allDigits(n):
+		return SIRENKey(n), true
+	case len(n) == 10 && n[0] == 'W' && (n[1] >= 'A' && n[1] <= 'Z' || n[1] >= '0' && n[1] <= '9') && allDigits(n[2:]):
+		return RNAKey(n), true
+	}
+	return "", false
+}
+
+func allDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}

@@ -48,3 +48,24 @@ func TestKeys(t *testing.T) {
 		t.Errorf("LegacyKey(rna) = %q", got)
 	}
 }
+
+// A CTAI's bilan identifies an association by a SIREN, a SIRET or an RNA number;
+// one character more or less, or another letter than W, is refused.
+func TestNumberKey(t *testing.T) {
+	for in, want := range map[string]string{
+		"123456789":      "siren:123456789",
+		"123 456 789":    "siren:123456789",
+		"12345678900012": "siren:123456789",
+		"W691234567":     "rna:W691234567",
+		"w751234567":     "rna:W751234567",
+	} {
+		if got, ok := NumberKey(in); !ok || got != want {
+			t.Errorf("NumberKey(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"", "12345678", "1234567890", "1234567890001", "123456789000123", "X691234567", "W69123456", "W6912345678", "W69123456A", "12345678A"} {
+		if got, ok := NumberKey(in); ok {
+			t.Errorf("NumberKey(%q) = %q, accepted", in, got)
+		}
+	}
+}

@@ -75,7 +75,7 @@ func bilanGaps(b ActionBilan) []string {
 	if b.ReliquatCents == nil {
 		gaps = append(gaps, "reliquats non identifiés (0 s'il n'y en a aucun)")
 	}
-	if len(b.Associations) == 0 {
+	if len(b.Associations) == 0 && len(b.FundedAssociations) == 0 {
 		gaps = append(gaps, "associations mobilisées non listées")
 	}
 	if strings.TrimSpace(b.QuantitativeObjectives) == "" {

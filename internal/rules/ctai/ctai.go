@@ -83,11 +83,23 @@ type ActionBilan struct {
 	// reliquat was not identified (§3.3: « identification précise des reliquats potentiels »).
 	ExpensesCents int64  `json:"expenses_cents"`
 	ReliquatCents *int64 `json:"reliquat_cents"`
-	// Associations mobilised for the action.
+	// Associations mobilised for the action, by name.
 	Associations []string `json:"associations"`
+	// FundedAssociations are those the action funded, with the amount each
+	// received and, when given, its SIREN or RNA number: §8.5 controls on site
+	// « les associations financées dans le cadre des CTAI », the most funded first.
+	FundedAssociations []FundedAssociation `json:"funded_associations,omitempty"`
 	// Achievement of the quantitative and qualitative objectives.
 	QuantitativeObjectives string `json:"quantitative_objectives"`
 	QualitativeObjectives  string `json:"qualitative_objectives"`
+}
+
+// FundedAssociation is an association an action of the contract funded (§8.5).
+type FundedAssociation struct {
+	Name string `json:"name"`
+	// SIRENOrRNA is its SIREN, SIRET or RNA number, as the bilan gives it; empty if not given.
+	SIRENOrRNA  string `json:"siren_or_rna,omitempty"`
+	AmountCents int64  `json:"amount_cents"`
 }
 
 // Request is what the rules read of a collectivité's request.

@@ -168,6 +168,11 @@ func TestBilan(t *testing.T) {
 			assert.Contains(t, strings.Join(o.Missing, "|"), want)
 		})
 	}
+	funded := completeBilan()
+	funded.Associations = nil
+	funded.FundedAssociations = []ctai.FundedAssociation{{Name: "Habitat solidaire", AmountCents: 1_500_000}}
+	assert.True(t, ctai.BilanComplete(ctai.Request{Kind: ctai.KindRenewal, Bilan: []ctai.ActionBilan{funded}}).Passed,
+		"the associations funded, with their amounts, list the associations mobilised")
 	zero := completeBilan()
 	zero.ReliquatCents = cents(0)
 	assert.True(t, ctai.BilanComplete(ctai.Request{Kind: ctai.KindRenewal, Bilan: []ctai.ActionBilan{zero}}).Passed,
