@@ -36,6 +36,9 @@ func (a *Activities) NotifyControlPlanned(ctx context.Context, n ControlNotice) 
 	if err != nil {
 		return storeError(err)
 	}
+	if ctl.IsCTAI() {
+		return a.notifyCTAIControlPlanned(ctx, n, ctl)
+	}
 	conv, err := a.Conventions.Get(ctx, ctl.ConventionID)
 	if err != nil {
 		return storeError(err)

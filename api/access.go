@@ -270,6 +270,13 @@ func targets(db *gorm.DB) map[target]resolver {
 			if err != nil {
 				return false, err
 			}
+			if ctl.IsCTAI() { // a CTAI-funded association's: its CTAI's department and region
+				r, err := ctaiRequests.Get(ctx, ctl.CTAIRequestID)
+				if err != nil {
+					return false, err
+				}
+				return ctaiInside(scope, r), nil
+			}
 			conv, err := conventions.Get(ctx, ctl.ConventionID)
 			if err != nil {
 				return false, err

@@ -11,26 +11,54 @@ import (
 
 // PlanRequest is the body of POST /api/v1/controls.
 type PlanRequest struct {
-	ConventionID string `json:"convention_id"`
+	// ConventionID names a signed convention; or CTAIRequestID and AssociationKey an
+	// association a CTAI funded (§8.5), as the candidates give them.
+	ConventionID   string `json:"convention_id"`
+	CTAIRequestID  string `json:"ctai_request_id"`
+	AssociationKey string `json:"association_key"`
 	// PlannedOn is the visit's Paris calendar date, "2027-06-15".
 	PlannedOn  string `json:"planned_on"`
 	Controller string `json:"controller"`
 }
 
-// check trims the request and checks it against today's Paris date.
-func (req PlanRequest) check(today string) (conventionID, controller string, fields []FieldError) {
+// plannedSubject is what a control request names, trimmed.
+type plannedSubject struct {
+	ConventionID, CTAIRequestID, AssociationKey string
+}
+
+// isCTAI: the request names an association funded through a CTAI.
+func (p plannedSubject) isCTAI() bool { return p.CTAIRequestID != "" || p.AssociationKey != "" }
+
+// check trims the request and checks it against today's Paris date: one subject
+// (a convention, or a CTAI and one of its associations), a date not past, a controller.
+func (req PlanRequest) check(today string) (subject plannedSubject, controller string, fields []FieldError) {
 	v := &validation{}
-	conventionID, controller = strings.TrimSpace(req.ConventionID), strings.TrimSpace(req.Controller)
-	if conventionID == "" {
-		v.add("convention_id", "required", "champ obligatoire")
-	} else if _, err := uuid.Parse(conventionID); err != nil {
-		v.add("convention_id", "format", "identifiant de convention (UUID) attendu")
+	subject = plannedSubject{strings.TrimSpace(req.ConventionID), strings.TrimSpace(req.CTAIRequestID), strings.TrimSpace(req.AssociationKey)}
+	controller = strings.TrimSpace(req.Controller)
+	switch {
+	case subject.ConventionID != "" && subject.isCTAI():
+		v.add("convention_id", "one_subject", "une convention ou une association financée via un CTAI (ctai_request_id et association_key), pas les deux")
+	case subject.isCTAI():
+		if _, err := uuid.Parse(subject.CTAIRequestID); err != nil {
+			v.add("ctai_request_id", "format", "identifiant de la demande CTAI (UUID) attendu, avec association_key")
+		}
+		if subject.AssociationKey == "" {
+			v.add("association_key", "required", "clé de l'association financée via ce CTAI (association_key d'un candidat au contrôle)")
+		} else if len(subject.AssociationKey) > 80 {
+			v.add("association_key", "max_length", "au plus 80 caractères")
+		}
+	case subject.ConventionID == "":
+		v.add("convention_id", "required", "champ obligatoire (ou, pour une association financée via un CTAI, ctai_request_id et association_key)")
+	default:
+		if _, err := uuid.Parse(subject.ConventionID); err != nil {
+			v.add("convention_id", "format", "identifiant de convention (UUID) attendu")
+		}
 	}
 	if checkDate(v, "planned_on", req.PlannedOn); !v.has("planned_on") && req.PlannedOn < today {
 		v.add("planned_on", "not_past", "la date du contrôle ne peut pas être passée (aujourd'hui : %s)", today)
 	}
 	checkText(v, "controller", controller, 2, 300)
-	return conventionID, controller, v.errs
+	return subject, controller, v.errs
 }
 
 // FollowUpInput is the follow-up decided after a control.
@@ -50,8 +78,9 @@ type ResultRequest struct {
 	FollowUp *FollowUpInput `json:"follow_up"`
 }
 
-// check reads the result of a control planned as ctl, of the convention conv, held by today's Paris date.
-func (req ResultRequest) check(today string, ctl *models.Control, conv *models.Convention) (*models.Control, []FieldError) {
+// check reads the result of a control planned as ctl, held by today's Paris
+// date; a repayment is at most what the subject received, funded.
+func (req ResultRequest) check(today string, ctl *models.Control, funded subjectFunding) (*models.Control, []FieldError) {
 	v := &validation{}
 	r := &models.Control{Outcome: strings.TrimSpace(req.Outcome), Findings: strings.TrimSpace(req.Findings), DoneOn: req.DoneOn}
 	switch r.Outcome {
@@ -88,8 +117,8 @@ func (req ResultRequest) check(today string, ctl *models.Control, conv *models.C
 	case models.FollowUpRepayment:
 		if f.AmountEUR == "" {
 			v.add("follow_up.amount_eur", "required", "montant du reversement demandé, en euros")
-		} else if cents := checkEuros(v, "follow_up.amount_eur", f.AmountEUR); cents > conv.GrantedCents {
-			v.add("follow_up.amount_eur", "max", "au plus le montant accordé par la convention (%s)", formatEuros(conv.GrantedCents))
+		} else if cents := checkEuros(v, "follow_up.amount_eur", f.AmountEUR); cents > funded.cents {
+			v.add("follow_up.amount_eur", "max", "au plus %s (%s)", funded.label, formatEuros(funded.cents))
 		} else {
 			r.FollowUpAmountCents = cents
 		}

@@ -56,25 +56,45 @@ func errNotSigned(conv *models.Convention) *Problem {
 		Message: "Seule une convention signée peut être contrôlée (convention " + models.ConventionLabel(conv.State) + ")."}
 }
 
-// Candidate is one convention of the ranking, as the API shows it.
+// Candidate is one candidate of the ranking, as the API shows it: a signed
+// convention (subject convention) or an association funded through a CTAI
+// (subject ctai_association, §8.5).
 type Candidate struct {
-	Rank            int    `json:"rank"`
-	ConventionID    string `json:"convention_id"`
-	Reference       string `json:"reference"`
+	Rank    int    `json:"rank"`
+	Subject string `json:"subject"`
+	// ConventionID, Reference and ProjectTitle: a convention's.
+	ConventionID    string `json:"convention_id,omitempty"`
+	Reference       string `json:"reference,omitempty"`
 	AssociationName string `json:"association_name"`
-	ProjectTitle    string `json:"project_title"`
-	Department      string `json:"department,omitempty"`
-	GrantedCents    int64  `json:"granted_cents"`
-	GrantedEUR      string `json:"granted_eur"`
+	ProjectTitle    string `json:"project_title,omitempty"`
+	// CTAIRequestID, CollectiviteName and AssociationKey: a CTAI-funded association's
+	// (the key and the request plan its control).
+	CTAIRequestID    string `json:"ctai_request_id,omitempty"`
+	CollectiviteName string `json:"collectivite_name,omitempty"`
+	AssociationKey   string `json:"association_key,omitempty"`
+	Department       string `json:"department,omitempty"`
+	// GrantedCents is the convention's amount, or what the CTAI's bilan gives the association.
+	GrantedCents int64  `json:"granted_cents"`
+	GrantedEUR   string `json:"granted_eur"`
 	// AssociationCents is the association's whole P104 funding of the year (all its
-	// signed conventions), AssociationConventions how many: what the ranking weighs (§8.5).
+	// signed conventions and CTAI amounts), AssociationConventions and
+	// AssociationCTAIs how many: what the ranking weighs (§8.5).
 	AssociationCents       int64            `json:"association_cents"`
 	AssociationConventions int              `json:"association_conventions"`
+	AssociationCTAIs       int              `json:"association_ctais"`
 	Doubts                 []string         `json:"doubts"`
 	Reasons                []control.Reason `json:"reasons"`
-	// ControlID and ControlState are set once the convention's control is planned.
+	// ControlID and ControlState are set once its control is planned.
 	ControlID    string `json:"control_id,omitempty"`
 	ControlState string `json:"control_state,omitempty"`
+}
+
+// subjectKey is the candidate's control subject (models.Control.SubjectKey).
+func (c Candidate) subjectKey() string {
+	if c.Subject == control.SubjectCTAI {
+		return models.CTAISubjectKey(c.CTAIRequestID, c.AssociationKey)
+	}
+	return models.ConventionSubjectKey(c.ConventionID)
 }
 
 // Candidates answers GET /api/v1/controls/{year}/{region}/candidates.
@@ -99,17 +119,24 @@ func (s *ControlService) Candidates(ctx context.Context, year int, region string
 	if err != nil {
 		return Candidates{}, err
 	}
-	byConvention := map[string]models.Control{}
+	bySubject := map[string]models.Control{}
 	for _, c := range planned {
-		byConvention[c.ConventionID] = c
+		bySubject[c.SubjectKey] = c
 	}
 	out := Candidates{Year: year, Region: reg.Code, RegionName: reg.Name, Items: []Candidate{}}
 	for _, r := range control.Rank(region, cands) {
-		item := Candidate{Rank: r.Rank, ConventionID: r.ConventionID, Reference: r.Reference, AssociationName: r.AssociationName,
-			ProjectTitle: r.ProjectTitle, Department: r.Department, GrantedCents: r.GrantedCents, GrantedEUR: formatEuros(r.GrantedCents),
-			AssociationCents: max(r.AssociationCents, r.GrantedCents), AssociationConventions: max(r.AssociationConventions, 1),
+		item := Candidate{Rank: r.Rank, Subject: control.SubjectConvention, ConventionID: r.ConventionID, Reference: r.Reference,
+			AssociationName: r.AssociationName, ProjectTitle: r.ProjectTitle, Department: r.Department,
+			GrantedCents: r.GrantedCents, GrantedEUR: formatEuros(r.GrantedCents), AssociationCents: max(r.AssociationCents, r.GrantedCents),
+			AssociationConventions: r.AssociationConventions, AssociationCTAIs: r.AssociationCTAIs,
 			Doubts: append([]string{}, r.Doubts...), Reasons: r.Reasons}
-		if c, ok := byConvention[r.ConventionID]; ok {
+		if r.IsCTAI() {
+			item.Subject, item.CTAIRequestID, item.CollectiviteName, item.AssociationKey = control.SubjectCTAI, r.CTAIRequestID, r.CollectiviteName, r.AssociationKey
+			item.AssociationCTAIs = max(item.AssociationCTAIs, 1)
+		} else {
+			item.AssociationConventions = max(item.AssociationConventions, 1)
+		}
+		if c, ok := bySubject[item.subjectKey()]; ok {
 			item.ControlID, item.ControlState = c.ID, c.State
 		}
 		out.Items = append(out.Items, item)
@@ -130,47 +157,44 @@ func controlView(c *models.Control) ControlView {
 		WorkflowID: workflows.ControlWorkflowID(c.Year, c.Region)}
 }
 
-// Plan records a control of a signed convention and starts (or signals) the
-// region's control workflow, which tells the association the date. Planning the
-// same control again answers the first and announces it again only if needed.
+// Plan records a control of a signed convention, or of an association funded
+// through a CTAI (§8.5), and starts (or signals) the region's control workflow,
+// which announces the date. Planning the same control again answers the first
+// and announces it again only if needed.
 //
-// A convention outside scope (the caller's management scope) answers exactly
-// as an unknown one: 404, after the body's own checks, so that neither the
-// answer nor its order tells which conventions exist elsewhere.
+// A convention or CTAI outside scope (the caller's management scope) answers
+// exactly as an unknown one: 404, after the body's own checks, so that neither
+// the answer nor its order tells which exist elsewhere.
 func (s *ControlService) Plan(ctx context.Context, req PlanRequest, scope store.Scope) (ControlView, bool, error) {
-	id, controller, fields := req.check(s.today())
+	subject, controller, fields := req.check(s.today())
 	if len(fields) > 0 {
 		return ControlView{}, false, ValidationProblem(fields)
 	}
-	conv, c, err := s.convention(ctx, id)
-	if err != nil {
-		return ControlView{}, false, err
+	planned := &models.Control{ID: uuid.NewString(), PlannedOn: req.PlannedOn, Controller: controller,
+		State: models.ControlPlanned, FollowUpState: models.FollowUpStateNone}
+	var err error
+	if subject.isCTAI() {
+		err = s.ctaiSubject(ctx, subject, scope, planned)
+	} else {
+		err = s.conventionSubject(ctx, subject.ConventionID, scope, planned)
 	}
-	if !scope.Covers(c.Level, c.Territory) {
-		return ControlView{}, false, errNotFound
-	}
-	if conv.State != models.ConventionSigned {
-		return ControlView{}, false, ValidationProblem([]FieldError{{Field: "convention_id", Rule: "signed",
-			Message: "seule une convention signée peut être contrôlée (convention " + models.ConventionLabel(conv.State) + ")"}})
-	}
-	app, err := s.Applications.Get(ctx, conv.ApplicationID)
 	if err != nil {
 		return ControlView{}, false, err
 	}
 	// §8.5 wants controls « à compter de 2024 », their follow-up included: a
 	// control planned after the region's synthesis left is accepted and goes into
 	// a supplementary synthesis.
-	region, department := regionOf(c, app.ActionDepartment)
-	stored, created, err := s.Controls.Plan(ctx, &models.Control{
-		ID: uuid.NewString(), ConventionID: conv.ID, Year: c.Year, Region: region, Department: department,
-		PlannedOn: req.PlannedOn, Controller: controller, State: models.ControlPlanned, FollowUpState: models.FollowUpStateNone,
-	})
+	stored, created, err := s.Controls.Plan(ctx, planned)
 	if err != nil {
 		return ControlView{}, false, err
 	}
 	if !created && (stored.PlannedOn != req.PlannedOn || stored.Controller != controller) {
+		what := "Cette convention"
+		if stored.IsCTAI() {
+			what = "Cette association financée via le CTAI"
+		}
 		return ControlView{}, false, &Problem{Status: http.StatusConflict, Code: "control_already_planned",
-			Message: fmt.Sprintf("Cette convention a déjà un contrôle prévu le %s par %s.", frenchDay(stored.PlannedOn), stored.Controller)}
+			Message: fmt.Sprintf("%s a déjà un contrôle prévu le %s par %s.", what, frenchDay(stored.PlannedOn), stored.Controller)}
 	}
 	// Signalled on every request: a first attempt that stored the control but
 	// could not reach Temporal is completed by its resubmission; the outbox
@@ -179,6 +203,29 @@ func (s *ControlService) Plan(ctx context.Context, req PlanRequest, scope store.
 		return ControlView{}, false, err
 	}
 	return controlView(stored), !created, nil
+}
+
+// conventionSubject makes planned the control of a signed convention inside scope.
+func (s *ControlService) conventionSubject(ctx context.Context, id string, scope store.Scope, planned *models.Control) error {
+	conv, c, err := s.convention(ctx, id)
+	if err != nil {
+		return err
+	}
+	if !scope.Covers(c.Level, c.Territory) {
+		return errNotFound
+	}
+	if conv.State != models.ConventionSigned {
+		return ValidationProblem([]FieldError{{Field: "convention_id", Rule: "signed",
+			Message: "seule une convention signée peut être contrôlée (convention " + models.ConventionLabel(conv.State) + ")"}})
+	}
+	app, err := s.Applications.Get(ctx, conv.ApplicationID)
+	if err != nil {
+		return err
+	}
+	planned.Subject, planned.ConventionID, planned.SubjectKey = models.ControlOfConvention, conv.ID, models.ConventionSubjectKey(conv.ID)
+	planned.Year = c.Year
+	planned.Region, planned.Department = regionOf(c, app.ActionDepartment)
+	return nil
 }
 
 // signal starts the region's control workflow if needed and tells it the control was planned.
@@ -272,11 +319,11 @@ func (s *ControlService) RecordResult(ctx context.Context, id string, req Result
 	if err != nil {
 		return ControlView{}, err
 	}
-	conv, err := s.Conventions.Get(ctx, ctl.ConventionID)
+	funded, err := s.fundingOf(ctx, ctl)
 	if err != nil {
 		return ControlView{}, err
 	}
-	r, fields := req.check(s.today(), ctl, conv)
+	r, fields := req.check(s.today(), ctl, funded)
 	if len(fields) > 0 {
 		return ControlView{}, ValidationProblem(fields)
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/rules/ctai"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/web"
 	"github.com/dian-p104/aap/models"
@@ -87,6 +88,8 @@ func TestEveryAgentPageByRole(t *testing.T) {
 	control := "/controle/" + e.planControl(t, e.seedConvention(t, models.LevelDepartmental, "69", models.ConventionSigned, "C-69-2", 800_000))
 	request := "/ctai/" + e.proposedCTAI(t, ctaiBody()).ID
 	plan := "/controles/2027/84/planifier/" + toPlan
+	planCTAI := "/controles/2027/84/planifier-ctai/" + e.seedCTAI(t, "69123", ctai.OpinionFavourable,
+		ctai.FundedAssociation{Name: "Toit commun", SIRENOrRNA: "123456789", AmountCents: 1_500_000}) + "/siren:123456789"
 	callPath := "/campagnes/" + call.ID
 	spare := e.pageCaller(t, auth.NewAgent{Email: "depart@interieur.gouv.fr", Role: auth.RoleDIAN}).who.AgentID
 	disable := "/agents/" + strconv.FormatUint(spare, 10) + "/desactivation"
@@ -125,6 +128,8 @@ func TestEveryAgentPageByRole(t *testing.T) {
 		{method: "GET", route: "/controles/:year/:region", path: "/controles/2027/84", want: statuses(200, 200, 200, 404)},
 		{method: "GET", route: "/controles/:year/:region/planifier/:convention", path: plan, want: statuses(200, 200, 200, 404)},
 		{method: "POST", route: "/controles/:year/:region/planifier/:convention", path: plan, form: empty, want: statuses(422, 422, 422, 404)},
+		{method: "GET", route: "/controles/:year/:region/planifier-ctai/:request/:association", path: planCTAI, want: statuses(200, 200, 200, 404)},
+		{method: "POST", route: "/controles/:year/:region/planifier-ctai/:request/:association", path: planCTAI, form: empty, want: statuses(422, 422, 422, 404)},
 		{method: "GET", route: "/controle/:id", path: control, want: statuses(200, 200, 200, 404)},
 		{method: "POST", route: "/controle/:id/resultat", path: control + "/resultat", form: empty, want: statuses(422, 422, 404, 404)},
 		{method: "POST", route: "/controle/:id/suite", path: control + "/suite", form: empty, want: statuses(422, 422, 404, 404)},

@@ -3,6 +3,7 @@ package api
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -47,6 +48,9 @@ func registerControlPages(g *gin.RouterGroup, a agentPages, svc *ControlService)
 	g.GET("/controles/:year/:region/planifier/:convention", a.as(apiRule(routeCandidates)), h.planForm)
 	// The service answers a convention outside the agent's territory as an unknown one (404), as on the API.
 	g.POST("/controles/:year/:region/planifier/:convention", a.as(apiRule(routePlanControl)), h.plan)
+	// An association funded through a CTAI (§8.5): its CTAI request and its key in the bilan.
+	g.GET("/controles/:year/:region/planifier-ctai/:request/:association", a.as(apiRule(routeCandidates)), h.planForm)
+	g.POST("/controles/:year/:region/planifier-ctai/:request/:association", a.as(apiRule(routePlanControl)), h.plan)
 	g.GET("/controle/:id", a.as(readingOne(targetControl)), h.control)
 	g.POST("/controle/:id/resultat", a.as(apiRule(routeControlResult)), h.result)
 	g.POST("/controle/:id/suite", a.as(apiRule(routeControlFollows)), h.followUp)
@@ -95,6 +99,29 @@ type controlsPage struct {
 type candidateRow struct {
 	Candidate
 	Place string
+	// Name says what is controlled: « Convention C-69-1 — Association » or
+	// « Toit commun (CTAI de Ville de Villeurbanne) »; PlanPath is its planning form.
+	Name, PlanPath string
+}
+
+// candidateRowOf is a candidate as the pages show it.
+func candidateRowOf(year int, region string, it Candidate) candidateRow {
+	row := candidateRow{Candidate: it, Place: placeOf(region, it.Department),
+		Name:     "Convention " + it.Reference + " — " + it.AssociationName,
+		PlanPath: fmt.Sprintf("/controles/%d/%s/planifier/%s", year, region, it.ConventionID)}
+	if it.Subject == control.SubjectCTAI {
+		row.Name = it.AssociationName + " (CTAI de " + it.CollectiviteName + ")"
+		row.PlanPath = fmt.Sprintf("/controles/%d/%s/planifier-ctai/%s/%s", year, region, it.CTAIRequestID, url.PathEscape(it.AssociationKey))
+	}
+	return row
+}
+
+// isCandidate: the form's path names this candidate.
+func (it Candidate) isCandidate(c *gin.Context) bool {
+	if c.Param("request") != "" {
+		return it.Subject == control.SubjectCTAI && it.CTAIRequestID == c.Param("request") && it.AssociationKey == c.Param("association")
+	}
+	return it.Subject != control.SubjectCTAI && it.ConventionID == c.Param("convention")
 }
 
 type controlRow struct {
@@ -150,7 +177,7 @@ func (h controlPages) candidates(c *gin.Context) {
 		web.Crumb{Label: "Contrôles sur place", Href: "/controles"}, web.Crumb{Label: fmt.Sprintf("%s %d", res.RegionName, year)}),
 		Year: year, Region: region, MayPlan: mayCall(c, routePlanControl)}
 	for _, it := range res.Items {
-		page.Candidates = append(page.Candidates, candidateRow{Candidate: it, Place: placeOf(region, it.Department)})
+		page.Candidates = append(page.Candidates, candidateRowOf(year, region, it))
 	}
 	scope := readScope(c)
 	for _, v := range all {
@@ -188,7 +215,8 @@ type controlPlanPage struct {
 	Others    []string
 }
 
-var planLabels = map[string]string{"convention_id": "Convention", "planned_on": "Date du contrôle", "controller": "Contrôleur"}
+var planLabels = map[string]string{"convention_id": "Convention", "ctai_request_id": "CTAI", "association_key": "Association",
+	"planned_on": "Date du contrôle", "controller": "Contrôleur"}
 
 func (h controlPages) planForm(c *gin.Context) {
 	h.showPlan(c, http.StatusOK, pageOutcome{})
@@ -207,7 +235,7 @@ func (h controlPages) showPlan(c *gin.Context, status int, out pageOutcome) {
 	}
 	var cand *Candidate
 	for i := range res.Items {
-		if res.Items[i].ConventionID == c.Param("convention") {
+		if res.Items[i].isCandidate(c) {
 			cand = &res.Items[i]
 		}
 	}
@@ -220,12 +248,17 @@ func (h controlPages) showPlan(c *gin.Context, status int, out pageOutcome) {
 		return
 	}
 	path := c.Request.URL.Path
+	row := candidateRowOf(year, res.Region, *cand)
+	title, crumb := "Planifier le contrôle de la convention "+cand.Reference, "Planifier "+cand.Reference
+	if cand.Subject == control.SubjectCTAI {
+		title, crumb = "Planifier le contrôle de "+row.Name, "Planifier "+cand.AssociationName
+	}
 	page := controlPlanPage{
-		Chrome: h.web.Chrome(c, "Planifier le contrôle de la convention "+cand.Reference,
+		Chrome: h.web.Chrome(c, title,
 			web.Crumb{Label: "Contrôles sur place", Href: "/controles"},
 			web.Crumb{Label: fmt.Sprintf("%s %d", res.RegionName, year), Href: fmt.Sprintf("/controles/%d/%s", year, res.Region)},
-			web.Crumb{Label: "Planifier " + cand.Reference}),
-		Year: year, Candidate: candidateRow{Candidate: *cand, Place: placeOf(res.Region, cand.Department)},
+			web.Crumb{Label: crumb}),
+		Year: year, Candidate: row,
 		CSRF: h.csrf(c, path), Action: path, Error: out.Error,
 	}
 	typed := func(name string) string {
@@ -246,8 +279,8 @@ func (h controlPages) showPlan(c *gin.Context, status int, out pageOutcome) {
 
 // plan answers the planning form: POST /api/v1/controls's service, rules and audit.
 func (h controlPages) plan(c *gin.Context) {
-	req := PlanRequest{ConventionID: c.Param("convention"), PlannedOn: strings.TrimSpace(c.PostForm("planned_on")),
-		Controller: c.PostForm("controller")}
+	req := PlanRequest{ConventionID: c.Param("convention"), CTAIRequestID: c.Param("request"), AssociationKey: c.Param("association"),
+		PlannedOn: strings.TrimSpace(c.PostForm("planned_on")), Controller: c.PostForm("controller")}
 	view, _, err := h.svc.Plan(c.Request.Context(), req, principal(c).ManageScope())
 	if out, refused := outcomeOf(err); refused {
 		h.showPlan(c, out.Status, out)
@@ -262,13 +295,14 @@ func (h controlPages) plan(c *gin.Context) {
 
 type controlPage struct {
 	web.Chrome
-	Control    ControlView
-	Convention *models.Convention
-	Dossier    *models.Application
-	Place      string
-	Outcome    string
-	FollowUp   string
-	FollowKind string
+	Control ControlView
+	// What is controlled: the association, the project or CTAI, what it received.
+	AssociationName, Project string
+	GrantedCents             int64
+	Place                    string
+	Outcome                  string
+	FollowUp                 string
+	FollowKind               string
 	// Result: the result form (a planned control, an agent who may record it); Follow: the follow-up's.
 	Result, Follow           bool
 	ResultAction, FollowPath string
@@ -303,12 +337,7 @@ func (h controlPages) showControl(c *gin.Context, status int, form string, out p
 		h.failWith(c, err)
 		return
 	}
-	conv, err := h.svc.Conventions.Get(ctx, ctl.ConventionID)
-	if err != nil {
-		h.failWith(c, err)
-		return
-	}
-	app, err := h.svc.Applications.Get(ctx, conv.ApplicationID)
+	subject, err := h.subjectOf(c, ctl)
 	if err != nil {
 		h.failWith(c, err)
 		return
@@ -316,11 +345,12 @@ func (h controlPages) showControl(c *gin.Context, status int, form string, out p
 	base := "/controle/" + ctl.ID
 	regionName := territory.Label(ctl.Region, true)
 	page := controlPage{
-		Chrome: h.web.Chrome(c, "Contrôle de la convention "+conv.Reference,
+		Chrome: h.web.Chrome(c, "Contrôle "+subject.of,
 			web.Crumb{Label: "Contrôles sur place", Href: "/controles"},
 			web.Crumb{Label: fmt.Sprintf("%s %d", regionName, ctl.Year), Href: fmt.Sprintf("/controles/%d/%s", ctl.Year, ctl.Region)},
-			web.Crumb{Label: conv.Reference}),
-		Control: controlView(ctl), Convention: conv, Dossier: app, Place: placeOf(ctl.Region, ctl.Department),
+			web.Crumb{Label: subject.crumb}),
+		Control: controlView(ctl), AssociationName: subject.association, Project: subject.project, GrantedCents: subject.cents,
+		Place:   placeOf(ctl.Region, ctl.Department),
 		Outcome: control.OutcomeLabel(ctl.Outcome), FollowUp: followUpText(ctl), FollowKind: control.FollowUpLabel(ctl.FollowUpKind),
 		Message: controlMessages[c.Query("enregistre")], Error: out.Error,
 		ResultAction: base + "/resultat", FollowPath: base + "/suite",
@@ -350,6 +380,41 @@ func (h controlPages) showControl(c *gin.Context, status int, form string, out p
 		}
 	}
 	web.Render(c, status, controlTemplate, page)
+}
+
+// controlSubject is what a control's page says of its subject.
+type controlSubject struct {
+	of, crumb            string // « de la convention C-69 », its breadcrumb
+	association, project string
+	cents                int64
+}
+
+// subjectOf reads a control's subject: its convention and dossier, or its CTAI
+// and what the bilan gives the association.
+func (h controlPages) subjectOf(c *gin.Context, ctl *models.Control) (controlSubject, error) {
+	ctx := c.Request.Context()
+	if ctl.IsCTAI() {
+		r, funded, err := h.svc.Controls.CTAIAssociation(ctx, ctl.CTAIRequestID, ctl.AssociationKey)
+		if err != nil {
+			return controlSubject{}, err
+		}
+		s := controlSubject{of: "de " + ctl.AssociationName + " (CTAI de " + r.CollectiviteName + ")", crumb: ctl.AssociationName,
+			association: ctl.AssociationName, project: "Financée via le CTAI de " + r.CollectiviteName}
+		if funded != nil {
+			s.cents = funded.Cents
+		}
+		return s, nil
+	}
+	conv, err := h.svc.Conventions.Get(ctx, ctl.ConventionID)
+	if err != nil {
+		return controlSubject{}, err
+	}
+	app, err := h.svc.Applications.Get(ctx, conv.ApplicationID)
+	if err != nil {
+		return controlSubject{}, err
+	}
+	return controlSubject{of: "de la convention " + conv.Reference, crumb: conv.Reference, association: app.AssociationName,
+		project: app.Title, cents: conv.GrantedCents}, nil
 }
 
 func resultFields(typed func(form, name string) string) []*pageField {

@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/dian-p104/aap/internal/rules/ctai"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
 )
@@ -148,4 +149,38 @@ func TestControlPagesRecordTheResultAndItsFollowUp(t *testing.T) {
 	final := text(rhone.get(t, closed.Header().Get("Location")))
 	assert.Contains(t, final, "La suite du contrôle est enregistrée.")
 	assert.NotContains(t, final, `action="`+suite+`"`, "a closed follow-up has no form")
+}
+
+// §8.5: the candidates' page lists an association a favourable CTAI funded with
+// its reason; its form plans its control (the API's rules), and the control's
+// page shows the CTAI and what the bilan gives it.
+func TestControlPagesPlanACTAIFundedAssociation(t *testing.T) {
+	e := newEnv(t)
+	e.acceptControlSignals(nil)
+	id := e.seedCTAI(t, "69266", ctai.OpinionFavourable, ctai.FundedAssociation{Name: "Toit commun", SIRENOrRNA: "W691234567", AmountCents: 1_500_000})
+	rhone := e.signInCorrespondent(t, "69", models.LevelDepartmental)
+	path := "/controles/2027/84/planifier-ctai/" + id + "/rna:W691234567"
+
+	list := rhone.get(t, "/controles/2027/84")
+	require.Equal(t, http.StatusOK, list.Code, list.Body.String())
+	assert.Contains(t, text(list), "Toit commun (CTAI de Ville 69266)")
+	assert.Contains(t, text(list), "Association financée via le CTAI de Ville 69266 (15\u00a0000,00\u00a0€).")
+	assert.Contains(t, list.Body.String(), `href="`+path+`"`)
+
+	form := rhone.get(t, path)
+	require.Equal(t, http.StatusOK, form.Code, form.Body.String())
+	assert.Contains(t, text(form), "CTAI de Ville 69266")
+	assert.Equal(t, http.StatusNotFound, rhone.get(t, "/controles/2027/84/planifier-ctai/"+id+"/rna:W691234568").Code, "not a candidate")
+	past := rhone.submit(t, path, path, url.Values{"planned_on": {"2026-11-28"}, "controller": {"Inspection DDETS"}})
+	require.Equal(t, http.StatusUnprocessableEntity, past.Code, past.Body.String())
+
+	ok := rhone.submit(t, path, path, url.Values{"planned_on": {"2026-11-29"}, "controller": {"Inspection DDETS"}})
+	require.Equal(t, http.StatusSeeOther, ok.Code, ok.Body.String())
+	page := rhone.get(t, ok.Header().Get("Location"))
+	require.Equal(t, http.StatusOK, page.Code, page.Body.String())
+	assert.Contains(t, text(page), "Contrôle de Toit commun (CTAI de Ville 69266)")
+	assert.Contains(t, text(page), "15\u00a0000,00\u00a0€")
+	assert.Equal(t, http.StatusSeeOther, rhone.get(t, path).Code, "a planned candidate's form leads to its control")
+	assert.Equal(t, http.StatusNotFound, e.signInCorrespondent(t, "38", models.LevelDepartmental).get(t, ok.Header().Get("Location")).Code,
+		"another department's correspondent does not see it")
 }

@@ -1,6 +1,10 @@
 package models
 
-import "time"
+import (
+	"time"
+
+	"gorm.io/gorm"
+)
 
 // Control states (§8.5).
 const (
@@ -39,12 +43,37 @@ type ConventionDoubt struct {
 	CreatedAt    time.Time `json:"created_at"`
 }
 
-// Control is one on-site control of a signed convention, from its planning to
-// the end of its follow-up. A convention is controlled at most once.
+// Subjects of a control (§8.5: the credits delegated « au profit des lauréats
+// des appels à projets territoriaux et des associations financées dans le cadre des CTAI »).
+const (
+	ControlOfConvention      = "convention"       // a signed convention of a call
+	ControlOfCTAIAssociation = "ctai_association" // an association a funded CTAI's bilan names
+)
+
+// ConventionSubjectKey is the subject key of a convention's control.
+func ConventionSubjectKey(conventionID string) string { return "convention:" + conventionID }
+
+// CTAISubjectKey is the subject key of the control of an association a CTAI
+// request funded, the association keyed as the bilan identifies it.
+func CTAISubjectKey(requestID, associationKey string) string {
+	return "ctai:" + requestID + "/" + associationKey
+}
+
+// Control is one on-site control, of a signed convention or of an association
+// funded through a CTAI, from its planning to the end of its follow-up. Each
+// subject is controlled at most once: SubjectKey is unique.
 type Control struct {
-	ID           string `gorm:"primaryKey;size:36" json:"id"`
-	ConventionID string `gorm:"size:36;uniqueIndex" json:"convention_id"`
-	// Year, Region and Department (empty for a regional call) are the convention's call's.
+	ID string `gorm:"primaryKey;size:36" json:"id"`
+	// Subject is ControlOfConvention (ConventionID) or ControlOfCTAIAssociation
+	// (CTAIRequestID, AssociationKey and the name the bilan gives, AssociationName).
+	Subject         string `gorm:"size:16;not null;default:convention" json:"subject"`
+	SubjectKey      string `gorm:"size:120;uniqueIndex" json:"-"`
+	ConventionID    string `gorm:"size:36;index" json:"convention_id,omitempty"`
+	CTAIRequestID   string `gorm:"column:ctai_request_id;size:36;index" json:"ctai_request_id,omitempty"`
+	AssociationKey  string `gorm:"size:80" json:"association_key,omitempty"`
+	AssociationName string `gorm:"size:300" json:"association_name,omitempty"`
+	// Year, Region and Department are the convention's call's (Department empty
+	// for a regional call's interdepartmental action), or the CTAI's year, and its territory's.
 	Year       int    `gorm:"index:idx_controls_year_region" json:"year"`
 	Region     string `gorm:"size:3;index:idx_controls_year_region" json:"region"`
 	Department string `gorm:"size:3" json:"department,omitempty"`
@@ -65,6 +94,24 @@ type Control struct {
 	FollowUpClosedOn    string    `gorm:"size:10" json:"follow_up_closed_on,omitempty"`
 	CreatedAt           time.Time `json:"created_at"`
 	UpdatedAt           time.Time `json:"updated_at"`
+}
+
+// IsCTAI tells a control of a CTAI-funded association from a convention's.
+func (c *Control) IsCTAI() bool { return c.Subject == ControlOfCTAIAssociation }
+
+// BeforeCreate fills the subject of a control written with a convention only,
+// so that the unique subject key always holds.
+func (c *Control) BeforeCreate(*gorm.DB) error {
+	if c.Subject == "" {
+		c.Subject = ControlOfConvention
+	}
+	if c.SubjectKey == "" {
+		c.SubjectKey = ConventionSubjectKey(c.ConventionID)
+		if c.IsCTAI() {
+			c.SubjectKey = CTAISubjectKey(c.CTAIRequestID, c.AssociationKey)
+		}
+	}
+	return nil
 }
 
 // ControlSynthesis records a region's yearly synthesis of its controls, sent to DIAN (§8.5).

@@ -19,6 +19,9 @@ type ControlPlannedData struct {
 	Controller      string
 	ReplyTo         string
 	SenderLabel     string
+	// CollectiviteName is set for an association funded through a CTAI (§8.5): the
+	// email goes to the collectivité, which relays the date to the association.
+	CollectiviteName string
 }
 
 // TemplateControlSynthesisReminder reminds the correspondent of the region's synthesis.

@@ -130,6 +130,12 @@ var templateExamples = map[string][]example{
 			Controller: "Inspection DREETS Auvergne-Rhône-Alpes",
 			ReplyTo:    "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
 		}},
+		{"ctai", ControlPlannedData{
+			ControlID: "0193f7c0-2222-7abc-8def-000000000008", AssociationName: "Toit commun", CollectiviteName: "Ville de Villeurbanne",
+			TerritoryLabel: "Rhône (69)", PlannedOn: time.Date(2027, time.June, 15, 0, 0, 0, 0, french.Paris),
+			Controller: "Inspection DREETS Auvergne-Rhône-Alpes",
+			ReplyTo:    "ddets-integration@rhone.gouv.fr", SenderLabel: "au correspondant intégration, Rhône (69)",
+		}},
 	},
 	TemplateControlSynthesisReminder: {
 		{"", ControlSynthesisReminderData{

@@ -56,8 +56,10 @@ type candidateRow struct {
 	GrantedCents     int64
 }
 
-// Candidates returns the signed conventions of a region's calls of a year with
-// their doubts, by reference (the ranking's tie order).
+// Candidates returns what a region may control in a year (§8.5): the signed
+// conventions of its calls, by reference (the ranking's tie order), with their
+// doubts, then the associations funded through a CTAI of its departments that
+// DIAN's favourable opinion funded that year, by department and collectivité.
 func (s *Controls) Candidates(ctx context.Context, year int, region string) ([]control.Candidate, error) {
 	var rows []candidateRow
 	err := s.regionalConventions(ctx, year, region).
@@ -67,12 +69,20 @@ func (s *Controls) Candidates(ctx context.Context, year int, region string) ([]c
 	if err != nil {
 		return nil, fmt.Errorf("control candidates of %d in %s: %w", year, region, err)
 	}
-	ids := make([]string, len(rows))
-	keys := make([]string, len(rows))
-	for i, r := range rows {
-		ids[i], keys[i] = r.ConventionID, r.AssociationKey
+	ctais, err := s.ctaiFundings(ctx, year)
+	if err != nil {
+		return nil, err
 	}
-	funding, err := s.associationFunding(ctx, year, keys)
+	ids := make([]string, len(rows))
+	keys := make([]string, 0, len(rows)+len(ctais))
+	for i, r := range rows {
+		ids[i] = r.ConventionID
+		keys = append(keys, r.AssociationKey)
+	}
+	for _, f := range ctais {
+		keys = append(keys, f.FundingKey)
+	}
+	funding, err := s.associationFunding(ctx, year, keys, ctais)
 	if err != nil {
 		return nil, err
 	}
@@ -86,12 +96,22 @@ func (s *Controls) Candidates(ctx context.Context, year int, region string) ([]c
 			doubts[d.ConventionID] = append(doubts[d.ConventionID], d.Kind)
 		}
 	}
-	out := make([]control.Candidate, len(rows))
-	for i, r := range rows {
-		out[i] = control.Candidate{ConventionID: r.ConventionID, Reference: r.Reference, AssociationName: r.AssociationName,
-			ProjectTitle: r.Title, Department: departmentOf(r.Level, r.Territory, r.ActionDepartment), GrantedCents: r.GrantedCents,
-			AssociationCents: funding[r.AssociationKey].cents, AssociationConventions: funding[r.AssociationKey].conventions,
-			Doubts: doubts[r.ConventionID]}
+	out := make([]control.Candidate, 0, len(rows))
+	for _, r := range rows {
+		f := funding[r.AssociationKey]
+		out = append(out, control.Candidate{Subject: control.SubjectConvention, ConventionID: r.ConventionID, Reference: r.Reference,
+			AssociationName: r.AssociationName, ProjectTitle: r.Title, Department: departmentOf(r.Level, r.Territory, r.ActionDepartment),
+			GrantedCents: r.GrantedCents, AssociationCents: f.cents, AssociationConventions: f.conventions, AssociationCTAIs: f.ctais,
+			Doubts: doubts[r.ConventionID]})
+	}
+	for _, c := range ctais {
+		if c.Region != region {
+			continue
+		}
+		f := funding[c.FundingKey]
+		out = append(out, control.Candidate{Subject: control.SubjectCTAI, CTAIRequestID: c.RequestID, CollectiviteName: c.CollectiviteName,
+			AssociationKey: c.Key, AssociationName: c.Name, Department: c.Department, GrantedCents: c.Cents,
+			AssociationCents: f.cents, AssociationConventions: f.conventions, AssociationCTAIs: f.ctais})
 	}
 	return out, nil
 }
@@ -106,17 +126,24 @@ func departmentOf(level, code, actionDepartment string) string {
 	return code
 }
 
-// funding is an association's P104 funding of a year.
+// funding is an association's P104 funding of a year: its conventions and what CTAI gave it.
 type funding struct {
 	cents       int64
 	conventions int
+	ctais       int
 }
 
 // associationFunding sums, for each association key, its signed conventions of
-// the year's calls in every territory (§8.5 weighs « les associations qui
-// disposent des financements les plus élevés », not one convention).
-func (s *Controls) associationFunding(ctx context.Context, year int, keys []string) (map[string]funding, error) {
+// the year's calls in every territory and the amounts the year's funded CTAI
+// gave it, ctais (§8.5 weighs « les associations qui disposent des financements
+// les plus élevés », not one convention).
+func (s *Controls) associationFunding(ctx context.Context, year int, keys []string, ctais []CTAIFunded) (map[string]funding, error) {
 	out := map[string]funding{}
+	for _, c := range ctais {
+		f := out[c.FundingKey]
+		f.cents, f.ctais = f.cents+c.Cents, f.ctais+1
+		out[c.FundingKey] = f
+	}
 	if len(keys) == 0 {
 		return out, nil
 	}
@@ -135,7 +162,9 @@ func (s *Controls) associationFunding(ctx context.Context, year int, keys []stri
 		return nil, fmt.Errorf("association funding of %d: %w", year, err)
 	}
 	for _, r := range rows {
-		out[r.AssociationKey] = funding{r.Cents, r.Conventions}
+		f := out[r.AssociationKey]
+		f.cents, f.conventions = f.cents+r.Cents, r.Conventions
+		out[r.AssociationKey] = f
 	}
 	return out, nil
 }
@@ -169,26 +198,33 @@ func (s *Controls) Doubts(ctx context.Context, conventionID string) ([]models.Co
 	return ds, err
 }
 
-// Plan stores a control unless the convention has one, and returns the stored
-// one and whether it was new; a new one is in the audit trail.
+// Plan stores a control unless its subject (a convention, or an association of
+// a CTAI) has one, and returns the stored one and whether it was new; a new one
+// is in the audit trail.
 func (s *Controls) Plan(ctx context.Context, c *models.Control) (*models.Control, bool, error) {
 	db := s.db.WithContext(ctx)
 	created := false
 	err := db.Transaction(func(tx *gorm.DB) error {
-		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "convention_id"}}, DoNothing: true}).Create(c)
+		res := tx.Clauses(clause.OnConflict{Columns: []clause.Column{{Name: "subject_key"}}, DoNothing: true}).Create(c)
 		if res.Error != nil || res.RowsAffected == 0 {
 			return res.Error
 		}
 		created = true
-		return recordAudit(ctx, tx, AuditControl, c.ID, "planned", nil, map[string]any{
-			"convention_id": c.ConventionID, "year": c.Year, "region": c.Region, "planned_on": c.PlannedOn,
-			"controller": c.Controller, "state": c.State})
+		after := map[string]any{"subject": c.Subject, "year": c.Year, "region": c.Region, "planned_on": c.PlannedOn,
+			"controller": c.Controller, "state": c.State}
+		if c.IsCTAI() {
+			after["ctai_request_id"], after["association_key"], after["association_name"] = c.CTAIRequestID, c.AssociationKey, c.AssociationName
+			after["department"] = c.Department
+		} else {
+			after["convention_id"] = c.ConventionID
+		}
+		return recordAudit(ctx, tx, AuditControl, c.ID, "planned", nil, after)
 	})
 	if err != nil {
 		return nil, false, fmt.Errorf("insert control: %w", err)
 	}
 	var stored models.Control
-	err = db.Where("convention_id = ?", c.ConventionID).Take(&stored).Error
+	err = db.Where("subject_key = ?", c.SubjectKey).Take(&stored).Error
 	return &stored, created, notFound(err)
 }
 
@@ -290,15 +326,19 @@ func (s *Controls) ByConvention(ctx context.Context, conventionID string) (*mode
 	return &c, notFound(err)
 }
 
-// SynthesisLines returns a region's controls of a year with their conventions, for the synthesis.
+// SynthesisLines returns a region's controls of a year with their subjects, for
+// the synthesis: a convention's reference, association and amount, or a
+// CTAI-funded association with its CTAI and what the bilan gives it.
 func (s *Controls) SynthesisLines(ctx context.Context, year int, region string) ([]control.Line, error) {
 	ctls, err := s.List(ctx, ControlFilter{Year: year, Region: region})
 	if err != nil || len(ctls) == 0 {
 		return nil, err
 	}
-	ids := make([]string, len(ctls))
-	for i, c := range ctls {
-		ids[i] = c.ConventionID
+	var ids []string
+	for _, c := range ctls {
+		if !c.IsCTAI() {
+			ids = append(ids, c.ConventionID)
+		}
 	}
 	var convs []struct {
 		ID              string
@@ -306,10 +346,12 @@ func (s *Controls) SynthesisLines(ctx context.Context, year int, region string) 
 		GrantedCents    int64
 		AssociationName string
 	}
-	err = s.db.WithContext(ctx).Table("conventions AS v").Joins("JOIN applications AS a ON a.id = v.application_id").
-		Select("v.id, v.reference, v.granted_cents, a.association_name").Where("v.id IN ?", ids).Scan(&convs).Error
-	if err != nil {
-		return nil, err
+	if len(ids) > 0 {
+		err = s.db.WithContext(ctx).Table("conventions AS v").Joins("JOIN applications AS a ON a.id = v.application_id").
+			Select("v.id, v.reference, v.granted_cents, a.association_name").Where("v.id IN ?", ids).Scan(&convs).Error
+		if err != nil {
+			return nil, err
+		}
 	}
 	byID := map[string]int{}
 	for i, c := range convs {
@@ -324,7 +366,11 @@ func (s *Controls) SynthesisLines(ctx context.Context, year int, region string) 
 	out := make([]control.Line, len(ctls))
 	for i, c := range ctls {
 		out[i] = control.Line{Control: c, AfterSynthesis: sentAt != nil && c.CreatedAt.After(*sentAt)}
-		if j, ok := byID[c.ConventionID]; ok {
+		if c.IsCTAI() {
+			if err := s.ctaiLine(ctx, &out[i]); err != nil {
+				return nil, err
+			}
+		} else if j, ok := byID[c.ConventionID]; ok {
 			out[i].Reference, out[i].GrantedCents, out[i].AssociationName = convs[j].Reference, convs[j].GrantedCents, convs[j].AssociationName
 		}
 	}

@@ -56,7 +56,7 @@ func TestControlCandidatesOfARegion(t *testing.T) {
 		// The seeded dossiers are one association's (one SIRET): its funding of 2027
 		// counts every signed convention of the year's calls, Guadeloupe's included,
 		// not the cancelled call's, the unsigned one's or 2026's (§8.5).
-		require.Equal(t, control.Candidate{ConventionID: rhone, Reference: "C-69", AssociationName: "Association C-69",
+		require.Equal(t, control.Candidate{Subject: control.SubjectConvention, ConventionID: rhone, Reference: "C-69", AssociationName: "Association C-69",
 			ProjectTitle: "C-69", Department: "69", GrantedCents: 500_000, Doubts: []string{control.DoubtFunds},
 			AssociationCents: 500_000 + 900_000 + 1, AssociationConventions: 3}, got[0])
 		require.Equal(t, "C-84", got[1].Reference)

@@ -1,5 +1,5 @@
 // Package control holds the pure rules of on-site controls (§8.5): which
-// conventions of a region to control first, and the region's yearly synthesis
+// conventions and CTAI-funded associations of a region to control first, and the region's yearly synthesis
 // sent to DIAN. It reads nothing and writes nothing: the store gives it rows.
 package control
 
@@ -10,6 +10,7 @@ import (
 
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/territory"
+	"github.com/dian-p104/aap/models"
 )
 
 // Doubt kinds a correspondent may flag on a convention (§8.5: "doute sur la
@@ -33,33 +34,60 @@ func DoubtLabel(kind string) string {
 	return kind
 }
 
-// Reasons a convention is proposed for a control.
+// Reasons a candidate is proposed for a control.
 const (
 	ReasonDoubt      = "doute"           // a correspondent flagged a doubt
 	ReasonDepartment = "departement"     // the department's first: every department gets a control
 	ReasonFunding    = "montant_accorde" // ranked by the association's P104 funding of the year
+	ReasonCTAI       = "ctai"            // funded through a CTAI: what the collectivité's bilan says it received
 )
 
-// Candidate is a signed convention of the region's calls of the year.
+// Subjects of a control (§8.5: « des contrôles sur site permettant de vérifier
+// la bonne utilisation des crédits délégués … au profit des lauréats des appels
+// à projets territoriaux et des associations financées dans le cadre des CTAI »).
+const (
+	SubjectConvention = models.ControlOfConvention      // a signed convention of a call
+	SubjectCTAI       = models.ControlOfCTAIAssociation // an association a CTAI funded, as its bilan says
+)
+
+// Candidate is what a region may control: a signed convention of its calls of
+// the year, or an association funded through a CTAI of one of its departments
+// that DIAN's favourable opinion funded that year.
 type Candidate struct {
+	// Subject is SubjectConvention (the zero value reads as one) or SubjectCTAI.
+	Subject string
+	// ConventionID, Reference and ProjectTitle: a convention's.
 	ConventionID    string
 	Reference       string
 	AssociationName string
 	ProjectTitle    string
-	// Department is the INSEE code of the department the convention counts for:
+	// CTAIRequestID, CollectiviteName and AssociationKey: a CTAI-funded
+	// association's (the key is its SIREN or RNA key when the bilan gives one,
+	// else the call-funded association of the same name's, else its name's).
+	CTAIRequestID    string
+	CollectiviteName string
+	AssociationKey   string
+	// Department is the INSEE code of the department the candidate counts for:
 	// the departmental call's, or where a regional call's action takes place (the
-	// decision's); empty for an interdepartmental action of a regional call.
-	Department   string
+	// decision's); the CTAI's territory; empty for an interdepartmental action of a regional call.
+	Department string
+	// GrantedCents is the convention's amount, or what the CTAI's bilan says the
+	// association received (0: the bilan names it without an amount).
 	GrantedCents int64
 	// AssociationCents is the association's whole P104 funding of the year: every
-	// signed convention of the year's calls, in any territory, this one included;
-	// AssociationConventions how many they are (§8.5: « les associations qui
-	// disposent des financements les plus élevés »). Zero: this convention alone.
+	// signed convention of the year's calls, in any territory, and every amount a
+	// funded CTAI's bilan gives it, this one included; AssociationConventions and
+	// AssociationCTAIs how many they are (§8.5: « les associations qui disposent
+	// des financements les plus élevés »). Zero: this one alone.
 	AssociationCents       int64
 	AssociationConventions int
+	AssociationCTAIs       int
 	// Doubts are the kinds of doubt flagged on it, if any.
 	Doubts []string
 }
+
+// IsCTAI tells an association funded through a CTAI from a convention.
+func (c Candidate) IsCTAI() bool { return c.Subject == SubjectCTAI }
 
 // weight is what the ranking compares: the association's funding of the year.
 func (c Candidate) weight() int64 { return max(c.AssociationCents, c.GrantedCents) }
@@ -85,7 +113,7 @@ const (
 	tierOther
 )
 
-// Rank orders the region's conventions to control first (§8.5: « une priorité
+// Rank orders the region's candidates (conventions and CTAI-funded associations alike) to control first (§8.5: « une priorité
 // devra être accordée aux contrôles ciblant les associations qui disposent des
 // financements les plus élevés et/ou pour lesquelles des doutes peuvent être
 // émis »): those a correspondent flagged with a doubt, then in each department
@@ -162,14 +190,45 @@ func reasons(c Candidate, tier int) []Reason {
 		dep, _ := territory.LookupDepartment(c.Department)
 		rs = append(rs, Reason{ReasonDepartment, fmt.Sprintf("Association la plus financée du département %s (%s) : au moins un contrôle par département.", dep.Name, dep.Code)})
 	}
+	if c.IsCTAI() {
+		rs = append(rs, Reason{ReasonCTAI, ctaiReason(c)})
+	}
 	return append(rs, Reason{ReasonFunding, fundingReason(c)})
 }
 
-// fundingReason says the association's funding of the year and this convention's share.
-func fundingReason(c Candidate) string {
-	if c.AssociationConventions <= 1 || c.weight() == c.GrantedCents {
-		return "Financement P104 de l'association dans l'année : " + french.Euros(c.GrantedCents) + " (cette seule convention)."
+// ctaiReason says through which collectivité's CTAI the association was funded, and how much.
+func ctaiReason(c Candidate) string {
+	amount := french.Euros(c.GrantedCents)
+	if c.GrantedCents == 0 {
+		amount = "montant non précisé par le bilan"
 	}
-	return fmt.Sprintf("Financement P104 de l'association dans l'année : %s (%d conventions), dont %s par cette convention.",
-		french.Euros(c.weight()), c.AssociationConventions, french.Euros(c.GrantedCents))
+	return fmt.Sprintf("Association financée via le CTAI de %s (%s).", c.CollectiviteName, amount)
+}
+
+// fundingReason says the association's funding of the year and this candidate's share.
+func fundingReason(c Candidate) string {
+	this, only := "cette convention", "cette seule convention"
+	if c.IsCTAI() {
+		this, only = "ce CTAI", "ce seul CTAI"
+	}
+	if c.AssociationConventions+c.AssociationCTAIs <= 1 || c.weight() == c.GrantedCents {
+		return "Financement P104 de l'association dans l'année : " + french.Euros(c.GrantedCents) + " (" + only + ")."
+	}
+	return fmt.Sprintf("Financement P104 de l'association dans l'année : %s (%s), dont %s par %s.",
+		french.Euros(c.weight()), fundings(c), french.Euros(c.GrantedCents), this)
+}
+
+// fundings counts an association's fundings of the year: « 3 conventions », « 1 convention et 2 CTAI ».
+func fundings(c Candidate) string {
+	conv := fmt.Sprintf("%d convention", c.AssociationConventions)
+	if c.AssociationConventions > 1 {
+		conv += "s"
+	}
+	switch {
+	case c.AssociationCTAIs == 0:
+		return conv
+	case c.AssociationConventions == 0:
+		return fmt.Sprintf("%d CTAI", c.AssociationCTAIs)
+	}
+	return fmt.Sprintf("%s et %d CTAI", conv, c.AssociationCTAIs)
 }

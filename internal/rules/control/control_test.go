@@ -124,3 +124,68 @@ func TestRankDoubtBeatsTheAssociationsFunding(t *testing.T) {
 	require.Equal(t, []string{"doubt", "rich"}, refs(got))
 	require.Equal(t, "Un correspondant a signalé un doute sur la réalisation des actions.", got[0].Reasons[0].Message)
 }
+
+func names(rs []Ranked) []string {
+	out := make([]string, len(rs))
+	for i, r := range rs {
+		out[i] = r.AssociationName
+	}
+	return out
+}
+
+// §8.5 also controls « les associations financées dans le cadre des CTAI »: an
+// association a CTAI funded competes with the conventions on its whole P104
+// funding of the year, its CTAI amount included, both ways and at the threshold.
+func TestRankWeighsCTAIFundedAssociations(t *testing.T) {
+	for _, tc := range []struct {
+		name      string
+		ctaiCents int64
+		want      []string
+	}{
+		{"CTAI amount above the convention", 5_000_001, []string{"Toit commun", "Habitat"}},
+		{"equal: the convention, given first, stays first", 5_000_000, []string{"Habitat", "Toit commun"}},
+		{"CTAI amount below", 4_999_999, []string{"Habitat", "Toit commun"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := Rank("84", []Candidate{
+				{Reference: "C-1", AssociationName: "Habitat", GrantedCents: 5_000_000},
+				{Subject: SubjectCTAI, CTAIRequestID: "r1", CollectiviteName: "Ville de Villeurbanne", AssociationName: "Toit commun",
+					GrantedCents: tc.ctaiCents},
+			})
+			require.Equal(t, tc.want, names(got))
+		})
+	}
+	// An association also funded by a call adds up: its 20,000 € through the CTAI
+	// and 40,000 € by a convention outweigh a single 50,000 € convention.
+	got := Rank("84", []Candidate{
+		{Reference: "single", AssociationName: "Habitat", Department: "38", GrantedCents: 5_000_000},
+		{Subject: SubjectCTAI, CollectiviteName: "Ville de Villeurbanne", AssociationName: "Toit commun", Department: "69",
+			GrantedCents: 2_000_000, AssociationCents: 6_000_000, AssociationConventions: 1, AssociationCTAIs: 1},
+	})
+	require.Equal(t, []string{"Toit commun", "Habitat"}, names(got))
+	require.Equal(t, []string{ReasonDepartment, ReasonCTAI, ReasonFunding}, codes(got[0]))
+	require.Equal(t, "Association la plus financée du département Rhône (69) : au moins un contrôle par département.", got[0].Reasons[0].Message)
+	require.Equal(t, "Association financée via le CTAI de Ville de Villeurbanne (20\u00a0000,00\u00a0€).", got[0].Reasons[1].Message)
+	require.Equal(t, "Financement P104 de l'association dans l'année : 60\u00a0000,00\u00a0€ (1 convention et 1 CTAI), dont 20\u00a0000,00\u00a0€ par ce CTAI.",
+		got[0].Reasons[2].Message)
+	got = Rank("84", []Candidate{
+		{Reference: "single", AssociationName: "Habitat", Department: "69", GrantedCents: 5_000_000},
+		{Subject: SubjectCTAI, CollectiviteName: "Ville de Villeurbanne", AssociationName: "Toit commun", Department: "69",
+			GrantedCents: 2_000_000, AssociationCents: 4_999_999, AssociationConventions: 1, AssociationCTAIs: 1},
+	})
+	require.Equal(t, []string{"Habitat", "Toit commun"}, names(got), "just below the convention: the Rhône's pick is the convention")
+	require.Equal(t, []string{ReasonCTAI, ReasonFunding}, codes(got[1]))
+}
+
+// A bilan naming an association without its amount still makes it a candidate, last of its tier.
+func TestRankCTAIAssociationWithoutAmount(t *testing.T) {
+	got := Rank("84", []Candidate{
+		{Subject: SubjectCTAI, CollectiviteName: "Métropole de Lyon", AssociationName: "Sans montant", Department: "69"},
+		{Subject: SubjectCTAI, CollectiviteName: "Métropole de Lyon", AssociationName: "Avec montant", Department: "69", GrantedCents: 1},
+	})
+	require.Equal(t, []string{"Avec montant", "Sans montant"}, names(got))
+	require.Equal(t, "Association financée via le CTAI de Métropole de Lyon (montant non précisé par le bilan).", got[1].Reasons[0].Message)
+	require.Equal(t, "Financement P104 de l'association dans l'année : 0,00\u00a0€ (ce seul CTAI).", got[1].Reasons[1].Message)
+	require.Equal(t, "2 CTAI", fundings(Candidate{Subject: SubjectCTAI, AssociationCTAIs: 2}))
+	require.Equal(t, "2 conventions et 1 CTAI", fundings(Candidate{AssociationConventions: 2, AssociationCTAIs: 1}))
+}
