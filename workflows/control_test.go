@@ -298,7 +298,7 @@ func TestControlWorkflowEmailsTheSynthesisToDIAN(t *testing.T) {
 	// §8.5: the Isère had a convention and no control held on 30 September.
 	gaps := bySubject["Contrôles sur place 2027 : 1 département sans contrôle réalisé (Auvergne-Rhône-Alpes (région 84))"]
 	require.NotNil(t, gaps, "subjects: %v", got)
-	require.Contains(t, gaps.TextBody, "Isère (38) : 1 convention signée, 1 contrôle prévu non encore réalisé")
+	require.Contains(t, gaps.TextBody, "Isère (38) : 1 candidat au contrôle (conventions signées, associations financées via un CTAI), 1 contrôle prévu non encore réalisé")
 	var flagged []models.ControlGap
 	require.NoError(t, db.Find(&flagged).Error)
 	require.Len(t, flagged, 1)

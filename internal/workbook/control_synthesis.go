@@ -41,7 +41,7 @@ func ControlSynthesis(year int, region string, lines []control.Line) ([]byte, er
 		{"Reversements recouvrés", Euros(t.RecoveredCents)},
 	}}
 	controls := Sheet{Name: ControlsSheet, Header: []string{
-		"Convention", "Association", "Département", "Montant accordé", "Date du contrôle", "Contrôleur",
+		"Convention ou CTAI", "Association", "Département", "Montant accordé (reçu via le CTAI)", "Date du contrôle", "Contrôleur",
 		"État", "Résultat", "Constats", "Suite donnée", "Montant à reverser", "Suivi", "Montant recouvré", "Suite soldée le",
 		"Prévu après la synthèse",
 	}}

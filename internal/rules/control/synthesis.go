@@ -4,7 +4,9 @@ import (
 	"github.com/dian-p104/aap/models"
 )
 
-// Line is one control of the synthesis with its convention.
+// Line is one control of the synthesis with its subject: a convention (its
+// reference, association and amount) or a CTAI-funded association (Reference
+// « CTAI <collectivité> », the amount its bilan gives).
 type Line struct {
 	models.Control
 	Reference       string
