@@ -14,7 +14,7 @@ import (
 // on. Add a new one (at the end of followUpMigrations) to change the schema.
 var migrations = slices.Concat(callMigrations, followUpMigrations, connectorMigrations, monDossierMigrations, calendarMigrations,
 	controlsConventionMigrations, agentMigrations, objectivesMigrations, identityMigrations, pneHandMigrations, racesMigrations,
-	selectionMigrations, trancheMigrations, perfMigrations, pneProvisionalMigrations, stateRecordedMigrations, ctaiControlsMigrations)
+	selectionMigrations, trancheMigrations, perfMigrations, pneProvisionalMigrations, ctaiControlsMigrations, stateRecordedMigrations)
 
 const migrationsTable = "schema_migrations"
 

@@ -5,7 +5,7 @@ import (
 	"gorm.io/gorm"
 )
 
-// ctaiControlsMigrations come after stateRecordedMigrations: a control's subject is a
+// ctaiControlsMigrations come after pneProvisionalMigrations (their IDs in order): a control's subject is a
 // signed convention or an association a funded CTAI's bilan names (§8.5: « des
 // contrôles sur site … au profit des lauréats des appels à projets territoriaux
 // et des associations financées dans le cadre des CTAI »).
