@@ -86,9 +86,9 @@ func (h applicationHandlers) list(c *gin.Context) {
 		respondError(c, cursorError(err))
 		return
 	}
-	body := gin.H{"items": items, "total": total, "page_size": f.Limit}
-	if f.After == "" {
-		body["page"] = f.Offset/f.Limit + 1
+	body := gin.H{"items": items, "page_size": f.Limit}
+	if f.After == "" { // a cursor's page has neither a number nor the total (see store.Applications.List)
+		body["page"], body["total"] = f.Offset/f.Limit+1, total
 	}
 	if more {
 		body["next_cursor"] = encodeCursor(items[len(items)-1].ID)

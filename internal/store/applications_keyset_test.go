@@ -43,7 +43,11 @@ func TestApplicationsCursorWalkReturnsEveryDossierOnce(t *testing.T) {
 		for {
 			page, total, err := s.List(ctx, store.ApplicationFilter{CampaignID: campaign, Limit: 3, After: after})
 			require.NoError(t, err)
-			require.EqualValues(t, 7+pages, total, "the dossiers filed so far")
+			if after == "" {
+				require.EqualValues(t, 7, total, "the first page counts the call's dossiers")
+			} else {
+				require.EqualValues(t, -1, total, "a cursor's page does not count them again")
+			}
 			for _, a := range page {
 				walked = append(walked, a.ID)
 			}

@@ -1,0 +1,63 @@
+package store_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/store/storetest"
+	"github.com/dian-p104/aap/models"
+)
+
+// BenchmarkApplicationsListDeepPage reads the last page (50 dossiers) of a call of
+// AAP_BENCH_DOSSIERS dossiers (10,000 by default) on SQLite, by OFFSET (page=) and by
+// keyset (cursor=): OFFSET reads and skips every earlier dossier, the cursor enters
+// the index where the page starts.
+func BenchmarkApplicationsListDeepPage(b *testing.B) {
+	n := 10_000
+	if v := os.Getenv("AAP_BENCH_DOSSIERS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 100 {
+			b.Fatalf("AAP_BENCH_DOSSIERS=%q: a number of dossiers, 100 at least", v)
+		}
+	}
+	db := storetest.SQLite(b)
+	c := newCampaign("69", nil)
+	if err := db.Create(c).Error; err != nil {
+		b.Fatal(err)
+	}
+	base := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	rows := make([]models.Application, n)
+	for i := range rows {
+		a := newApplication(c.ID, fmt.Sprintf("projet %05d", i), nil)
+		a.CreatedAt = base.Add(time.Duration(i) * time.Second)
+		rows[i] = *a
+	}
+	if err := db.CreateInBatches(rows, 200).Error; err != nil {
+		b.Fatal(err)
+	}
+	apps, ctx := store.NewApplications(db), context.Background()
+	const size = 50
+	last := (n/size - 1) * size
+	cursor := rows[last-1].ID
+	for _, tc := range []struct {
+		name string
+		f    store.ApplicationFilter
+	}{
+		{"offset", store.ApplicationFilter{CampaignID: c.ID, Limit: size, Offset: last}},
+		{"cursor", store.ApplicationFilter{CampaignID: c.ID, Limit: size, After: cursor}},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			for b.Loop() {
+				page, _, err := apps.List(ctx, tc.f)
+				if err != nil || len(page) != size || page[0].ID != rows[last].ID {
+					b.Fatalf("page: %v, %d rows", err, len(page))
+				}
+			}
+		})
+	}
+}
