@@ -39,11 +39,12 @@ import (
 //     territory with requireManage(c, level, territory).
 //  3. Document it in api/openapi.yaml (401/403/404 answers come with every /api/v1 route).
 var routeRules = map[string]rule{
-	"POST /api/v1/campaigns":                  {roles: anyRole, manage: true, target: targetNone},
-	"GET /api/v1/campaigns":                   {roles: anyRole, target: targetNone},
-	"GET /api/v1/campaigns/:id":               {roles: anyRole, target: targetCampaign},
-	"GET /api/v1/campaigns/:id/connector":     {roles: anyRole, target: targetCampaign},
-	"POST /api/v1/campaigns/:id/applications": {roles: anyRole, manage: true, target: targetCampaign},
+	"POST /api/v1/campaigns":              {roles: anyRole, manage: true, target: targetNone},
+	"GET /api/v1/campaigns":               {roles: anyRole, target: targetNone},
+	"GET /api/v1/campaigns/:id":           {roles: anyRole, target: targetCampaign},
+	"GET /api/v1/campaigns/:id/connector": {roles: anyRole, target: targetCampaign},
+	// preload: the filing reads its call outside its transaction (openCampaign), a moment after this check.
+	"POST /api/v1/campaigns/:id/applications": {roles: anyRole, manage: true, target: targetCampaign, preload: true},
 	"GET /api/v1/campaigns/:id/applications":  {roles: anyRole, target: targetCampaign},
 	"GET /api/v1/applications/:id":            {roles: anyRole, target: targetApplication},
 	"POST /api/v1/campaigns/:id/selection":    {roles: anyRole, manage: true, target: targetCampaign},
@@ -99,6 +100,9 @@ type rule struct {
 	roles  []string
 	manage bool
 	target target
+	// preload: the handler takes the row the access check read instead of reading it again
+	// (every GET does; a write only where it reads the row outside its transaction anyway).
+	preload bool
 }
 
 var (
@@ -206,7 +210,7 @@ func authorize(db *gorm.DB, log *slog.Logger) gin.HandlerFunc {
 			scope = p.ManageScope()
 		}
 		ctx := c.Request.Context()
-		if c.Request.Method == http.MethodGet {
+		if c.Request.Method == http.MethodGet || r.preload {
 			ctx, _ = withPreloaded(ctx)
 			c.Request = c.Request.WithContext(ctx)
 		}

@@ -48,7 +48,9 @@ func lookupApplication(ctx context.Context, applications *store.Applications, id
 
 // preloaded holds the rows a GET's access check read (authorize), by the ID the
 // request named, so that the handler does not read them a second time. Only reads
-// carry them: a write reads its rows again, inside its own transaction or after it.
+// carry them, and the writes whose rule says preload (a filing reads its call outside
+// its transaction: a second read would be no fresher); any other write reads its rows
+// again, inside its own transaction or after it.
 type preloaded struct {
 	campaigns    map[string]*models.Campaign
 	applications map[string]*models.Application
@@ -62,7 +64,7 @@ func withPreloaded(ctx context.Context) (context.Context, *preloaded) {
 	return context.WithValue(ctx, preloadedKey{}, p), p
 }
 
-// preloadedOf is the request's preloaded set; an empty one outside a GET.
+// preloadedOf is the request's preloaded set; an empty one outside a GET or a preloading write.
 func preloadedOf(ctx context.Context) *preloaded {
 	if p, ok := ctx.Value(preloadedKey{}).(*preloaded); ok {
 		return p

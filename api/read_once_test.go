@@ -117,3 +117,26 @@ func TestGetAnswersTheRecordedStateWithoutAskingTheWorkflow(t *testing.T) {
 	}
 	e.temporal.AssertNumberOfCalls(t, "QueryWorkflow", 0)
 }
+
+// A filing reads its call once outside its transaction: the access check's read serves
+// openCampaign (before, both read it), and the dossier is not left pending.
+func TestFilingReadsItsCallOnce(t *testing.T) {
+	e := newEnv(t)
+	e.acceptStarts()
+	c := e.seedCampaign(t, seed{year: 2027, territory: "69", phase: models.PhasePublished,
+		publishAt: fixedNow.Add(-24 * time.Hour), closeAt: fixedNow.Add(30 * 24 * time.Hour)})
+	selects := e.countSelects(t)
+	app := body{
+		"association": map[string]any{"siret": "73282932000074", "name": "Accueil Rhône",
+			"email": "contact@accueil-rhone.example.org", "cer_signed": true},
+		"project": map[string]any{"title": "Ateliers sociolinguistiques", "theme": "langue", "description": "Ateliers de français pour des signataires du CIR.",
+			"requested_eur": 5000, "total_budget_eur": 30000, "beneficiaries": map[string]any{"bpi": 20, "non_bpi": 40}},
+	}
+	rec := e.do(t, http.MethodPost, "/api/v1/campaigns/"+c.ID+"/applications", app.json(t))
+	require.Equal(t, http.StatusCreated, rec.Code, rec.Body.String())
+	assert.Equal(t, 2, selects("campaigns"), "the access check's read, taken by the filing, and the "+
+		"reference's year and territory in the insert's transaction")
+	pending, err := store.NewApplications(e.db).StartPending(t.Context(), time.Now().Add(time.Hour))
+	require.NoError(t, err)
+	assert.Empty(t, pending)
+}
