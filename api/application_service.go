@@ -26,6 +26,8 @@ type ApplicationService struct {
 	MailRetryFor time.Duration
 	Now          func() time.Time
 	Logger       *slog.Logger
+	// intents clears the start intents of the dossiers filed at the same moment in one write.
+	intents intentBatcher
 }
 
 // openCampaign returns the call if it accepts dossiers now, else 404 or 409.
@@ -119,7 +121,9 @@ func (s *ApplicationService) start(ctx context.Context, c *models.Campaign, stor
 	if err := startOrUndo(ctx, s.Logger, "application", stored.ID, created, start, s.Applications.Delete); err != nil {
 		return err
 	}
-	clearIntent(ctx, s.Logger, "application", stored.ID, &stored.WorkflowPending, s.Applications.WorkflowStarted)
+	clearIntent(ctx, s.Logger, "application", stored.ID, &stored.WorkflowPending, func(ctx context.Context, id string) error {
+		return s.intents.clear(ctx, id, s.Applications.WorkflowsStarted)
+	})
 	return nil
 }
 

@@ -43,6 +43,16 @@ func (s *Applications) WorkflowStarted(ctx context.Context, id string) error {
 	return workflowStarted(ctx, s.db, &models.Application{}, id)
 }
 
+// WorkflowsStarted clears the start intent of every dossier in ids, in one statement: the
+// API gathers the filings that started their workflows at the same moment (see api's
+// intentBatcher), one write instead of one a dossier.
+func (s *Applications) WorkflowsStarted(ctx context.Context, ids []string) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	return s.db.WithContext(ctx).Model(&models.Application{}).Where("id IN ?", ids).Update("workflow_pending", false).Error
+}
+
 // StartPending returns the dossiers left pending before storedBefore (see pendingStarts).
 func (s *Applications) StartPending(ctx context.Context, storedBefore time.Time) ([]models.Application, error) {
 	return pendingStarts[models.Application](ctx, s.db, storedBefore)
