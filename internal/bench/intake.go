@@ -76,6 +76,9 @@ func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run s
 	if first, last, ok := TenthRates(start, ends); ok {
 		res.FirstTenthRatePerS, res.LastTenthRatePerS, res.Flatness = ptr(first), ptr(last), ptr(round(last/first))
 	}
+	if first, last, ok := WindowRates(start, ends, 1000); ok {
+		res.FirstThousandRatePerS, res.LastThousandRatePerS, res.ThousandFlatness = ptr(first), ptr(last), ptr(round(last/first))
+	}
 	logf("intake: %d dossiers in %s; now the bare starts", len(lat), wall.Round(time.Millisecond))
 	bare, err := bareStarts(ctx, tc, run, n, c)
 	if err != nil {

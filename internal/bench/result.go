@@ -31,6 +31,11 @@ type Result struct {
 	FirstTenthRatePerS *float64 `json:"first_tenth_rate_per_s,omitempty"`
 	LastTenthRatePerS  *float64 `json:"last_tenth_rate_per_s,omitempty"`
 	Flatness           *float64 `json:"flatness,omitempty"`
+	// Intake of at least 2,000 dossiers: the rate of the first and last 1,000, and last/first
+	// (issue 20's flatness: within 15 %).
+	FirstThousandRatePerS *float64 `json:"first_1000_rate_per_s,omitempty"`
+	LastThousandRatePerS  *float64 `json:"last_1000_rate_per_s,omitempty"`
+	ThousandFlatness      *float64 `json:"flatness_1000,omitempty"`
 	// Reads: the rate asked, and the answers whose state fell back from the workflow to the database.
 	TargetRatePerS *float64 `json:"target_rate_per_s,omitempty"`
 	Fallbacks      *int     `json:"fallbacks,omitempty"`
@@ -69,8 +74,14 @@ func rate(n int, d time.Duration) float64 {
 // finished at the given instants (in any order), from start: how an intake
 // holds as the year fills. At least 10 events.
 func TenthRates(start time.Time, finished []time.Time) (first, last float64, ok bool) {
-	k := len(finished) / 10
-	if k == 0 {
+	return WindowRates(start, finished, len(finished)/10)
+}
+
+// WindowRates are the rates of the first and of the last k events that finished at the
+// given instants (in any order), the first from start. At least 2k events, k ≥ 1: the
+// two windows do not overlap.
+func WindowRates(start time.Time, finished []time.Time, k int) (first, last float64, ok bool) {
+	if k <= 0 || len(finished) < 2*k {
 		return 0, 0, false
 	}
 	sorted := slices.Clone(finished)
@@ -111,6 +122,9 @@ func notes(r Result) string {
 	}
 	if r.FirstTenthRatePerS != nil && r.LastTenthRatePerS != nil && r.Flatness != nil {
 		add("first 10%% %.1f/s, last 10%% %.1f/s (×%.2f)", *r.FirstTenthRatePerS, *r.LastTenthRatePerS, *r.Flatness)
+	}
+	if r.FirstThousandRatePerS != nil && r.LastThousandRatePerS != nil && r.ThousandFlatness != nil {
+		add("first 1000 %.1f/s, last 1000 %.1f/s (×%.2f)", *r.FirstThousandRatePerS, *r.LastThousandRatePerS, *r.ThousandFlatness)
 	}
 	if r.TargetRatePerS != nil {
 		add("asked %.0f/s", *r.TargetRatePerS)

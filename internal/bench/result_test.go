@@ -45,6 +45,28 @@ func TestTenthRates(t *testing.T) {
 	assert.True(t, ok, "10 events: a tenth of one")
 }
 
+// The first and last k events' rates need 2k events (issue 20 compares the first and
+// the last 1,000 dossiers): at 2k exactly the halves, one fewer and there is none.
+func TestWindowRates(t *testing.T) {
+	start := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	var ends []time.Time
+	for i := range 4 { // 4 events, one a second
+		ends = append(ends, start.Add(time.Duration(i+1)*time.Second))
+	}
+	for i := range 4 { // then 4, four a second
+		ends = append(ends, start.Add(4*time.Second+time.Duration(i+1)*250*time.Millisecond))
+	}
+	first, last, ok := WindowRates(start, ends, 4)
+	require.True(t, ok)
+	assert.Equal(t, 1.0, first, "the first 4 events in 4 s")
+	assert.Equal(t, 4.0, last, "the last 4 in 1 s (from the 5th to the 8th)")
+
+	_, _, ok = WindowRates(start, ends[:7], 4)
+	assert.False(t, ok, "7 events: no two windows of 4")
+	_, _, ok = WindowRates(start, ends, 0)
+	assert.False(t, ok, "an empty window")
+}
+
 // Each measurement is one line of JSON with the fields every consumer reads;
 // the intake's own fields only on the intake.
 func TestJSONShape(t *testing.T) {
