@@ -15,16 +15,24 @@ import (
 // stopTimeout is how long a stopping worker waits for its activities in flight.
 const stopTimeout = 8 * time.Second
 
+// SetCacheSize sizes the cache where the process keeps workflows between their tasks
+// (AAP_WORKFLOW_CACHE_SIZE): a call's dossiers wait for months, each held costs its
+// coroutines and state, and one evicted is replayed from its short history at its next
+// task. The SDK's cache is process-wide and sized once, when the process's first SDK
+// worker starts: `aap dev` calls this before its embedded Temporal server, whose own
+// system workers (schedules, batches) are SDK workers too. Called after them it was
+// ignored, and every dossier filed stayed in memory up to the SDK's 10,000 (issue 20).
+// 0 (a test's bare config): the SDK's default.
+func SetCacheSize(cacheSize int) {
+	if cacheSize > 0 {
+		sdkworker.SetStickyWorkflowCacheSize(cacheSize)
+	}
+}
+
 // New returns a worker polling the aap task queue. Several may run at once,
 // on one machine or many: Temporal hands each task to one of them, and the activities of
-// one that dies are taken over within seconds (keepAlive). cacheSize is how many
-// workflows the process keeps in memory between their tasks (AAP_WORKFLOW_CACHE_SIZE):
-// a call's dossiers wait for months, each held costs about 150 KiB, and one
-// evicted is replayed from its short history at its next task.
-func New(c client.Client, acts *activities.Activities, cacheSize int) sdkworker.Worker {
-	if cacheSize > 0 { // 0 (a test's bare config): the SDK's default
-		sdkworker.SetStickyWorkflowCacheSize(cacheSize) // process-wide, before the worker starts
-	}
+// one that dies are taken over within seconds (keepAlive). SetCacheSize comes first.
+func New(c client.Client, acts *activities.Activities) sdkworker.Worker {
 	w := sdkworker.New(c, workflows.TaskQueue, Options())
 	Register(w, acts)
 	return w

@@ -81,6 +81,7 @@ func StartDev(ctx context.Context, cfg config.Config, log *slog.Logger) (_ *Dev,
 		// A port picked now (":0", the tests) is known only here: the provider sends the agent back to it.
 		cfg.OIDC.RedirectURL = strings.TrimSuffix(cfg.PublicURL, "/") + "/connexion/retour"
 	}
+	worker.SetCacheSize(cfg.WorkflowCacheSize) // before the embedded server's own SDK workers
 	if err := d.startTemporal(ctx, cfg, log); err != nil {
 		return nil, err
 	}
@@ -136,7 +137,7 @@ func (d *Dev) startWorker(ctx context.Context, cfg config.Config, policies *poli
 	if err := ensureReconcileSchedule(ctx, d.Temporal, log); err != nil {
 		return err
 	}
-	w := worker.New(d.Temporal, acts, cfg.WorkflowCacheSize)
+	w := worker.New(d.Temporal, acts)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}

@@ -84,7 +84,8 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err != nil {
 		return err
 	}
-	w := worker.New(p.temporal, acts, cfg.WorkflowCacheSize)
+	worker.SetCacheSize(cfg.WorkflowCacheSize)
+	w := worker.New(p.temporal, acts)
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
