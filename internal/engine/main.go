@@ -43,6 +43,12 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
+	stopRuntime, err := tuneRuntime(args[0], cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "aap %s: %v\n", args[0], err)
+		return 1
+	}
+	defer stopRuntime()
 	switch args[0] {
 	case "dev":
 		err = RunDev(ctx, cfg, log, stdout)

@@ -54,10 +54,17 @@ type Config struct {
 	// TemporalCacheSize is how many workflows' mutable states the embedded Temporal
 	// server (`aap dev`) keeps in memory (history.hostLevelCacheMaxSize).
 	TemporalCacheSize int
-	SMTP              SMTP
-	MailFrom          string
-	PolicyDir         string
-	LogFormat         string
+	// MemoryLimit is the Go runtime's soft memory limit in bytes (debug.SetMemoryLimit, as
+	// GOMEMLIMIT): past it the collector runs more often instead of letting the heap double.
+	// 0: not set (`aap dev` takes DevMemoryLimit, `aap api` and `aap worker` the runtime's own,
+	// GOMEMLIMIT or none); NoMemoryLimit: none.
+	MemoryLimit int64
+	// PprofAddr is where the process serves Go's profiles (/debug/pprof/); empty: not served.
+	PprofAddr string
+	SMTP      SMTP
+	MailFrom  string
+	PolicyDir string
+	LogFormat string
 	// CarifOrefFile maps each region to its Carif-Oref's address (YAML); empty: none configured.
 	CarifOrefFile string
 	// MailRetryFor bounds how long a transient SMTP failure is retried before the email is given up.
@@ -111,6 +118,10 @@ var Variables = []Variable{
 	{"AAP_TEMPORAL_NAMESPACE", "default", "Temporal namespace"},
 	{"AAP_TEMPORAL_RETENTION", "720h", "retention of closed workflows in the namespace `aap migrate` creates when absent (Go duration, at least 24h)"},
 	{"AAP_TEMPORAL_PORT", "7233", "frontend port of the embedded Temporal server (`aap dev`)"},
+	{"AAP_TEMPORAL_CACHE_SIZE", "500", "workflows whose state the embedded Temporal server (`aap dev`) keeps in memory (history.hostLevelCacheMaxSize)"},
+	{"AAP_WORKFLOW_CACHE_SIZE", "500", "workflows a worker keeps in memory between their tasks (the SDK's sticky cache); production: 1000–5000 per worker"},
+	{"AAP_MEMORY_LIMIT", "200MiB in `aap dev`, none otherwise", "soft memory limit of the Go runtime (as GOMEMLIMIT): 200MiB, 2GiB…; off: none"},
+	{"AAP_PPROF_ADDR", "", "host:port where the process serves Go's profiles at /debug/pprof/, without a token (keep it on loopback); empty: not served"},
 	{"AAP_SMTP_HOST", "", "SMTP relay; empty in `aap dev`: the built-in catcher"},
 	{"AAP_SMTP_PORT", "1025 (catcher) / 587", "SMTP port; 465 means implicit TLS"},
 	{"AAP_SMTP_USERNAME", "", "SMTP user (PLAIN/LOGIN auth when set)"},
@@ -193,6 +204,7 @@ func (l *loader) read() Config {
 		Hosting:           l.get("AAP_HOSTING", ""),
 		LinkSecret:        l.getenv("AAP_LINK_SECRET"),
 		MetricsAddr:       l.get("AAP_METRICS_ADDR", ""),
+		PprofAddr:         l.get("AAP_PPROF_ADDR", ""),
 		SMTP: SMTP{
 			Host:     l.get("AAP_SMTP_HOST", ""),
 			Username: l.get("AAP_SMTP_USERNAME", ""),
@@ -207,6 +219,11 @@ func (l *loader) servers(c *Config) {
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
 			l.bad("AAP_METRICS_ADDR", c.MetricsAddr, "expected host:port, e.g. 0.0.0.0:9464")
+		}
+	}
+	if c.PprofAddr != "" {
+		if _, _, err := net.SplitHostPort(c.PprofAddr); err != nil {
+			l.bad("AAP_PPROF_ADDR", c.PprofAddr, "expected host:port, e.g. 127.0.0.1:6060")
 		}
 	}
 	if _, _, err := net.SplitHostPort(c.HTTPAddr); err != nil {
@@ -229,11 +246,16 @@ func (l *loader) servers(c *Config) {
 	if c.TemporalPort, err = parsePort(l.get("AAP_TEMPORAL_PORT", "7233")); err != nil {
 		l.bad("AAP_TEMPORAL_PORT", l.getenv("AAP_TEMPORAL_PORT"), err.Error())
 	}
-	if c.WorkflowCacheSize, err = strconv.Atoi(l.get("AAP_WORKFLOW_CACHE_SIZE", "1000")); err != nil || c.WorkflowCacheSize < 1 {
-		l.bad("AAP_WORKFLOW_CACHE_SIZE", l.getenv("AAP_WORKFLOW_CACHE_SIZE"), "expected a whole number of workflows, at least 1, e.g. 1000")
+	if c.WorkflowCacheSize, err = strconv.Atoi(l.get("AAP_WORKFLOW_CACHE_SIZE", "500")); err != nil || c.WorkflowCacheSize < 1 {
+		l.bad("AAP_WORKFLOW_CACHE_SIZE", l.getenv("AAP_WORKFLOW_CACHE_SIZE"), "expected a whole number of workflows, at least 1, e.g. 500")
 	}
-	if c.TemporalCacheSize, err = strconv.Atoi(l.get("AAP_TEMPORAL_CACHE_SIZE", "2000")); err != nil || c.TemporalCacheSize < 1 {
-		l.bad("AAP_TEMPORAL_CACHE_SIZE", l.getenv("AAP_TEMPORAL_CACHE_SIZE"), "expected a whole number of workflows, at least 1, e.g. 2000")
+	if c.TemporalCacheSize, err = strconv.Atoi(l.get("AAP_TEMPORAL_CACHE_SIZE", "500")); err != nil || c.TemporalCacheSize < 1 {
+		l.bad("AAP_TEMPORAL_CACHE_SIZE", l.getenv("AAP_TEMPORAL_CACHE_SIZE"), "expected a whole number of workflows, at least 1, e.g. 500")
+	}
+	if v := l.get("AAP_MEMORY_LIMIT", ""); v != "" {
+		if c.MemoryLimit, err = parseMemoryLimit(v); err != nil {
+			l.bad("AAP_MEMORY_LIMIT", v, err.Error())
+		}
 	}
 }
 

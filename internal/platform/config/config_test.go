@@ -26,8 +26,8 @@ func TestLoadDefaultsRunOnEmbeddedServices(t *testing.T) {
 	require.Equal(t, "https://enquetes.example.gouv.fr/index.php/pne", c.PNESurveyURL)
 	require.Equal(t, 10, c.MailRate)
 	require.Equal(t, "dian@aap.localhost", c.DIANEmail)
-	require.Equal(t, 1000, c.WorkflowCacheSize)
-	require.Equal(t, 2000, c.TemporalCacheSize)
+	require.Equal(t, 500, c.WorkflowCacheSize)
+	require.Equal(t, 500, c.TemporalCacheSize)
 }
 
 // The caches' sizes: at least one workflow (0 is refused, see above).

@@ -58,12 +58,18 @@ type Options struct {
 }
 
 // defaultCacheSize keeps the embedded server's memory small with 10,000 open
-// dossiers; an evicted workflow's state is read back from SQLite at its next task.
-const defaultCacheSize = 2000
+// dossiers (a dossier's mutable state held costs about 25 KB of heap); an evicted
+// workflow's state is read back from SQLite at its next task.
+const defaultCacheSize = 500
 
 // eventsCacheBytes bounds the history service's cache of recent events per shard
 // (one shard here), 512 KiB by default.
 const eventsCacheBytes = 4 << 20
+
+// xdcCacheBytes bounds the cache of event blobs kept for cross-cluster replication
+// (8 MB by default, filled at every write): one cluster here, nothing ever reads it.
+// 64 KiB is its floor in Temporal.
+const xdcCacheBytes = 64 << 10
 
 // Server is a running embedded Temporal server.
 type Server struct {
@@ -120,6 +126,7 @@ func dynamicConfig(opts Options) dynamicconfig.StaticClient {
 		dynamicconfig.NamespaceCacheRefreshInterval.Key(): time.Second,
 		dynamicconfig.HistoryCacheHostLevelMaxSize.Key():  opts.CacheSize,
 		dynamicconfig.EventsCacheMaxSizeBytes.Key():       eventsCacheBytes,
+		dynamicconfig.XDCCacheMaxSizeBytes.Key():          xdcCacheBytes,
 	}
 }
 

@@ -23,4 +23,6 @@ func TestHistoryCacheIsBounded(t *testing.T) {
 	require.Equal(t, 500, dynamicConfig(Options{CacheSize: 500})[dynamicconfig.HistoryCacheHostLevelMaxSize.Key()])
 	require.Equal(t, defaultCacheSize, dynamicConfig(Options{})[dynamicconfig.HistoryCacheHostLevelMaxSize.Key()],
 		"0: the default")
+	require.Equal(t, 64<<10, dynamicConfig(Options{})[dynamicconfig.XDCCacheMaxSizeBytes.Key()],
+		"the replication cache at its floor: one cluster, nothing reads it")
 }
