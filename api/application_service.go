@@ -222,23 +222,35 @@ func (s *ApplicationService) Get(ctx context.Context, id string, live bool) (App
 }
 
 // List reads one page of a call's dossiers from the database; more says whether
-// dossiers follow it (one row past the page is read to know).
-func (s *ApplicationService) List(ctx context.Context, f store.ApplicationFilter) (views []ApplicationView, more bool, total int64, err error) {
-	if _, err := s.campaign(ctx, f.CampaignID); err != nil {
+// dossiers follow it (one row past the page is read to know). total (-1: not asked)
+// is the call's dossier count kept with the call when nothing filters the list, and a
+// count of the matching dossiers otherwise: the first page of a call, what most
+// readers ask, counts nothing.
+func (s *ApplicationService) List(ctx context.Context, f store.ApplicationFilter, withTotal bool) (items []ApplicationListItem, more bool, total int64, err error) {
+	c, err := s.campaign(ctx, f.CampaignID)
+	if err != nil {
 		return nil, false, 0, err
+	}
+	total = -1
+	if withTotal && f.State == "" && f.Theme == "" {
+		total = c.DossierCount
+	} else if withTotal {
+		if total, err = s.Applications.CountApplications(ctx, f); err != nil {
+			return nil, false, 0, err
+		}
 	}
 	limit := f.Limit
 	f.Limit++
-	page, total, err := s.Applications.List(ctx, f)
+	page, err := s.Applications.Summaries(ctx, f)
 	if err != nil {
 		return nil, false, 0, err
 	}
 	if more = len(page) > limit; more {
 		page = page[:limit]
 	}
-	views = make([]ApplicationView, len(page))
+	items = make([]ApplicationListItem, len(page))
 	for i := range page {
-		views[i] = applicationView(&page[i])
+		items[i] = applicationListItem(&page[i])
 	}
-	return views, more, total, nil
+	return items, more, total, nil
 }

@@ -81,17 +81,18 @@ func (h applicationHandlers) list(c *gin.Context) {
 		respondError(c, ValidationProblem(v.errs))
 		return
 	}
-	items, more, total, err := h.svc.List(c.Request.Context(), f)
+	// A cursor's page has neither a number nor the total: the walk already has them.
+	items, more, total, err := h.svc.List(c.Request.Context(), f, f.After == "")
 	if err != nil {
 		respondError(c, cursorError(err))
 		return
 	}
-	body := gin.H{"items": items, "page_size": f.Limit}
-	if f.After == "" { // a cursor's page has neither a number nor the total (see store.Applications.List)
-		body["page"], body["total"] = f.Offset/f.Limit+1, total
+	body := ApplicationPage{Items: items, PageSize: f.Limit}
+	if f.After == "" {
+		body.Page, body.Total = f.Offset/f.Limit+1, &total
 	}
 	if more {
-		body["next_cursor"] = encodeCursor(items[len(items)-1].ID)
+		body.NextCursor = encodeCursor(items[len(items)-1].ID)
 	}
 	c.JSON(http.StatusOK, body)
 }

@@ -77,6 +77,11 @@ type Campaign struct {
 	// DS is its connector, stored with the campaign.
 	DSDemarche int          `gorm:"column:ds_demarche;not null;default:0" json:"ds_demarche,omitempty"`
 	DS         *DSConnector `gorm:"foreignKey:CampaignID" json:"-"`
+	// DossierCount is how many dossiers the call holds, kept by the store in each
+	// dossier's insert (store's call_dossier_count callback), so that a call's list
+	// answers its total without counting them. gorm never writes it from a Campaign
+	// (<-:false): a Save of a call read earlier cannot put back an older count.
+	DossierCount int64 `gorm:"<-:false;not null;default:0" json:"-"`
 	// RequestHash tells a true repetition from a different request reusing a key.
 	RequestHash string    `gorm:"size:64" json:"-"`
 	CreatedAt   time.Time `json:"created_at"`

@@ -179,30 +179,19 @@ var ErrUnknownCursor = errors.New("the cursor names no dossier of this call")
 // total; a page after a cursor returns no total (-1): counting the call's dossiers again
 // for each page cost more than reading the page (BenchmarkApplicationsListDeepPage).
 func (s *Applications) List(ctx context.Context, f ApplicationFilter) ([]models.Application, int64, error) {
-	q := s.db.WithContext(ctx).Model(&models.Application{}).Where("campaign_id = ?", f.CampaignID)
-	if f.State != "" {
-		q = q.Where("state = ?", f.State)
-	}
-	if f.Theme != "" {
-		q = q.Where("theme = ?", f.Theme)
-	}
+	q := filterApplications(s.db.WithContext(ctx).Model(&models.Application{}).Where("campaign_id = ?", f.CampaignID), f)
 	if f.After == "" {
 		return page[models.Application](q, "created_at, id", f.Limit, f.Offset)
 	}
 	// The cursor's own row gives the key: its created_at exactly as stored (the same
 	// value and representation the comparison meets in the index, on SQLite as on PostgreSQL).
-	var at struct{ CreatedAt time.Time }
-	err := s.db.WithContext(ctx).Model(&models.Application{}).Select("created_at").
-		Where("id = ? AND campaign_id = ?", f.After, f.CampaignID).Take(&at).Error
-	if errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, 0, ErrUnknownCursor
-	}
+	at, err := s.cursorKey(ctx, f)
 	if err != nil {
 		return nil, 0, err
 	}
 	// (created_at, id) > (at, after), written so that created_at >= ? bounds the index range.
 	var rows []models.Application
-	err = q.Where("created_at >= ? AND (created_at > ? OR id > ?)", at.CreatedAt, at.CreatedAt, f.After).
+	err = q.Where("created_at >= ? AND (created_at > ? OR id > ?)", at, at, f.After).
 		Order("created_at, id").Limit(f.Limit).Find(&rows).Error
 	return rows, -1, err
 }

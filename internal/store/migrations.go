@@ -14,7 +14,8 @@ import (
 // on. Add a new one (at the end of followUpMigrations) to change the schema.
 var migrations = slices.Concat(callMigrations, followUpMigrations, connectorMigrations, monDossierMigrations, calendarMigrations,
 	controlsConventionMigrations, agentMigrations, objectivesMigrations, identityMigrations, pneHandMigrations, racesMigrations,
-	selectionMigrations, trancheMigrations, perfMigrations, pneProvisionalMigrations, ctaiControlsMigrations, stateRecordedMigrations)
+	selectionMigrations, trancheMigrations, perfMigrations, pneProvisionalMigrations, ctaiControlsMigrations, stateRecordedMigrations,
+	dossierCountMigrations)
 
 const migrationsTable = "schema_migrations"
 

@@ -56,6 +56,9 @@ func configure(db *gorm.DB, maxOpen int) error {
 	if err := registerReferences(db); err != nil {
 		return err
 	}
+	if err := registerDossierCount(db); err != nil {
+		return err
+	}
 	return setPool(db, maxOpen)
 }
 

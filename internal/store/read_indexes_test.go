@@ -24,15 +24,21 @@ func captureQueries(t *testing.T, db *gorm.DB) func() []capturedQuery {
 	t.Helper()
 	var mu sync.Mutex
 	var got []capturedQuery
-	require.NoError(t, db.Callback().Query().After("gorm:query").Register("test:capture", func(d *gorm.DB) {
+	capture := func(d *gorm.DB) {
 		if d.Statement.Table != "applications" {
 			return
 		}
 		mu.Lock()
 		defer mu.Unlock()
 		got = append(got, capturedQuery{sql: d.Statement.SQL.String(), vars: append([]any(nil), d.Statement.Vars...)})
-	}))
-	t.Cleanup(func() { _ = db.Callback().Query().Remove("test:capture") })
+	}
+	// Find and Take run the query callbacks, Rows (the list's summaries) the row ones.
+	require.NoError(t, db.Callback().Query().After("gorm:query").Register("test:capture", capture))
+	require.NoError(t, db.Callback().Row().After("gorm:row").Register("test:capture", capture))
+	t.Cleanup(func() {
+		_ = db.Callback().Query().Remove("test:capture")
+		_ = db.Callback().Row().Remove("test:capture")
+	})
 	return func() []capturedQuery {
 		mu.Lock()
 		defer mu.Unlock()
@@ -100,6 +106,14 @@ func TestReadIndexesServeTheFilingAndTheList(t *testing.T) {
 	require.Contains(t, keysetPlan, "idx_applications_call_order (campaign_id=? AND created_at>?)",
 		"a page after a cursor enters the index at the cursor")
 	require.NotContains(t, keysetPlan, "TEMP B-TREE")
+	// The API's list page (Summaries) reads the same index, and probes each row's
+	// renewal blocks through their identity index instead of scanning them.
+	_, err = apps.Summaries(ctx, store.ApplicationFilter{CampaignID: campaign, Limit: 20})
+	require.NoError(t, err)
+	summariesPlan := queryPlan(t, db, findQuery(t, queries(), "EXISTS (SELECT 1 FROM renewal_blocks", "ORDER BY created_at, id"))
+	require.Contains(t, summariesPlan, "idx_applications_call_order")
+	require.Contains(t, summariesPlan, "idx_renewal_blocks_identity")
+	require.NotContains(t, summariesPlan, "TEMP B-TREE")
 
 	require.NoError(t, store.RollbackReadIndexes(db))
 	require.NotContains(t, queryPlan(t, db, twins), "idx_applications_twins")

@@ -1,0 +1,57 @@
+package store
+
+import (
+	"reflect"
+
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/models"
+)
+
+// registerDossierCount keeps each call's dossier count (campaigns.dossier_count) with
+// every dossier inserted, whoever inserts it (the filing, the DS import, a test's seed),
+// inside the insert's own transaction: the count moves with the rows or not at all. A
+// call's dossier list then answers its total from the call's row, which it reads anyway,
+// instead of counting the call's dossiers on every page. Dossiers are never deleted.
+func registerDossierCount(db *gorm.DB) error {
+	return db.Callback().Create().After("gorm:create").Register("aap:call_dossier_count", func(tx *gorm.DB) {
+		if tx.Error != nil || tx.Statement.Schema == nil || tx.Statement.Schema.ModelType != applicationType {
+			return
+		}
+		perCall := map[string]int64{}
+		countEach(tx.Statement.ReflectValue, perCall)
+		var sum int64
+		for _, n := range perCall {
+			sum += n
+		}
+		recount := tx.Statement.RowsAffected != sum // an insert that skipped rows: count the call again
+		for id, n := range perCall {
+			set, args := "dossier_count + ?", []any{n, id}
+			if recount {
+				set, args = "(SELECT COUNT(*) FROM applications WHERE campaign_id = ?)", []any{id, id}
+			}
+			err := tx.Session(&gorm.Session{NewDB: true, SkipHooks: true}).
+				Exec("UPDATE campaigns SET dossier_count = "+set+" WHERE id = ?", args...).Error
+			if err != nil {
+				_ = tx.AddError(err)
+				return
+			}
+		}
+	})
+}
+
+// countEach adds the dossiers of v (one, a pointer, or a slice) to their call's count.
+func countEach(v reflect.Value, perCall map[string]int64) {
+	switch v.Kind() {
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			countEach(v.Index(i), perCall)
+		}
+	case reflect.Pointer:
+		countEach(v.Elem(), perCall)
+	case reflect.Struct:
+		if a, ok := v.Addr().Interface().(*models.Application); ok {
+			perCall[a.CampaignID]++
+		}
+	}
+}
