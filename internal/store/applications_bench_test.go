@@ -62,4 +62,13 @@ func BenchmarkApplicationsListDeepPage(b *testing.B) {
 			}
 		})
 	}
+	// The API's list page: the narrow summaries of the first page, counting nothing.
+	b.Run("summaries", func(b *testing.B) {
+		for b.Loop() {
+			page, err := apps.Summaries(ctx, store.ApplicationFilter{CampaignID: c.ID, Limit: size})
+			if err != nil || len(page) != size {
+				b.Fatalf("page: %v, %d rows", err, len(page))
+			}
+		}
+	})
 }
