@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"strconv"
 	"testing"
 	"time"
 
@@ -16,11 +18,18 @@ import (
 )
 
 // BenchmarkApplicationsListFirstPage answers GET /api/v1/campaigns/{id}/applications
-// (the first page, 50 dossiers, as aapbench reads it) on a call of 10,000 dossiers in
-// SQLite, through the handler: the call's lookup, the page's query, the total and the
+// (the first page, 50 dossiers, as aapbench reads it) on a call of AAP_BENCH_DOSSIERS
+// dossiers (10,000 by default) in SQLite, through the handler: the call's lookup, the page's query, the total and the
 // JSON. The role and territory checks sit in middleware before it and are not measured.
 func BenchmarkApplicationsListFirstPage(b *testing.B) {
 	gin.SetMode(gin.ReleaseMode)
+	n := 10_000
+	if v := os.Getenv("AAP_BENCH_DOSSIERS"); v != "" {
+		var err error
+		if n, err = strconv.Atoi(v); err != nil || n < 100 {
+			b.Fatalf("AAP_BENCH_DOSSIERS=%q: a number of dossiers, 100 at least", v)
+		}
+	}
 	db := storetest.SQLite(b)
 	id := uuid.NewString()
 	c := &models.Campaign{ID: id, WorkflowID: "aap/2027/dep-69/" + id, Year: 2027,
@@ -32,7 +41,7 @@ func BenchmarkApplicationsListFirstPage(b *testing.B) {
 		b.Fatal(err)
 	}
 	base := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
-	rows := make([]models.Application, 10_000)
+	rows := make([]models.Application, n)
 	for i := range rows {
 		aid := uuid.NewString()
 		title := fmt.Sprintf("Ateliers sociolinguistiques %05d", i)

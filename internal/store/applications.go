@@ -145,7 +145,10 @@ func (s *Applications) Delete(ctx context.Context, id string) error {
 		if err := tx.Where("application_id = ?", id).Delete(&models.Attachment{}).Error; err != nil {
 			return err
 		}
-		return deleteWithItsTrail(tx, AuditApplication, id, &models.Application{})
+		if err := deleteWithItsTrail(tx, AuditApplication, id, &models.Application{}); err != nil {
+			return err
+		}
+		return addToDossierCount(tx, a.CampaignID, -1)
 	})
 }
 

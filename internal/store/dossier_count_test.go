@@ -26,7 +26,7 @@ func dossierCount(t *testing.T, db *gorm.DB, campaignID string) int64 {
 
 // Each dossier inserted adds one to its call's count, however it is inserted; the same
 // dossier filed again, an insert rolled back, another call's dossier and a Save of a
-// call read before add nothing.
+// call read before add nothing; a filing undone (Delete) takes one off.
 func TestCallDossierCountFollowsTheInserts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
 		ctx := context.Background()
@@ -56,6 +56,12 @@ func TestCallDossierCountFollowsTheInserts(t *testing.T) {
 			return rollback
 		}), rollback)
 		require.EqualValues(t, 3, dossierCount(t, db, campaign), "the count moves with the rows or not at all")
+
+		undone, _, err := s.Create(ctx, newApplication(campaign, "défait", nil))
+		require.NoError(t, err)
+		require.EqualValues(t, 4, dossierCount(t, db, campaign))
+		require.NoError(t, s.Delete(ctx, undone.ID))
+		require.EqualValues(t, 3, dossierCount(t, db, campaign), "a filing undone leaves the count")
 
 		stale.Title = "AAP intégration 2027"
 		require.NoError(t, db.Save(stale).Error)
