@@ -1,6 +1,7 @@
 package devserver
 
 import (
+	"os"
 	"path/filepath"
 	"testing"
 
@@ -25,4 +26,36 @@ func TestHistoryCacheIsBounded(t *testing.T) {
 		"0: the default")
 	require.Equal(t, 64<<10, dynamicConfig(Options{})[dynamicconfig.XDCCacheMaxSizeBytes.Key()],
 		"the replication cache at its floor: one cluster, nothing reads it")
+}
+
+// A new data directory keeps the visibility records in a SQLite file of their
+// own, with its own connection; one made before the split keeps them in the
+// main file, where its records are; in memory one database serves both.
+func TestVisibilityHasItsOwnFileInANewDataDirectory(t *testing.T) {
+	dir := t.TempDir()
+	main := filepath.Join(dir, "temporal.db")
+	conf, err := buildConfig(Options{IP: "127.0.0.1", Namespace: "default", DatabaseFile: main})
+	require.NoError(t, err)
+	vis := conf.Persistence.DataStores[conf.Persistence.VisibilityStore].SQL
+	require.Equal(t, filepath.Join(dir, "temporal-visibility.db"), vis.DatabaseName)
+	require.FileExists(t, vis.DatabaseName, "its schema is set up at once")
+	require.Equal(t, main, conf.Persistence.DataStores[conf.Persistence.DefaultStore].SQL.DatabaseName)
+	require.Equal(t, 1, vis.MaxConns)
+
+	again, err := buildConfig(Options{IP: "127.0.0.1", Namespace: "default", DatabaseFile: main})
+	require.NoError(t, err)
+	require.Equal(t, vis.DatabaseName, again.Persistence.DataStores[again.Persistence.VisibilityStore].SQL.DatabaseName,
+		"a restart finds it")
+
+	require.NoError(t, os.Remove(vis.DatabaseName))
+	before, err := buildConfig(Options{IP: "127.0.0.1", Namespace: "default", DatabaseFile: main})
+	require.NoError(t, err)
+	require.Equal(t, main, before.Persistence.DataStores[before.Persistence.VisibilityStore].SQL.DatabaseName,
+		"a directory from before the split keeps its visibility in the main file")
+	require.NoFileExists(t, vis.DatabaseName)
+
+	memory, err := buildConfig(Options{IP: "127.0.0.1", Namespace: "default"})
+	require.NoError(t, err)
+	require.Equal(t, memory.Persistence.DataStores[memory.Persistence.DefaultStore].SQL.DatabaseName,
+		memory.Persistence.DataStores[memory.Persistence.VisibilityStore].SQL.DatabaseName)
 }
