@@ -2,11 +2,8 @@ package activities
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
-
-	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/internal/mail"
 	"github.com/dian-p104/aap/internal/rules/selection"
@@ -127,16 +124,15 @@ func (a *Activities) notifyRecheck(ctx context.Context, ref PNERef, app *models.
 	if content, err = mail.Render(mail.TemplateRenewalBlockRechecked, correspondent); err != nil {
 		return err
 	}
-	err = deliveryError(a.Outbox.Deliver(ctx, mail.Envelope{Key: key + "correspondent", Purpose: mail.TemplateRenewalBlockRechecked,
-		CampaignID: c.ID, To: c.ContactEmail, Content: content}))
+	err = a.Outbox.Deliver(ctx, mail.Envelope{Key: key + "correspondent", Purpose: mail.TemplateRenewalBlockRechecked,
+		CampaignID: c.ID, To: c.ContactEmail, Content: content})
 	return a.refusedIsLogged(ctx, err, key+"correspondent")
 }
 
 // refusedIsLogged logs an email the relay refused for good and answers nil for it;
 // any other error is returned (retried).
 func (a *Activities) refusedIsLogged(ctx context.Context, err error, key string) error {
-	var appErr *temporal.ApplicationError
-	if err != nil && errors.As(err, &appErr) && appErr.Type() == ErrTypeEmailRefused {
+	if err != nil && mail.IsPermanent(err) {
 		a.log(ctx).Warn("renewal block recheck email refused by the relay", "key", key, "error", err)
 		return nil
 	}
