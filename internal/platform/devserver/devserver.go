@@ -149,9 +149,8 @@ func buildLogger(file string) log.Logger {
 }
 
 func buildConfig(opts Options) (*config.Config, error) {
-	_, statErr := os.Stat(opts.DatabaseFile)
-	freshMain := errors.Is(statErr, os.ErrNotExist)
-	sqlConf, err := buildSQLConfig(opts)
+	freshMain := opts.DatabaseFile != "" && missing(opts.DatabaseFile)
+	sqlConf, err := buildSQLConfig(opts, freshMain)
 	if err != nil {
 		return nil, err
 	}
@@ -206,7 +205,9 @@ func buildConfig(opts Options) (*config.Config, error) {
 	return conf, nil
 }
 
-func buildSQLConfig(opts Options) (*config.SQL, error) {
+// buildSQLConfig opens the server's main SQLite store; fresh: its file does not
+// exist yet, and gets the schema.
+func buildSQLConfig(opts Options, fresh bool) (*config.SQL, error) {
 	conf := &config.SQL{PluginName: sqliteplugin.PluginName, MaxConns: maxSQLiteConns, MaxIdleConns: maxSQLiteConns}
 	if opts.DatabaseFile == "" {
 		// A shared-cache in-memory database lives as long as one connection does.
@@ -216,7 +217,7 @@ func buildSQLConfig(opts Options) (*config.SQL, error) {
 	} else {
 		conf.ConnectAttributes = map[string]string{"mode": "rwc", "journal_mode": "wal", "synchronous": "normal", "busy_timeout": "10000"}
 		conf.DatabaseName = opts.DatabaseFile
-		if _, err := os.Stat(opts.DatabaseFile); errors.Is(err, os.ErrNotExist) {
+		if fresh {
 			if err := os.MkdirAll(filepath.Dir(opts.DatabaseFile), 0o755); err != nil {
 				return nil, fmt.Errorf("devserver: data directory: %w", err)
 			}
@@ -250,19 +251,25 @@ func buildVisibilityConfig(opts Options, main *config.SQL, freshMain bool) (*con
 		return main, nil
 	}
 	file := VisibilityFile(opts.DatabaseFile)
-	_, err := os.Stat(file)
-	if errors.Is(err, os.ErrNotExist) && !freshMain {
+	freshVis := missing(file)
+	if freshVis && !freshMain {
 		return main, nil
 	}
 	vis := *main
 	vis.DatabaseName = file
 	vis.ConnectAttributes = maps.Clone(main.ConnectAttributes)
-	if errors.Is(err, os.ErrNotExist) {
+	if freshVis {
 		if err := sqliteschema.SetupSchema(&vis); err != nil {
 			return nil, fmt.Errorf("devserver: set up the visibility schema: %w", err)
 		}
 	}
 	return &vis, nil
+}
+
+// missing reports whether no file exists at path.
+func missing(path string) bool {
+	_, err := os.Stat(path)
+	return errors.Is(err, os.ErrNotExist)
 }
 
 // VisibilityFile is the SQLite file of the server's visibility records.

@@ -12,7 +12,7 @@ import (
 // The embedded server's SQLite file is opened with one connection, as the
 // Temporal CLI does: more contend for SQLite's single write lock.
 func TestSQLiteFileHasOneConnection(t *testing.T) {
-	conf, err := buildSQLConfig(Options{Namespace: "default", DatabaseFile: filepath.Join(t.TempDir(), "temporal.db")})
+	conf, err := buildSQLConfig(Options{Namespace: "default", DatabaseFile: filepath.Join(t.TempDir(), "temporal.db")}, true)
 	require.NoError(t, err)
 	require.Equal(t, 1, conf.MaxConns)
 	require.Equal(t, 1, conf.MaxIdleConns)
