@@ -47,18 +47,11 @@ const summaryColumns = "id, reference, campaign_id, year, siret, rna, associatio
 // without counting them (CountApplications does, when asked): the same filter, order and
 // cursor as List, in one query with the renewal blocks in force.
 func (s *Applications) Summaries(ctx context.Context, f ApplicationFilter) ([]ApplicationSummary, error) {
-	q := s.db.WithContext(ctx).Model(&models.Application{}).Select(summaryColumns).Where("campaign_id = ?", f.CampaignID)
-	q = filterApplications(q, f)
-	if f.After != "" {
-		at, err := s.cursorKey(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		q = q.Where("created_at >= ? AND (created_at > ? OR id > ?)", at, at, f.After)
-	} else if f.Offset > 0 {
-		q = q.Offset(f.Offset)
+	q, err := s.callPage(ctx, s.db.WithContext(ctx).Model(&models.Application{}).Select(summaryColumns), f)
+	if err != nil {
+		return nil, err
 	}
-	rows, err := q.Order("created_at, id").Limit(f.Limit).Rows()
+	rows, err := q.Rows()
 	if err != nil {
 		return nil, err
 	}
@@ -126,7 +119,26 @@ func filterApplications(q *gorm.DB, f ApplicationFilter) *gorm.DB {
 	return q
 }
 
-// cursorKey is the created_at of the cursor's dossier, exactly as stored (see List).
+// callPage narrows q to one page of f's call in filing order: f's state and theme, then
+// the dossiers after f's cursor, or past f.Offset without one.
+func (s *Applications) callPage(ctx context.Context, q *gorm.DB, f ApplicationFilter) (*gorm.DB, error) {
+	q = filterApplications(q.Where("campaign_id = ?", f.CampaignID), f)
+	if f.After != "" {
+		// The cursor's own row gives the key: its created_at exactly as stored (the same
+		// value and representation the comparison meets in the index, on SQLite as on PostgreSQL).
+		at, err := s.cursorKey(ctx, f)
+		if err != nil {
+			return nil, err
+		}
+		// (created_at, id) > (at, after), written so that created_at >= ? bounds the index range.
+		q = q.Where("created_at >= ? AND (created_at > ? OR id > ?)", at, at, f.After)
+	} else if f.Offset > 0 {
+		q = q.Offset(f.Offset)
+	}
+	return q.Order("created_at, id").Limit(f.Limit), nil
+}
+
+// cursorKey is the created_at of the cursor's dossier, exactly as stored (see callPage).
 func (s *Applications) cursorKey(ctx context.Context, f ApplicationFilter) (time.Time, error) {
 	var at struct{ CreatedAt time.Time }
 	err := s.db.WithContext(ctx).Model(&models.Application{}).Select("created_at").

@@ -182,21 +182,16 @@ var ErrUnknownCursor = errors.New("the cursor names no dossier of this call")
 // total; a page after a cursor returns no total (-1): counting the call's dossiers again
 // for each page cost more than reading the page (BenchmarkApplicationsListDeepPage).
 func (s *Applications) List(ctx context.Context, f ApplicationFilter) ([]models.Application, int64, error) {
-	q := filterApplications(s.db.WithContext(ctx).Model(&models.Application{}).Where("campaign_id = ?", f.CampaignID), f)
 	if f.After == "" {
+		q := filterApplications(s.db.WithContext(ctx).Model(&models.Application{}).Where("campaign_id = ?", f.CampaignID), f)
 		return page[models.Application](q, "created_at, id", f.Limit, f.Offset)
 	}
-	// The cursor's own row gives the key: its created_at exactly as stored (the same
-	// value and representation the comparison meets in the index, on SQLite as on PostgreSQL).
-	at, err := s.cursorKey(ctx, f)
+	q, err := s.callPage(ctx, s.db.WithContext(ctx).Model(&models.Application{}), f)
 	if err != nil {
 		return nil, 0, err
 	}
-	// (created_at, id) > (at, after), written so that created_at >= ? bounds the index range.
 	var rows []models.Application
-	err = q.Where("created_at >= ? AND (created_at > ? OR id > ?)", at, at, f.After).
-		Order("created_at, id").Limit(f.Limit).Find(&rows).Error
-	return rows, -1, err
+	return rows, -1, q.Find(&rows).Error
 }
 
 // RecordState writes the dossier's state and when it was recorded; repeating it
