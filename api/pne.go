@@ -299,14 +299,51 @@ type PNEEmailRequest struct {
 	Email string `json:"email"`
 }
 
-// errPNEInvitationsSent: an address cannot change once the questionnaire left.
-func errPNEInvitationsSent(year int, at time.Time) *Problem {
+// What can no longer be done once the year's questionnaire left.
+const (
+	closedToCorrections = "l'adresse d'une structure ne peut plus être corrigée"
+	closedToAdditions   = "la liste est close, une structure ne peut plus y être ajoutée"
+)
+
+// checkListOpen answers 409 pne_invitations_sent, saying what is closed, once the
+// year's invitations are due by its policy's calendar or recorded as sent.
+func (s *PNEService) checkListOpen(ctx context.Context, year int, closed string) error {
+	if pol, err := s.Policies.ForYear(year); err == nil {
+		if _, sendAt, _, _, ok := workflows.PNESchedule(year, pol); ok && !s.Now().Before(sendAt) {
+			return errPNEInvitationsSent(year, sendAt, closed)
+		}
+	}
+	sent, err := s.Structures.InvitationsSent(ctx, year)
+	if err == nil && sent {
+		return errPNEInvitationsSent(year, time.Time{}, closed)
+	}
+	return err
+}
+
+// checkEmailUnique refuses an address another structure of the year (not except) has
+// (§8.4: « une adresse mail unique »).
+func (s *PNEService) checkEmailUnique(ctx context.Context, year int, email string, except uint64) error {
+	rows, err := s.Structures.List(ctx, year)
+	if err != nil {
+		return err
+	}
+	for _, r := range rows {
+		if r.ID != except && strings.EqualFold(r.Email, email) {
+			return ValidationProblem([]FieldError{{Field: "email", Rule: "unique",
+				Message: fmt.Sprintf("adresse déjà celle de %s : une adresse unique par structure est attendue", r.AssociationName)}})
+		}
+	}
+	return nil
+}
+
+// errPNEInvitationsSent: the questionnaire left (at, when known), so what closed is closed.
+func errPNEInvitationsSent(year int, at time.Time, closed string) *Problem {
 	when := "déjà"
 	if !at.IsZero() {
 		when = "le " + french.DateTime(at)
 	}
 	return &Problem{Status: http.StatusConflict, Code: "pne_invitations_sent",
-		Message: fmt.Sprintf("Les invitations au questionnaire %s sont parties %s : l'adresse d'une structure ne peut plus être corrigée.", selection.PNEName(year), when)}
+		Message: fmt.Sprintf("Les invitations au questionnaire %s sont parties %s : %s.", selection.PNEName(year), when, closed)}
 }
 
 // CorrectEmail corrects a structure's address before the invitations leave
@@ -322,25 +359,11 @@ func (s *PNEService) CorrectEmail(ctx context.Context, year int, id uint64, req 
 	if _, err := s.Structures.Get(ctx, year, id); err != nil {
 		return nil, storeError(err)
 	}
-	if pol, err := s.Policies.ForYear(year); err == nil {
-		if _, sendAt, _, _, ok := workflows.PNESchedule(year, pol); ok && !s.Now().Before(sendAt) {
-			return nil, errPNEInvitationsSent(year, sendAt)
-		}
-	}
-	if sent, err := s.Structures.InvitationsSent(ctx, year); err != nil {
-		return nil, err
-	} else if sent {
-		return nil, errPNEInvitationsSent(year, time.Time{})
-	}
-	rows, err := s.Structures.List(ctx, year)
-	if err != nil {
+	if err := s.checkListOpen(ctx, year, closedToCorrections); err != nil {
 		return nil, err
 	}
-	for _, r := range rows {
-		if r.ID != id && strings.EqualFold(r.Email, email) {
-			return nil, ValidationProblem([]FieldError{{Field: "email", Rule: "unique",
-				Message: fmt.Sprintf("adresse déjà celle de %s : une adresse unique par structure est attendue", r.AssociationName)}})
-		}
+	if err := s.checkEmailUnique(ctx, year, email, id); err != nil {
+		return nil, err
 	}
 	row, err := s.Structures.UpdateEmail(ctx, year, id, email)
 	if err != nil {

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -14,7 +13,6 @@ import (
 	"github.com/dian-p104/aap/internal/rules/territory"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
-	"github.com/dian-p104/aap/workflows"
 )
 
 // PNEStructureRequest is the body of POST /api/v1/pne/{year}/structures: a
@@ -80,14 +78,6 @@ func errPNEStructureListed(year int, row *models.PNEStructure) *Problem {
 			selection.PNEName(year), row.ID, row.AssociationName)}
 }
 
-// errPNEListSent: the list is closed once the questionnaire left.
-func errPNEListSent(year int, at time.Time) *Problem {
-	p := errPNEInvitationsSent(year, at)
-	p.Message = strings.Replace(p.Message, "l'adresse d'une structure ne peut plus être corrigée",
-		"la liste est close, une structure ne peut plus y être ajoutée", 1)
-	return p
-}
-
 // AddStructure adds a structure by hand to the year's PNE list (§8.4) with the
 // reason, audited with the caller. The list is open to it until the invitations
 // leave (the phases scheduled and listed of the year's PNE workflow); once sent
@@ -96,8 +86,7 @@ func errPNEListSent(year int, at time.Time) *Problem {
 // twice: 409 pne_structure_already_listed (one wins). inside says whether the
 // caller may manage the department; one outside is answered as unknown (404).
 func (s *PNEService) AddStructure(ctx context.Context, year int, req *PNEStructureRequest, inside func(department string) bool) (*models.PNEStructure, error) {
-	pol, err := s.Policies.ForYear(year)
-	if err != nil {
+	if _, err := s.Policies.ForYear(year); err != nil {
 		return nil, errNotFound // a year without rules has no PNE
 	}
 	add, fieldErrs := req.validate()
@@ -107,23 +96,11 @@ func (s *PNEService) AddStructure(ctx context.Context, year int, req *PNEStructu
 	if !inside(add.Department) {
 		return nil, errNotFound
 	}
-	if _, sendAt, _, _, ok := workflows.PNESchedule(year, pol); ok && !s.Now().Before(sendAt) {
-		return nil, errPNEListSent(year, sendAt)
-	}
-	if sent, err := s.Structures.InvitationsSent(ctx, year); err != nil {
-		return nil, err
-	} else if sent {
-		return nil, errPNEListSent(year, time.Time{})
-	}
-	rows, err := s.Structures.List(ctx, year)
-	if err != nil {
+	if err := s.checkListOpen(ctx, year, closedToAdditions); err != nil {
 		return nil, err
 	}
-	for _, r := range rows {
-		if strings.EqualFold(r.Email, add.Email) {
-			return nil, ValidationProblem([]FieldError{{Field: "email", Rule: "unique",
-				Message: fmt.Sprintf("adresse déjà celle de %s : une adresse unique par structure est attendue", r.AssociationName)}})
-		}
+	if err := s.checkEmailUnique(ctx, year, add.Email, 0); err != nil {
+		return nil, err
 	}
 	row, err := s.Structures.AddByHand(ctx, year, add)
 	if errors.Is(err, store.ErrPNEStructureListed) && row != nil {
