@@ -331,8 +331,7 @@ func regionInside(scope store.Scope, region string) bool {
 
 // structureInside: a region's correspondent reaches its region's structures, a department's its own.
 func structureInside(scope store.Scope, row *models.PNEStructure) bool {
-	return scope.All || (row.Region != "" && scope.Covers(models.LevelRegional, row.Region)) ||
-		(row.Department != "" && scope.Covers(models.LevelDepartmental, row.Department))
+	return scope.CoversPlace(row.Region, row.Department)
 }
 
 // Answers of authenticate, in French; each is a 401 with WWW-Authenticate.

@@ -14,7 +14,7 @@ import (
 // and their synthesis (§8.5).
 func ctaiInside(scope store.Scope, r *models.CTAIRequest) bool {
 	dep, _ := territory.LookupDepartment(r.Territory)
-	return scope.Covers(models.LevelDepartmental, r.Territory) || scope.Covers(models.LevelRegional, dep.RegionCode)
+	return scope.CoversPlace(dep.RegionCode, r.Territory)
 }
 
 // ctaiSubject makes planned the control of an association a CTAI funded (§8.5:

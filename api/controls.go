@@ -117,7 +117,7 @@ func (h controlHandlers) list(c *gin.Context) {
 	scope := readScope(c)
 	items := []ControlView{}
 	for _, v := range all {
-		if scope.Covers(models.LevelRegional, v.Region) || (v.Department != "" && scope.Covers(models.LevelDepartmental, v.Department)) {
+		if scope.CoversPlace(v.Region, v.Department) {
 			items = append(items, v)
 		}
 	}

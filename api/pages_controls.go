@@ -181,7 +181,7 @@ func (h controlPages) candidates(c *gin.Context) {
 	}
 	scope := readScope(c)
 	for _, v := range all {
-		if scope.Covers(models.LevelRegional, v.Region) || (v.Department != "" && scope.Covers(models.LevelDepartmental, v.Department)) {
+		if scope.CoversPlace(v.Region, v.Department) {
 			page.Controls = append(page.Controls, controlRow{ControlView: v, Place: placeOf(v.Region, v.Department),
 				State: control.StateLabel(v.State), FollowUp: followUpText(v.Control)})
 		}

@@ -35,6 +35,14 @@ func (s Scope) Covers(level, territory string) bool {
 	return false
 }
 
+// CoversPlace reports whether a place of this region and department (either may be
+// empty) is inside the scope: its region's or its department's. A regional call's
+// control, a CTAI, a PNE structure: the region's correspondent and the department's
+// both reach them.
+func (s Scope) CoversPlace(region, department string) bool {
+	return s.Covers(models.LevelRegional, region) || s.Covers(models.LevelDepartmental, department)
+}
+
 // campaigns narrows a query on campaigns (columns level, territory) to the scope.
 func (s Scope) campaigns(q *gorm.DB, table string) *gorm.DB {
 	if s.All {
