@@ -7,3 +7,6 @@ func MigrateTo(db *gorm.DB, id string) error { return migrator(db).MigrateTo(id)
 
 // RollbackReadIndexes drops the read indexes (the plan test's other side).
 func RollbackReadIndexes(db *gorm.DB) error { return readIndexesMigration.Rollback(db) }
+
+// KeysPerQuery is how many association keys one `IN` query carries (tests across a chunk's end).
+const KeysPerQuery = keysPerQuery

@@ -145,18 +145,25 @@ func (s *FinancialReports) RecordMissing(ctx context.Context, conventionID strin
 }
 
 // Missing returns, for each association, its reports overdue and not received, oldest due first.
+// The keys are read keysPerQuery at a time (a call's selection asks about all its associations).
 func (s *FinancialReports) Missing(ctx context.Context, associationKeys []string) (map[string][]models.FinancialReport, error) {
 	out := map[string][]models.FinancialReport{}
 	if len(associationKeys) == 0 {
 		return out, nil
 	}
-	var rows []models.FinancialReport
-	if err := s.db.WithContext(ctx).Where("association_key IN ? AND overdue = ? AND received_at IS NULL", associationKeys, true).
-		Order("due_at, id").Find(&rows).Error; err != nil {
+	err := eachKeyChunk(associationKeys, func(keys []string) error {
+		var rows []models.FinancialReport
+		if err := s.db.WithContext(ctx).Where("association_key IN ? AND overdue = ? AND received_at IS NULL", keys, true).
+			Order("due_at, id").Find(&rows).Error; err != nil {
+			return err
+		}
+		for _, r := range rows {
+			out[r.AssociationKey] = append(out[r.AssociationKey], r)
+		}
+		return nil
+	})
+	if err != nil {
 		return nil, err
-	}
-	for _, r := range rows {
-		out[r.AssociationKey] = append(out[r.AssociationKey], r)
 	}
 	return out, nil
 }
