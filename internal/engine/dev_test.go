@@ -37,13 +37,20 @@ func devConfig(dir string) config.Config {
 
 func startDev(t *testing.T, dir string, adjust ...func(*config.Config)) *engine.Dev {
 	t.Helper()
+	return startDevLogging(t, dir, slog.LevelWarn, adjust...)
+}
+
+// startDevLogging is startDev logging from level up (a test expecting thousands of
+// warnings, each the behaviour it asserts, keeps its output readable).
+func startDevLogging(t *testing.T, dir string, level slog.Level, adjust ...func(*config.Config)) *engine.Dev {
+	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 	cfg := devConfig(dir)
 	for _, f := range adjust {
 		f(&cfg)
 	}
-	d, err := engine.StartDev(ctx, cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	d, err := engine.StartDev(ctx, cfg, slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level})))
 	require.NoError(t, err)
 	secret, _, err := auth.Issue(ctx, store.NewTokens(d.DB), auth.NewToken{Name: "DIAN (engine tests)", Role: auth.RoleDIAN}, time.Now())
 	require.NoError(t, err)
