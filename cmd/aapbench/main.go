@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"time"
 
 	"github.com/dian-p104/aap/internal/bench"
 )
@@ -25,6 +26,7 @@ func main() {
 	flag.StringVar(&cfg.Call, "call", "", "an open call to file in and read; empty: one is created")
 	flag.Float64Var(&cfg.ReadRPS, "read-rps", 200, "requests a second of each read; 0: no reads")
 	flag.DurationVar(&cfg.Duration, "duration", 10e9, "length of each read")
+	flag.DurationVar(&cfg.Settle, "settle", 10*time.Minute, "after the intake, the longest wait for the engine to catch up before the reads; 0: read at once")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -16,7 +16,7 @@ import (
 
 // Result is one measurement: one JSON object per line on stdout.
 type Result struct {
-	Measure     string  `json:"measure"` // intake, read_call, read_dossier, read_list, read_overview, memory
+	Measure     string  `json:"measure"` // intake, settle, read_call, read_dossier, read_list, read_overview, memory
 	N           int     `json:"n"`
 	Concurrency int     `json:"concurrency"`
 	RatePerS    float64 `json:"rate_per_s"`
@@ -36,6 +36,10 @@ type Result struct {
 	FirstThousandRatePerS *float64 `json:"first_1000_rate_per_s,omitempty"`
 	LastThousandRatePerS  *float64 `json:"last_1000_rate_per_s,omitempty"`
 	ThousandFlatness      *float64 `json:"flatness_1000,omitempty"`
+	// Settle: the seconds the engine took, after the intake and the bare starts, to catch up
+	// (its CPU under 0.15 of a core for 5 s), and whether it did within -settle.
+	SettleS *float64 `json:"settle_s,omitempty"`
+	Settled *bool    `json:"settled,omitempty"`
 	// Reads: the rate asked, and the answers whose state fell back from the workflow to the database.
 	TargetRatePerS *float64 `json:"target_rate_per_s,omitempty"`
 	Fallbacks      *int     `json:"fallbacks,omitempty"`
@@ -125,6 +129,13 @@ func notes(r Result) string {
 	}
 	if r.FirstThousandRatePerS != nil && r.LastThousandRatePerS != nil && r.ThousandFlatness != nil {
 		add("first 1000 %.1f/s, last 1000 %.1f/s (×%.2f)", *r.FirstThousandRatePerS, *r.LastThousandRatePerS, *r.ThousandFlatness)
+	}
+	if r.SettleS != nil && r.Settled != nil {
+		if *r.Settled {
+			add("caught up %.0f s after the bare starts", *r.SettleS)
+		} else {
+			add("still busy after %.0f s", *r.SettleS)
+		}
 	}
 	if r.TargetRatePerS != nil {
 		add("asked %.0f/s", *r.TargetRatePerS)

@@ -97,13 +97,24 @@ func TestTableNamesEveryMeasure(t *testing.T) {
 	assert.Contains(t, buf.String(), "RSS 100 → 120 MB")
 }
 
-func TestParseResident(t *testing.T) {
-	mb, err := parseResident([]byte("# HELP process_resident_memory_bytes Resident memory size in bytes.\n" +
-		"# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 1.6e+08\ngo_goroutines 12\n"))
+func TestParseMetric(t *testing.T) {
+	body := []byte("# HELP process_resident_memory_bytes Resident memory size in bytes.\n" +
+		"# TYPE process_resident_memory_bytes gauge\nprocess_resident_memory_bytes 1.6e+08\ngo_goroutines 12\n" +
+		"process_cpu_seconds_total_extra 3\nprocess_cpu_seconds_total 41.5\n")
+	b, err := parseMetric(body, "process_resident_memory_bytes")
 	require.NoError(t, err)
-	assert.Equal(t, 160.0, mb)
-	_, err = parseResident([]byte("go_goroutines 12\n"))
+	assert.Equal(t, 1.6e8, b)
+	cpu, err := parseMetric(body, "process_cpu_seconds_total")
+	require.NoError(t, err)
+	assert.Equal(t, 41.5, cpu, "the metric itself, not one whose name it starts")
+	_, err = parseMetric([]byte("go_goroutines 12\n"), "process_resident_memory_bytes")
 	require.Error(t, err)
+}
+
+func TestSettledWhenTheEngineIdles(t *testing.T) {
+	assert.True(t, idle(10.0, 10.4, 5*time.Second), "0.08 of a core")
+	assert.False(t, idle(10.0, 11.0, 5*time.Second), "0.2 of a core: still catching up")
+	assert.False(t, idle(10.0, 10.75, 5*time.Second), "at 0.15 of a core exactly: not yet")
 }
 
 func TestFellBack(t *testing.T) {
