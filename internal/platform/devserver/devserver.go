@@ -36,16 +36,6 @@ const (
 	// logged thousands of « database is locked » errors in an intake of 10,000
 	// dossiers, and bare workflow starts went 1.8 times slower (issue 20).
 	maxSQLiteConns = 1
-	// queueWorkers is how many goroutines each of the history service's task queues
-	// (transfer, timer, visibility) runs; Temporal's default is 512 each, sized for a
-	// database that serves many connections. Here each of them waits for the one
-	// SQLite connection: during a big intake up to 1,536 queued in front of the
-	// workflow starts, and the starts slowed as the dossiers' backlog grew (the last
-	// 1,000 of 5,000 at ×0.75 the first 1,000; ×0.99 with 16, the same machine and
-	// minutes). The dossiers' workflows then run behind the intake and catch up after
-	// it (2,000 dossiers' accusés de réception within a minute of the last filing):
-	// a filing before the deadline matters more than its acknowledgement's second (issue 20).
-	queueWorkers = 16
 )
 
 // Options configure the embedded server.
@@ -135,13 +125,10 @@ func dynamicConfig(opts Options) dynamicconfig.StaticClient {
 	return dynamicconfig.StaticClient{
 		dynamicconfig.FrontendMaxNamespaceVisibilityRPSPerInstance.Key(): 100,
 		// Search attributes added to an existing namespace are seen within a second.
-		dynamicconfig.NamespaceCacheRefreshInterval.Key():           time.Second,
-		dynamicconfig.HistoryCacheHostLevelMaxSize.Key():            opts.CacheSize,
-		dynamicconfig.EventsCacheMaxSizeBytes.Key():                 eventsCacheBytes,
-		dynamicconfig.XDCCacheMaxSizeBytes.Key():                    xdcCacheBytes,
-		dynamicconfig.TransferProcessorSchedulerWorkerCount.Key():   queueWorkers,
-		dynamicconfig.TimerProcessorSchedulerWorkerCount.Key():      queueWorkers,
-		dynamicconfig.VisibilityProcessorSchedulerWorkerCount.Key(): queueWorkers,
+		dynamicconfig.NamespaceCacheRefreshInterval.Key(): time.Second,
+		dynamicconfig.HistoryCacheHostLevelMaxSize.Key():  opts.CacheSize,
+		dynamicconfig.EventsCacheMaxSizeBytes.Key():       eventsCacheBytes,
+		dynamicconfig.XDCCacheMaxSizeBytes.Key():          xdcCacheBytes,
 	}
 }
 

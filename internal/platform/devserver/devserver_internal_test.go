@@ -28,20 +28,6 @@ func TestHistoryCacheIsBounded(t *testing.T) {
 		"the replication cache at its floor: one cluster, nothing reads it")
 }
 
-// The history service's task queues run a few workers each, not Temporal's 512: they
-// all wait for the one SQLite connection, in front of the workflow starts.
-func TestHistoryQueuesRunFewWorkers(t *testing.T) {
-	conf := dynamicConfig(Options{})
-	for _, key := range []dynamicconfig.Key{
-		dynamicconfig.TransferProcessorSchedulerWorkerCount.Key(),
-		dynamicconfig.TimerProcessorSchedulerWorkerCount.Key(),
-		dynamicconfig.VisibilityProcessorSchedulerWorkerCount.Key(),
-	} {
-		require.Equal(t, queueWorkers, conf[key], key)
-	}
-	require.Less(t, queueWorkers, 512, "fewer than Temporal's default")
-}
-
 // A new data directory keeps the visibility records in a SQLite file of their
 // own, with its own connection; one made before the split keeps them in the
 // main file, where its records are; in memory one database serves both.
