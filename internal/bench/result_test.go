@@ -95,6 +95,10 @@ func TestTableNamesEveryMeasure(t *testing.T) {
 	WriteTable(&buf, []Result{{Measure: "intake", BareRatePerS: ptr(10.0), Ratio: ptr(0.5)}, {Measure: "memory", BeforeMB: ptr(100.0), AfterMB: ptr(120.0)}})
 	assert.Contains(t, buf.String(), "bare 10.0/s, ratio 0.50")
 	assert.Contains(t, buf.String(), "RSS 100 → 120 MB")
+	buf.Reset()
+	WriteTable(&buf, []Result{{Measure: "settle", SettleS: ptr(42.0), Settled: ptr(true)}, {Measure: "settle", SettleS: ptr(600.0), Settled: ptr(false)}})
+	assert.Contains(t, buf.String(), "caught up 42 s after the bare starts")
+	assert.Contains(t, buf.String(), "still busy after 600 s")
 }
 
 func TestParseMetric(t *testing.T) {

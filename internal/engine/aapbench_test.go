@@ -25,7 +25,7 @@ func TestAapbenchRunsAgainstADevEngine(t *testing.T) {
 	defer cancel()
 	var out, table bytes.Buffer
 	err := bench.Run(ctx, bench.Config{API: d.HTTPURL, Token: token.(string), Temporal: d.TemporalAddr, Namespace: "default",
-		N: 10, C: 2, ReadRPS: 5, Duration: time.Second}, &out, &table)
+		N: 10, C: 2, ReadRPS: 5, Duration: time.Second, Settle: 10 * time.Second}, &out, &table)
 	require.NoError(t, err, table.String())
 
 	var measures []string
@@ -38,8 +38,12 @@ func TestAapbenchRunsAgainstADevEngine(t *testing.T) {
 			assert.Contains(t, r, "bare_rate_per_s")
 			assert.Contains(t, r, "ratio")
 		}
+		if r["measure"] == "settle" {
+			assert.Contains(t, r, "settled", "caught up within -settle or not, it says which")
+			assert.LessOrEqual(t, r["settle_s"], 30.0, "bounded by -settle (10 s) and a window (5 s), with room for a slow machine")
+		}
 	}
-	assert.Equal(t, []string{"intake", "read_call", "read_dossier", "read_list", "read_overview", "memory"}, measures)
+	assert.Equal(t, []string{"intake", "settle", "read_call", "read_dossier", "read_list", "read_overview", "memory"}, measures)
 	for _, m := range measures {
 		assert.Contains(t, table.String(), m)
 	}
