@@ -148,22 +148,13 @@ func (s *FinancialReports) RecordMissing(ctx context.Context, conventionID strin
 // The keys are read keysPerQuery at a time (a call's selection asks about all its associations).
 func (s *FinancialReports) Missing(ctx context.Context, associationKeys []string) (map[string][]models.FinancialReport, error) {
 	out := map[string][]models.FinancialReport{}
-	if len(associationKeys) == 0 {
-		return out, nil
-	}
-	err := eachKeyChunk(associationKeys, func(keys []string) error {
-		var rows []models.FinancialReport
-		if err := s.db.WithContext(ctx).Where("association_key IN ? AND overdue = ? AND received_at IS NULL", keys, true).
-			Order("due_at, id").Find(&rows).Error; err != nil {
-			return err
-		}
-		for _, r := range rows {
-			out[r.AssociationKey] = append(out[r.AssociationKey], r)
-		}
-		return nil
-	})
+	rows, err := findByAssociationKeys[models.FinancialReport](s.db.WithContext(ctx).
+		Where("overdue = ? AND received_at IS NULL", true).Order("due_at, id"), associationKeys)
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range rows {
+		out[r.AssociationKey] = append(out[r.AssociationKey], r)
 	}
 	return out, nil
 }

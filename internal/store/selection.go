@@ -175,21 +175,12 @@ func (s *PNEResults) Record(ctx context.Context, associationKey string, year int
 // The keys are read keysPerQuery at a time (a call's selection asks about all its associations).
 func (s *PNEResults) MissedYears(ctx context.Context, associationKeys []string) (map[string][]int, error) {
 	missed := map[string][]int{}
-	if len(associationKeys) == 0 {
-		return missed, nil
-	}
-	err := eachKeyChunk(associationKeys, func(keys []string) error {
-		var rows []models.PNEResult
-		if err := s.db.WithContext(ctx).Where("association_key IN ? AND answered = ?", keys, false).Find(&rows).Error; err != nil {
-			return err
-		}
-		for _, r := range rows {
-			missed[r.AssociationKey] = append(missed[r.AssociationKey], r.Year)
-		}
-		return nil
-	})
+	rows, err := findByAssociationKeys[models.PNEResult](s.db.WithContext(ctx).Where("answered = ?", false), associationKeys)
 	if err != nil {
 		return nil, err
+	}
+	for _, r := range rows {
+		missed[r.AssociationKey] = append(missed[r.AssociationKey], r.Year)
 	}
 	for _, years := range missed {
 		sort.Ints(years)
