@@ -4,14 +4,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
 
+	"github.com/dian-p104/aap/internal/benchenv"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/store/storetest"
 	"github.com/dian-p104/aap/models"
@@ -23,13 +22,7 @@ import (
 // JSON. The role and territory checks sit in middleware before it and are not measured.
 func BenchmarkApplicationsListFirstPage(b *testing.B) {
 	gin.SetMode(gin.ReleaseMode)
-	n := 10_000
-	if v := os.Getenv("AAP_BENCH_DOSSIERS"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < 100 {
-			b.Fatalf("AAP_BENCH_DOSSIERS=%q: a number of dossiers, 100 at least", v)
-		}
-	}
+	n := benchenv.Size(b, "AAP_BENCH_DOSSIERS", 10_000, 100)
 	db := storetest.SQLite(b)
 	id := uuid.NewString()
 	c := &models.Campaign{ID: id, WorkflowID: "aap/2027/dep-69/" + id, Year: 2027,

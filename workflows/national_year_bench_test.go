@@ -3,7 +3,6 @@ package workflows
 import (
 	"fmt"
 	"log/slog"
-	"os"
 	"runtime"
 	"slices"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 	"go.temporal.io/sdk/worker"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/benchenv"
 	"github.com/dian-p104/aap/internal/french"
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/models"
@@ -38,7 +38,7 @@ import (
 //
 //	go test -run '^$' -bench NationalYear -benchtime 1x ./workflows/
 func BenchmarkNationalYear(b *testing.B) {
-	calls, dossiers := benchSize(b, "AAP_BENCH_CALLS", 120), benchSize(b, "AAP_BENCH_DOSSIERS", 20_000)
+	calls, dossiers := benchenv.Size(b, "AAP_BENCH_CALLS", 120, 1), benchenv.Size(b, "AAP_BENCH_DOSSIERS", 20_000, 1)
 	pol := loadPolicy(b, 2027)
 	var year *yearRun
 	for b.Loop() {
@@ -47,18 +47,6 @@ func BenchmarkNationalYear(b *testing.B) {
 	b.ReportMetric(year.wall.Seconds(), "s/year")
 	b.ReportMetric(float64(year.byType[typeDossier].events), "events/largest-dossier")
 	b.Log(year.table())
-}
-
-func benchSize(b *testing.B, name string, def int) int {
-	v := os.Getenv(name)
-	if v == "" {
-		return def
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		b.Fatalf("%s=%q: a positive number of %s", name, v, strings.ToLower(strings.TrimPrefix(name, "AAP_BENCH_")))
-	}
-	return n
 }
 
 // Workflow types as the table names them.

@@ -3,12 +3,11 @@ package mail
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
 	"testing"
 
 	gomail "github.com/wneessen/go-mail"
 
+	"github.com/dian-p104/aap/internal/benchenv"
 	"github.com/dian-p104/aap/internal/store/storetest"
 )
 
@@ -20,7 +19,7 @@ import (
 //
 //	go test -run '^$' -bench STARTTLS -benchtime 1x ./internal/mail
 func BenchmarkSTARTTLS(b *testing.B) {
-	n := benchEmails(b)
+	n := benchenv.Size(b, "AAP_BENCH_EMAILS", 1000, 1)
 	b.Run("outbox/connection-per-message", func(b *testing.B) {
 		benchmarkOutboxTLS(b, n, func(ctx context.Context, o *Outbox, envs []Envelope) {
 			for _, e := range envs {
@@ -60,19 +59,6 @@ func BenchmarkSTARTTLS(b *testing.B) {
 			}
 		})
 	})
-}
-
-// benchEmails is the batch's size: AAP_BENCH_EMAILS, 1,000 by default.
-func benchEmails(b *testing.B) int {
-	v := os.Getenv("AAP_BENCH_EMAILS")
-	if v == "" {
-		return 1000
-	}
-	n, err := strconv.Atoi(v)
-	if err != nil || n < 1 {
-		b.Fatalf("AAP_BENCH_EMAILS=%q: a positive number of emails expected", v)
-	}
-	return n
 }
 
 func benchmarkOutboxTLS(b *testing.B, n int, send func(context.Context, *Outbox, []Envelope)) {

@@ -3,11 +3,10 @@ package store_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"strconv"
 	"testing"
 	"time"
 
+	"github.com/dian-p104/aap/internal/benchenv"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/store/storetest"
 	"github.com/dian-p104/aap/models"
@@ -19,13 +18,7 @@ import (
 // every earlier dossier and counts the call, the cursor enters the index where the page
 // starts and counts nothing.
 func BenchmarkApplicationsListDeepPage(b *testing.B) {
-	n := 10_000
-	if v := os.Getenv("AAP_BENCH_DOSSIERS"); v != "" {
-		var err error
-		if n, err = strconv.Atoi(v); err != nil || n < 100 {
-			b.Fatalf("AAP_BENCH_DOSSIERS=%q: a number of dossiers, 100 at least", v)
-		}
-	}
+	n := benchenv.Size(b, "AAP_BENCH_DOSSIERS", 10_000, 100)
 	db := storetest.SQLite(b)
 	c := newCampaign("69", nil)
 	if err := db.Create(c).Error; err != nil {
