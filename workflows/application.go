@@ -94,11 +94,18 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 	}
 	listenForCancellation(ctx, st)
 	ref := activities.ApplicationRef{ApplicationID: in.ApplicationID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
-	mailCtx := workflow.WithActivityOptions(ctx, emailOptions(in.MailRetryFor))
-	if err := workflow.ExecuteActivity(mailCtx, acts.AcknowledgeApplication, ref).Get(ctx, nil); err != nil {
+	// The accusé de réception and the renewal check are local activities: with the timer to
+	// the closure they leave a filed dossier one workflow task in all, not five round trips
+	// (two activities and three workflow tasks) through the server, so a call that receives
+	// thousands of dossiers keeps its acknowledgements up with the filings (docs/measurements.md).
+	// Both are idempotent (the outbox's key, the renewal block's), as a local activity whose
+	// workflow task is lost runs again.
+	laCtx := workflow.WithLocalActivityOptions(ctx, localEmailOptions(in.MailRetryFor))
+	if err := workflow.ExecuteLocalActivity(laCtx, acts.AcknowledgeApplication, ref).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("accusé de réception not delivered", "application", in.ApplicationID, "error", err)
 		st.AcknowledgementFailed = true
 		if isEmailRefused(err) {
+			mailCtx := workflow.WithActivityOptions(ctx, emailOptions(in.MailRetryFor))
 			if err := workflow.ExecuteActivity(mailCtx, acts.ReportUndeliverableAcknowledgement, ref).Get(ctx, nil); err != nil {
 				workflow.GetLogger(ctx).Error("correspondent not told of the undeliverable accusé de réception", "application", in.ApplicationID, "error", err)
 			}

@@ -35,6 +35,21 @@ func emailOptions(retryFor time.Duration) workflow.ActivityOptions {
 	}
 }
 
+// localEmailOptions are emailOptions for an email sent as a local activity, inside the
+// workflow task that asked for it (the accusé de réception and the renewal check of a dossier
+// being filed, application.go): the same retries and bounds, without the heartbeat, which a
+// local activity has no use for (the SDK keeps its workflow task alive while it runs, and a dead
+// worker's task is retried whole on another). A backoff longer than the workflow task's timeout
+// becomes a timer, so a relay down for hours waits as it would for a regular activity.
+func localEmailOptions(retryFor time.Duration) workflow.LocalActivityOptions {
+	o := emailOptions(retryFor)
+	return workflow.LocalActivityOptions{
+		StartToCloseTimeout:    o.StartToCloseTimeout,
+		ScheduleToCloseTimeout: o.ScheduleToCloseTimeout,
+		RetryPolicy:            o.RetryPolicy,
+	}
+}
+
 // isEmailRefused tells a permanent refusal from the relay (worth telling the
 // correspondent) from retries that ran out.
 func isEmailRefused(err error) bool {

@@ -10,7 +10,7 @@ import (
 // (missed PNE, overdue compte-rendu financier); a failure is logged, the dossier goes on.
 func checkRenewal(ctx workflow.Context, in ApplicationInput, ref activities.ApplicationRef, st *ApplicationState) {
 	var check activities.RenewalCheck
-	if err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, emailOptions(in.MailRetryFor)), acts.CheckRenewal, ref).Get(ctx, &check); err != nil {
+	if err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, localEmailOptions(in.MailRetryFor)), acts.CheckRenewal, ref).Get(ctx, &check); err != nil {
 		workflow.GetLogger(ctx).Warn("renewal check failed", "application", in.ApplicationID, "error", err)
 		return
 	}

@@ -109,10 +109,12 @@ func (r *recorder) sendFinancialReport(ctx context.Context, applicationID, conve
 		map[string]any{"spent_eur": 10000, "subsidy_used_eur": 10000, "document_reference": "CRF-enregistrement"}, http.StatusCreated)
 }
 
-// awaitApplication reads the dossier into v until done says so.
+// awaitApplication reads the dossier into v until done says so. It asks for the
+// workflow's live state (?live=1): the recorded state the API answers by default
+// carries no convention nor report.
 func (r *recorder) awaitApplication(ctx context.Context, applicationID string, v any, done func() bool) error {
 	for ctx.Err() == nil {
-		resp, err := r.hc.Get(r.d.HTTPURL + "/api/v1/applications/" + applicationID)
+		resp, err := r.hc.Get(r.d.HTTPURL + "/api/v1/applications/" + applicationID + "?live=1")
 		if err != nil {
 			return err
 		}
