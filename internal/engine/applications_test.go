@@ -89,6 +89,20 @@ func TestDossiersAreFiledOnlyWhileTheCallIsOpen(t *testing.T) {
 	require.Contains(t, msg.Header.Get("Reply-To"), "ddets-integration@rhone.gouv.fr")
 	require.Contains(t, msg.TextBody, "15\u00a0000,00\u00a0€")
 
+	// Filing costs the dossier's workflow one workflow task: its accusé de réception and renewal
+	// check are local activities, two markers before the timer to the closure, not activities each
+	// needing round trips through the server (issue 20: a big intake's acknowledgements keep up).
+	require.EventuallyWithT(t, func(c *assert.CollectT) {
+		var types []string
+		for _, e := range workflowHistory(t, d, filed["workflow_id"].(string)) {
+			if types = append(types, e.GetEventType().String()); types[len(types)-1] == "TimerStarted" {
+				break // the closure's timer: what follows it is the closure's
+			}
+		}
+		assert.Equal(c, []string{"WorkflowExecutionStarted", "WorkflowTaskScheduled", "WorkflowTaskStarted",
+			"WorkflowTaskCompleted", "MarkerRecorded", "MarkerRecorded", "TimerStarted"}, types)
+	}, 10*time.Second, 100*time.Millisecond)
+
 	// The accusé carries the association's personal link: it opens without a token, reaches this
 	// dossier, and the confirmation lands in the audit trail; the same link altered shows nothing.
 	link := regexp.MustCompile(`http://[^\s]+/liens/[A-Za-z0-9_.-]+`).FindString(msg.TextBody)

@@ -110,7 +110,7 @@ func TestACallOfTenThousandDossiersIsSelectedThroughTheEngine(t *testing.T) {
 	}, 60*time.Second, 250*time.Millisecond)
 	var events []*historypb.HistoryEvent
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
-		events = campaignHistory(t, d, workflowID)
+		events = workflowHistory(t, d, workflowID)
 		assert.True(c, activityCompleted(events, "DispatchDecisions"), "the dispatch completes")
 	}, 3*time.Minute, time.Second)
 
@@ -176,8 +176,8 @@ func decided(t *testing.T, d *engine.Dev, campaignID string) int64 {
 	return n
 }
 
-// campaignHistory reads the workflow's whole history from the Temporal server.
-func campaignHistory(t *testing.T, d *engine.Dev, workflowID string) []*historypb.HistoryEvent {
+// workflowHistory reads the workflow's whole history from the Temporal server.
+func workflowHistory(t *testing.T, d *engine.Dev, workflowID string) []*historypb.HistoryEvent {
 	t.Helper()
 	it := d.Temporal.GetWorkflowHistory(context.Background(), workflowID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
 	var events []*historypb.HistoryEvent
