@@ -14,6 +14,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
 )
 
 func applicationBody(title string) map[string]any {
@@ -95,7 +96,8 @@ func TestDossiersAreFiledOnlyWhileTheCallIsOpen(t *testing.T) {
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		var types []string
 		for _, e := range workflowHistory(t, d, filed["workflow_id"].(string)) {
-			if types = append(types, e.GetEventType().String()); types[len(types)-1] == "TimerStarted" {
+			types = append(types, e.GetEventType().String())
+			if e.GetEventType() == enumspb.EVENT_TYPE_TIMER_STARTED {
 				break // the closure's timer: what follows it is the closure's
 			}
 		}
