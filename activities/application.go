@@ -74,17 +74,6 @@ func applicationReceivedKey(workflowID string) string {
 	return workflowID + "/application-received/porteur"
 }
 
-// ReportUndeliverableAcknowledgement tells the correspondent that a porteur de
-// projet could not be reached: its accusé de réception was refused for good.
-// (AcknowledgeApplication now does it itself; running workflows still call this.)
-func (a *Activities) ReportUndeliverableAcknowledgement(ctx context.Context, ref ApplicationRef) error {
-	app, c, err := a.dossier(ctx, ref.ApplicationID)
-	if err != nil {
-		return err
-	}
-	return a.reportUndeliverable(ctx, applicationReceivedKey(ref.WorkflowID), app, c, "accusé de réception")
-}
-
 // NotifyApplicationDecided tells the porteur de projet the committee's decision:
 // retained with the amount, or not retained with the reason. Sent once.
 func (a *Activities) NotifyApplicationDecided(ctx context.Context, ref ApplicationRef) error {

@@ -101,15 +101,10 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 	// Both are idempotent (the outbox's key, the renewal block's), as a local activity whose
 	// workflow task is lost runs again.
 	laCtx := workflow.WithLocalActivityOptions(ctx, localEmailOptions(in.MailRetryFor))
+	// A refusal for good has been reported to the correspondent by the activity itself.
 	if err := workflow.ExecuteLocalActivity(laCtx, acts.AcknowledgeApplication, ref).Get(ctx, nil); err != nil {
 		workflow.GetLogger(ctx).Warn("accusé de réception not delivered", "application", in.ApplicationID, "error", err)
 		st.AcknowledgementFailed = true
-		if isEmailRefused(err) {
-			mailCtx := workflow.WithActivityOptions(ctx, emailOptions(in.MailRetryFor))
-			if err := workflow.ExecuteActivity(mailCtx, acts.ReportUndeliverableAcknowledgement, ref).Get(ctx, nil); err != nil {
-				workflow.GetLogger(ctx).Error("correspondent not told of the undeliverable accusé de réception", "application", in.ApplicationID, "error", err)
-			}
-		}
 	} else {
 		st.Acknowledged = true
 	}

@@ -51,29 +51,37 @@ func TestApplicationGoesUnderReviewEvenIfTheAcknowledgementIsRefused(t *testing.
 	env := newEnv(t)
 	refused := temporal.NewNonRetryableApplicationError("550 no such user", activities.ErrTypeEmailRefused, nil)
 	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(refused).Once()
-	env.OnActivity(acts.ReportUndeliverableAcknowledgement, mock.Anything, mock.Anything).Return(nil).Once()
 	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Twice()
 	env.OnActivity(acts.NotifyApplicationDecided, mock.Anything, mock.Anything).Return(nil).Once()
 	decideAt(env, 2*time.Hour, selection.NotRetained)
 
 	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(time.Hour)})
 	require.NoError(t, env.GetWorkflowError())
-	env.AssertExpectations(t) // the correspondent was told
+	var res ApplicationResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, models.ApplicationNotRetained, res.State, "reviewed and decided all the same")
+	env.AssertExpectations(t) // the correspondent is told by the activity (activities/acknowledgement_test.go)
 }
 
-func TestApplicationDoesNotReportARelayThatWasOnlyDown(t *testing.T) {
+func TestApplicationGoesUnderReviewWhenTheRelayStaysDown(t *testing.T) {
 	env := newEnv(t)
-	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(errors.New("dial tcp: connection refused"))
-	reported := 0
-	env.OnActivity(acts.ReportUndeliverableAcknowledgement, mock.Anything, mock.Anything).Return(
-		func(context.Context, activities.ApplicationRef) error { reported++; return nil })
+	tries := 0
+	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(
+		func(context.Context, activities.ApplicationRef) error {
+			tries++
+			return errors.New("dial tcp: connection refused")
+		})
 	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Twice()
 	env.OnActivity(acts.NotifyApplicationDecided, mock.Anything, mock.Anything).Return(nil).Once()
 	decideAt(env, 72*time.Hour, selection.NotRetained)
 
 	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(48 * time.Hour), MailRetryFor: time.Hour})
 	require.NoError(t, env.GetWorkflowError())
-	require.Zero(t, reported, "retries ran out: not a refusal of the address")
+	require.Greater(t, tries, 1, "a relay that is down is retried")
+	var res ApplicationResult
+	require.NoError(t, env.GetWorkflowResult(&res))
+	require.Equal(t, models.ApplicationNotRetained, res.State, "retries ran out: the dossier goes on")
+	env.AssertExpectations(t)
 }
 
 func TestApplicationNotRetainedIsToldAndKeepsTheFirstDecision(t *testing.T) {

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"errors"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -48,11 +47,4 @@ func localEmailOptions(retryFor time.Duration) workflow.LocalActivityOptions {
 		ScheduleToCloseTimeout: o.ScheduleToCloseTimeout,
 		RetryPolicy:            o.RetryPolicy,
 	}
-}
-
-// isEmailRefused tells a permanent refusal from the relay (worth telling the
-// correspondent) from retries that ran out.
-func isEmailRefused(err error) bool {
-	var appErr *temporal.ApplicationError
-	return errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeEmailRefused
 }

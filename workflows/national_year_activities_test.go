@@ -26,10 +26,6 @@ func (a *yearActivities) AcknowledgeApplication(context.Context, activities.Appl
 	return nil
 }
 
-func (a *yearActivities) ReportUndeliverableAcknowledgement(context.Context, activities.ApplicationRef) error {
-	return nil
-}
-
 func (a *yearActivities) CheckRenewal(context.Context, activities.ApplicationRef) (activities.RenewalCheck, error) {
 	return a.renewal, nil
 }

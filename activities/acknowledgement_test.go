@@ -1,0 +1,63 @@
+package activities_test
+
+import (
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/store/storetest"
+	"github.com/dian-p104/aap/models"
+)
+
+// The accusé de réception refused for good (550) tells the correspondent which
+// association could not be reached, in the same activity, so the dossier's
+// workflow has nothing more to do; a relay that is only down (451) tells nobody
+// and is retried.
+func TestTheAcknowledgementReportsARefusalAndNotARelayThatIsDown(t *testing.T) {
+	for _, tc := range []struct {
+		code      int
+		permanent bool
+	}{{550, true}, {451, false}} {
+		db := storetest.SQLite(t)
+		outbox, catcher := withCatcher(t, db)
+		var suite testsuite.WorkflowTestSuite
+		env := suite.NewTestActivityEnvironment()
+		env.RegisterActivity(&activities.Activities{Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db),
+			Emails: store.NewEmails(db), Outbox: outbox, Logger: slog.New(slog.DiscardHandler)})
+		c := &models.Campaign{ID: uuid.NewString(), Year: 2027, Level: models.LevelDepartmental, Territory: "69",
+			Title: "Langue & emploi dans le Rhône", ContactEmail: "ddets@rhone.example.gouv.fr",
+			CloseAt: time.Date(2027, 5, 31, 21, 59, 59, 0, time.UTC)}
+		c.WorkflowID = "aap/" + c.ID
+		require.NoError(t, db.Create(c).Error)
+		app := &models.Application{ID: uuid.NewString(), CampaignID: c.ID, WorkflowID: c.WorkflowID + "/dossier", Year: 2027,
+			AssociationKey: "siret:1", AssociationName: "Accueil Rhône", AssociationEmail: "contact@accueil.example",
+			Title: "Ateliers", TitleKey: "ateliers", Theme: "langue", State: models.ApplicationDeposited}
+		require.NoError(t, db.Create(app).Error)
+
+		catcher.FailNext(1, tc.code, "mailbox unavailable")
+		_, err := env.ExecuteActivity((*activities.Activities)(nil).AcknowledgeApplication,
+			activities.ApplicationRef{ApplicationID: app.ID, WorkflowID: app.WorkflowID})
+		require.Error(t, err, "%d", tc.code)
+		var appErr *temporal.ApplicationError
+		require.True(t, errors.As(err, &appErr), "%d: %v", tc.code, err)
+		require.Equal(t, tc.permanent, appErr.NonRetryable(), "%d: %v", tc.code, err)
+
+		caught, err := catcher.List()
+		require.NoError(t, err)
+		if !tc.permanent {
+			require.Empty(t, caught, "451: the correspondent is not told of a relay that is down")
+			continue
+		}
+		require.Len(t, caught, 1, "550: one notice, to the correspondent")
+		require.Equal(t, []string{c.ContactEmail}, caught[0].To)
+		require.Contains(t, caught[0].Subject, "Courriel non remis à Accueil Rhône (accusé de réception")
+	}
+}
