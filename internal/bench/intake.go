@@ -79,10 +79,14 @@ func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run s
 	if first, last, ok := WindowRates(start, ends, 1000); ok {
 		res.FirstThousandRatePerS, res.LastThousandRatePerS, res.ThousandFlatness = ptr(first), ptr(last), ptr(round(last/first))
 	}
-	logf("intake: %d dossiers in %s; now the bare starts", len(lat), wall.Round(time.Millisecond))
-	bare, err := bareStarts(ctx, tc, run, n, c)
+	logf("intake: %d dossiers in %s, each 1,000 at %v /s; now the bare starts", len(lat), wall.Round(time.Millisecond), WindowSeries(start, ends, 1000))
+	bare, bareStart, bareEnds, err := bareStarts(ctx, tc, run, n, c)
 	if err != nil {
 		return res, err
+	}
+	logf("bare starts: each 1,000 at %v /s", WindowSeries(bareStart, bareEnds, 1000))
+	if first, last, ok := WindowRates(bareStart, bareEnds, 1000); ok {
+		res.BareThousandFlatness = ptr(round(last / first))
 	}
 	res.BareRatePerS, res.BareP99MS = ptr(bare.RatePerS), ptr(bare.P99MS)
 	if bare.RatePerS > 0 {
@@ -92,15 +96,16 @@ func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run s
 }
 
 // bareStarts starts n no-op workflows at concurrency c on the bench's own task
-// queue, with its own worker running them, and measures the starts.
-func bareStarts(ctx context.Context, tc client.Client, run string, n, c int) (Result, error) {
+// queue, with its own worker running them, and measures the starts; it also returns
+// when they began and when each ended.
+func bareStarts(ctx context.Context, tc client.Client, run string, n, c int) (Result, time.Time, []time.Time, error) {
 	w := sdkworker.New(tc, noopTaskQueue, sdkworker.Options{})
 	w.RegisterWorkflow(Noop)
 	if err := w.Start(); err != nil {
-		return Result{}, fmt.Errorf("bench worker: %w", err)
+		return Result{}, time.Time{}, nil, fmt.Errorf("bench worker: %w", err)
 	}
 	defer w.Stop()
-	lat, _, errs, _, wall := timedRun(ctx, n, c, func(ctx context.Context, i int) error {
+	lat, ends, errs, start, wall := timedRun(ctx, n, c, func(ctx context.Context, i int) error {
 		_, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 			ID: fmt.Sprintf("aapbench/%s/noop/%d", run, i), TaskQueue: noopTaskQueue,
 			WorkflowExecutionTimeout: time.Hour,
@@ -108,5 +113,5 @@ func bareStarts(ctx context.Context, tc client.Client, run string, n, c int) (Re
 		return err
 	})
 	return Result{Measure: "bare_start", N: n, Concurrency: c, RatePerS: rate(len(lat), wall),
-		P50MS: Percentile(lat, 50), P99MS: Percentile(lat, 99), Errors: errs}, nil
+		P50MS: Percentile(lat, 50), P99MS: Percentile(lat, 99), Errors: errs}, start, ends, nil
 }

@@ -36,6 +36,9 @@ type Result struct {
 	FirstThousandRatePerS *float64 `json:"first_1000_rate_per_s,omitempty"`
 	LastThousandRatePerS  *float64 `json:"last_1000_rate_per_s,omitempty"`
 	ThousandFlatness      *float64 `json:"flatness_1000,omitempty"`
+	// Intake of at least 2,000 dossiers: the same last/first for the bare starts, to tell
+	// the engine's decay from the Temporal server's own.
+	BareThousandFlatness *float64 `json:"bare_flatness_1000,omitempty"`
 	// Settle: the seconds the engine took, after the intake and the bare starts, to catch up
 	// (its CPU under 0.15 of a core for 5 s), and whether it did within -settle.
 	SettleS *float64 `json:"settle_s,omitempty"`
@@ -93,6 +96,23 @@ func WindowRates(start time.Time, finished []time.Time, k int) (first, last floa
 	first = rate(k, sorted[k-1].Sub(start))
 	last = rate(k, sorted[len(sorted)-1].Sub(sorted[len(sorted)-1-k]))
 	return first, last, first > 0 && last > 0
+}
+
+// WindowSeries is the rate of each successive k events that finished at the given
+// instants (in any order), the first from start; a last window of fewer than k is left
+// out. It shows where a run slowed.
+func WindowSeries(start time.Time, finished []time.Time, k int) []float64 {
+	if k <= 0 {
+		return nil
+	}
+	sorted := slices.Clone(finished)
+	slices.SortFunc(sorted, func(a, b time.Time) int { return a.Compare(b) })
+	var rates []float64
+	for from, end := start, k-1; end < len(sorted); end += k {
+		rates = append(rates, rate(k, sorted[end].Sub(from)))
+		from = sorted[end]
+	}
+	return rates
 }
 
 // WriteJSON writes r as one line of JSON.

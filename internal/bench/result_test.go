@@ -67,6 +67,21 @@ func TestWindowRates(t *testing.T) {
 	assert.False(t, ok, "an empty window")
 }
 
+func TestWindowSeries(t *testing.T) {
+	start := time.Date(2027, 3, 1, 9, 0, 0, 0, time.UTC)
+	var ends []time.Time
+	for i := range 4 { // 4 events, one a second
+		ends = append(ends, start.Add(time.Duration(i+1)*time.Second))
+	}
+	for i := range 5 { // then 5, four a second, listed backwards
+		ends = append(ends, start.Add(4*time.Second+time.Duration(5-i)*250*time.Millisecond))
+	}
+	assert.Equal(t, []float64{1, 4}, WindowSeries(start, ends, 4), "the ninth event makes no third window")
+	assert.Equal(t, []float64{1, 1, 1, 1, 4, 4, 4, 4, 4}, WindowSeries(start, ends, 1))
+	assert.Empty(t, WindowSeries(start, ends[:3], 4), "fewer events than one window")
+	assert.Empty(t, WindowSeries(start, ends, 0))
+}
+
 // Each measurement is one line of JSON with the fields every consumer reads;
 // the intake's own fields only on the intake.
 func TestJSONShape(t *testing.T) {
