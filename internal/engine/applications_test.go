@@ -214,8 +214,7 @@ func TestTheCorrespondentLearnsWhichAssociationCouldNotBeReached(t *testing.T) {
 	require.Equal(t, "failed", refused["state"])
 	require.EqualValues(t, 1, refused["attempts"], "a permanent refusal is not retried")
 	require.Contains(t, refused["last_error"], "550")
-	// Told once, although both the activity and the dossier's workflow report it
-	// (the row is marked sent just after the relay's answer: wait for it).
+	// Told once (the row is marked sent just after the relay's answer: wait for it).
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		assert.Equal(c, 1, sentCount(t, d, "purpose=email_undeliverable"))
 	}, 10*time.Second, 100*time.Millisecond)
