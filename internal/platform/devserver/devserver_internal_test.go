@@ -59,3 +59,16 @@ func TestVisibilityHasItsOwnFileInANewDataDirectory(t *testing.T) {
 	require.Equal(t, memory.Persistence.DataStores[memory.Persistence.DefaultStore].SQL.DatabaseName,
 		memory.Persistence.DataStores[memory.Persistence.VisibilityStore].SQL.DatabaseName)
 }
+
+// New workflow tasks go to one partition of their task queue, where every poll ends up;
+// the partitions read stay Temporal's 4, so that tasks an earlier version wrote to the
+// others are still dispatched. (With 4 written, the engine idled for a minute with
+// thousands of accusés de réception to send after an intake of 10,000: a backlog that
+// size takes aapbench to build, see docs/measurements.md; 400 drain either way.)
+func TestNewTasksGoToOnePartition(t *testing.T) {
+	conf := dynamicConfig(Options{})
+	require.Equal(t, 1, conf[dynamicconfig.MatchingNumTaskqueueWritePartitions.Key()])
+	require.NotContains(t, conf, dynamicconfig.MatchingNumTaskqueueReadPartitions.Key())
+	require.Equal(t, 8, conf[dynamicconfig.VisibilityProcessorSchedulerWorkerCount.Key()],
+		"the visibility file's one connection, not 512 tasks waiting past their 3-s timeout")
+}
