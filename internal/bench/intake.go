@@ -19,14 +19,29 @@ const noopTaskQueue = "aapbench-noop"
 // Noop is the bare workflow whose starts the intake is compared with.
 func Noop(workflow.Context) error { return nil }
 
-// timedRun calls f(i) for i in [0, n) on c goroutines and returns each call's
-// latency and end instant, the errors and the wall time. Bounded: n calls.
-func timedRun(ctx context.Context, n, c int, f func(ctx context.Context, i int) error) (lat []time.Duration, ends []time.Time, errs int, start time.Time, wall time.Duration) {
-	lat, ends = make([]time.Duration, 0, n), make([]time.Time, 0, n)
+// timing is what timedRun measured: each call's latency and end instant (failed
+// calls count only as errors), when the calls began and how long they all took.
+type timing struct {
+	lat   []time.Duration
+	ends  []time.Time
+	errs  int
+	start time.Time
+	wall  time.Duration
+}
+
+// result is the measurement of the calls timed.
+func (t timing) result(measure string, n, c int) Result {
+	return Result{Measure: measure, N: n, Concurrency: c, RatePerS: rate(len(t.lat), t.wall),
+		P50MS: Percentile(t.lat, 50), P99MS: Percentile(t.lat, 99), Errors: t.errs}
+}
+
+// timedRun calls f(i) for i in [0, n) on c goroutines and times them. Bounded: n calls.
+func timedRun(ctx context.Context, n, c int, f func(ctx context.Context, i int) error) timing {
+	t := timing{lat: make([]time.Duration, 0, n), ends: make([]time.Time, 0, n)}
 	var mu sync.Mutex
 	next := make(chan int)
 	var wg sync.WaitGroup
-	start = time.Now()
+	t.start = time.Now()
 	for range max(c, 1) {
 		wg.Add(1)
 		go func() {
@@ -37,9 +52,9 @@ func timedRun(ctx context.Context, n, c int, f func(ctx context.Context, i int) 
 				t1 := time.Now()
 				mu.Lock()
 				if err != nil {
-					errs++
+					t.errs++
 				} else {
-					lat, ends = append(lat, t1.Sub(t0)), append(ends, t1)
+					t.lat, t.ends = append(t.lat, t1.Sub(t0)), append(t.ends, t1)
 				}
 				mu.Unlock()
 			}
@@ -53,7 +68,8 @@ func timedRun(ctx context.Context, n, c int, f func(ctx context.Context, i int) 
 	}
 	close(next)
 	wg.Wait()
-	return lat, ends, errs, start, time.Since(start)
+	t.wall = time.Since(t.start)
+	return t
 }
 
 // Intake files n dossiers in the call through the API at concurrency c, then
@@ -62,7 +78,7 @@ func timedRun(ctx context.Context, n, c int, f func(ctx context.Context, i int) 
 func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run string, seed, n, c int, logf func(string, ...any)) (Result, error) {
 	var firstErr error
 	var once sync.Once
-	lat, ends, errs, start, wall := timedRun(ctx, n, c, func(ctx context.Context, i int) error {
+	filed := timedRun(ctx, n, c, func(ctx context.Context, i int) error {
 		_, err := api.object(ctx, http.MethodPost, "/api/v1/campaigns/"+callID+"/applications", dossierBody(run, seed, i), http.StatusCreated)
 		if err != nil {
 			once.Do(func() { firstErr = err })
@@ -70,24 +86,25 @@ func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run s
 		return err
 	})
 	if firstErr != nil {
-		logf("intake: %d errors, the first: %v", errs, firstErr)
+		logf("intake: %d errors, the first: %v", filed.errs, firstErr)
 	}
-	res := Result{Measure: "intake", N: n, Concurrency: c, RatePerS: rate(len(lat), wall), P50MS: Percentile(lat, 50), P99MS: Percentile(lat, 99), Errors: errs}
-	if first, last, ok := TenthRates(start, ends); ok {
+	res := filed.result("intake", n, c)
+	if first, last, ok := TenthRates(filed.start, filed.ends); ok {
 		res.FirstTenthRatePerS, res.LastTenthRatePerS, res.Flatness = ptr(first), ptr(last), ptr(round(last/first))
 	}
-	if first, last, ok := WindowRates(start, ends, 1000); ok {
+	if first, last, ok := WindowRates(filed.start, filed.ends, 1000); ok {
 		res.FirstThousandRatePerS, res.LastThousandRatePerS, res.ThousandFlatness = ptr(first), ptr(last), ptr(round(last/first))
 	}
-	logf("intake: %d dossiers in %s, each 1,000 at %v /s; now the bare starts", len(lat), wall.Round(time.Millisecond), WindowSeries(start, ends, 1000))
-	bare, bareStart, bareEnds, err := bareStarts(ctx, tc, run, n, c)
+	logf("intake: %d dossiers in %s, each 1,000 at %v /s; now the bare starts", len(filed.lat), filed.wall.Round(time.Millisecond), WindowSeries(filed.start, filed.ends, 1000))
+	started, err := bareStarts(ctx, tc, run, n, c)
 	if err != nil {
 		return res, err
 	}
-	logf("bare starts: each 1,000 at %v /s", WindowSeries(bareStart, bareEnds, 1000))
-	if first, last, ok := WindowRates(bareStart, bareEnds, 1000); ok {
+	logf("bare starts: each 1,000 at %v /s", WindowSeries(started.start, started.ends, 1000))
+	if first, last, ok := WindowRates(started.start, started.ends, 1000); ok {
 		res.BareThousandFlatness = ptr(round(last / first))
 	}
+	bare := started.result("bare_start", n, c)
 	res.BareRatePerS, res.BareP99MS = ptr(bare.RatePerS), ptr(bare.P99MS)
 	if bare.RatePerS > 0 {
 		res.Ratio = ptr(round(res.RatePerS / bare.RatePerS))
@@ -96,22 +113,19 @@ func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run s
 }
 
 // bareStarts starts n no-op workflows at concurrency c on the bench's own task
-// queue, with its own worker running them, and measures the starts; it also returns
-// when they began and when each ended.
-func bareStarts(ctx context.Context, tc client.Client, run string, n, c int) (Result, time.Time, []time.Time, error) {
+// queue, with its own worker running them, and times the starts.
+func bareStarts(ctx context.Context, tc client.Client, run string, n, c int) (timing, error) {
 	w := sdkworker.New(tc, noopTaskQueue, sdkworker.Options{})
 	w.RegisterWorkflow(Noop)
 	if err := w.Start(); err != nil {
-		return Result{}, time.Time{}, nil, fmt.Errorf("bench worker: %w", err)
+		return timing{}, fmt.Errorf("bench worker: %w", err)
 	}
 	defer w.Stop()
-	lat, ends, errs, start, wall := timedRun(ctx, n, c, func(ctx context.Context, i int) error {
+	return timedRun(ctx, n, c, func(ctx context.Context, i int) error {
 		_, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 			ID: fmt.Sprintf("aapbench/%s/noop/%d", run, i), TaskQueue: noopTaskQueue,
 			WorkflowExecutionTimeout: time.Hour,
 		}, Noop)
 		return err
-	})
-	return Result{Measure: "bare_start", N: n, Concurrency: c, RatePerS: rate(len(lat), wall),
-		P50MS: Percentile(lat, 50), P99MS: Percentile(lat, 99), Errors: errs}, start, ends, nil
+	}), nil
 }
