@@ -2,19 +2,13 @@ package activities_test
 
 import (
 	"errors"
-	"log/slog"
 	"testing"
-	"time"
 
-	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/internal/store/storetest"
-	"github.com/dian-p104/aap/models"
 )
 
 // The accusé de réception refused for good (550) tells the correspondent which
@@ -27,20 +21,8 @@ func TestTheAcknowledgementReportsARefusalAndNotARelayThatIsDown(t *testing.T) {
 		permanent bool
 	}{{550, true}, {451, false}} {
 		db := storetest.SQLite(t)
-		outbox, catcher := withCatcher(t, db)
-		var suite testsuite.WorkflowTestSuite
-		env := suite.NewTestActivityEnvironment()
-		env.RegisterActivity(&activities.Activities{Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db),
-			Emails: store.NewEmails(db), Outbox: outbox, Logger: slog.New(slog.DiscardHandler)})
-		c := &models.Campaign{ID: uuid.NewString(), Year: 2027, Level: models.LevelDepartmental, Territory: "69",
-			Title: "Langue & emploi dans le Rhône", ContactEmail: "ddets@rhone.example.gouv.fr",
-			CloseAt: time.Date(2027, 5, 31, 21, 59, 59, 0, time.UTC)}
-		c.WorkflowID = "aap/" + c.ID
-		require.NoError(t, db.Create(c).Error)
-		app := &models.Application{ID: uuid.NewString(), CampaignID: c.ID, WorkflowID: c.WorkflowID + "/dossier", Year: 2027,
-			AssociationKey: "siret:1", AssociationName: "Accueil Rhône", AssociationEmail: "contact@accueil.example",
-			Title: "Ateliers", TitleKey: "ateliers", Theme: "langue", State: models.ApplicationDeposited}
-		require.NoError(t, db.Create(app).Error)
+		env, _, catcher, _ := reportFollowUp(t, db)
+		c, app := seedFunded(t, db, 2027)
 
 		catcher.FailNext(1, tc.code, "mailbox unavailable")
 		_, err := env.ExecuteActivity((*activities.Activities)(nil).AcknowledgeApplication,

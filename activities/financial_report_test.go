@@ -24,8 +24,9 @@ import (
 	"github.com/dian-p104/aap/policies"
 )
 
-// reportFollowUp is an activity environment for the compte-rendu financier's follow-up,
-// delivering to an in-process SMTP catcher, with the store and the link signer it uses.
+// reportFollowUp is an activity environment for the compte-rendu financier's follow-up (and
+// a dossier's emails), delivering to an in-process SMTP catcher, with the store and the link
+// signer it uses.
 func reportFollowUp(t *testing.T, db *gorm.DB) (*testsuite.TestActivityEnvironment, *store.FinancialReports, *mailcatcher.Catcher, *auth.LinkSigner) {
 	t.Helper()
 	outbox, catcher := withCatcher(t, db)
@@ -36,7 +37,7 @@ func reportFollowUp(t *testing.T, db *gorm.DB) (*testsuite.TestActivityEnvironme
 	env := suite.NewTestActivityEnvironment()
 	env.RegisterActivity(&activities.Activities{Campaigns: store.NewCampaigns(db), Applications: store.NewApplications(db),
 		Conventions: store.NewConventions(db), PNEResults: store.NewPNEResults(db), FinancialReports: reports,
-		Outbox: outbox, Links: links, PublicURL: "https://aap.example.gouv.fr", Logger: slog.New(slog.DiscardHandler)})
+		Emails: store.NewEmails(db), Outbox: outbox, Links: links, PublicURL: "https://aap.example.gouv.fr", Logger: slog.New(slog.DiscardHandler)})
 	return env, reports, catcher, links
 }
 
