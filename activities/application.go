@@ -59,7 +59,7 @@ func (a *Activities) AcknowledgeApplication(ctx context.Context, ref Application
 		Day:         policy.DateOf(c.CloseAt),
 	}
 	return a.deliverToPorteur(ctx, mail.Envelope{
-		Key:        applicationReceivedKey(ref.WorkflowID),
+		Key:        ref.WorkflowID + "/application-received/porteur",
 		Purpose:    mail.TemplateApplicationReceived,
 		CampaignID: c.ID,
 		To:         app.AssociationEmail,
@@ -67,11 +67,6 @@ func (a *Activities) AcknowledgeApplication(ctx context.Context, ref Application
 		Content:    content,
 		Attachment: &mail.Attachment{Name: "cloture.ics", ContentType: "text/calendar", Data: closing.ICS(app.CreatedAt)},
 	}, app, c, "accusé de réception")
-}
-
-// applicationReceivedKey is the outbox key of a dossier's accusé de réception.
-func applicationReceivedKey(workflowID string) string {
-	return workflowID + "/application-received/porteur"
 }
 
 // NotifyApplicationDecided tells the porteur de projet the committee's decision:

@@ -69,6 +69,11 @@ func TestNewTasksGoToOnePartition(t *testing.T) {
 	conf := dynamicConfig(Options{})
 	require.Equal(t, 1, conf[dynamicconfig.MatchingNumTaskqueueWritePartitions.Key()])
 	require.NotContains(t, conf, dynamicconfig.MatchingNumTaskqueueReadPartitions.Key())
-	require.Equal(t, 8, conf[dynamicconfig.VisibilityProcessorSchedulerWorkerCount.Key()],
+}
+
+// Visibility tasks run 8 at a time on their file's one connection, not 512 waiting past
+// their 3-s timeout (thousands failed and ran again in an intake of 10,000).
+func TestVisibilityTasksDoNotCrowdTheirConnection(t *testing.T) {
+	require.Equal(t, 8, dynamicConfig(Options{})[dynamicconfig.VisibilityProcessorSchedulerWorkerCount.Key()],
 		"the visibility file's one connection, not 512 tasks waiting past their 3-s timeout")
 }
