@@ -31,14 +31,26 @@ type CampaignCancelled struct {
 
 // DispatchCancellation signals every dossier of the call that it was cancelled
 // (in.Signal); dossiers whose workflow has ended (not retained, convention
-// signed) are left as they are.
+// signed) are left as they are. A dossier still deposited has a workflow that waits for
+// the call's closure before its first task (its start delay), and reads the signal only
+// then: it is cancelled here, and its porteur de projet told now; its workflow, at the
+// closure, does it again, which changes nothing (CancelDossier is idempotent).
 func (a *Activities) DispatchCancellation(ctx context.Context, in DossierSignal) error {
 	c, err := a.Campaigns.Get(ctx, in.CampaignID)
 	if err != nil {
 		return storeError(err)
 	}
-	return a.signalDossiers(ctx, c.ID, in.Signal, func(models.Application) any {
-		return CampaignCancelled{Reason: c.CancelReason}
+	cancelled := CampaignCancelled{Reason: c.CancelReason}
+	return a.signalDossiers(ctx, c.ID, in.Signal, func(ctx context.Context, app models.Application) (any, error) {
+		if app.State != models.ApplicationDeposited {
+			return cancelled, nil
+		}
+		err := a.CancelDossier(ctx, DossierCancellation{ApplicationRef: ApplicationRef{ApplicationID: app.ID, WorkflowID: app.WorkflowID}, Reason: c.CancelReason})
+		if err != nil && !mail.IsPermanent(err) {
+			return nil, err // the relay is down: retried, from this dossier
+		}
+		// Refused for good: the correspondent has been told which association (deliverToPorteur).
+		return cancelled, nil
 	})
 }
 

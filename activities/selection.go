@@ -150,10 +150,10 @@ type DossierDecision struct {
 // decision: its workflow reads only one. Progress is heartbeated so a retry
 // resumes where it stopped.
 func (a *Activities) DispatchDecisions(ctx context.Context, in DossierSignal) error {
-	return a.signalDossiers(ctx, in.CampaignID, in.Signal, func(app models.Application) any {
+	return a.signalDossiers(ctx, in.CampaignID, in.Signal, func(_ context.Context, app models.Application) (any, error) {
 		if app.Decision == "" {
-			return nil
+			return nil, nil
 		}
-		return DossierDecision{Decision: app.Decision, GrantedCents: app.GrantedCents}
+		return DossierDecision{Decision: app.Decision, GrantedCents: app.GrantedCents}, nil
 	})
 }

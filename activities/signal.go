@@ -21,9 +21,9 @@ type DossierSignal struct {
 }
 
 // signalDossiers signals every dossier of a call for which payload returns a
-// value (nil: skip it). Progress is heartbeated so a retry resumes where it
-// stopped; a dossier whose workflow has ended is left as it is.
-func (a *Activities) signalDossiers(ctx context.Context, campaignID, signal string, payload func(models.Application) any) error {
+// value (nil: skip it; an error stops the dispatch, retried). Progress is heartbeated so
+// a retry resumes where it stopped; a dossier whose workflow has ended is left as it is.
+func (a *Activities) signalDossiers(ctx context.Context, campaignID, signal string, payload func(context.Context, models.Application) (any, error)) error {
 	all, err := a.Applications.All(ctx, campaignID)
 	if err != nil {
 		return err
@@ -33,7 +33,11 @@ func (a *Activities) signalDossiers(ctx context.Context, campaignID, signal stri
 		_ = activity.GetHeartbeatDetails(ctx, &start)
 	}
 	for i := start; i < len(all); i++ {
-		if arg := payload(all[i]); arg != nil {
+		arg, err := payload(ctx, all[i])
+		if err != nil {
+			return err
+		}
+		if arg != nil {
 			err := a.Temporal.SignalWorkflow(ctx, all[i].WorkflowID, "", signal, arg)
 			var gone *serviceerror.NotFound
 			if errors.As(err, &gone) {

@@ -111,6 +111,9 @@ func (s *ApplicationService) store(ctx context.Context, c *models.Campaign, a *m
 	// this, the reconciler (StartPending) starts the workflow, and until then the dossier
 	// counts nowhere. See README "No dossier without its workflow".
 	a.WorkflowPending = true
+	// So is the accusé de réception, which the worker's sender sends once the workflow
+	// exists (worker/acknowledgements.go).
+	a.Acknowledgement, a.AcknowledgementDueAt = models.AcknowledgementPending, &a.CreatedAt
 	return s.Applications.Create(ctx, a, attachments...)
 }
 
@@ -149,7 +152,11 @@ func (s *ApplicationService) startWorkflow(ctx context.Context, c *models.Campai
 	if a.DSNumber != nil {
 		in.DSNumber = *a.DSNumber
 	}
-	return startOnce(ctx, s.Temporal, a.WorkflowID, campaignAttributes(c, models.ApplicationDeposited), workflows.ApplicationWorkflow, in)
+	// The workflow's first task is the closure (ApplicationWorkflow): until then it is one
+	// row on the server and nothing to run, whatever the number of dossiers a call receives.
+	opts := startOptions(a.WorkflowID, campaignAttributes(c, models.ApplicationDeposited))
+	opts.StartDelay = max(c.CloseAt.Sub(s.Now()), 0)
+	return startWith(ctx, s.Temporal, opts, workflows.ApplicationWorkflow, in)
 }
 
 // ApplicationView is a dossier as the API shows it.
@@ -167,7 +174,6 @@ type ApplicationView struct {
 	StateRecordedAt *time.Time `json:"state_recorded_at,omitempty"`
 	// StateFallback says why a live read fell back to the database (timeout, busy, unavailable).
 	StateFallback string `json:"state_fallback,omitempty"`
-	Acknowledged  *bool  `json:"acknowledged,omitempty"`
 	// ConventionID and ConventionState once the retained dossier's convention is drawn up.
 	ConventionID    string `json:"convention_id,omitempty"`
 	ConventionState string `json:"convention_state,omitempty"`
@@ -213,7 +219,7 @@ func (s *ApplicationService) Get(ctx context.Context, id string, live bool) (App
 		s.Logger.Warn("application state query failed; showing the recorded state", "application", id, "reason", view.StateFallback, "error", err)
 		return view, nil
 	}
-	view.State, view.StateSource, view.Acknowledged = st.State, stateFromWorkflow, &st.Acknowledged
+	view.State, view.StateSource = st.State, stateFromWorkflow
 	view.StateRecordedAt = nil
 	view.ConventionID, view.ConventionState = st.ConventionID, st.Convention
 	view.FinancialReport, view.FinancialReportDue = st.FinancialReport, st.FinancialReportDue

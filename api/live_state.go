@@ -71,6 +71,9 @@ const (
 	fallbackTimeout     = "timeout"     // the workflow did not answer within queryTimeout
 	fallbackBusy        = "busy"        // maxLiveQueries were already in flight
 	fallbackUnavailable = "unavailable" // Temporal or the workflow answered an error
+	// fallbackNotStarted: the workflow has not run its first task. A dossier's starts at its
+	// call's closure (its start delay): until then the recorded state is the whole state.
+	fallbackNotStarted = "not_started"
 )
 
 var errLiveQueriesBusy = errors.New("too many live-state queries in flight")
@@ -99,7 +102,10 @@ func queryState[T any](ctx context.Context, c client.Client, workflowID, query s
 // fallbackReason names why a live-state query failed.
 func fallbackReason(err error) string {
 	var deadline *serviceerror.DeadlineExceeded
+	var notReady *serviceerror.WorkflowNotReady
 	switch {
+	case errors.As(err, &notReady):
+		return fallbackNotStarted
 	case errors.Is(err, errLiveQueriesBusy):
 		return fallbackBusy
 	case errors.Is(err, context.DeadlineExceeded), errors.As(err, &deadline):

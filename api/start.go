@@ -16,13 +16,22 @@ import (
 // a second start finds the first workflow, running or ended. Its search
 // attributes carry no personal data.
 func startOnce(ctx context.Context, tc client.Client, workflowID string, attrs temporal.SearchAttributes, workflow, input any) error {
-	opts := client.StartWorkflowOptions{
+	return startWith(ctx, tc, startOptions(workflowID, attrs), workflow, input)
+}
+
+// startOptions are startOnce's: the ID decides, a second start finds the first.
+func startOptions(workflowID string, attrs temporal.SearchAttributes) client.StartWorkflowOptions {
+	return client.StartWorkflowOptions{
 		ID:                       workflowID,
 		TaskQueue:                workflows.TaskQueue,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_REJECT_DUPLICATE,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		TypedSearchAttributes:    attrs,
 	}
+}
+
+// startWith starts a workflow once with startOptions (and, say, a start delay).
+func startWith(ctx context.Context, tc client.Client, opts client.StartWorkflowOptions, workflow, input any) error {
 	_, err := tc.ExecuteWorkflow(ctx, opts, workflow, input)
 	if alreadyStarted(err) {
 		return nil // it ran before and has ended: the record exists

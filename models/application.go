@@ -11,6 +11,17 @@ const (
 	ApplicationCancelled   = "cancelled"    // the call was cancelled before its conventions were signed
 )
 
+// The accusé de réception of a filed dossier (Application.Acknowledgement). The filing
+// stores it pending; the worker's sender (worker/acknowledgements.go) sends it within
+// seconds and records it sent, or failed when the relay refuses the address or stays
+// down past the mail retry window. Empty: a dossier filed before the sender existed,
+// acknowledged by its workflow.
+const (
+	AcknowledgementPending = "pending"
+	AcknowledgementSent    = "sent"
+	AcknowledgementFailed  = "failed"
+)
+
 // The correspondent's assessment of a dossier's redundancy with AGIR (§8.2).
 const (
 	AGIRRedundantAssessment     = "redondant"      // a global accompaniment redundant with AGIR: not fundable
@@ -112,6 +123,10 @@ type Application struct {
 
 	// ReceiptConfirmedAt: when the association confirmed, through its email's link, that it received the accusé de réception.
 	ReceiptConfirmedAt *time.Time `json:"receipt_confirmed_at,omitempty"`
+	// Acknowledgement is the accusé de réception's state (AcknowledgementPending…), and
+	// AcknowledgementDueAt when the sender next tries it while it is pending.
+	Acknowledgement      string     `gorm:"size:16;not null;default:''" json:"acknowledgement,omitempty"`
+	AcknowledgementDueAt *time.Time `json:"-"`
 	// WorkflowPending: stored, its workflow not known to be started yet (the start intent,
 	// written in the row's own transaction). The reconciler starts what a crash left pending;
 	// until then the dossier counts nowhere (closure summary, selection, signals).

@@ -46,9 +46,7 @@ type ApplicationInput struct {
 
 // ApplicationState is what the state query answers.
 type ApplicationState struct {
-	State                 string `json:"state"`
-	Acknowledged          bool   `json:"acknowledged"`
-	AcknowledgementFailed bool   `json:"acknowledgement_failed,omitempty"`
+	State string `json:"state"`
 	// DecisionNotificationFailed: the committee's answer could not be delivered.
 	DecisionNotificationFailed bool `json:"decision_notification_failed,omitempty"`
 	// ConventionID and Convention (its state) once a retained dossier's convention is drawn up.
@@ -83,10 +81,15 @@ type ApplicationResult struct {
 // with them; a standalone workflow also outlives its campaign's run if that one
 // continues as new. The campaign reads its dossiers from the database.
 //
-// It acknowledges the filing to the porteur de projet, puts the dossier under
-// review when the call closes, waits for the committee's decision and, for a
-// retained dossier, carries its convention to signed or lapsed and a signed
-// convention's compte-rendu financier to received or missing.
+// It is started with its call's closure as its start delay (api's startWorkflow): its
+// first task puts the dossier under review then. Before it the dossier is one row on the
+// server and no task, however many a call receives in its last hours (issue 20); the
+// accusé de réception and the first renewal check are the worker's sender's, from the
+// database (worker/acknowledgements.go), and a call cancelled before its closure tells
+// the porteur de projet itself (activities.DispatchCancellation).
+// Then it waits for the committee's decision and, for a retained dossier, carries its
+// convention to signed or lapsed and a signed convention's compte-rendu financier to
+// received or missing.
 func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (ApplicationResult, error) {
 	st := &ApplicationState{State: models.ApplicationDeposited}
 	if err := workflow.SetQueryHandler(ctx, QueryApplicationState, func() (ApplicationState, error) { return *st, nil }); err != nil {
@@ -94,22 +97,6 @@ func ApplicationWorkflow(ctx workflow.Context, in ApplicationInput) (Application
 	}
 	listenForCancellation(ctx, st)
 	ref := activities.ApplicationRef{ApplicationID: in.ApplicationID, WorkflowID: workflow.GetInfo(ctx).WorkflowExecution.ID}
-	// The accusé de réception and the renewal check are local activities: with the timer to
-	// the closure they leave a filed dossier one workflow task in all, not five round trips
-	// (two activities and three workflow tasks) through the server, so a call that receives
-	// thousands of dossiers keeps its acknowledgements up with the filings (docs/measurements.md).
-	// Both are idempotent (the outbox's key, the renewal block's), as a local activity whose
-	// workflow task is lost runs again.
-	laCtx := workflow.WithLocalActivityOptions(ctx, localEmailOptions(in.MailRetryFor))
-	// A refusal for good has been reported to the correspondent by the activity itself.
-	if err := workflow.ExecuteLocalActivity(laCtx, acts.AcknowledgeApplication, ref).Get(ctx, nil); err != nil {
-		workflow.GetLogger(ctx).Warn("accusé de réception not delivered", "application", in.ApplicationID, "error", err)
-		st.AcknowledgementFailed = true
-	} else {
-		st.Acknowledged = true
-	}
-	checkRenewal(ctx, in, ref, st)
-
 	ctx = workflow.WithActivityOptions(ctx, recordOptions)
 	if d := in.CloseAt.Sub(workflow.Now(ctx)); d > 0 {
 		if _, err := workflow.AwaitWithTimeout(ctx, d, st.cancelled); err != nil {

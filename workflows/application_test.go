@@ -2,13 +2,11 @@ package workflows
 
 import (
 	"context"
-	"errors"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
@@ -16,11 +14,11 @@ import (
 	"github.com/dian-p104/aap/models"
 )
 
-func TestApplicationIsAcknowledgedThenReviewedAtClosure(t *testing.T) {
+// The accusé de réception is the worker's sender's (worker/acknowledgements_test.go): the
+// workflow runs nothing before the closure.
+func TestApplicationWaitsForTheClosureThenIsReviewed(t *testing.T) {
 	env := newEnv(t)
 	in := ApplicationInput{ApplicationID: "a-1", CampaignID: "c-1", CloseAt: t0.Add(30 * 24 * time.Hour)}
-	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, activities.ApplicationRef{
-		ApplicationID: "a-1", WorkflowID: "default-test-workflow-id"}).Return(nil).Once()
 	env.OnActivity(acts.RecordApplicationState, mock.Anything, activities.ApplicationStateChange{
 		ApplicationID: "a-1", State: models.ApplicationUnderReview}).Return(nil).Once()
 	env.OnActivity(acts.RecordApplicationState, mock.Anything, activities.ApplicationStateChange{
@@ -30,7 +28,7 @@ func TestApplicationIsAcknowledgedThenReviewedAtClosure(t *testing.T) {
 	signAt(env, 50*24*time.Hour, "Marie Curie, présidente", nil)
 	env.RegisterDelayedCallback(func() {
 		st := query[ApplicationState](t, env, QueryApplicationState)
-		require.Equal(t, ApplicationState{State: models.ApplicationDeposited, Acknowledged: true}, st)
+		require.Equal(t, ApplicationState{State: models.ApplicationDeposited}, st)
 	}, 29*24*time.Hour)
 	env.RegisterDelayedCallback(func() {
 		st := query[ApplicationState](t, env, QueryApplicationState)
@@ -47,46 +45,8 @@ func TestApplicationIsAcknowledgedThenReviewedAtClosure(t *testing.T) {
 	env.AssertExpectations(t)
 }
 
-func TestApplicationGoesUnderReviewEvenIfTheAcknowledgementIsRefused(t *testing.T) {
-	env := newEnv(t)
-	refused := temporal.NewNonRetryableApplicationError("550 no such user", activities.ErrTypeEmailRefused, nil)
-	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(refused).Once()
-	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Twice()
-	env.OnActivity(acts.NotifyApplicationDecided, mock.Anything, mock.Anything).Return(nil).Once()
-	decideAt(env, 2*time.Hour, selection.NotRetained)
-
-	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(time.Hour)})
-	require.NoError(t, env.GetWorkflowError())
-	var res ApplicationResult
-	require.NoError(t, env.GetWorkflowResult(&res))
-	require.Equal(t, models.ApplicationNotRetained, res.State, "reviewed and decided all the same")
-	env.AssertExpectations(t) // the correspondent is told by the activity (activities/acknowledgement_test.go)
-}
-
-func TestApplicationGoesUnderReviewWhenTheRelayStaysDown(t *testing.T) {
-	env := newEnv(t)
-	tries := 0
-	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(
-		func(context.Context, activities.ApplicationRef) error {
-			tries++
-			return errors.New("dial tcp: connection refused")
-		})
-	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Twice()
-	env.OnActivity(acts.NotifyApplicationDecided, mock.Anything, mock.Anything).Return(nil).Once()
-	decideAt(env, 72*time.Hour, selection.NotRetained)
-
-	env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(48 * time.Hour), MailRetryFor: time.Hour})
-	require.NoError(t, env.GetWorkflowError())
-	require.Greater(t, tries, 1, "a relay that is down is retried")
-	var res ApplicationResult
-	require.NoError(t, env.GetWorkflowResult(&res))
-	require.Equal(t, models.ApplicationNotRetained, res.State, "retries ran out: the dossier goes on")
-	env.AssertExpectations(t)
-}
-
 func TestApplicationNotRetainedIsToldAndKeepsTheFirstDecision(t *testing.T) {
 	env := newEnv(t)
-	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.RecordApplicationState, mock.Anything, activities.ApplicationStateChange{
 		ApplicationID: "a-1", State: models.ApplicationUnderReview}).Return(nil).Once()
 	env.OnActivity(acts.RecordApplicationState, mock.Anything, activities.ApplicationStateChange{
@@ -176,7 +136,6 @@ func signAt(env *testsuite.TestWorkflowEnvironment, at time.Duration, by string,
 
 // retainedDossier runs a dossier retained one hour after its call closed.
 func retainedDossier(env *testsuite.TestWorkflowEnvironment) *conventionCalls {
-	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.NotifyApplicationDecided, mock.Anything, mock.Anything).Return(nil)
 	decideAt(env, 2*time.Hour, selection.Retained)

@@ -83,9 +83,17 @@ func (c *campaign) wrapUpCancellation(ctx workflow.Context) (CampaignResult, err
 
 // listenForCancellation records the call's cancellation in the dossier's state when it arrives.
 func listenForCancellation(ctx workflow.Context, st *ApplicationState) {
+	ch := workflow.GetSignalChannel(ctx, SignalCampaignCancelled)
+	var x CampaignCancelled
+	// A dossier's first task is its call's closure (its start delay): a cancellation
+	// signalled before it waits in the channel, and is read here, before the dossier could
+	// go under review.
+	if ch.ReceiveAsync(&x) {
+		st.CancelReason = x.Reason
+		return
+	}
 	workflow.Go(ctx, func(ctx workflow.Context) {
-		var x CampaignCancelled
-		workflow.GetSignalChannel(ctx, SignalCampaignCancelled).Receive(ctx, &x)
+		ch.Receive(ctx, &x)
 		st.CancelReason = x.Reason
 	})
 }

@@ -77,7 +77,6 @@ func TestCampaignCancelledAfterItsSelectionTellsTheDossiers(t *testing.T) {
 
 func TestDossierUnderReviewIsCancelledWithItsCall(t *testing.T) {
 	env := newEnv(t)
-	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Once() // under review
 	var cancelled activities.DossierCancellation
 	env.OnActivity(acts.CancelDossier, mock.Anything, mock.Anything).Return(

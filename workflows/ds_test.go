@@ -82,7 +82,6 @@ func TestApplicationFromDSTellsDS(t *testing.T) {
 // runDecidedDossier runs a dossier not retained an hour after its call's closure.
 func runDecidedDossier(t *testing.T, env *testsuite.TestWorkflowEnvironment, dsNumber int) {
 	t.Helper()
-	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.NotifyApplicationDecided, mock.Anything, mock.Anything).Return(nil)
 	decideAt(env, 2*time.Hour, selection.NotRetained)

@@ -34,9 +34,8 @@ func emailOptions(retryFor time.Duration) workflow.ActivityOptions {
 	}
 }
 
-// localEmailOptions are emailOptions for an email sent as a local activity, inside the
-// workflow task that asked for it (the accusé de réception and the renewal check of a dossier
-// being filed, application.go): the same retries and bounds, without the heartbeat, which a
+// localEmailOptions are emailOptions for a local activity, run inside the workflow task that
+// asked for it (a dossier's renewal check as it goes under review, renewal.go): the same retries and bounds, without the heartbeat, which a
 // local activity has no use for (the SDK keeps its workflow task alive while it runs, and a dead
 // worker's task is retried whole on another). A backoff longer than the workflow task's timeout
 // becomes a timer, so a relay down for hours waits as it would for a regular activity.

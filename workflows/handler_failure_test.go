@@ -49,7 +49,6 @@ func updateAt(env *testsuite.TestWorkflowEnvironment, at time.Duration, name str
 // signature: recorded and confirmed.
 func TestSignatureWhoseRecordFailsAnswersAndTheNextOneIsRecorded(t *testing.T) {
 	env := newEnv(t)
-	env.OnActivity(acts.AcknowledgeApplication, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil)
 	env.OnActivity(acts.NotifyApplicationDecided, mock.Anything, mock.Anything).Return(nil)
 	decideAt(env, 2*time.Hour, selection.Retained)

@@ -22,10 +22,6 @@ type yearActivities struct {
 
 // A dossier's activities.
 
-func (a *yearActivities) AcknowledgeApplication(context.Context, activities.ApplicationRef) error {
-	return nil
-}
-
 func (a *yearActivities) CheckRenewal(context.Context, activities.ApplicationRef) (activities.RenewalCheck, error) {
 	return a.renewal, nil
 }

@@ -10,7 +10,7 @@ import (
 )
 
 // activityHeartbeat is the HeartbeatTimeout of every activity but the local ones (a dossier's
-// accusé de réception and renewal check, localEmailOptions): the worker heartbeats each
+// renewal check, localEmailOptions): the worker heartbeats each
 // one while it runs (worker/keepalive.go, every 2 s), so a worker killed mid-way is noticed
 // within seconds and another worker retries the activity (a batch from its last recorded
 // progress) instead of waiting for the StartToCloseTimeout (3 minutes for an email, 30 for a

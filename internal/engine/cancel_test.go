@@ -1,18 +1,24 @@
 package engine_test
 
 import (
+	"context"
 	"net/http"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/dian-p104/aap/workflows"
 )
 
+// Cancelled before its closure: the dossiers' workflows have not run yet (they start at the
+// closure), so the cancellation tells their porteurs de projet itself; at the closure each
+// workflow reads the cancellation first, ends cancelled and sends nothing more.
 func TestACancelledCallTellsEveryPorteurDeProjet(t *testing.T) {
 	d := startDev(t, t.TempDir())
 	defer d.Stop()
-	_, created := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns", campaignBody(0, time.Hour))
+	_, created := do(t, http.MethodPost, d.HTTPURL+"/api/v1/campaigns", campaignBody(0, 15*time.Second))
 	campaignID := created["id"].(string)
 	require.EventuallyWithT(t, func(c *assert.CollectT) {
 		assert.Equal(c, "published", campaignState(t, d, campaignID))
@@ -44,4 +50,15 @@ func TestACancelledCallTellsEveryPorteurDeProjet(t *testing.T) {
 		}
 		assert.Equal(c, 2, sentCount(t, d, "purpose=campaign_cancelled&campaign="+campaignID))
 	}, 30*time.Second, 250*time.Millisecond)
+
+	for _, a := range []map[string]any{first, second} {
+		ctx, stop := context.WithTimeout(context.Background(), 45*time.Second)
+		var res workflows.ApplicationResult
+		require.NoError(t, d.Temporal.GetWorkflow(ctx, a["workflow_id"].(string), "").Get(ctx, &res), "its workflow ran at the closure")
+		stop()
+		require.Equal(t, "cancelled", res.State, "not under review")
+		_, got := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+a["id"].(string), nil)
+		require.Equal(t, "cancelled", got["state"])
+	}
+	require.Equal(t, 2, sentCount(t, d, "purpose=campaign_cancelled&campaign="+campaignID), "each porteur de projet told once")
 }

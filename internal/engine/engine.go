@@ -28,6 +28,7 @@ import (
 	"github.com/dian-p104/aap/internal/rules/policy"
 	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/policies"
+	"github.com/dian-p104/aap/worker"
 )
 
 // newLogger writes text for people in dev, JSON for log collectors in production.
@@ -126,4 +127,21 @@ func (s *httpServer) shutdown() error {
 		return err
 	}
 	return <-s.done
+}
+
+// runAcknowledgements starts the worker process's accusé de réception sender
+// (worker.AcknowledgementSender); the returned func stops it and waits for its pass in flight.
+func runAcknowledgements(db *gorm.DB, acts *activities.Activities, cfg config.Config, log *slog.Logger) (stop func()) {
+	sender := &worker.AcknowledgementSender{Applications: store.NewApplications(db), Acts: acts,
+		RetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		sender.Run(ctx)
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }

@@ -89,12 +89,15 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
+	stopAcks := runAcknowledgements(p.db, acts, cfg, log)
 	if err := startPNEWorkflows(ctx, p.temporal, p.policies, cfg, time.Now(), log); err != nil {
+		stopAcks()
 		w.Stop()
 		return err
 	}
 	log.Info("aap worker polling", "task_queue", "aap", "temporal", cfg.TemporalAddress)
 	<-ctx.Done()
+	stopAcks()
 	w.Stop() // waits for activities in flight, within the worker's stop timeout
 	return nil
 }

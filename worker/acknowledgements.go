@@ -1,0 +1,141 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"golang.org/x/sync/errgroup"
+
+	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/models"
+)
+
+// AcknowledgementSender sends the accusés de réception that the filings store pending
+// (models.AcknowledgementPending, in the dossier's own transaction), within a second or
+// two of the filing, and checks the association's renewal conditions (§8.4) as the dossier
+// is filed. It runs in every worker process. A dossier's workflow waits for its call's
+// closure before its first task (its start delay): a call that receives thousands of
+// dossiers in its last hours costs the Temporal server one row each, and their emails go
+// out from the database beside it (issue 20; docs/measurements.md).
+//
+// Several workers may run it at once: each dossier is claimed by exactly one
+// (ClaimAcknowledgement), and a sender that dies leaves its claims due again after
+// ackLease. The emails are idempotent (the outbox's key), so a claim that outlived its
+// sender sends nothing twice.
+type AcknowledgementSender struct {
+	Applications *store.Applications
+	Acts         *activities.Activities
+	// RetryFor is how long a relay that is down is retried (AAP_MAIL_RETRY_FOR), from the filing.
+	RetryFor time.Duration
+	Now      func() time.Time
+	Logger   *slog.Logger
+}
+
+const (
+	// ackEvery is how often the sender looks for accusés de réception to send.
+	ackEvery = time.Second
+	// ackBatch dossiers are read at a time, and sent by ackParallel at once.
+	ackBatch    = 200
+	ackParallel = 4
+	// ackLease: a claimed accusé de réception is due again past it (its sender died), and
+	// another worker sends it. One still being sent then (a slow relay) is not sent twice:
+	// its outbox row is leased while it is sent, and the second try finds it so.
+	ackLease = 30 * time.Second
+	// A relay that is down is tried again after the time since the filing, within these
+	// bounds: about twice as long each time, as the email activities' retry policy
+	// (workflows.emailOptions).
+	ackFirstRetry = 10 * time.Second
+	ackMaxRetry   = 30 * time.Minute
+)
+
+// Run sends what is due every ackEvery until ctx ends.
+func (s *AcknowledgementSender) Run(ctx context.Context) {
+	tick := time.NewTicker(ackEvery)
+	defer tick.Stop()
+	for {
+		if _, err := s.SendDue(ctx); err != nil && ctx.Err() == nil {
+			s.Logger.Warn("accusés de réception: pass failed, tried again next pass", "error", err)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// SendDue sends every accusé de réception due now and reports how many it claimed.
+func (s *AcknowledgementSender) SendDue(ctx context.Context) (int, error) {
+	claimed := 0
+	for {
+		now := s.Now()
+		due, err := s.Applications.DueAcknowledgements(ctx, now, ackBatch)
+		if err != nil {
+			return claimed, err
+		}
+		g, gctx := errgroup.WithContext(ctx)
+		g.SetLimit(ackParallel)
+		for i := range due {
+			won, err := s.Applications.ClaimAcknowledgement(ctx, due[i].ID, now, now.Add(ackLease))
+			if err != nil {
+				_ = g.Wait()
+				return claimed, err
+			}
+			if !won {
+				continue // another worker's
+			}
+			claimed++
+			g.Go(func() error { return s.acknowledge(gctx, &due[i], now) })
+		}
+		if err := g.Wait(); err != nil {
+			return claimed, err
+		}
+		if len(due) < ackBatch {
+			return claimed, nil
+		}
+	}
+}
+
+// acknowledge checks the dossier's renewal conditions, sends its accusé de réception
+// and records what became of it.
+func (s *AcknowledgementSender) acknowledge(ctx context.Context, app *models.Application, now time.Time) error {
+	ref := activities.ApplicationRef{ApplicationID: app.ID, WorkflowID: app.WorkflowID}
+	// The closure checks again, once the year's PNE has closed (workflows.checkRenewal).
+	if _, err := s.Acts.CheckRenewal(ctx, ref); err != nil {
+		s.Logger.Warn("renewal check at the filing failed", "application", app.ID, "error", err)
+	}
+	err := s.Acts.AcknowledgeApplication(ctx, ref)
+	state, dueAgain := ackOutcome(err, app.CreatedAt, now, s.RetryFor)
+	switch {
+	case state == models.AcknowledgementFailed:
+		// A refusal for good has been reported to the correspondent (AcknowledgeApplication).
+		s.Logger.Warn("accusé de réception not delivered", "application", app.ID, "error", err)
+	case err != nil:
+		s.Logger.Info("accusé de réception: relay unavailable, tried again", "application", app.ID, "at", dueAgain, "error", err)
+	}
+	return s.Applications.RecordAcknowledgement(ctx, app.ID, state, dueAgain)
+}
+
+// ackOutcome is what a try's error makes of an accusé de réception filed at filedAt: sent;
+// failed when retrying cannot help (the relay refused the address, the dossier is gone) or
+// the retry window from the filing is over; else pending, due again after a wait about as
+// long as the time since the filing.
+func ackOutcome(err error, filedAt, now time.Time, retryFor time.Duration) (string, *time.Time) {
+	if err == nil {
+		return models.AcknowledgementSent, nil
+	}
+	var appErr *temporal.ApplicationError
+	if errors.As(err, &appErr) && appErr.NonRetryable() {
+		return models.AcknowledgementFailed, nil
+	}
+	age := now.Sub(filedAt)
+	if age >= retryFor {
+		return models.AcknowledgementFailed, nil
+	}
+	next := now.Add(min(max(age, ackFirstRetry), ackMaxRetry, retryFor-age))
+	return models.AcknowledgementPending, &next
+}

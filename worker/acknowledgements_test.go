@@ -1,0 +1,210 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/stretchr/testify/require"
+	"gorm.io/gorm"
+
+	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/auth"
+	"github.com/dian-p104/aap/internal/mail"
+	"github.com/dian-p104/aap/internal/platform/config"
+	"github.com/dian-p104/aap/internal/platform/mailcatcher"
+	"github.com/dian-p104/aap/internal/rules/policy"
+	"github.com/dian-p104/aap/internal/store"
+	"github.com/dian-p104/aap/internal/store/storetest"
+	"github.com/dian-p104/aap/models"
+	"github.com/dian-p104/aap/policies"
+)
+
+var filedAt = time.Date(2027, 3, 20, 10, 0, 0, 0, time.UTC)
+
+// ackFixture is a sender on SQLite and a real SMTP catcher, with its clock in hand.
+type ackFixture struct {
+	db      *gorm.DB
+	catcher *mailcatcher.Catcher
+	now     time.Time
+	call    *models.Campaign
+}
+
+func newAckFixture(t *testing.T) *ackFixture {
+	t.Helper()
+	db := storetest.SQLite(t)
+	catcher, err := mailcatcher.Start(mailcatcher.Options{Addr: "127.0.0.1:0", Dir: t.TempDir(), Logger: slog.New(slog.DiscardHandler)})
+	require.NoError(t, err)
+	t.Cleanup(func() { _ = catcher.Close() })
+	set, err := policy.Load(policies.FS)
+	require.NoError(t, err)
+	pol, err := set.ForYear(2027)
+	require.NoError(t, err)
+	c := &models.Campaign{ID: uuid.NewString(), Year: 2027, Level: models.LevelDepartmental, Territory: "69",
+		Title: "Langue & emploi dans le Rhône", ContactEmail: "ddets@rhone.example.gouv.fr", PolicyName: pol.Name, Policy: pol,
+		Phase: models.PhasePublished, CloseAt: filedAt.Add(60 * 24 * time.Hour), Indicators: []string{"bénéficiaires"}}
+	c.WorkflowID = "aap/" + c.ID
+	require.NoError(t, db.Create(c).Error)
+	return &ackFixture{db: db, catcher: catcher, now: filedAt, call: c}
+}
+
+// sender is a sender of the fixture's database, catcher and clock.
+func (f *ackFixture) sender(t *testing.T) *AcknowledgementSender {
+	t.Helper()
+	host, port, _ := net.SplitHostPort(f.catcher.Addr())
+	p, _ := strconv.Atoi(port)
+	outbox, err := mail.NewOutbox(f.db, mail.NewSMTPSender(config.SMTP{Host: host, Port: p, TLS: config.TLSNone}), "AAP <no-reply@aap.localhost>")
+	require.NoError(t, err)
+	links, err := auth.NewLinkSigner([]byte(strings.Repeat("k", 32)))
+	require.NoError(t, err)
+	apps := store.NewApplications(f.db)
+	acts := &activities.Activities{Campaigns: store.NewCampaigns(f.db), Applications: apps, Conventions: store.NewConventions(f.db),
+		PNEResults: store.NewPNEResults(f.db), FinancialReports: store.NewFinancialReports(f.db), Emails: store.NewEmails(f.db),
+		Outbox: outbox, Links: links, PublicURL: "https://aap.example.gouv.fr", Logger: slog.New(slog.DiscardHandler)}
+	return &AcknowledgementSender{Applications: apps, Acts: acts, RetryFor: 24 * time.Hour,
+		Now: func() time.Time { return f.now }, Logger: slog.New(slog.DiscardHandler)}
+}
+
+// file stores a dossier as the API files it: its accusé de réception pending, due at once.
+func (f *ackFixture) file(t *testing.T, n int, workflowPending bool) *models.Application {
+	t.Helper()
+	app := &models.Application{ID: uuid.NewString(), CampaignID: f.call.ID, Year: 2027, AssociationKey: "siret:" + strconv.Itoa(n),
+		AssociationName: "Accueil Rhône " + strconv.Itoa(n), AssociationEmail: "contact" + strconv.Itoa(n) + "@accueil.example",
+		Title: "Ateliers " + strconv.Itoa(n), TitleKey: "ateliers " + strconv.Itoa(n), Theme: "langue", State: models.ApplicationDeposited,
+		RequestedCents: 1_000_000, TotalBudgetCents: 2_000_000, CreatedAt: filedAt, WorkflowPending: workflowPending,
+		Acknowledgement: models.AcknowledgementPending, AcknowledgementDueAt: &filedAt}
+	app.WorkflowID = f.call.WorkflowID + "/dossier/" + app.ID
+	require.NoError(t, f.db.Create(app).Error)
+	return app
+}
+
+func (f *ackFixture) state(t *testing.T, app *models.Application) (string, *time.Time) {
+	t.Helper()
+	var got models.Application
+	require.NoError(t, f.db.First(&got, "id = ?", app.ID).Error)
+	return got.Acknowledgement, got.AcknowledgementDueAt
+}
+
+// Two workers' senders racing over the same dossiers send each accusé de réception once;
+// a dossier whose workflow is not known to be started yet waits (its filing may be undone).
+func TestEachAcknowledgementIsSentOnceWhateverTheSendersRacing(t *testing.T) {
+	f := newAckFixture(t)
+	var filed []*models.Application
+	for i := range 30 {
+		filed = append(filed, f.file(t, i, false))
+	}
+	starting := f.file(t, 99, true)
+
+	a, b := f.sender(t), f.sender(t)
+	var wg sync.WaitGroup
+	claimed := make([]int, 2)
+	for i, s := range []*AcknowledgementSender{a, b} {
+		wg.Go(func() {
+			n, err := s.SendDue(context.Background())
+			require.NoError(t, err)
+			claimed[i] = n
+		})
+	}
+	wg.Wait()
+	require.Equal(t, 30, claimed[0]+claimed[1], "each dossier claimed by one sender")
+	caught, err := f.catcher.List()
+	require.NoError(t, err)
+	require.Len(t, caught, 30, "one accusé de réception each")
+	for _, app := range filed {
+		state, due := f.state(t, app)
+		require.Equal(t, models.AcknowledgementSent, state)
+		require.Nil(t, due)
+	}
+	state, _ := f.state(t, starting)
+	require.Equal(t, models.AcknowledgementPending, state, "not before its workflow exists")
+
+	require.NoError(t, store.NewApplications(f.db).WorkflowStarted(context.Background(), starting.ID))
+	n, err := a.SendDue(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, n, "sent once its workflow exists, the others not again")
+	require.Equal(t, 31, f.catcher.Count())
+}
+
+// A relay that is down is tried again later, and nobody is told; a refusal for good is
+// recorded failed at once, and the correspondent told which association (once).
+func TestARelayDownIsRetriedAndARefusalIsRecordedFailed(t *testing.T) {
+	f := newAckFixture(t)
+	s := f.sender(t)
+	down := f.file(t, 1, false)
+
+	f.catcher.FailNext(1, 451, "try again later")
+	_, err := s.SendDue(context.Background())
+	require.NoError(t, err)
+	state, due := f.state(t, down)
+	require.Equal(t, models.AcknowledgementPending, state)
+	require.Equal(t, filedAt.Add(ackFirstRetry), due.UTC())
+	require.Zero(t, f.catcher.Count(), "451: nothing sent, nobody told")
+
+	f.now = filedAt.Add(ackFirstRetry - time.Second)
+	n, err := s.SendDue(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, n, "not before it is due again")
+	f.now = filedAt.Add(ackFirstRetry)
+	n, err = s.SendDue(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	state, _ = f.state(t, down)
+	require.Equal(t, models.AcknowledgementSent, state)
+	require.Equal(t, 1, f.catcher.Count())
+
+	refused := f.file(t, 2, false)
+	f.catcher.FailNext(1, 550, "no such user")
+	_, err = s.SendDue(context.Background())
+	require.NoError(t, err)
+	state, due = f.state(t, refused)
+	require.Equal(t, models.AcknowledgementFailed, state)
+	require.Nil(t, due)
+	caught, err := f.catcher.List()
+	require.NoError(t, err)
+	require.Len(t, caught, 2, "550: one notice, to the correspondent")
+	var told []string
+	for _, m := range caught {
+		told = append(told, m.To...)
+	}
+	require.ElementsMatch(t, []string{down.AssociationEmail, f.call.ContactEmail}, told)
+	n, err = s.SendDue(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, n, "a failed accusé de réception is not tried again")
+}
+
+// The retry window runs from the filing: tried again just inside it (never past it),
+// failed at its end.
+func TestARelayDownPastTheRetryWindowFails(t *testing.T) {
+	down := errors.New("dial tcp 127.0.0.1:25: connection refused")
+	retryFor := 24 * time.Hour
+	for _, tc := range []struct {
+		age       time.Duration
+		wantState string
+		wantWait  time.Duration
+	}{
+		{time.Second, models.AcknowledgementPending, ackFirstRetry},
+		{10 * time.Minute, models.AcknowledgementPending, 10 * time.Minute},
+		{5 * time.Hour, models.AcknowledgementPending, ackMaxRetry},
+		{retryFor - time.Minute, models.AcknowledgementPending, time.Minute},
+		{retryFor, models.AcknowledgementFailed, 0},
+	} {
+		now := filedAt.Add(tc.age)
+		state, due := ackOutcome(down, filedAt, now, retryFor)
+		require.Equal(t, tc.wantState, state, "filed %s ago", tc.age)
+		if tc.wantWait == 0 {
+			require.Nil(t, due)
+			continue
+		}
+		require.Equal(t, now.Add(tc.wantWait), *due, "filed %s ago", tc.age)
+	}
+	state, due := ackOutcome(nil, filedAt, filedAt, retryFor)
+	require.Equal(t, models.AcknowledgementSent, state)
+	require.Nil(t, due)
+}
