@@ -57,6 +57,13 @@ func TestACancelledCallTellsEveryPorteurDeProjet(t *testing.T) {
 		require.NoError(t, d.Temporal.GetWorkflow(ctx, a["workflow_id"].(string), "").Get(ctx, &res), "its workflow ran at the closure")
 		stop()
 		require.Equal(t, "cancelled", res.State, "not under review")
+		var activities []string
+		for _, e := range workflowHistory(t, d, a["workflow_id"].(string)) {
+			if sched := e.GetActivityTaskScheduledEventAttributes(); sched != nil {
+				activities = append(activities, sched.GetActivityType().GetName())
+			}
+		}
+		require.Equal(t, []string{"CancelDossier"}, activities, "the cancellation read before anything else: never recorded under review")
 		_, got := do(t, http.MethodGet, d.HTTPURL+"/api/v1/applications/"+a["id"].(string), nil)
 		require.Equal(t, "cancelled", got["state"])
 	}
