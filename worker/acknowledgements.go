@@ -68,36 +68,45 @@ func (s *AcknowledgementSender) Run(ctx context.Context) {
 	}
 }
 
-// SendDue sends every accusé de réception due now and reports how many it claimed.
+// SendDue sends every accusé de réception due now and reports how many it claimed. When
+// ctx ends (the worker stops) it claims no more, and lets the sends in flight finish, as
+// the worker does its activities (Options): one cancelled after the relay took the message
+// would be sent again.
 func (s *AcknowledgementSender) SendDue(ctx context.Context) (int, error) {
 	claimed := 0
-	for {
+	for ctx.Err() == nil {
 		now := s.Now()
 		due, err := s.Applications.DueAcknowledgements(ctx, now, ackBatch)
 		if err != nil {
 			return claimed, err
 		}
-		g, gctx := errgroup.WithContext(ctx)
-		g.SetLimit(ackParallel)
-		for i := range due {
-			won, err := s.Applications.ClaimAcknowledgement(ctx, due[i].ID, now, now.Add(ackLease))
-			if err != nil {
-				_ = g.Wait()
-				return claimed, err
-			}
-			if !won {
-				continue // another worker's
-			}
-			claimed++
-			g.Go(func() error { return s.acknowledge(gctx, &due[i], now) })
-		}
-		if err := g.Wait(); err != nil {
+		n, err := s.sendBatch(ctx, due, now)
+		claimed += n
+		if err != nil || len(due) < ackBatch {
 			return claimed, err
 		}
-		if len(due) < ackBatch {
-			return claimed, nil
+	}
+	return claimed, nil
+}
+
+// sendBatch claims each dossier of due that no other worker has, and sends ackParallel at once.
+func (s *AcknowledgementSender) sendBatch(ctx context.Context, due []models.Application, now time.Time) (int, error) {
+	inFlight := context.WithoutCancel(ctx)
+	var g errgroup.Group // one failing cancels none of the others' sends
+	g.SetLimit(ackParallel)
+	claimed := 0
+	for i := 0; i < len(due) && ctx.Err() == nil; i++ {
+		won, err := s.Applications.ClaimAcknowledgement(inFlight, due[i].ID, now, now.Add(ackLease))
+		if err != nil {
+			_ = g.Wait()
+			return claimed, err
+		}
+		if won { // else another worker's
+			claimed++
+			g.Go(func() error { return s.acknowledge(inFlight, &due[i], now) })
 		}
 	}
+	return claimed, g.Wait()
 }
 
 // acknowledge checks the dossier's renewal conditions, sends its accusé de réception

@@ -208,3 +208,22 @@ func TestARelayDownPastTheRetryWindowFails(t *testing.T) {
 	require.Equal(t, models.AcknowledgementSent, state)
 	require.Nil(t, due)
 }
+
+// A stopping worker claims nothing more: what is due stays for the next pass or another worker.
+func TestAStoppedSenderClaimsNothing(t *testing.T) {
+	f := newAckFixture(t)
+	app := f.file(t, 1, false)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	n, err := f.sender(t).SendDue(ctx)
+	require.NoError(t, err)
+	require.Zero(t, n)
+	state, due := f.state(t, app)
+	require.Equal(t, models.AcknowledgementPending, state)
+	require.Equal(t, filedAt, due.UTC(), "still due: not claimed")
+	require.Zero(t, f.catcher.Count())
+
+	n, err = f.sender(t).SendDue(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+}
