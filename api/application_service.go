@@ -215,8 +215,9 @@ func (s *ApplicationService) Get(ctx context.Context, id string, live bool) (App
 	}
 	st, err := queryState[workflows.ApplicationState](ctx, s.Temporal, a.WorkflowID, workflows.QueryApplicationState)
 	if err != nil {
-		view.StateFallback = fallbackReason(err)
-		s.Logger.Warn("application state query failed; showing the recorded state", "application", id, "reason", view.StateFallback, "error", err)
+		if view.StateFallback = fallbackReason(err); view.StateFallback != fallbackNotStarted {
+			s.Logger.Warn("application state query failed; showing the recorded state", "application", id, "reason", view.StateFallback, "error", err)
+		}
 		return view, nil
 	}
 	view.State, view.StateSource = st.State, stateFromWorkflow
