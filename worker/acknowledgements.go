@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/temporal"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/dian-p104/aap/activities"
 	"github.com/dian-p104/aap/internal/store"
@@ -38,9 +37,8 @@ type AcknowledgementSender struct {
 const (
 	// ackEvery is how often the sender looks for accusés de réception to send.
 	ackEvery = time.Second
-	// ackBatch dossiers are read at a time, and sent by ackParallel at once.
-	ackBatch    = 200
-	ackParallel = 4
+	// ackBatch dossiers are read at a time.
+	ackBatch = 200
 	// ackLease: a claimed accusé de réception is due again past it (its sender died), and
 	// another worker sends it. One still being sent then (a slow relay) is not sent twice:
 	// its outbox row is leased while it is sent, and the second try finds it so.
@@ -89,24 +87,26 @@ func (s *AcknowledgementSender) SendDue(ctx context.Context) (int, error) {
 	return claimed, nil
 }
 
-// sendBatch claims each dossier of due that no other worker has, and sends ackParallel at once.
+// sendBatch claims each dossier of due that no other worker has, and sends its accusé de
+// réception, one at a time: the sends write to the database a filing writes to, and more
+// at once only made both wait for its lock (measured: docs/measurements.md, 7 December).
 func (s *AcknowledgementSender) sendBatch(ctx context.Context, due []models.Application, now time.Time) (int, error) {
 	inFlight := context.WithoutCancel(ctx)
-	var g errgroup.Group // one failing cancels none of the others' sends
-	g.SetLimit(ackParallel)
 	claimed := 0
 	for i := 0; i < len(due) && ctx.Err() == nil; i++ {
 		won, err := s.Applications.ClaimAcknowledgement(inFlight, due[i].ID, now, now.Add(ackLease))
 		if err != nil {
-			_ = g.Wait()
 			return claimed, err
 		}
-		if won { // else another worker's
-			claimed++
-			g.Go(func() error { return s.acknowledge(inFlight, &due[i], now) })
+		if !won {
+			continue // another worker's
+		}
+		claimed++
+		if err := s.acknowledge(inFlight, &due[i], now); err != nil {
+			return claimed, err
 		}
 	}
-	return claimed, g.Wait()
+	return claimed, nil
 }
 
 // acknowledge checks the dossier's renewal conditions, sends its accusé de réception
