@@ -72,10 +72,12 @@ func timedRun(ctx context.Context, n, c int, f func(ctx context.Context, i int) 
 	return t
 }
 
-// Intake files n dossiers in the call through the API at concurrency c, then
-// starts n no-op workflows through the same Temporal frontend with the SDK,
-// and compares the two rates.
-func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run string, seed, n, c int, logf func(string, ...any)) (Result, error) {
+// Intake files n dossiers in the call through the API at concurrency c, runs
+// beforeBare (Run's: wait for the engine to catch up with them, so that the bare starts
+// measure Temporal's cost on an engine at rest, not beside the intake's leftovers), then
+// starts n no-op workflows through the same Temporal frontend with the SDK, and compares
+// the two rates.
+func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run string, seed, n, c int, beforeBare func(context.Context) error, logf func(string, ...any)) (Result, error) {
 	var firstErr error
 	var once sync.Once
 	filed := timedRun(ctx, n, c, func(ctx context.Context, i int) error {
@@ -95,7 +97,11 @@ func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run s
 	if first, last, ok := WindowRates(filed.start, filed.ends, 1000); ok {
 		res.FirstThousandRatePerS, res.LastThousandRatePerS, res.ThousandFlatness = ptr(first), ptr(last), ptr(round(last/first))
 	}
-	logf("intake: %d dossiers in %s, each 1,000 at %v /s; now the bare starts", len(filed.lat), filed.wall.Round(time.Millisecond), WindowSeries(filed.start, filed.ends, 1000))
+	logf("intake: %d dossiers in %s, each 1,000 at %v /s", len(filed.lat), filed.wall.Round(time.Millisecond), WindowSeries(filed.start, filed.ends, 1000))
+	if err := beforeBare(ctx); err != nil {
+		return res, err
+	}
+	logf("now the bare starts")
 	started, err := bareStarts(ctx, tc, run, n, c)
 	if err != nil {
 		return res, err

@@ -152,7 +152,7 @@ func notes(r Result) string {
 	}
 	if r.SettleS != nil && r.Settled != nil {
 		if *r.Settled {
-			add("caught up %.0f s after the bare starts", *r.SettleS)
+			add("caught up %.0f s after the intake", *r.SettleS)
 		} else {
 			add("still busy after %.0f s", *r.SettleS)
 		}

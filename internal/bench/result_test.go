@@ -112,7 +112,7 @@ func TestTableNamesEveryMeasure(t *testing.T) {
 	assert.Contains(t, buf.String(), "RSS 100 → 120 MB")
 	buf.Reset()
 	WriteTable(&buf, []Result{{Measure: "settle", SettleS: ptr(42.0), Settled: ptr(true)}, {Measure: "settle", SettleS: ptr(600.0), Settled: ptr(false)}})
-	assert.Contains(t, buf.String(), "caught up 42 s after the bare starts")
+	assert.Contains(t, buf.String(), "caught up 42 s after the intake")
 	assert.Contains(t, buf.String(), "still busy after 600 s")
 }
 

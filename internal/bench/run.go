@@ -28,7 +28,7 @@ type Config struct {
 	Call      string        // an open call to file in and read; empty: one is created
 	ReadRPS   float64       // rate of each read; 0: no reads
 	Duration  time.Duration // length of each read
-	Settle    time.Duration // after the intake, how long to wait at most for the engine to catch up; 0: no wait
+	Settle    time.Duration // after the intake, before the bare starts, how long to wait at most for the engine to catch up; 0: no wait
 }
 
 // Run measures and writes one JSON object per measurement to out and a table to table.
@@ -63,20 +63,24 @@ func Run(ctx context.Context, cfg Config, out, table io.Writer) error {
 			return fmt.Errorf("temporal %s: %w", cfg.Temporal, err)
 		}
 		defer tc.Close()
-		res, err := Intake(ctx, api, tc, call, run, seed, cfg.N, cfg.C, logf)
+		var settle *Result
+		res, err := Intake(ctx, api, tc, call, run, seed, cfg.N, cfg.C, func(ctx context.Context) error {
+			if cfg.Settle <= 0 {
+				return nil
+			}
+			logf("waiting (at most %s) for the engine to catch up with the intake", cfg.Settle)
+			waited, settled, err := Settle(ctx, api, cfg.Settle)
+			settle = &Result{Measure: "settle", N: cfg.N, Concurrency: cfg.C, SettleS: ptr(round(waited.Seconds())), Settled: ptr(settled)}
+			return err
+		}, logf)
 		if err != nil {
 			return err
 		}
 		if err := emit(res); err != nil {
 			return err
 		}
-		if cfg.Settle > 0 {
-			logf("waiting (at most %s) for the engine to catch up with the intake", cfg.Settle)
-			waited, settled, err := Settle(ctx, api, cfg.Settle)
-			if err != nil {
-				return err
-			}
-			if err := emit(Result{Measure: "settle", N: cfg.N, Concurrency: cfg.C, SettleS: ptr(round(waited.Seconds())), Settled: ptr(settled)}); err != nil {
+		if settle != nil {
+			if err := emit(*settle); err != nil {
 				return err
 			}
 		}

@@ -15,9 +15,9 @@ const settleWindow = 5 * time.Second
 // Settle waits, at most limit, until the engine has caught up with the intake: until
 // its process (the one whose /metrics the token reads: `aap dev` whole, `aap api` alone
 // in production) spends under idleCores over settleWindow. An intake files dossiers
-// faster than their workflows run (the porteurs' accusés de réception, the renewal
-// checks): the time it takes is how late those run after a rush, and reads measured
-// after it are the engine's, not the catching-up's. It returns the time waited and
+// faster than the worker's sender sends their accusés de réception: the time it takes is
+// how late those leave after a rush, and the bare starts and reads measured after it are
+// the engine's, not the catching-up's. It returns the time waited and
 // whether the engine settled.
 func Settle(ctx context.Context, api *apiClient, limit time.Duration) (time.Duration, bool, error) {
 	start := time.Now()
