@@ -227,3 +227,24 @@ func TestAStoppedSenderClaimsNothing(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 }
+
+// A worker that died holding its claim leaves the accusé de réception due again after
+// ackLease, and another worker sends it; not before.
+func TestADeadSendersClaimFallsDueAfterTheLease(t *testing.T) {
+	f := newAckFixture(t)
+	app := f.file(t, 1, false)
+	won, err := store.NewApplications(f.db).ClaimAcknowledgement(context.Background(), app.ID, filedAt, filedAt.Add(ackLease))
+	require.NoError(t, err)
+	require.True(t, won, "the dead worker's claim")
+
+	s := f.sender(t)
+	f.now = filedAt.Add(ackLease - time.Second)
+	n, err := s.SendDue(context.Background())
+	require.NoError(t, err)
+	require.Zero(t, n, "still claimed")
+	f.now = filedAt.Add(ackLease)
+	n, err = s.SendDue(context.Background())
+	require.NoError(t, err)
+	require.Equal(t, 1, n)
+	require.Equal(t, 1, f.catcher.Count())
+}
