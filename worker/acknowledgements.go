@@ -9,7 +9,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/activities"
-	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -26,8 +25,9 @@ import (
 // ackLease. The emails are idempotent (the outbox's key), so a claim that outlived its
 // sender sends nothing twice.
 type AcknowledgementSender struct {
-	Applications *store.Applications
-	Acts         *activities.Activities
+	// Acts sends (AcknowledgeApplication, CheckRenewal) and its Applications store holds the
+	// accusés de réception's state.
+	Acts *activities.Activities
 	// RetryFor is how long a relay that is down is retried (AAP_MAIL_RETRY_FOR), from the filing.
 	RetryFor time.Duration
 	Now      func() time.Time
@@ -74,7 +74,7 @@ func (s *AcknowledgementSender) SendDue(ctx context.Context) (int, error) {
 	claimed := 0
 	for ctx.Err() == nil {
 		now := s.Now()
-		due, err := s.Applications.DueAcknowledgements(ctx, now, ackBatch)
+		due, err := s.Acts.Applications.DueAcknowledgements(ctx, now, ackBatch)
 		if err != nil {
 			return claimed, err
 		}
@@ -94,7 +94,7 @@ func (s *AcknowledgementSender) sendBatch(ctx context.Context, due []models.Appl
 	inFlight := context.WithoutCancel(ctx)
 	claimed := 0
 	for i := 0; i < len(due) && ctx.Err() == nil; i++ {
-		won, err := s.Applications.ClaimAcknowledgement(inFlight, due[i].ID, now, now.Add(ackLease))
+		won, err := s.Acts.Applications.ClaimAcknowledgement(inFlight, due[i].ID, now, now.Add(ackLease))
 		if err != nil {
 			return claimed, err
 		}
@@ -126,7 +126,7 @@ func (s *AcknowledgementSender) acknowledge(ctx context.Context, app *models.App
 	case err != nil:
 		s.Logger.Info("accusé de réception: relay unavailable, tried again", "application", app.ID, "at", dueAgain, "error", err)
 	}
-	return s.Applications.RecordAcknowledgement(ctx, app.ID, state, dueAgain)
+	return s.Acts.Applications.RecordAcknowledgement(ctx, app.ID, state, dueAgain)
 }
 
 // ackOutcome is what a try's error makes of an accusé de réception filed at filedAt: sent;

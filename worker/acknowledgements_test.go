@@ -64,11 +64,10 @@ func (f *ackFixture) sender(t *testing.T) *AcknowledgementSender {
 	require.NoError(t, err)
 	links, err := auth.NewLinkSigner([]byte(strings.Repeat("k", 32)))
 	require.NoError(t, err)
-	apps := store.NewApplications(f.db)
-	acts := &activities.Activities{Campaigns: store.NewCampaigns(f.db), Applications: apps, Conventions: store.NewConventions(f.db),
+	acts := &activities.Activities{Campaigns: store.NewCampaigns(f.db), Applications: store.NewApplications(f.db), Conventions: store.NewConventions(f.db),
 		PNEResults: store.NewPNEResults(f.db), FinancialReports: store.NewFinancialReports(f.db), Emails: store.NewEmails(f.db),
 		Outbox: outbox, Links: links, PublicURL: "https://aap.example.gouv.fr", Logger: slog.New(slog.DiscardHandler)}
-	return &AcknowledgementSender{Applications: apps, Acts: acts, RetryFor: 24 * time.Hour,
+	return &AcknowledgementSender{Acts: acts, RetryFor: 24 * time.Hour,
 		Now: func() time.Time { return f.now }, Logger: slog.New(slog.DiscardHandler)}
 }
 

@@ -142,7 +142,7 @@ func (d *Dev) startWorker(ctx context.Context, cfg config.Config, policies *poli
 		return fmt.Errorf("start worker: %w", err)
 	}
 	d.stops = append(d.stops, w.Stop)
-	d.stops = append(d.stops, runAcknowledgements(d.DB, acts, cfg, log))
+	d.stops = append(d.stops, runAcknowledgements(acts, cfg, log))
 	return startPNEWorkflows(ctx, d.Temporal, policies, cfg, time.Now(), log)
 }
 

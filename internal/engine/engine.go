@@ -131,9 +131,8 @@ func (s *httpServer) shutdown() error {
 
 // runAcknowledgements starts the worker process's accusé de réception sender
 // (worker.AcknowledgementSender); the returned func stops it and waits for its pass in flight.
-func runAcknowledgements(db *gorm.DB, acts *activities.Activities, cfg config.Config, log *slog.Logger) (stop func()) {
-	sender := &worker.AcknowledgementSender{Applications: store.NewApplications(db), Acts: acts,
-		RetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
+func runAcknowledgements(acts *activities.Activities, cfg config.Config, log *slog.Logger) (stop func()) {
+	sender := &worker.AcknowledgementSender{Acts: acts, RetryFor: cfg.MailRetryFor, Now: time.Now, Logger: log}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {

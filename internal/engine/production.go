@@ -89,7 +89,7 @@ func RunWorker(ctx context.Context, cfg config.Config, log *slog.Logger) error {
 	if err := w.Start(); err != nil {
 		return fmt.Errorf("start worker: %w", err)
 	}
-	stopAcks := runAcknowledgements(p.db, acts, cfg, log)
+	stopAcks := runAcknowledgements(acts, cfg, log)
 	if err := startPNEWorkflows(ctx, p.temporal, p.policies, cfg, time.Now(), log); err != nil {
 		stopAcks()
 		w.Stop()
