@@ -11,11 +11,13 @@ import (
 // worker's sender (worker/acknowledgements.go): these are the sender's reads and writes.
 
 // DueAcknowledgements returns at most limit dossiers whose accusé de réception is pending and
-// due at now, the oldest first. A dossier whose start intent is still pending waits: its
-// filing may yet be undone (its workflow could not start), and then nobody is told.
+// due at now, the oldest first, with what the sender needs of them (ID, WorkflowID,
+// CreatedAt): it sends through the activities, which read the dossier themselves. A dossier
+// whose start intent is still pending waits: its filing may yet be undone (its workflow
+// could not start), and then nobody is told.
 func (s *Applications) DueAcknowledgements(ctx context.Context, now time.Time, limit int) ([]models.Application, error) {
 	var rows []models.Application
-	err := withWorkflow(s.db.WithContext(ctx), "").
+	err := withWorkflow(s.db.WithContext(ctx), "").Select("id", "workflow_id", "created_at").
 		Where("acknowledgement = ? AND acknowledgement_due_at <= ?", models.AcknowledgementPending, now.UTC()).
 		Order("acknowledgement_due_at, id").Limit(limit).Find(&rows).Error
 	return rows, err
