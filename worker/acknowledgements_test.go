@@ -84,6 +84,15 @@ func (f *ackFixture) file(t *testing.T, n int, workflowPending bool) *models.App
 	return app
 }
 
+// sendAt runs a pass of s at the instant at and returns how many it claimed.
+func (f *ackFixture) sendAt(t *testing.T, s *AcknowledgementSender, at time.Time) int {
+	t.Helper()
+	f.now = at
+	n, err := s.SendDue(context.Background())
+	require.NoError(t, err)
+	return n
+}
+
 func (f *ackFixture) state(t *testing.T, app *models.Application) (string, *time.Time) {
 	t.Helper()
 	var got models.Application
@@ -146,14 +155,8 @@ func TestARelayDownIsRetriedAndARefusalIsRecordedFailed(t *testing.T) {
 	require.Equal(t, filedAt.Add(ackFirstRetry), due.UTC())
 	require.Zero(t, f.catcher.Count(), "451: nothing sent, nobody told")
 
-	f.now = filedAt.Add(ackFirstRetry - time.Second)
-	n, err := s.SendDue(context.Background())
-	require.NoError(t, err)
-	require.Zero(t, n, "not before it is due again")
-	f.now = filedAt.Add(ackFirstRetry)
-	n, err = s.SendDue(context.Background())
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
+	require.Zero(t, f.sendAt(t, s, filedAt.Add(ackFirstRetry-time.Second)), "not before it is due again")
+	require.Equal(t, 1, f.sendAt(t, s, filedAt.Add(ackFirstRetry)))
 	state, _ = f.state(t, down)
 	require.Equal(t, models.AcknowledgementSent, state)
 	require.Equal(t, 1, f.catcher.Count())
@@ -173,9 +176,7 @@ func TestARelayDownIsRetriedAndARefusalIsRecordedFailed(t *testing.T) {
 		told = append(told, m.To...)
 	}
 	require.ElementsMatch(t, []string{down.AssociationEmail, f.call.ContactEmail}, told)
-	n, err = s.SendDue(context.Background())
-	require.NoError(t, err)
-	require.Zero(t, n, "a failed accusé de réception is not tried again")
+	require.Zero(t, f.sendAt(t, s, f.now), "a failed accusé de réception is not tried again")
 }
 
 // The retry window runs from the filing: tried again just inside it (never past it),
@@ -237,13 +238,7 @@ func TestADeadSendersClaimFallsDueAfterTheLease(t *testing.T) {
 	require.True(t, won, "the dead worker's claim")
 
 	s := f.sender(t)
-	f.now = filedAt.Add(ackLease - time.Second)
-	n, err := s.SendDue(context.Background())
-	require.NoError(t, err)
-	require.Zero(t, n, "still claimed")
-	f.now = filedAt.Add(ackLease)
-	n, err = s.SendDue(context.Background())
-	require.NoError(t, err)
-	require.Equal(t, 1, n)
+	require.Zero(t, f.sendAt(t, s, filedAt.Add(ackLease-time.Second)), "still claimed")
+	require.Equal(t, 1, f.sendAt(t, s, filedAt.Add(ackLease)))
 	require.Equal(t, 1, f.catcher.Count())
 }
