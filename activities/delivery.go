@@ -13,11 +13,17 @@ import (
 // refuses it for good (5xx, bad address), the correspondent is told which
 // association could not be reached, once; the refusal is then returned.
 func (a *Activities) deliverToPorteur(ctx context.Context, env mail.Envelope, app *models.Application, c *models.Campaign, what string) error {
-	err := a.Outbox.Deliver(ctx, env)
+	return a.porteurOutcome(ctx, a.Outbox.Deliver(ctx, env), env.Key, app, c, what)
+}
+
+// porteurOutcome is what the delivery of the email keyed key to a porteur de projet makes
+// of its error err: a refusal for good is reported to the correspondent, then returned
+// non-retryable; a relay that is down is returned as is, to be retried.
+func (a *Activities) porteurOutcome(ctx context.Context, err error, key string, app *models.Application, c *models.Campaign, what string) error {
 	if err == nil || !mail.IsPermanent(err) {
 		return deliveryError(err)
 	}
-	if noticeErr := a.reportUndeliverable(ctx, env.Key, app, c, what); noticeErr != nil {
+	if noticeErr := a.reportUndeliverable(ctx, key, app, c, what); noticeErr != nil {
 		// Retried: the refused email is not sent again (its outbox row says failed), the notice is.
 		return noticeErr
 	}

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/dian-p104/aap/activities"
+	"github.com/dian-p104/aap/internal/store"
 	"github.com/dian-p104/aap/models"
 )
 
@@ -21,11 +23,11 @@ import (
 // out from the database beside it (issue 20; docs/measurements.md).
 //
 // Several workers may run it at once: each dossier is claimed by exactly one
-// (ClaimAcknowledgement), and a sender that dies leaves its claims due again after
+// (ClaimAcknowledgements), and a sender that dies leaves its claims due again after
 // ackLease. The emails are idempotent (the outbox's key), so a claim that outlived its
 // sender sends nothing twice.
 type AcknowledgementSender struct {
-	// Acts sends (AcknowledgeApplication, CheckRenewal) and its Applications store holds the
+	// Acts sends (activities.AcknowledgeApplications, CheckRenewal) and its Applications store holds the
 	// accusés de réception's state.
 	Acts *activities.Activities
 	// RetryFor is how long a relay that is down is retried (AAP_MAIL_RETRY_FOR), from the filing.
@@ -39,6 +41,9 @@ const (
 	ackEvery = time.Second
 	// ackBatch dossiers are read at a time.
 	ackBatch = 200
+	// ackClaim dossiers are claimed, sent over one SMTP connection and recorded together:
+	// few enough that a slow relay sends them well within ackLease.
+	ackClaim = 20
 	// ackLease: a claimed accusé de réception is due again past it (its sender died), and
 	// another worker sends it. One still being sent then (a slow relay) is not sent twice:
 	// its outbox row is leased while it is sent, and the second try finds it so.
@@ -87,46 +92,78 @@ func (s *AcknowledgementSender) SendDue(ctx context.Context) (int, error) {
 	return claimed, nil
 }
 
-// sendBatch claims each dossier of due that no other worker has, and sends its accusé de
-// réception, one at a time: the sends write to the database a filing writes to, and more
-// at once only made both wait for its lock (measured: docs/measurements.md, 7 December).
+// sendBatch sends the accusés de réception of due, ackClaim at a time (sendClaimed).
 func (s *AcknowledgementSender) sendBatch(ctx context.Context, due []models.Application, now time.Time) (int, error) {
 	inFlight := context.WithoutCancel(ctx)
 	claimed := 0
-	for i := 0; i < len(due) && ctx.Err() == nil; i++ {
-		won, err := s.Acts.Applications.ClaimAcknowledgement(inFlight, due[i].ID, now, now.Add(ackLease))
+	for from := 0; from < len(due) && ctx.Err() == nil; from += ackClaim {
+		n, err := s.sendClaimed(inFlight, due[from:min(from+ackClaim, len(due))], now)
+		claimed += n
 		if err != nil {
-			return claimed, err
-		}
-		if !won {
-			continue // another worker's
-		}
-		claimed++
-		if err := s.acknowledge(inFlight, &due[i], now); err != nil {
 			return claimed, err
 		}
 	}
 	return claimed, nil
 }
 
-// acknowledge checks the dossier's renewal conditions, sends its accusé de réception
-// and records what became of it.
-func (s *AcknowledgementSender) acknowledge(ctx context.Context, app *models.Application, now time.Time) error {
-	ref := activities.ApplicationRef{ApplicationID: app.ID, WorkflowID: app.WorkflowID}
-	// The closure checks again, once the year's PNE has closed (workflows.checkRenewal).
-	if _, err := s.Acts.CheckRenewal(ctx, ref); err != nil {
-		s.Logger.Warn("renewal check at the filing failed", "application", app.ID, "error", err)
+// sendClaimed claims the dossiers of due that no other worker has, in one write, checks
+// their renewal conditions, sends their accusés de réception over one SMTP connection and
+// records what became of them in one write: the sends write to the database a filing writes
+// to, and a write each (claim, record) and a connection each cost an intake more than the
+// emails themselves (measured: docs/measurements.md, 7 December).
+func (s *AcknowledgementSender) sendClaimed(ctx context.Context, due []models.Application, now time.Time) (int, error) {
+	won, err := s.Acts.Applications.ClaimAcknowledgements(ctx, ids(due), now, now.Add(ackLease))
+	if err != nil || len(won) == 0 {
+		return 0, err // none claimed, or all another worker's
 	}
-	err := s.Acts.AcknowledgeApplication(ctx, ref)
+	apps := only(due, won)
+	refs := make([]activities.ApplicationRef, len(apps))
+	for i, app := range apps {
+		refs[i] = activities.ApplicationRef{ApplicationID: app.ID, WorkflowID: app.WorkflowID}
+		// The closure checks again, once the year's PNE has closed (workflows.checkRenewal).
+		if _, err := s.Acts.CheckRenewal(ctx, refs[i]); err != nil {
+			s.Logger.Warn("renewal check at the filing failed", "application", app.ID, "error", err)
+		}
+	}
+	errs := activities.AcknowledgeApplications(ctx, s.Acts, refs)
+	outcomes := make([]store.AcknowledgementOutcome, len(apps))
+	for i, app := range apps {
+		outcomes[i] = s.outcome(app, errs[i], now)
+	}
+	return len(apps), s.Acts.Applications.RecordAcknowledgements(ctx, outcomes)
+}
+
+// outcome is what a try's error err makes of app's accusé de réception, logged.
+func (s *AcknowledgementSender) outcome(app models.Application, err error, now time.Time) store.AcknowledgementOutcome {
 	state, dueAgain := ackOutcome(err, app.CreatedAt, now, s.RetryFor)
 	switch {
 	case state == models.AcknowledgementFailed:
-		// A refusal for good has been reported to the correspondent (AcknowledgeApplication).
+		// A refusal for good has been reported to the correspondent (AcknowledgeApplications).
 		s.Logger.Warn("accusé de réception not delivered", "application", app.ID, "error", err)
 	case err != nil:
 		s.Logger.Info("accusé de réception: relay unavailable, tried again", "application", app.ID, "at", dueAgain, "error", err)
 	}
-	return s.Acts.Applications.RecordAcknowledgement(ctx, app.ID, state, dueAgain)
+	return store.AcknowledgementOutcome{ApplicationID: app.ID, State: state, DueAgain: dueAgain}
+}
+
+// ids lists the dossiers' IDs.
+func ids(apps []models.Application) []string {
+	out := make([]string, len(apps))
+	for i, app := range apps {
+		out[i] = app.ID
+	}
+	return out
+}
+
+// only keeps the dossiers of apps whose ID is in keep, in apps' order.
+func only(apps []models.Application, keep []string) []models.Application {
+	out := make([]models.Application, 0, len(keep))
+	for _, app := range apps {
+		if slices.Contains(keep, app.ID) {
+			out = append(out, app)
+		}
+	}
+	return out
 }
 
 // ackOutcome is what a try's error makes of an accusé de réception filed at filedAt: sent;

@@ -8,11 +8,13 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 	"github.com/stretchr/testify/require"
+	gomail "github.com/wneessen/go-mail"
 	"gorm.io/gorm"
 
 	"github.com/dian-p104/aap/activities"
@@ -35,6 +37,23 @@ type ackFixture struct {
 	catcher *mailcatcher.Catcher
 	now     time.Time
 	call    *models.Campaign
+	dials   atomic.Int32 // SMTP connections opened
+}
+
+// countingSender is an SMTP sender that counts the connections it opens.
+type countingSender struct {
+	mail.Sender
+	dials *atomic.Int32
+}
+
+func (s countingSender) Send(ctx context.Context, msgs ...*gomail.Msg) error {
+	s.dials.Add(1)
+	return s.Sender.Send(ctx, msgs...)
+}
+
+func (s countingSender) Open(ctx context.Context) (mail.Session, error) {
+	s.dials.Add(1)
+	return s.Sender.Open(ctx)
 }
 
 func newAckFixture(t *testing.T) *ackFixture {
@@ -60,7 +79,8 @@ func (f *ackFixture) sender(t *testing.T) *AcknowledgementSender {
 	t.Helper()
 	host, port, _ := net.SplitHostPort(f.catcher.Addr())
 	p, _ := strconv.Atoi(port)
-	outbox, err := mail.NewOutbox(f.db, mail.NewSMTPSender(config.SMTP{Host: host, Port: p, TLS: config.TLSNone}), "AAP <no-reply@aap.localhost>")
+	outbox, err := mail.NewOutbox(f.db, countingSender{mail.NewSMTPSender(config.SMTP{Host: host, Port: p, TLS: config.TLSNone}), &f.dials},
+		"AAP <no-reply@aap.localhost>")
 	require.NoError(t, err)
 	links, err := auth.NewLinkSigner([]byte(strings.Repeat("k", 32)))
 	require.NoError(t, err)
@@ -138,6 +158,35 @@ func TestEachAcknowledgementIsSentOnceWhateverTheSendersRacing(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, 1, n, "sent once its workflow exists, the others not again")
 	require.Equal(t, 31, f.catcher.Count())
+}
+
+// The accusés de réception due together go ackClaim to a connection, and a refusal for good
+// among them fails that one only: the others are sent and recorded sent in the same pass.
+func TestAcknowledgementsDueTogetherShareAConnection(t *testing.T) {
+	f := newAckFixture(t)
+	var filed []*models.Application
+	for i := range ackClaim + 1 {
+		filed = append(filed, f.file(t, i, false))
+	}
+	f.catcher.FailNext(1, 550, "no such user")
+	require.Equal(t, ackClaim+1, f.sendAt(t, f.sender(t), filedAt))
+
+	// Two connections for the batches, one for the correspondent's notice of the refusal.
+	require.EqualValues(t, 3, f.dials.Load())
+	var sent, failed int
+	for _, app := range filed {
+		state, due := f.state(t, app)
+		require.Nil(t, due, app.ID)
+		switch state {
+		case models.AcknowledgementSent:
+			sent++
+		case models.AcknowledgementFailed:
+			failed++
+		}
+	}
+	require.Equal(t, ackClaim, sent)
+	require.Equal(t, 1, failed)
+	require.Equal(t, ackClaim+1, f.catcher.Count(), "ackClaim accusés de réception and one notice")
 }
 
 // A relay that is down is tried again later, and nobody is told; a refusal for good is
@@ -233,9 +282,9 @@ func TestAStoppedSenderClaimsNothing(t *testing.T) {
 func TestADeadSendersClaimFallsDueAfterTheLease(t *testing.T) {
 	f := newAckFixture(t)
 	app := f.file(t, 1, false)
-	won, err := store.NewApplications(f.db).ClaimAcknowledgement(context.Background(), app.ID, filedAt, filedAt.Add(ackLease))
+	won, err := store.NewApplications(f.db).ClaimAcknowledgements(context.Background(), []string{app.ID}, filedAt, filedAt.Add(ackLease))
 	require.NoError(t, err)
-	require.True(t, won, "the dead worker's claim")
+	require.Equal(t, []string{app.ID}, won, "the dead worker's claim")
 
 	s := f.sender(t)
 	require.Zero(t, f.sendAt(t, s, filedAt.Add(ackLease-time.Second)), "still claimed")

@@ -4,6 +4,8 @@ import (
 	"context"
 	"time"
 
+	"gorm.io/gorm"
+
 	"github.com/dian-p104/aap/models"
 )
 
@@ -23,23 +25,55 @@ func (s *Applications) DueAcknowledgements(ctx context.Context, now time.Time, l
 	return rows, err
 }
 
-// ClaimAcknowledgement takes the pending accusé de réception of dossier id, due at now, until
-// until: of senders racing for it (several workers), exactly one is told true.
-func (s *Applications) ClaimAcknowledgement(ctx context.Context, id string, now, until time.Time) (bool, error) {
-	res := s.db.WithContext(ctx).Model(&models.Application{}).
-		Where("id = ? AND acknowledgement = ? AND acknowledgement_due_at <= ?", id, models.AcknowledgementPending, now.UTC()).
-		Update("acknowledgement_due_at", until.UTC())
-	return res.RowsAffected == 1, res.Error
+// ClaimAcknowledgements takes the pending accusés de réception of the dossiers ids that are
+// due at now, until until, in one write, and returns the IDs it took: of senders racing for
+// a dossier (several workers), exactly one gets it.
+func (s *Applications) ClaimAcknowledgements(ctx context.Context, ids []string, now, until time.Time) ([]string, error) {
+	var won []string
+	err := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, id := range ids {
+			res := tx.Model(&models.Application{}).
+				Where("id = ? AND acknowledgement = ? AND acknowledgement_due_at <= ?", id, models.AcknowledgementPending, now.UTC()).
+				Update("acknowledgement_due_at", until.UTC())
+			if res.Error != nil {
+				return res.Error
+			}
+			if res.RowsAffected == 1 {
+				won = append(won, id)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return won, nil
 }
 
-// RecordAcknowledgement writes what became of dossier id's pending accusé de réception:
-// sent or failed, or still pending and due again at dueAgain. One already sent or failed
-// stays so: a second sender's late try (its claim outlived) changes nothing.
-func (s *Applications) RecordAcknowledgement(ctx context.Context, id, state string, dueAgain *time.Time) error {
-	if dueAgain != nil {
-		t := dueAgain.UTC()
-		dueAgain = &t
-	}
-	return s.db.WithContext(ctx).Model(&models.Application{}).Where("id = ? AND acknowledgement = ?", id, models.AcknowledgementPending).
-		Updates(map[string]any{"acknowledgement": state, "acknowledgement_due_at": dueAgain}).Error
+// AcknowledgementOutcome is what became of a dossier's pending accusé de réception: sent or
+// failed, or still pending and due again at DueAgain.
+type AcknowledgementOutcome struct {
+	ApplicationID string
+	State         string
+	DueAgain      *time.Time
+}
+
+// RecordAcknowledgements writes outcomes in one write. One already sent or failed stays so:
+// a second sender's late try (its claim outlived) changes nothing.
+func (s *Applications) RecordAcknowledgements(ctx context.Context, outcomes []AcknowledgementOutcome) error {
+	return s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
+		for _, o := range outcomes {
+			var due *time.Time
+			if o.DueAgain != nil {
+				t := o.DueAgain.UTC()
+				due = &t
+			}
+			err := tx.Model(&models.Application{}).Where("id = ? AND acknowledgement = ?", o.ApplicationID, models.AcknowledgementPending).
+				Updates(map[string]any{"acknowledgement": o.State, "acknowledgement_due_at": due}).Error
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
