@@ -1,5 +1,6 @@
 // Command aapbench measures a running engine: intake through the API against
-// bare Temporal starts, reads at fixed rates, resident memory (README "Measuring").
+// bare Temporal starts (rates and the engine's CPU), reads at fixed rates, resident
+// memory (README "Measuring").
 //
 //	aapbench -api http://127.0.0.1:8080 -token $TOKEN -temporal 127.0.0.1:7233 -n 1000 -c 16
 package main

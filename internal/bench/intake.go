@@ -76,10 +76,11 @@ func timedRun(ctx context.Context, n, c int, f func(ctx context.Context, i int) 
 // beforeBare (Run's: wait for the engine to catch up with them, so that the bare starts
 // measure Temporal's cost on an engine at rest, not beside the intake's leftovers), then
 // starts n no-op workflows through the same Temporal frontend with the SDK, and compares
-// the two rates.
+// the two rates, and what each costs the engine in CPU.
 func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run string, seed, n, c int, beforeBare func(context.Context) error, logf func(string, ...any)) (Result, error) {
 	var firstErr error
 	var once sync.Once
+	cpu := markCPU(ctx, api, "intake", logf)
 	filed := timedRun(ctx, n, c, func(ctx context.Context, i int) error {
 		_, err := api.object(ctx, http.MethodPost, "/api/v1/campaigns/"+callID+"/applications", dossierBody(run, seed, i), http.StatusCreated)
 		if err != nil {
@@ -101,11 +102,19 @@ func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run s
 	if err := beforeBare(ctx); err != nil {
 		return res, err
 	}
+	// Read once the engine has caught up: a dossier's whole cost, its accusé de réception
+	// included (without -settle, the intake's alone).
+	res.CPUMSPerDossier = cpu.perOp(ctx, len(filed.lat))
 	logf("now the bare starts")
-	started, err := bareStarts(ctx, tc, run, n, c)
+	cpu = markCPU(ctx, api, "bare starts", logf)
+	started, completed, err := bareStarts(ctx, tc, run, n, c, logf)
 	if err != nil {
 		return res, err
 	}
+	if completed {
+		res.CPUMSPerBareStart = cpu.perOp(ctx, len(started.lat))
+	}
+	res.CPURatio = cpuRatio(res.CPUMSPerDossier, res.CPUMSPerBareStart)
 	logf("bare starts: each 1,000 at %v /s", WindowSeries(started.start, started.ends, 1000))
 	if first, last, ok := WindowRates(started.start, started.ends, 1000); ok {
 		res.BareThousandFlatness = ptr(round(last / first))
@@ -119,19 +128,31 @@ func Intake(ctx context.Context, api *apiClient, tc client.Client, callID, run s
 }
 
 // bareStarts starts n no-op workflows at concurrency c on the bench's own task
-// queue, with its own worker running them, and times the starts.
-func bareStarts(ctx context.Context, tc client.Client, run string, n, c int) (timing, error) {
+// queue, with its own worker running them, and times the starts; then it waits for
+// the workflows to complete, so that their CPU can be read whole. completed is
+// false, logged, when they did not in time.
+func bareStarts(ctx context.Context, tc client.Client, run string, n, c int, logf func(string, ...any)) (t timing, completed bool, err error) {
 	w := sdkworker.New(tc, noopTaskQueue, sdkworker.Options{})
 	w.RegisterWorkflow(Noop)
 	if err := w.Start(); err != nil {
-		return timing{}, fmt.Errorf("bench worker: %w", err)
+		return timing{}, false, fmt.Errorf("bench worker: %w", err)
 	}
 	defer w.Stop()
-	return timedRun(ctx, n, c, func(ctx context.Context, i int) error {
+	t = timedRun(ctx, n, c, func(ctx context.Context, i int) error {
 		_, err := tc.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-			ID: fmt.Sprintf("aapbench/%s/noop/%d", run, i), TaskQueue: noopTaskQueue,
+			ID: fmt.Sprintf("%s%d", noopIDPrefix(run), i), TaskQueue: noopTaskQueue,
 			WorkflowExecutionTimeout: time.Hour,
 		}, Noop)
 		return err
-	}), nil
+	})
+	waited := time.Now()
+	if err := waitNoops(ctx, tc, run, len(t.lat)); err != nil {
+		logf("bare starts: no CPU figure: %v", err)
+		return t, false, nil
+	}
+	logf("bare starts: the no-op workflows completed %s after the last start", time.Since(waited).Round(time.Millisecond))
+	return t, true, nil
 }
+
+// noopIDPrefix starts the IDs of the run's no-op workflows.
+func noopIDPrefix(run string) string { return "aapbench/" + run + "/noop/" }

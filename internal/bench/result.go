@@ -1,7 +1,7 @@
 // Package bench measures a running engine (`aap dev`, or `aap api` + `aap worker`)
 // from the outside, as cmd/aapbench does: intake through the API against bare
-// Temporal starts on the same frontend, reads at fixed rates (open loop), and
-// the engine's resident memory. Nothing here is asserted in a test: the figures
+// Temporal starts on the same frontend, in rate and in the engine's CPU, reads at
+// fixed rates (open loop), and the engine's resident memory. Nothing here is asserted in a test: the figures
 // depend on the machine (issue 20; README "Measuring").
 package bench
 
@@ -39,6 +39,15 @@ type Result struct {
 	// Intake of at least 2,000 dossiers: the same last/first for the bare starts, to tell
 	// the engine's decay from the Temporal server's own.
 	BareThousandFlatness *float64 `json:"bare_flatness_1000,omitempty"`
+	// Intake: the engine process's CPU (process_cpu_seconds_total) per dossier filed, from
+	// before the first filing until it has caught up with them (the end of -settle, every
+	// accusé de réception sent; without -settle, the end of the intake); per bare start,
+	// from before the first until every no-op workflow has completed (the server's side:
+	// the bench's worker runs them); and the second over the first. Left out when /metrics
+	// cannot be read. Less at the mercy of a shared machine than the rates.
+	CPUMSPerDossier   *float64 `json:"cpu_ms_per_dossier,omitempty"`
+	CPUMSPerBareStart *float64 `json:"cpu_ms_per_bare_start,omitempty"`
+	CPURatio          *float64 `json:"cpu_ratio,omitempty"`
 	// Settle: the seconds the engine took, after the intake and the bare starts, to catch up
 	// (its CPU under 0.15 of a core for 5 s), and whether it did within -settle.
 	SettleS *float64 `json:"settle_s,omitempty"`
@@ -143,6 +152,11 @@ func notes(r Result) string {
 	}
 	if r.BareRatePerS != nil && r.Ratio != nil {
 		add("bare %.1f/s, ratio %.2f", *r.BareRatePerS, *r.Ratio)
+	}
+	if r.CPUMSPerDossier != nil && r.CPUMSPerBareStart != nil && r.CPURatio != nil {
+		add("cpu %.2f ms/dossier vs %.2f ms/bare start, cpu ratio %.2f", *r.CPUMSPerDossier, *r.CPUMSPerBareStart, *r.CPURatio)
+	} else if r.CPUMSPerDossier != nil {
+		add("cpu %.2f ms/dossier", *r.CPUMSPerDossier)
 	}
 	if r.FirstTenthRatePerS != nil && r.LastTenthRatePerS != nil && r.Flatness != nil {
 		add("first 10%% %.1f/s, last 10%% %.1f/s (×%.2f)", *r.FirstTenthRatePerS, *r.LastTenthRatePerS, *r.Flatness)

@@ -103,6 +103,21 @@ func TestJSONShape(t *testing.T) {
 	assert.NotContains(t, read, "bare_rate_per_s")
 	assert.NotContains(t, read, "ratio")
 	assert.Equal(t, 0.0, read["fallbacks"], "zero fallbacks is said, not left out")
+	for _, f := range []string{"cpu_ms_per_dossier", "cpu_ms_per_bare_start", "cpu_ratio"} {
+		assert.NotContains(t, intake, f, "no CPU reading: the figure is left out, not 0")
+	}
+}
+
+// The CPU figures are the intake's when /metrics was read, and nowhere when it was not.
+func TestJSONCarriesTheCPUFigures(t *testing.T) {
+	var buf bytes.Buffer
+	require.NoError(t, WriteJSON(&buf, Result{Measure: "intake", N: 10, CPUMSPerDossier: ptr(3.1),
+		CPUMSPerBareStart: ptr(2.4), CPURatio: ptr(0.77)}))
+	var intake map[string]any
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &intake))
+	assert.Equal(t, 3.1, intake["cpu_ms_per_dossier"])
+	assert.Equal(t, 2.4, intake["cpu_ms_per_bare_start"])
+	assert.Equal(t, 0.77, intake["cpu_ratio"])
 }
 
 func TestTableNamesEveryMeasure(t *testing.T) {
@@ -110,6 +125,14 @@ func TestTableNamesEveryMeasure(t *testing.T) {
 	WriteTable(&buf, []Result{{Measure: "intake", BareRatePerS: ptr(10.0), Ratio: ptr(0.5)}, {Measure: "memory", BeforeMB: ptr(100.0), AfterMB: ptr(120.0)}})
 	assert.Contains(t, buf.String(), "bare 10.0/s, ratio 0.50")
 	assert.Contains(t, buf.String(), "RSS 100 → 120 MB")
+	assert.NotContains(t, buf.String(), "cpu", "no CPU figure, no CPU note")
+	buf.Reset()
+	WriteTable(&buf, []Result{{Measure: "intake", CPUMSPerDossier: ptr(3.1), CPUMSPerBareStart: ptr(2.4), CPURatio: ptr(0.77)}})
+	assert.Contains(t, buf.String(), "cpu 3.10 ms/dossier vs 2.40 ms/bare start, cpu ratio 0.77")
+	buf.Reset()
+	WriteTable(&buf, []Result{{Measure: "intake", CPUMSPerDossier: ptr(3.1)}})
+	assert.Contains(t, buf.String(), "cpu 3.10 ms/dossier", "the bare starts' figure missing: the dossier's alone")
+	assert.NotContains(t, buf.String(), "cpu ratio")
 	buf.Reset()
 	WriteTable(&buf, []Result{{Measure: "settle", SettleS: ptr(42.0), Settled: ptr(true)}, {Measure: "settle", SettleS: ptr(600.0), Settled: ptr(false)}})
 	assert.Contains(t, buf.String(), "caught up 42 s after the intake")
