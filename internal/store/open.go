@@ -44,17 +44,19 @@ func Open(databaseURL, dataDir string, log *slog.Logger) (*gorm.DB, error) {
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
-	db, err := gorm.Open(sqlite.Dialector{DriverName: "sqlite", DSN: sqliteDSN(filepath.Join(dataDir, "aap.db"))}, gormConf)
+	pool, err := openSQLitePool(filepath.Join(dataDir, "aap.db"), sqliteReaders)
 	if err != nil {
 		return nil, fmt.Errorf("open SQLite: %w", err)
 	}
-	// One connection: SQLite has one writer, and with several connections a filing that
-	// finds the write lock taken sleeps in SQLite's busy handler (1, 2, 5… 100 ms) while the
-	// lock may already be free; one connection queues them in Go's pool instead, in order.
-	// Measured (issue 20, docs/measurements.md, 7 December 11:52–12:07 UTC): intake +2 to
-	// +26 % in four pairs of runs, p99 99–128 ms against 163–199 ms.
+	db, err := gorm.Open(sqlite.Dialector{Conn: pool}, gormConf)
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("open SQLite: %w", err), pool.Close())
+	}
 	return db, configure(db, 1)
 }
+
+// sqliteReaders is how many connections read the application's SQLite beside its writer.
+const sqliteReaders = 4
 
 // configure sets the pool and registers the callbacks every connection needs.
 func configure(db *gorm.DB, maxOpen int) error {
@@ -88,6 +90,9 @@ func setPool(db *gorm.DB, maxOpen int) error {
 
 // Close releases the connections.
 func Close(db *gorm.DB) error {
+	if pool, ok := db.ConnPool.(*sqlitePool); ok {
+		return pool.Close()
+	}
 	sqlDB, err := db.DB()
 	if err != nil {
 		return err
