@@ -164,6 +164,10 @@ func notes(r Result) string {
 	if r.FirstThousandRatePerS != nil && r.LastThousandRatePerS != nil && r.ThousandFlatness != nil {
 		add("first 1000 %.1f/s, last 1000 %.1f/s (×%.2f)", *r.FirstThousandRatePerS, *r.LastThousandRatePerS, *r.ThousandFlatness)
 	}
+	if r.BareThousandFlatness != nil {
+		// The bare starts' own drift tells the engine's (its tables growing) from the intake's.
+		add("bare starts last/first 1000 ×%.2f", *r.BareThousandFlatness)
+	}
 	if r.SettleS != nil && r.Settled != nil {
 		if *r.Settled {
 			add("caught up %.0f s after the intake", *r.SettleS)
