@@ -56,7 +56,7 @@ func Open(databaseURL, dataDir string, log *slog.Logger) (*gorm.DB, error) {
 }
 
 // sqliteReaders is how many connections read the application's SQLite beside its writer.
-const sqliteReaders = 4
+const sqliteReaders = 2
 
 // configure sets the pool and registers the callbacks every connection needs.
 func configure(db *gorm.DB, maxOpen int) error {
