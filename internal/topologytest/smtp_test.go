@@ -22,20 +22,22 @@ type received struct {
 }
 
 // relay is a real SMTP receiver with one listener per worker, so that the test knows
-// which worker is sending. A listener can be made to hold every message at the end of its
-// DATA, before answering: the worker is then mid-send, its email not accepted.
+// which worker is sending. The first listener to get a message once holdFirst is called
+// holds every message at the end of its DATA, before answering: its worker is then
+// mid-send, its email not accepted.
 type relay struct {
 	mu       sync.Mutex
 	accepted []received
-	held     map[string]time.Time // Message-ID → when a held listener got it
-	holdOn   map[string]bool      // listener → holding
+	held     map[string]time.Time // Message-ID → when the holding listener got it
+	arming   bool                 // holdFirst called: the next listener to get a message holds
+	holding  string               // the listener that holds
 	release  chan struct{}        // closed: held messages are refused (their sender is dead)
 	heldOne  chan struct{}        // closed at the first held message
 	heldOnce sync.Once
 }
 
 func newRelay() *relay {
-	return &relay{held: map[string]time.Time{}, holdOn: map[string]bool{}, release: make(chan struct{}), heldOne: make(chan struct{})}
+	return &relay{held: map[string]time.Time{}, release: make(chan struct{}), heldOne: make(chan struct{})}
 }
 
 // listen starts a listener named name on a free port and returns its port.
@@ -56,11 +58,20 @@ func (r *relay) listen(t *testing.T, name string) int {
 	return l.Addr().(*net.TCPAddr).Port
 }
 
-// hold makes a listener hold every message from now on.
-func (r *relay) hold(listener string) {
+// holdFirst makes the next listener to get a message hold every message from then on:
+// whichever worker sends first (the accusés de réception go in batches, all of them
+// possibly from one worker).
+func (r *relay) holdFirst() {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.holdOn[listener] = true
+	r.arming = true
+}
+
+// holder is the listener that holds, "" before any.
+func (r *relay) holder() string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.holding
 }
 
 // releaseHeld refuses the held messages (their sender is gone) and holds nothing more.
@@ -93,7 +104,10 @@ func (r *relay) messages() []received {
 // take records a message, or holds it until release and refuses it.
 func (r *relay) take(listener string, m received) error {
 	r.mu.Lock()
-	holding := r.holdOn[listener]
+	if r.arming && r.holding == "" {
+		r.holding = listener
+	}
+	holding := r.holding == listener
 	if holding {
 		select {
 		case <-r.release:

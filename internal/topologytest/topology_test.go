@@ -70,31 +70,31 @@ func TestProductionTopology(t *testing.T) {
 	requireReadiness(t, wrong, http.StatusServiceUnavailable, "not_found")
 	wrong.proc.stop()
 
-	workerA := startWorker(t, bins, env, r, "A")
-	startWorker(t, bins, env, r, "B")
+	workers := map[string]*process{"A": startWorker(t, bins, env, r, "A"), "B": startWorker(t, bins, env, r, "B")}
 	t.Logf("topology up in %s", time.Since(begin).Round(time.Second))
 
 	c := &apiClient{t: t, base: api.url, token: token}
 	campaign := c.createCampaign(time.Now().Add(2*time.Second), time.Now().Add(40*time.Second))
 	c.waitCampaignState(campaign, "published", time.Minute)
 
-	// Worker A holds every email it sends from now on; it dies mid-send.
-	r.hold("A")
+	// The first worker to send holds every email it sends from now on; it dies mid-send.
+	r.holdFirst()
 	apps := c.fileDossiers(campaign, dossiers)
 	select {
 	case <-r.heldOne:
 	case <-time.After(time.Minute):
-		t.Fatal("worker A sent no email in a minute: nothing to kill it in the middle of")
+		t.Fatal("no worker sent an email in a minute: nothing to kill one in the middle of")
 	}
 	time.Sleep(time.Second) // let it take a few more
-	workerA.kill(t)
+	victim := r.holder()
+	workers[victim].kill(t)
 	killedAt := time.Now()
 	r.releaseHeld()
 	held := r.heldIDs()
-	t.Logf("worker A killed holding %d emails", len(held))
+	t.Logf("worker %s killed holding %d emails", victim, len(held))
 
-	// Worker B sends what A held, well before the StartToCloseTimeout would have let it.
-	waitFor(t, 2*time.Minute, "the emails worker A held sent by worker B, and every accusé de réception", func() bool {
+	// The other worker sends what the dead one held, well before the StartToCloseTimeout would have let it.
+	waitFor(t, 2*time.Minute, "the emails the dead worker held sent by the other, and every accusé de réception", func() bool {
 		return acceptedAll(r.messages(), held) && countPurpose(t, pg.urlOf(appDB), "application_received", "sent") == dossiers
 	})
 	slowest := slowestResumed(r.messages(), held, killedAt)
