@@ -4,6 +4,7 @@
 package store
 
 import (
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -39,7 +40,12 @@ func Open(databaseURL, dataDir string, log *slog.Logger) (*gorm.DB, error) {
 		if err != nil {
 			return nil, fmt.Errorf("open PostgreSQL: %w", err)
 		}
-		return db, configure(db, 20)
+		sqlDB, err := db.DB()
+		if err != nil {
+			return nil, err
+		}
+		sizePool(sqlDB, 20)
+		return db, registerCallbacks(db)
 	}
 	if err := os.MkdirAll(dataDir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
@@ -52,21 +58,18 @@ func Open(databaseURL, dataDir string, log *slog.Logger) (*gorm.DB, error) {
 	if err != nil {
 		return nil, errors.Join(fmt.Errorf("open SQLite: %w", err), pool.Close())
 	}
-	return db, configure(db, 1)
+	return db, registerCallbacks(db)
 }
 
 // sqliteReaders is how many connections read the application's SQLite beside its writer.
 const sqliteReaders = 2
 
-// configure sets the pool and registers the callbacks every connection needs.
-func configure(db *gorm.DB, maxOpen int) error {
+// registerCallbacks registers the callbacks every connection needs.
+func registerCallbacks(db *gorm.DB) error {
 	if err := registerReferences(db); err != nil {
 		return err
 	}
-	if err := registerDossierCount(db); err != nil {
-		return err
-	}
-	return setPool(db, maxOpen)
+	return registerDossierCount(db)
 }
 
 // sqliteDSN sets WAL (readers beside one writer), a busy timeout (writers wait
@@ -77,15 +80,11 @@ func sqliteDSN(path string) string {
 		"&_pragma=synchronous(NORMAL)&_pragma=foreign_keys(ON)&_txlock=immediate&_time_format=sqlite"
 }
 
-func setPool(db *gorm.DB, maxOpen int) error {
-	sqlDB, err := db.DB()
-	if err != nil {
-		return err
-	}
-	sqlDB.SetMaxOpenConns(maxOpen)
-	sqlDB.SetMaxIdleConns(maxOpen)
+// sizePool keeps up to n connections open, each closed after five idle minutes.
+func sizePool(sqlDB *sql.DB, n int) {
+	sqlDB.SetMaxOpenConns(n)
+	sqlDB.SetMaxIdleConns(n)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	return nil
 }
 
 // Close releases the connections.

@@ -32,10 +32,8 @@ func openSQLitePool(path string, readers int) (*sqlitePool, error) {
 	if err != nil {
 		return nil, errors.Join(err, write.Close())
 	}
-	write.SetMaxOpenConns(1)
-	write.SetMaxIdleConns(1)
-	read.SetMaxOpenConns(readers)
-	read.SetMaxIdleConns(readers)
+	sizePool(write, 1)
+	sizePool(read, readers)
 	return &sqlitePool{write: write, read: read}, nil
 }
 
