@@ -21,7 +21,7 @@ const settleWindow = 5 * time.Second
 // whether the engine settled.
 func Settle(ctx context.Context, api *apiClient, limit time.Duration) (time.Duration, bool, error) {
 	start := time.Now()
-	prev, err := processMetric(ctx, api, "process_cpu_seconds_total")
+	prev, err := processMetric(ctx, api, cpuMetric)
 	if err != nil {
 		return 0, false, err
 	}
@@ -31,7 +31,7 @@ func Settle(ctx context.Context, api *apiClient, limit time.Duration) (time.Dura
 			return time.Since(start), false, ctx.Err()
 		case <-time.After(settleWindow):
 		}
-		cpu, err := processMetric(ctx, api, "process_cpu_seconds_total")
+		cpu, err := processMetric(ctx, api, cpuMetric)
 		if err != nil {
 			return time.Since(start), false, err
 		}
