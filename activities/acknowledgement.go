@@ -23,13 +23,15 @@ func (a *Activities) AcknowledgeApplication(ctx context.Context, ref Application
 	return a.deliverToPorteur(ctx, ack.env, ack.app, ack.c, ackWhat)
 }
 
-// AcknowledgeApplications sends the accusés de réception of refs over one SMTP connection
-// (the worker's sender sends those filed at the same moment together: a connection, and
-// under STARTTLS a TLS handshake, per message cost more than the message) and returns
-// what became of each, at its index: as AcknowledgeApplication's error. It is a function,
-// not a method: the worker registers every method of Activities as an activity, and this
-// one is called by the worker's sender only.
-func AcknowledgeApplications(ctx context.Context, a *Activities, refs []ApplicationRef) []error {
+// AcknowledgeFilings follows up the dossiers of refs just filed, as the worker's sender does:
+// each one's renewal conditions are checked (§8.4; the closure checks again, once the
+// year's PNE has closed), then the accusés de réception leave over one SMTP connection (a
+// connection, and under STARTTLS a TLS handshake, per message cost more than the message),
+// each dossier and its call read once for both. It returns what became of each accusé de
+// réception, at its index: as AcknowledgeApplication's error; a renewal check that fails is
+// logged and leaves the accusé de réception to go. It is a function, not a method: the
+// worker registers every method of Activities as an activity, and this one is the sender's.
+func AcknowledgeFilings(ctx context.Context, a *Activities, refs []ApplicationRef) []error {
 	errs := make([]error, len(refs))
 	var acks []acknowledgement
 	var at []int // acks[j] is refs[at[j]]'s
@@ -38,6 +40,9 @@ func AcknowledgeApplications(ctx context.Context, a *Activities, refs []Applicat
 		if err != nil {
 			errs[i] = err
 			continue
+		}
+		if _, err := a.checkRenewal(ctx, ref, ack.app, ack.c); err != nil {
+			a.Logger.Warn("renewal check at the filing failed", "application", ref.ApplicationID, "error", err)
 		}
 		acks, at = append(acks, ack), append(at, i)
 	}

@@ -33,6 +33,11 @@ func (a *Activities) CheckRenewal(ctx context.Context, ref ApplicationRef) (Rene
 	if err != nil {
 		return RenewalCheck{}, err
 	}
+	return a.checkRenewal(ctx, ref, app, c)
+}
+
+// checkRenewal is CheckRenewal on the dossier and call already read.
+func (a *Activities) checkRenewal(ctx context.Context, ref ApplicationRef, app *models.Application, c *models.Campaign) (RenewalCheck, error) {
 	var blocks []models.RenewalBlock
 	pne, err := a.pneBlock(ctx, app, c)
 	if err != nil {

@@ -27,7 +27,7 @@ import (
 // ackLease. The emails are idempotent (the outbox's key), so a claim that outlived its
 // sender sends nothing twice.
 type AcknowledgementSender struct {
-	// Acts sends (activities.AcknowledgeApplications, CheckRenewal) and its Applications store holds the
+	// Acts sends (activities.AcknowledgeFilings) and its Applications store holds the
 	// accusés de réception's state.
 	Acts *activities.Activities
 	// RetryFor is how long a relay that is down is retried (AAP_MAIL_RETRY_FOR), from the filing.
@@ -120,12 +120,8 @@ func (s *AcknowledgementSender) sendClaimed(ctx context.Context, due []models.Ap
 	refs := make([]activities.ApplicationRef, len(apps))
 	for i, app := range apps {
 		refs[i] = activities.ApplicationRef{ApplicationID: app.ID, WorkflowID: app.WorkflowID}
-		// The closure checks again, once the year's PNE has closed (workflows.checkRenewal).
-		if _, err := s.Acts.CheckRenewal(ctx, refs[i]); err != nil {
-			s.Logger.Warn("renewal check at the filing failed", "application", app.ID, "error", err)
-		}
 	}
-	errs := activities.AcknowledgeApplications(ctx, s.Acts, refs)
+	errs := activities.AcknowledgeFilings(ctx, s.Acts, refs)
 	outcomes := make([]store.AcknowledgementOutcome, len(apps))
 	for i, app := range apps {
 		outcomes[i] = s.outcome(app, errs[i], now)
@@ -138,7 +134,7 @@ func (s *AcknowledgementSender) outcome(app models.Application, err error, now t
 	state, dueAgain := ackOutcome(err, app.CreatedAt, now, s.RetryFor)
 	switch {
 	case state == models.AcknowledgementFailed:
-		// A refusal for good has been reported to the correspondent (AcknowledgeApplications).
+		// A refusal for good has been reported to the correspondent (AcknowledgeFilings).
 		s.Logger.Warn("accusé de réception not delivered", "application", app.ID, "error", err)
 	case err != nil:
 		s.Logger.Info("accusé de réception: relay unavailable, tried again", "application", app.ID, "at", dueAgain, "error", err)

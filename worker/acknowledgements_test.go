@@ -291,3 +291,29 @@ func TestADeadSendersClaimFallsDueAfterTheLease(t *testing.T) {
 	require.Equal(t, 1, f.sendAt(t, s, filedAt.Add(ackLease)))
 	require.Equal(t, 1, f.catcher.Count())
 }
+
+// The sender checks the association's renewal conditions as it files (§8.4): an overdue
+// compte-rendu financier blocks the new dossier, the porteur is told why, and the accusé de
+// réception leaves all the same.
+func TestTheSenderChecksRenewalAtTheFiling(t *testing.T) {
+	f := newAckFixture(t)
+	app := f.file(t, 1, false)
+	overdue := &models.FinancialReport{ConventionID: uuid.NewString(), ConventionReference: "CONV-2026-69-0001",
+		ApplicationID: uuid.NewString(), AssociationKey: app.AssociationKey, FiscalYear: 2026,
+		DueAt: filedAt.AddDate(0, -1, 0), Overdue: true}
+	require.NoError(t, f.db.Create(overdue).Error)
+
+	require.Equal(t, 1, f.sendAt(t, f.sender(t), filedAt))
+	var blocks []models.RenewalBlock
+	require.NoError(t, f.db.Where("application_id = ?", app.ID).Find(&blocks).Error)
+	require.Len(t, blocks, 1)
+	require.Equal(t, models.BlockFinancialReport, blocks[0].Rule)
+	state, _ := f.state(t, app)
+	require.Equal(t, models.AcknowledgementSent, state)
+	caught, err := f.catcher.List()
+	require.NoError(t, err)
+	require.Len(t, caught, 2, "the block's notice and the accusé de réception")
+	for _, m := range caught {
+		require.Equal(t, []string{app.AssociationEmail}, m.To)
+	}
+}
