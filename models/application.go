@@ -59,7 +59,7 @@ type Application struct {
 	Reference  string `gorm:"size:24;uniqueIndex" json:"reference"`
 	CampaignID string `gorm:"size:36;uniqueIndex:idx_applications_identity" json:"campaign_id"`
 	WorkflowID string `gorm:"size:200;uniqueIndex" json:"workflow_id"`
-	Year       int    `gorm:"index" json:"year"`
+	Year       int    `json:"year"` // indexed first in idx_applications_twins
 	// AssociationKey is "siren:…" (from the SIRET) or "rna:…", resolved through the
 	// association's linked identifiers (AssociationIdentifier): what makes two dossiers
 	// the same association's, across calls and years.

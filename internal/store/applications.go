@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
 
 	"github.com/dian-p104/aap/models"
 )
@@ -30,11 +31,6 @@ func (s *Applications) Create(ctx context.Context, a *models.Application, attach
 			return nil, false, err
 		}
 	}
-	if existing, err := s.existing(ctx, a); err == nil {
-		return existing, false, nil
-	} else if !errors.Is(err, ErrNotFound) {
-		return nil, false, err
-	}
 	insertErr := s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := linkAssociation(ctx, tx, a.AssociationKey, a.SIRET, a.RNA); err != nil {
 			return err
@@ -48,8 +44,16 @@ func (s *Applications) Create(ctx context.Context, a *models.Application, attach
 		for _, twin := range twins {
 			a.DoubleFundingWith = append(a.DoubleFundingWith, twin.ID)
 		}
-		if err := tx.Create(a).Error; err != nil {
-			return err
+		// A replay (same idempotency key, or same call, association and title) or the
+		// same dossier filed at the same moment inserts nothing: the unique indexes say
+		// so, without a lookup before every filing, and the transaction rolls back the
+		// reference number the insert took (the numbers stay without gaps).
+		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(a)
+		if res.Error != nil {
+			return res.Error
+		}
+		if res.RowsAffected == 0 {
+			return errAlreadyFiled
 		}
 		if err := createAttachments(tx, a.ID, attachments); err != nil {
 			return err
@@ -68,12 +72,18 @@ func (s *Applications) Create(ctx context.Context, a *models.Application, attach
 	if insertErr == nil {
 		return a, true, nil
 	}
-	// Lost a race with the same dossier filed at the same moment: return the winner.
-	if existing, err := s.existing(ctx, a); err == nil {
-		return existing, false, nil
+	if !errors.Is(insertErr, errAlreadyFiled) {
+		return nil, false, fmt.Errorf("insert application: %w", insertErr)
 	}
-	return nil, false, fmt.Errorf("insert application: %w", insertErr)
+	existing, err := s.existing(ctx, a)
+	if err != nil {
+		return nil, false, fmt.Errorf("find the dossier already filed: %w", err)
+	}
+	return existing, false, nil
 }
+
+// errAlreadyFiled rolls back a filing whose dossier is already stored.
+var errAlreadyFiled = errors.New("dossier already filed")
 
 func (s *Applications) existing(ctx context.Context, a *models.Application) (*models.Application, error) {
 	var found models.Application

@@ -56,9 +56,16 @@ func TestApplicationsSameDossierIsOneDossier(t *testing.T) {
 		require.False(t, created, "same Idempotency-Key")
 		require.Equal(t, keyed.ID, replay.ID)
 
+		// The replays took no number: the next dossier's follows the last one filed.
+		next, created, err := s.Create(ctx, newApplication(campaign, "emploi", nil))
+		require.NoError(t, err)
+		require.True(t, created)
+		require.Equal(t, []string{"AAP-2027-69-0001", "AAP-2027-69-0002", "AAP-2027-69-0003"},
+			[]string{first.Reference, keyed.Reference, next.Reference})
+
 		_, total, err := s.List(ctx, store.ApplicationFilter{CampaignID: campaign, Limit: 10})
 		require.NoError(t, err)
-		require.EqualValues(t, 2, total)
+		require.EqualValues(t, 3, total)
 	})
 }
 

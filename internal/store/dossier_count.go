@@ -16,7 +16,8 @@ import (
 // (Applications.Delete, a filing undone) takes it off the count in its own transaction.
 func registerDossierCount(db *gorm.DB) error {
 	return db.Callback().Create().After("gorm:create").Register("aap:call_dossier_count", func(tx *gorm.DB) {
-		if tx.Error != nil || tx.Statement.Schema == nil || tx.Statement.Schema.ModelType != applicationType {
+		if tx.Error != nil || tx.Statement.Schema == nil || tx.Statement.Schema.ModelType != applicationType ||
+			tx.Statement.RowsAffected == 0 { // nothing inserted (a replay): nothing to count
 			return
 		}
 		perCall := map[string]int64{}

@@ -10,3 +10,6 @@ func RollbackReadIndexes(db *gorm.DB) error { return readIndexesMigration.Rollba
 
 // KeysPerQuery is how many association keys one `IN` query carries (tests across a chunk's end).
 const KeysPerQuery = keysPerQuery
+
+// RestoreYearIndex puts idx_applications_year back (the plan test's other side).
+func RestoreYearIndex(db *gorm.DB) error { return dropYearIndexMigration.Rollback(db) }

@@ -15,7 +15,7 @@ import (
 var migrations = slices.Concat(callMigrations, followUpMigrations, connectorMigrations, monDossierMigrations, calendarMigrations,
 	controlsConventionMigrations, agentMigrations, objectivesMigrations, identityMigrations, pneHandMigrations, racesMigrations,
 	selectionMigrations, trancheMigrations, perfMigrations, pneProvisionalMigrations, ctaiControlsMigrations, stateRecordedMigrations,
-	dossierCountMigrations, acknowledgementMigrations)
+	dossierCountMigrations, acknowledgementMigrations, filingPlanMigrations)
 
 const migrationsTable = "schema_migrations"
 

@@ -139,3 +139,31 @@ func TestReadIndexesExistOnEveryDatabase(t *testing.T) {
 		require.Equal(t, int64(1), total)
 	})
 }
+
+// genericPlan is PostgreSQL's generic plan of query (what a prepared statement runs after
+// five executions, whatever its arguments), made now.
+func genericPlan(t *testing.T, db *gorm.DB, query string, args ...any) string {
+	t.Helper()
+	var lines []string
+	err := db.Transaction(func(tx *gorm.DB) error {
+		if err := tx.Exec("SET LOCAL plan_cache_mode = force_generic_plan").Error; err != nil {
+			return err
+		}
+		return tx.Raw("EXPLAIN "+query, args...).Scan(&lines).Error
+	})
+	require.NoError(t, err)
+	return strings.Join(lines, "\n")
+}
+
+// On PostgreSQL the filing's double-funding lookup is planned on idx_applications_twins
+// even on a table without statistics (a new database, or a server whose autovacuum is
+// off): with the year's own index there, the plan reads the whole year at each filing.
+func TestTheDoubleFundingLookupNeedsNoStatistics(t *testing.T) {
+	db := storetest.Postgres(t)
+	const twins = "SELECT * FROM applications WHERE year = $1 AND association_key = $2 AND title_key = $3 AND campaign_id <> $4 ORDER BY id"
+	args := []any{2027, "siret:73282932000074", "ateliers", "c"}
+	require.Contains(t, genericPlan(t, db, twins, args...), "idx_applications_twins")
+
+	require.NoError(t, store.RestoreYearIndex(db))
+	require.Contains(t, genericPlan(t, db, twins, args...), "idx_applications_year")
+}

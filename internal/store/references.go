@@ -7,7 +7,6 @@ import (
 	"reflect"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 
 	"github.com/dian-p104/aap/models"
 )
@@ -77,17 +76,14 @@ func allocateReference(tx *gorm.DB, a *models.Application) error {
 	return nil
 }
 
-// nextSequence bumps scope's counter and returns its new value.
+// nextSequence bumps scope's counter and returns its new value, in one statement: the
+// counter's row stays locked until the filing commits, so every trip made after the bump
+// makes the other filings of the territory wait longer.
 func nextSequence(tx *gorm.DB, scope string) (int, error) {
-	if err := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(&referenceCounter{Scope: scope}).Error; err != nil {
-		return 0, err
-	}
-	if err := tx.Model(&referenceCounter{}).Where("scope = ?", scope).
-		Update("last_sequence", gorm.Expr("last_sequence + 1")).Error; err != nil {
-		return 0, err
-	}
 	var n int
-	err := tx.Model(&referenceCounter{}).Where("scope = ?", scope).Pluck("last_sequence", &n).Error
+	err := tx.Raw(`INSERT INTO dossier_reference_counters (scope, last_sequence) VALUES (?, 1)
+		ON CONFLICT (scope) DO UPDATE SET last_sequence = dossier_reference_counters.last_sequence + 1
+		RETURNING last_sequence`, scope).Scan(&n).Error
 	return n, err
 }
 
