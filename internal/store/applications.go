@@ -47,7 +47,7 @@ func (s *Applications) Create(ctx context.Context, a *models.Application, attach
 		// A replay (same idempotency key, or same call, association and title) or the
 		// same dossier filed at the same moment inserts nothing: the unique indexes say
 		// so, without a lookup before every filing, and the transaction rolls back the
-		// reference number the insert took (the numbers stay without gaps).
+		// reference number the insert took: a replay takes no number.
 		res := tx.Clauses(clause.OnConflict{DoNothing: true}).Create(a)
 		if res.Error != nil {
 			return res.Error
