@@ -76,6 +76,9 @@ func (s *Applications) Create(ctx context.Context, a *models.Application, attach
 		return nil, false, fmt.Errorf("insert application: %w", insertErr)
 	}
 	existing, err := s.existing(ctx, a)
+	if errors.Is(err, ErrNotFound) { // another unique index refused it: not a replay, not a "not found"
+		return nil, false, errors.New("insert application: refused by a unique index, and no dossier of the same key or identity stands")
+	}
 	if err != nil {
 		return nil, false, fmt.Errorf("find the dossier already filed: %w", err)
 	}

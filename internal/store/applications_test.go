@@ -120,3 +120,25 @@ func TestApplicationsListFiltersByStateAndTheme(t *testing.T) {
 		require.ErrorIs(t, s.RecordState(ctx, uuid.NewString(), models.ApplicationUnderReview), store.ErrNotFound)
 	})
 }
+
+// A dossier refused by another unique index (its workflow ID taken) is an error, not a
+// replay and not a « not found », and stores nothing.
+func TestApplicationsRefusedByAnotherUniqueIndexIsAnError(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *gorm.DB) {
+		ctx := context.Background()
+		s := store.NewApplications(db)
+		campaign := callID(t, db)
+		first, _, err := s.Create(ctx, newApplication(campaign, "ateliers", nil))
+		require.NoError(t, err)
+
+		clash := newApplication(campaign, "emploi", nil)
+		clash.WorkflowID = first.WorkflowID
+		_, created, err := s.Create(ctx, clash)
+		require.Error(t, err)
+		require.NotErrorIs(t, err, store.ErrNotFound)
+		require.False(t, created)
+		_, total, err := s.List(ctx, store.ApplicationFilter{CampaignID: campaign, Limit: 10})
+		require.NoError(t, err)
+		require.EqualValues(t, 1, total)
+	})
+}
