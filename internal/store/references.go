@@ -11,18 +11,6 @@ import (
 	"github.com/dian-p104/aap/models"
 )
 
-// referenceCounter is the last number given in a reference scope ("2027-69").
-// One row per scope, bumped in the transaction that inserts the dossier: two
-// filings at the same moment queue on the row (PostgreSQL's row lock, SQLite's
-// immediate transaction), so each gets the next number and none is given twice;
-// a filing whose insert fails rolls its number back with it.
-type referenceCounter struct {
-	Scope        string `gorm:"primaryKey;size:16"`
-	LastSequence int    `gorm:"not null"`
-}
-
-func (referenceCounter) TableName() string { return "dossier_reference_counters" }
-
 var applicationType = reflect.TypeOf(models.Application{})
 
 // registerReferences gives every dossier inserted without a reference its next
@@ -76,9 +64,13 @@ func allocateReference(tx *gorm.DB, a *models.Application) error {
 	return nil
 }
 
-// nextSequence bumps scope's counter and returns its new value, in one statement: the
-// counter's row stays locked until the filing commits, so every trip made after the bump
-// makes the other filings of the territory wait longer.
+// nextSequence bumps scope's counter (dossier_reference_counters: the last number given in
+// a reference scope, "2027-69") and returns its new value. The row is bumped in the
+// transaction that inserts the dossier: two filings at the same moment queue on it
+// (PostgreSQL's row lock, SQLite's immediate transaction), so each gets the next number and
+// none is given twice; a filing whose insert fails rolls its number back with it. One
+// statement, since the row stays locked until the filing commits: every trip made after
+// the bump makes the other filings of the territory wait longer.
 func nextSequence(tx *gorm.DB, scope string) (int, error) {
 	var n int
 	err := tx.Raw(`INSERT INTO dossier_reference_counters (scope, last_sequence) VALUES (?, 1)
