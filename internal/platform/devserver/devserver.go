@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
@@ -105,14 +106,23 @@ func Start(opts Options) (*Server, error) {
 	if opts.IP == "" {
 		opts.IP = "127.0.0.1"
 	}
-
-	if opts.FrontendPort == 0 {
-		port, err := freePort(opts.IP)
-		if err != nil {
-			return nil, err
+	for attempt := 1; ; attempt++ {
+		srv, err := start(opts)
+		// A port picked free can still be taken before the server binds it (by another
+		// process, or an outgoing connection given it as its own): new ports are picked.
+		// Seen in CI once in some hundred starts, on the frontend's HTTP port.
+		if err != nil && attempt < startAttempts && portTaken(err) {
+			continue
 		}
-		opts.FrontendPort = port
+		return srv, err
 	}
+}
+
+// startAttempts bounds Start's tries when a port it picked was taken.
+const startAttempts = 3
+
+// start builds and starts the server once.
+func start(opts Options) (*Server, error) {
 	conf, err := buildConfig(opts)
 	if err != nil {
 		return nil, err
@@ -130,8 +140,13 @@ func Start(opts Options) (*Server, error) {
 	if err := srv.Start(); err != nil {
 		return nil, fmt.Errorf("devserver: start server: %w", err)
 	}
-	hostPort := net.JoinHostPort(opts.IP, strconv.Itoa(opts.FrontendPort))
-	return &Server{server: srv, hostPort: hostPort, ns: opts.Namespace}, nil
+	return &Server{server: srv, hostPort: conf.PublicClient.HostPort, ns: opts.Namespace}, nil
+}
+
+// portTaken reports whether err is a listener refused its address. The server's
+// dependency injection (fx) keeps only the message of the error it wraps.
+func portTaken(err error) bool {
+	return errors.Is(err, syscall.EADDRINUSE) || strings.Contains(err.Error(), "address already in use")
 }
 
 // dynamicConfig is the server's settings that differ from Temporal's defaults.
@@ -173,11 +188,17 @@ func buildConfig(opts Options) (*config.Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	frontendAddr := net.JoinHostPort(opts.IP, strconv.Itoa(opts.FrontendPort))
-	httpPort, err := freePort(opts.IP)
+	// The frontend's HTTP port, the four services' gRPC ports; the frontend's as asked, if asked.
+	picked, err := freePorts(opts.IP, 5)
 	if err != nil {
 		return nil, err
 	}
+	httpPort := picked[0]
+	grpcPorts := map[string]int{"frontend": picked[1], "history": picked[2], "matching": picked[3], "worker": picked[4]}
+	if opts.FrontendPort != 0 {
+		grpcPorts["frontend"] = opts.FrontendPort
+	}
+	frontendAddr := net.JoinHostPort(opts.IP, strconv.Itoa(grpcPorts["frontend"]))
 	conf := &config.Config{}
 	conf.Global.Membership.MaxJoinDuration = 30 * time.Second
 	conf.Global.Membership.BroadcastAddress = opts.IP
@@ -205,14 +226,12 @@ func buildConfig(opts Options) (*config.Config, error) {
 	}
 	conf.DCRedirectionPolicy.Policy = "noop"
 	conf.Services = map[string]config.Service{}
-	for _, name := range []string{"frontend", "history", "matching", "worker"} {
+	for name, port := range grpcPorts {
 		svc := config.Service{}
 		svc.RPC.BindOnIP = opts.IP
+		svc.RPC.GRPCPort = port
 		if name == "frontend" {
-			svc.RPC.GRPCPort = opts.FrontendPort
 			svc.RPC.HTTPPort = httpPort
-		} else if svc.RPC.GRPCPort, err = freePort(opts.IP); err != nil {
-			return nil, err
 		}
 		conf.Services[name] = svc
 	}
@@ -310,14 +329,46 @@ func staticHosts(conf *config.Config) map[primitives.ServiceName]static.Hosts {
 	}
 }
 
-// freePort asks the kernel for a port that is free now. Another process could
-// take it before the server binds; on loopback in dev and tests that race is
-// accepted, as the Temporal CLI does.
-func freePort(ip string) (int, error) {
-	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
-	if err != nil {
-		return 0, fmt.Errorf("devserver: find a free port: %w", err)
+// freePorts asks the kernel for n distinct ports that are free now. Another process
+// could still take one before the server binds it (Start then tries new ones); two
+// things keep that rare, as the Temporal CLI does:
+//   - the ports are held open together, so none is handed out twice;
+//   - each is left in TIME_WAIT (a connection to it, closed from its side first), during
+//     which the kernel gives it to no other bind to port 0 for a minute, while the
+//     server's listeners, which set SO_REUSEADDR as Go's do, may still bind it.
+func freePorts(ip string, n int) ([]int, error) {
+	listeners := make([]*net.TCPListener, 0, n)
+	defer func() {
+		for _, l := range listeners {
+			_ = l.Close()
+		}
+	}()
+	ports := make([]int, 0, n)
+	for range n {
+		l, err := net.ListenTCP("tcp", &net.TCPAddr{IP: net.ParseIP(ip)})
+		if err != nil {
+			return nil, fmt.Errorf("devserver: find a free port: %w", err)
+		}
+		listeners = append(listeners, l)
+		if err := holdInTimeWait(l); err != nil {
+			return nil, fmt.Errorf("devserver: reserve a free port: %w", err)
+		}
+		ports = append(ports, l.Addr().(*net.TCPAddr).Port)
 	}
-	defer l.Close()
-	return l.Addr().(*net.TCPAddr).Port, nil
+	return ports, nil
+}
+
+// holdInTimeWait connects to l and closes the accepted side first: that side, bound
+// to l's port, stays in TIME_WAIT.
+func holdInTimeWait(l *net.TCPListener) error {
+	client, err := net.DialTCP("tcp", nil, l.Addr().(*net.TCPAddr))
+	if err != nil {
+		return err
+	}
+	defer client.Close()
+	accepted, err := l.Accept()
+	if err != nil {
+		return err
+	}
+	return accepted.Close()
 }

@@ -1,8 +1,13 @@
 package devserver
 
 import (
+	"errors"
+	"fmt"
+	"net"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -76,4 +81,59 @@ func TestNewTasksGoToOnePartition(t *testing.T) {
 func TestVisibilityTasksDoNotCrowdTheirConnection(t *testing.T) {
 	require.Equal(t, 8, dynamicConfig(Options{})[dynamicconfig.VisibilityProcessorSchedulerWorkerCount.Key()],
 		"the visibility file's one connection, not 512 tasks waiting past their 3-s timeout")
+}
+
+// The ports picked for the server are distinct, free to bind, and each left in
+// TIME_WAIT, so that no bind to port 0 (another test's listener) is handed one of
+// them before the server binds it.
+func TestPickedPortsAreDistinctAndHeldFromOtherBinds(t *testing.T) {
+	ports, err := freePorts("127.0.0.1", 5)
+	require.NoError(t, err)
+	require.Len(t, ports, 5)
+	seen := map[int]bool{}
+	for _, port := range ports {
+		require.False(t, seen[port], "port %d picked twice", port)
+		seen[port] = true
+	}
+	waiting := timeWaitPorts(t)
+	for _, port := range ports {
+		require.True(t, waiting[port], "port %d in TIME_WAIT", port)
+		l, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		require.NoError(t, err, "the server can still bind it")
+		require.NoError(t, l.Close())
+	}
+}
+
+// timeWaitPorts reads the local ports of the IPv4 sockets in TIME_WAIT (state 06)
+// from /proc/net/tcp.
+func timeWaitPorts(t *testing.T) map[int]bool {
+	t.Helper()
+	table, err := os.ReadFile("/proc/net/tcp")
+	if err != nil {
+		t.Skip("no /proc/net/tcp here:", err)
+	}
+	ports := map[int]bool{}
+	for _, line := range strings.Split(string(table), "\n")[1:] {
+		fields := strings.Fields(line)
+		if len(fields) < 4 || fields[3] != "06" {
+			continue
+		}
+		_, hexPort, _ := strings.Cut(fields[1], ":")
+		port, err := strconv.ParseInt(hexPort, 16, 32)
+		require.NoError(t, err)
+		ports[int(port)] = true
+	}
+	return ports
+}
+
+// A port taken is told apart from other failures, so that Start tries new ports only then.
+func TestPortTakenIsRecognised(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	defer l.Close()
+	_, err = net.Listen("tcp", l.Addr().String())
+	require.Error(t, err)
+	require.True(t, portTaken(err))
+	require.True(t, portTaken(fmt.Errorf("build server: %s", err)), "as fx passes it on: its message only")
+	require.False(t, portTaken(errors.New("devserver: set up schema: disk full")))
 }
