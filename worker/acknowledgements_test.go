@@ -94,6 +94,12 @@ func (f *ackFixture) sender(t *testing.T) *AcknowledgementSender {
 // file stores a dossier as the API files it: its accusé de réception pending, due at once.
 func (f *ackFixture) file(t *testing.T, n int, workflowPending bool) *models.Application {
 	t.Helper()
+	return f.fileAt(t, n, workflowPending, filedAt)
+}
+
+// fileAt is file at the instant filedAt.
+func (f *ackFixture) fileAt(t *testing.T, n int, workflowPending bool, filedAt time.Time) *models.Application {
+	t.Helper()
 	app := &models.Application{ID: uuid.NewString(), CampaignID: f.call.ID, Year: 2027, AssociationKey: "siret:" + strconv.Itoa(n),
 		AssociationName: "Accueil Rhône " + strconv.Itoa(n), AssociationEmail: "contact" + strconv.Itoa(n) + "@accueil.example",
 		Title: "Ateliers " + strconv.Itoa(n), TitleKey: "ateliers " + strconv.Itoa(n), Theme: "langue", State: models.ApplicationDeposited,
@@ -315,5 +321,35 @@ func TestTheSenderChecksRenewalAtTheFiling(t *testing.T) {
 	require.Len(t, caught, 2, "the block's notice and the accusé de réception")
 	for _, m := range caught {
 		require.Equal(t, []string{app.AssociationEmail}, m.To)
+	}
+}
+
+// During a burst of filings (20 accusés de réception due within two seconds) the sender
+// sends only those due for a minute; with one filing fewer it sends them all.
+func TestTheSenderStepsBackDuringABurstOfFilings(t *testing.T) {
+	for _, tc := range []struct {
+		situation string
+		recent    int // dossiers filed in the last second
+		wantSent  int
+	}{
+		{"a burst: only the two due for a minute or more", ackBurstFilings, 2},
+		{"no burst: every one due", ackBurstFilings - 1, 4 + ackBurstFilings - 1},
+	} {
+		t.Run(tc.situation, func(t *testing.T) {
+			f := newAckFixture(t)
+			now := filedAt.Add(time.Hour)
+			f.fileAt(t, 0, false, now.Add(-ackBurstWait))
+			f.fileAt(t, 1, false, now.Add(-ackBurstWait-time.Second))
+			f.fileAt(t, 2, false, now.Add(-ackBurstWait+time.Second))
+			f.fileAt(t, 3, false, now.Add(-ackBurstWindow)) // just out of the burst's window
+			for i := range tc.recent {
+				f.fileAt(t, 10+i, false, now.Add(-time.Second))
+			}
+			f.now = now
+			n, err := f.sender(t).Pass(context.Background())
+			require.NoError(t, err)
+			require.Equal(t, tc.wantSent, n)
+			require.Equal(t, tc.wantSent, f.catcher.Count())
+		})
 	}
 }

@@ -25,6 +25,18 @@ func (s *Applications) DueAcknowledgements(ctx context.Context, now time.Time, l
 	return rows, err
 }
 
+// JustDue counts, up to limit, the pending accusés de réception that became due in
+// (after, upTo]: mostly the dossiers just filed (a filing's is due at once), which tell the
+// sender that a burst of filings is under way. It reads the sender's partial index only.
+func (s *Applications) JustDue(ctx context.Context, after, upTo time.Time, limit int) (int, error) {
+	var n int64
+	recent := s.db.WithContext(ctx).Model(&models.Application{}).Select("id").
+		Where("acknowledgement = ? AND acknowledgement_due_at > ? AND acknowledgement_due_at <= ?", models.AcknowledgementPending, after.UTC(), upTo.UTC()).
+		Limit(limit)
+	err := s.db.WithContext(ctx).Table("(?) AS just_due", recent).Count(&n).Error
+	return int(n), err
+}
+
 // ClaimAcknowledgements takes the pending accusés de réception of the dossiers ids that are
 // due at now, until until, in one write, and returns the IDs it took: of senders racing for
 // a dossier (several workers), exactly one gets it.
