@@ -16,11 +16,12 @@ import (
 
 // AcknowledgementSender sends the accusés de réception that the filings store pending
 // (models.AcknowledgementPending, in the dossier's own transaction), within a second or
-// two of the filing (within a minute during a burst of filings: ackBurstWait), and checks the association's renewal conditions (§8.4) as the dossier
-// is filed. It runs in every worker process. A dossier's workflow waits for its call's
-// closure before its first task (its start delay): a call that receives thousands of
-// dossiers in its last hours costs the Temporal server one row each, and their emails go
-// out from the database beside it (issue 20; docs/measurements.md).
+// two of the filing (within a minute during a burst of filings: ackBurstWait), and checks
+// the association's renewal conditions (§8.4) as the dossier is filed. It runs in every
+// worker process. A dossier's workflow waits for its call's closure before its first task
+// (its start delay): a call that receives thousands of dossiers in its last hours costs
+// the Temporal server one row each, and their emails go out from the database beside it
+// (issue 20; docs/measurements.md).
 //
 // Several workers may run it at once: each dossier is claimed by exactly one
 // (ClaimAcknowledgements), and a sender that dies leaves its claims due again after
@@ -58,20 +59,19 @@ const (
 	// last ackBurstWindow (10 filings a second), the sender sends only those due for
 	// ackBurstWait: its claims, outbox rows and SMTP sessions take the cores and the
 	// database's writes the filings need. Measured on `aap dev` (2 cores, 10,000 dossiers
-	// at concurrency 16): the intake 187 /s and its last 1,000 at ×0.57 of its first with
-	// the sender at work, 215 /s and ×0.76 with it held back (docs/measurements.md,
-	// 7 December, evening). A lone filing, or a trickle, is still told within a second or two.
+	// at concurrency 16): the intake 187–206 /s with the sender at work, 215 /s with it held
+	// back, 220–277 /s with this rule (docs/measurements.md, 7 December, 20:08). A lone filing, or a trickle, is still told within a second or two.
 	ackBurstWindow  = 2 * time.Second
 	ackBurstFilings = 20
 	ackBurstWait    = time.Minute
 )
 
-// Run passes (Pass) every ackEvery until ctx ends.
+// Run sends what is due (pass) every ackEvery until ctx ends.
 func (s *AcknowledgementSender) Run(ctx context.Context) {
 	tick := time.NewTicker(ackEvery)
 	defer tick.Stop()
 	for {
-		if _, err := s.Pass(ctx); err != nil && ctx.Err() == nil {
+		if _, err := s.pass(ctx); err != nil && ctx.Err() == nil {
 			s.Logger.Warn("accusés de réception: pass failed, tried again next pass", "error", err)
 		}
 		select {
@@ -82,9 +82,9 @@ func (s *AcknowledgementSender) Run(ctx context.Context) {
 	}
 }
 
-// Pass sends the accusés de réception due now, or during a burst of filings only those
+// pass sends the accusés de réception due now, or during a burst of filings only those
 // due for ackBurstWait, and reports how many it claimed.
-func (s *AcknowledgementSender) Pass(ctx context.Context) (int, error) {
+func (s *AcknowledgementSender) pass(ctx context.Context) (int, error) {
 	now := s.Now()
 	recent, err := s.Acts.Applications.JustDue(ctx, now.Add(-ackBurstWindow), now, ackBurstFilings)
 	if err != nil {
@@ -95,9 +95,6 @@ func (s *AcknowledgementSender) Pass(ctx context.Context) (int, error) {
 	}
 	return s.sendDue(ctx, 0)
 }
-
-// SendDue sends every accusé de réception due now and reports how many it claimed.
-func (s *AcknowledgementSender) SendDue(ctx context.Context) (int, error) { return s.sendDue(ctx, 0) }
 
 // sendDue sends every accusé de réception due for at least held. When ctx ends (the worker
 // stops) it claims no more, and lets the sends in flight finish, as the worker does its

@@ -114,7 +114,7 @@ func (f *ackFixture) fileAt(t *testing.T, n int, workflowPending bool, filedAt t
 func (f *ackFixture) sendAt(t *testing.T, s *AcknowledgementSender, at time.Time) int {
 	t.Helper()
 	f.now = at
-	n, err := s.SendDue(context.Background())
+	n, err := s.sendDue(context.Background(), 0)
 	require.NoError(t, err)
 	return n
 }
@@ -141,7 +141,7 @@ func TestEachAcknowledgementIsSentOnceWhateverTheSendersRacing(t *testing.T) {
 	claimed := make([]int, 2)
 	for i, s := range []*AcknowledgementSender{a, b} {
 		wg.Go(func() {
-			n, err := s.SendDue(context.Background())
+			n, err := s.sendDue(context.Background(), 0)
 			require.NoError(t, err)
 			claimed[i] = n
 		})
@@ -160,7 +160,7 @@ func TestEachAcknowledgementIsSentOnceWhateverTheSendersRacing(t *testing.T) {
 	require.Equal(t, models.AcknowledgementPending, state, "not before its workflow exists")
 
 	require.NoError(t, store.NewApplications(f.db).WorkflowStarted(context.Background(), starting.ID))
-	n, err := a.SendDue(context.Background())
+	n, err := a.sendDue(context.Background(), 0)
 	require.NoError(t, err)
 	require.Equal(t, 1, n, "sent once its workflow exists, the others not again")
 	require.Equal(t, 31, f.catcher.Count())
@@ -203,7 +203,7 @@ func TestARelayDownIsRetriedAndARefusalIsRecordedFailed(t *testing.T) {
 	down := f.file(t, 1, false)
 
 	f.catcher.FailNext(1, 451, "try again later")
-	_, err := s.SendDue(context.Background())
+	_, err := s.sendDue(context.Background(), 0)
 	require.NoError(t, err)
 	state, due := f.state(t, down)
 	require.Equal(t, models.AcknowledgementPending, state)
@@ -218,7 +218,7 @@ func TestARelayDownIsRetriedAndARefusalIsRecordedFailed(t *testing.T) {
 
 	refused := f.file(t, 2, false)
 	f.catcher.FailNext(1, 550, "no such user")
-	_, err = s.SendDue(context.Background())
+	_, err = s.sendDue(context.Background(), 0)
 	require.NoError(t, err)
 	state, due = f.state(t, refused)
 	require.Equal(t, models.AcknowledgementFailed, state)
@@ -270,7 +270,7 @@ func TestAStoppedSenderClaimsNothing(t *testing.T) {
 	app := f.file(t, 1, false)
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	n, err := f.sender(t).SendDue(ctx)
+	n, err := f.sender(t).sendDue(ctx, 0)
 	require.NoError(t, err)
 	require.Zero(t, n)
 	state, due := f.state(t, app)
@@ -278,7 +278,7 @@ func TestAStoppedSenderClaimsNothing(t *testing.T) {
 	require.Equal(t, filedAt, due.UTC(), "still due: not claimed")
 	require.Zero(t, f.catcher.Count())
 
-	n, err = f.sender(t).SendDue(context.Background())
+	n, err = f.sender(t).sendDue(context.Background(), 0)
 	require.NoError(t, err)
 	require.Equal(t, 1, n)
 }
@@ -346,7 +346,7 @@ func TestTheSenderStepsBackDuringABurstOfFilings(t *testing.T) {
 				f.fileAt(t, 10+i, false, now.Add(-time.Second))
 			}
 			f.now = now
-			n, err := f.sender(t).Pass(context.Background())
+			n, err := f.sender(t).pass(context.Background())
 			require.NoError(t, err)
 			require.Equal(t, tc.wantSent, n)
 			require.Equal(t, tc.wantSent, f.catcher.Count())
