@@ -97,14 +97,14 @@ func (f *ackFixture) file(t *testing.T, n int, workflowPending bool) *models.App
 	return f.fileAt(t, n, workflowPending, filedAt)
 }
 
-// fileAt is file at the instant filedAt.
-func (f *ackFixture) fileAt(t *testing.T, n int, workflowPending bool, filedAt time.Time) *models.Application {
+// fileAt is file at the instant at.
+func (f *ackFixture) fileAt(t *testing.T, n int, workflowPending bool, at time.Time) *models.Application {
 	t.Helper()
 	app := &models.Application{ID: uuid.NewString(), CampaignID: f.call.ID, Year: 2027, AssociationKey: "siret:" + strconv.Itoa(n),
 		AssociationName: "Accueil Rhône " + strconv.Itoa(n), AssociationEmail: "contact" + strconv.Itoa(n) + "@accueil.example",
 		Title: "Ateliers " + strconv.Itoa(n), TitleKey: "ateliers " + strconv.Itoa(n), Theme: "langue", State: models.ApplicationDeposited,
-		RequestedCents: 1_000_000, TotalBudgetCents: 2_000_000, CreatedAt: filedAt, WorkflowPending: workflowPending,
-		Acknowledgement: models.AcknowledgementPending, AcknowledgementDueAt: &filedAt}
+		RequestedCents: 1_000_000, TotalBudgetCents: 2_000_000, CreatedAt: at, WorkflowPending: workflowPending,
+		Acknowledgement: models.AcknowledgementPending, AcknowledgementDueAt: &at}
 	app.WorkflowID = f.call.WorkflowID + "/dossier/" + app.ID
 	require.NoError(t, f.db.Create(app).Error)
 	return app
