@@ -91,6 +91,16 @@ const visibilityWorkers = 8
 // 4, so that tasks written to the others by an earlier version are still dispatched.
 const writePartitions = 1
 
+// queueCheckpointInterval is how often each of the history service's task queues
+// (transfer, visibility, timer) drops the tasks it has completed from memory and records
+// its progress, 30 s by default. Every batch of new tasks is merged into the queue by
+// walking each task it still holds, completed or not, so in a big intake that walk grew
+// with the filings: measured in CPU profiles of 10,000 filings, from 1 % of the engine's
+// CPU at the 24th second to 23 % at the 55th, at 151 filings a second; with a checkpoint
+// a second it stayed under 2 % and the same intake ran at 195 a second (docs/measurements.md).
+// Each checkpoint writes the shard's one row.
+const queueCheckpointInterval = time.Second
+
 // Server is a running embedded Temporal server.
 type Server struct {
 	server   temporal.Server
@@ -163,6 +173,9 @@ func dynamicConfig(opts Options) dynamicconfig.StaticClient {
 		dynamicconfig.XDCCacheMaxSizeBytes.Key():                    xdcCacheBytes,
 		dynamicconfig.VisibilityProcessorSchedulerWorkerCount.Key(): visibilityWorkers,
 		dynamicconfig.MatchingNumTaskqueueWritePartitions.Key():     writePartitions,
+		dynamicconfig.TransferProcessorUpdateAckInterval.Key():      queueCheckpointInterval,
+		dynamicconfig.VisibilityProcessorUpdateAckInterval.Key():    queueCheckpointInterval,
+		dynamicconfig.TimerProcessorUpdateAckInterval.Key():         queueCheckpointInterval,
 	}
 }
 
