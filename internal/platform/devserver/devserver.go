@@ -95,9 +95,9 @@ const writePartitions = 1
 // (transfer, visibility, timer) drops the tasks it has completed from memory and records
 // its progress, 30 s by default. Every batch of new tasks is merged into the queue by
 // walking each task it still holds, completed or not, so in a big intake that walk grew
-// with the filings: measured in CPU profiles of 10,000 filings, from 1 % of the engine's
-// CPU at the 24th second to 23 % at the 55th, at 151 filings a second; with a checkpoint
-// a second it stayed under 2 % and the same intake ran at 195 a second (docs/measurements.md).
+// with the filings: in CPU profiles of 10,000 filings at 151 a second, from 1 % of the
+// engine's CPU 20 s into the intake to 23 % 50 s in; with a checkpoint a second it stayed
+// under 2 % and the same intake ran at 195 a second (docs/measurements.md).
 // Each checkpoint writes the shard's one row.
 const queueCheckpointInterval = time.Second
 
