@@ -60,7 +60,8 @@ const (
 	// ackBurstWait: its claims, outbox rows and SMTP sessions take the cores and the
 	// database's writes the filings need. Measured on `aap dev` (2 cores, 10,000 dossiers
 	// at concurrency 16): the intake 187–206 /s with the sender at work, 215 /s with it held
-	// back, 220–277 /s with this rule (docs/measurements.md, 7 December, 20:08). A lone filing, or a trickle, is still told within a second or two.
+	// back, 220–277 /s with this rule (docs/measurements.md, 7 December, 20:08). A lone
+	// filing, or a trickle, is still told within a second or two.
 	ackBurstWindow  = 2 * time.Second
 	ackBurstFilings = 20
 	ackBurstWait    = time.Minute
