@@ -102,7 +102,12 @@ func listenForCancellation(ctx workflow.Context, st *ApplicationState) {
 func cancelDossier(ctx workflow.Context, in ApplicationInput, ref activities.ApplicationRef, st *ApplicationState) (ApplicationResult, error) {
 	ctx = workflow.WithActivityOptions(ctx, emailOptions(in.MailRetryFor))
 	x := activities.DossierCancellation{ApplicationRef: ref, Reason: st.CancelReason}
-	if err := workflow.ExecuteActivity(ctx, acts.CancelDossier, x).Get(ctx, nil); err != nil {
+	// The activity records the cancellation before it writes to the porteur de projet: an
+	// address refused for good leaves the dossier cancelled (the correspondent is told by
+	// the activity), not its workflow failed.
+	if err := workflow.ExecuteActivity(ctx, acts.CancelDossier, x).Get(ctx, nil); emailRefused(err) {
+		workflow.GetLogger(ctx).Warn("cancellation not delivered to the porteur de projet", "error", err)
+	} else if err != nil {
 		return ApplicationResult{}, err
 	}
 	if err := setDossierState(ctx, st, models.ApplicationCancelled); err != nil {

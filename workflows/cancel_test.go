@@ -7,6 +7,7 @@ import (
 
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
 	"github.com/dian-p104/aap/activities"
@@ -92,6 +93,37 @@ func TestDossierUnderReviewIsCancelledWithItsCall(t *testing.T) {
 	require.Equal(t, models.ApplicationCancelled, res.State)
 	require.Equal(t, "Appel annulé", cancelled.Reason)
 	env.AssertExpectations(t)
+}
+
+// The porteur de projet's address refused for good: the activity has recorded the dossier
+// cancelled and told the correspondent, so the dossier ends cancelled, its workflow
+// completed. A record that fails (the dossier gone) still fails it.
+func TestDossierIsCancelledEvenWhenItsPorteurIsUnreachable(t *testing.T) {
+	for _, tc := range []struct {
+		err     error
+		settled bool
+	}{
+		{temporal.NewNonRetryableApplicationError("550 mailbox unavailable", activities.ErrTypeEmailRefused, nil), true},
+		{temporal.NewNonRetryableApplicationError("application a-1: not found", activities.ErrTypeNotFound, nil), false},
+	} {
+		env := newEnv(t)
+		env.OnActivity(acts.RecordApplicationState, mock.Anything, mock.Anything).Return(nil).Once() // under review
+		env.OnActivity(acts.CancelDossier, mock.Anything, mock.Anything).Return(tc.err).Once()
+		env.RegisterDelayedCallback(func() {
+			env.SignalWorkflow(SignalCampaignCancelled, CampaignCancelled{Reason: "Appel annulé"})
+		}, 5*time.Hour)
+
+		env.ExecuteWorkflow(ApplicationWorkflow, ApplicationInput{ApplicationID: "a-1", CloseAt: t0.Add(time.Hour)})
+		env.AssertExpectations(t) // tried once, not retried
+		if !tc.settled {
+			require.ErrorContains(t, env.GetWorkflowError(), "not found")
+			continue
+		}
+		require.NoError(t, env.GetWorkflowError())
+		var res ApplicationResult
+		require.NoError(t, env.GetWorkflowResult(&res))
+		require.Equal(t, models.ApplicationCancelled, res.State)
+	}
 }
 
 func TestUnsignedConventionStopsWhenTheCallIsCancelled(t *testing.T) {

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -46,4 +47,12 @@ func localEmailOptions(retryFor time.Duration) workflow.LocalActivityOptions {
 		ScheduleToCloseTimeout: o.ScheduleToCloseTimeout,
 		RetryPolicy:            o.RetryPolicy,
 	}
+}
+
+// emailRefused reports whether err is an email activity's refusal for good
+// (activities.ErrTypeEmailRefused): the activity has told the correspondent already, and
+// retrying cannot help.
+func emailRefused(err error) bool {
+	var appErr *temporal.ApplicationError
+	return errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeEmailRefused
 }
