@@ -105,7 +105,7 @@ func cancelDossier(ctx workflow.Context, in ApplicationInput, ref activities.App
 	// The activity records the cancellation before it writes to the porteur de projet: an
 	// address refused for good leaves the dossier cancelled (the correspondent is told by
 	// the activity), not its workflow failed.
-	if err := workflow.ExecuteActivity(ctx, acts.CancelDossier, x).Get(ctx, nil); emailRefused(err) {
+	if err := workflow.ExecuteActivity(ctx, acts.CancelDossier, x).Get(ctx, nil); isRefusal(err, activities.ErrTypeEmailRefused) {
 		workflow.GetLogger(ctx).Warn("cancellation not delivered to the porteur de projet", "error", err)
 	} else if err != nil {
 		return ApplicationResult{}, err

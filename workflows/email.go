@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"errors"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -47,12 +46,4 @@ func localEmailOptions(retryFor time.Duration) workflow.LocalActivityOptions {
 		ScheduleToCloseTimeout: o.ScheduleToCloseTimeout,
 		RetryPolicy:            o.RetryPolicy,
 	}
-}
-
-// emailRefused reports whether err is an email activity's refusal for good
-// (activities.ErrTypeEmailRefused): the activity has told the correspondent already, and
-// retrying cannot help.
-func emailRefused(err error) bool {
-	var appErr *temporal.ApplicationError
-	return errors.As(err, &appErr) && appErr.Type() == activities.ErrTypeEmailRefused
 }
